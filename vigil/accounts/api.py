@@ -1,0 +1,132 @@
+"""Who am I, departments, API tokens and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from vigil.accounts.audit import record_audit
+from vigil.accounts.models import AuditEntry, Department
+from vigil.accounts.services import issue_api_token, profile_of, roles_of
+from vigil.api import require_perm
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    roles: list[str]
+    department: str | None
+    timezone: str
+    language: str
+    permissions: list[str]
+
+
+@router.get("/me", response=MeOut, summary="The signed-in user")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    profile = profile_of(user)  # type: ignore[arg-type]
+    return MeOut(
+        id=user.pk,
+        username=user.get_username(),
+        name=user.get_full_name(),  # type: ignore[union-attr]
+        email=user.email,  # type: ignore[union-attr]
+        roles=roles_of(user),  # type: ignore[arg-type]
+        department=profile.department.code if profile.department else None,
+        timezone=profile.timezone,
+        language=profile.language,
+        permissions=sorted(user.get_all_permissions()),
+    )
+
+
+class DepartmentIn(Schema):
+    code: str = Field(..., pattern=r"^[a-z0-9-]{1,40}$")
+    name: str = Field(..., min_length=1, max_length=120)
+    name_zh: str = ""
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_zh: str
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments")
+def list_departments(request: HttpRequest) -> Any:
+    require_perm(request, "accounts.view_department")
+    return Department.objects.all()
+
+
+@router.post("/departments", response={201: DepartmentOut}, summary="Add a department")
+def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
+    require_perm(request, "accounts.add_department")
+    if Department.objects.filter(code=payload.code).exists():
+        raise HttpError(409, f"a department with code {payload.code!r} exists")
+    department = Department.objects.create(**payload.dict())
+    record_audit(request.user, "department.created", department, after=payload.dict())  # type: ignore[arg-type]
+    return 201, department
+
+
+class TokenIn(Schema):
+    name: str = Field("default", max_length=80)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    token: str
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="Issue an API token for yourself")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]:
+    issued = issue_api_token(request.user, payload.name)  # type: ignore[arg-type]
+    return 201, TokenOut(id=issued.token.pk, name=issued.token.name, token=issued.raw)
+
+
+class AuditOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj: AuditEntry) -> str:
+        return obj.actor_label
+
+
+class AuditFilter(Schema):
+    object_type: str | None = None
+    object_id: str | None = None
+    actor: str | None = None
+    action: str | None = None
+
+
+@router.get("/audit", response=list[AuditOut], summary="The audit log (administrators)")
+@paginate(PageNumberPagination, page_size=50)
+def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
+    require_perm(request, "accounts.view_auditentry")
+    entries = AuditEntry.objects.all()
+    if filters.object_type:
+        entries = entries.filter(object_type=filters.object_type)
+    if filters.object_id:
+        entries = entries.filter(object_id=filters.object_id)
+    if filters.actor:
+        entries = entries.filter(actor_label=filters.actor)
+    if filters.action:
+        entries = entries.filter(action__startswith=filters.action)
+    return entries

@@ -1,0 +1,67 @@
+"""The one way Vigil records a state change: ``record_audit``.
+
+Every service that changes an incident, statement, alert rule, topic, source or
+assessment record calls it inside its own transaction, so the audit row commits or
+rolls back with the change it describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from vigil.accounts.models import AuditEntry
+
+__all__ = ["record_audit", "snapshot"]
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-safe dict of a model's concrete fields (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.name] = _json_safe(getattr(instance, field.attname))
+    return data
+
+
+def record_audit(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Write one audit entry for ``action`` on ``obj`` by ``actor`` (None = the system)."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    label = user.get_username() if user is not None else "system"
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+        note=note,
+    )

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+COMMON_ZONES = ["UTC", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
+                "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York",
+                "America/Los_Angeles"]
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    rest = sorted(z for z in zoneinfo.available_timezones() if z not in COMMON_ZONES)
+    return [(z, z) for z in COMMON_ZONES + rest]
+
+
+class PreferencesForm(forms.Form):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")],
+        required=False,
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=80, initial="default")
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_id = forms.CharField(label=_("Object id"), required=False)
+    actor = forms.CharField(label=_("User"), required=False)

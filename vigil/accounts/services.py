@@ -1,0 +1,150 @@
+"""Account verbs: users with roles, API tokens, preferences, the first administrator."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.accounts.audit import record_audit
+from vigil.accounts.models import ApiToken, Department, Profile
+from vigil.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ensure_roles
+
+TOKEN_PREFIX = "vgl_"
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out, with a message for the user."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str  # shown once; only its digest is stored
+
+
+def profile_of(user: AbstractUser) -> Profile:
+    """The user's profile, created on first use."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    password: str,
+    *,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    department: Department | None = None,
+    timezone_name: str = "UTC",
+    language: str = "",
+    actor: AbstractUser | None = None,
+) -> AbstractUser:
+    """Create a user in one role (a group); administrators also get the admin site."""
+    if role not in ROLE_NAMES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLE_NAMES)}")
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise AccountError(f"a user named {username!r} already exists")
+    ensure_roles()
+    user = user_model.objects.create_user(
+        username=username,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    if role == ADMINISTRATOR:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    user.groups.add(Group.objects.get(name=role))
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={"department": department, "timezone": timezone_name, "language": language},
+    )
+    record_audit(actor, "user.created", user, after={"username": username, "role": role})
+    return user
+
+
+def roles_of(user: AbstractUser) -> list[str]:
+    names = set(user.groups.values_list("name", flat=True))
+    return [r for r in ROLE_NAMES if r in names]
+
+
+@transaction.atomic
+def issue_api_token(user: AbstractUser, name: str = "default") -> IssuedToken:
+    """Create a token for the API; the raw value is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:80] or "default", prefix=raw[:10], digest=ApiToken.digest_of(raw)
+    )
+    record_audit(user, "api_token.issued", token, after={"name": token.name})
+    return IssuedToken(token=token, raw=raw)
+
+
+@transaction.atomic
+def revoke_api_token(user: AbstractUser, token_id: int) -> None:
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise AccountError("no such token")
+    record_audit(user, "api_token.revoked", token, before={"name": token.name})
+    token.delete()
+
+
+def user_for_token(raw: str) -> AbstractUser | None:
+    """The active user a raw API token belongs to, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write the last-use time at most once a minute: a busy client must not turn
+    # every read into a write on SQLite.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def update_preferences(user: AbstractUser, *, timezone_name: str, language: str) -> Profile:
+    """Change a user's time zone and language, refusing unknown zones."""
+    if timezone_name not in zoneinfo.available_timezones():
+        raise AccountError(f"unknown time zone {timezone_name!r}")
+    if language not in ("", "en", "zh-hans"):
+        raise AccountError(f"unsupported language {language!r}")
+    profile = profile_of(user)
+    before = {"timezone": profile.timezone, "language": profile.language}
+    profile.timezone = timezone_name
+    profile.language = language
+    profile.save(update_fields=["timezone", "language"])
+    record_audit(user, "profile.updated", profile, before=before,
+                 after={"timezone": timezone_name, "language": language})
+    return profile
+
+
+def ensure_first_admin(password: str | None = None, username: str = "admin") -> str | None:
+    """Create the first administrator when there is none; return its password once.
+
+    Returns None when an administrator already exists. The password is ``password``
+    (e.g. from VIGIL_ADMIN_PASSWORD) or a random one that the caller prints once.
+    """
+    user_model = get_user_model()
+    if user_model.objects.filter(is_superuser=True).exists():
+        return None
+    chosen = password or secrets.token_urlsafe(12)
+    create_user(username, chosen, role=ADMINISTRATOR, email="admin@localhost")
+    return chosen

@@ -1,0 +1,92 @@
+"""Profile (time zone, language, API tokens) and the audit log screen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts.forms import AuditFilterForm, PreferencesForm, TokenForm
+from vigil.accounts.models import AuditEntry
+from vigil.accounts.roles import ROLE_LABELS
+from vigil.web.decorators import perm_required
+from vigil.accounts.services import (
+    AccountError,
+    issue_api_token,
+    profile_of,
+    revoke_api_token,
+    roles_of,
+    update_preferences,
+)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    prof = profile_of(request.user)  # type: ignore[arg-type]
+    form = PreferencesForm(request.POST or None,
+                           initial={"timezone": prof.timezone, "language": prof.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_preferences(request.user, timezone_name=form.cleaned_data["timezone"],  # type: ignore[arg-type]
+                               language=form.cleaned_data["language"])
+        except AccountError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Preferences saved."))
+            response = redirect("accounts:profile")
+            if form.cleaned_data["language"]:
+                response.set_cookie("django_language", form.cleaned_data["language"])
+            return response
+    return render(request, "accounts/profile.html", {
+        "form": form,
+        "token_form": TokenForm(),
+        "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+        "roles": [ROLE_LABELS[r] for r in roles_of(request.user)],  # type: ignore[arg-type]
+        "profile": prof,
+        "new_token": request.session.pop("new_token", None),
+    })
+
+
+@login_required
+@require_POST
+def new_token(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        issued = issue_api_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        # Shown once on the next page and never again.
+        request.session["new_token"] = issued.raw
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        revoke_api_token(request.user, token_id)  # type: ignore[arg-type]
+        messages.success(request, _("Token revoked."))
+    except AccountError as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:profile")
+
+
+@perm_required("accounts.view_auditentry")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.select_related("actor")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["object_type"]:
+            entries = entries.filter(object_type=data["object_type"])
+        if data["object_id"]:
+            entries = entries.filter(object_id=data["object_id"])
+        if data["actor"]:
+            entries = entries.filter(actor_label=data["actor"])
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    object_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    return render(request, "accounts/audit.html", {
+        "form": form, "page": page, "object_types": sorted(set(object_types)),
+    })

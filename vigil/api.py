@@ -1,0 +1,105 @@
+"""The REST API under /api/ (django-ninja): auth, error bodies, and the routers of each app.
+
+Errors always have the body ``{"error": {"code", "message", "details"}}``. Clients
+authenticate with ``Authorization: Bearer <token>`` (tokens from the profile page or
+``vigil createadmin --token``) or, from the web UI, with the session cookie and CSRF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from vigil import __version__
+from vigil.accounts.services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class SessionWithCsrf(APIKeyCookie):
+    """The web UI's session; unsafe methods also need the CSRF token (ninja checks it)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Vigil API",
+    version=__version__,
+    description="Enterprise public-opinion monitoring and response. Errors: "
+    '`{"error": {"code", "message", "details"}}`.',
+    auth=[BearerToken(), SessionWithCsrf()],
+    urls_namespace="api",
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   details: Any = None) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details}}, status=status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return error_response(request, 422, "invalid", "The request is not valid.", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+             409: "conflict", 413: "too_large", 429: "rate_limited"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def require_perm(request: HttpRequest, perm: str) -> None:
+    """Raise 403 unless the caller holds ``perm`` (``app_label.codename``)."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(f"You need the permission “{perm}” for this.")
+
+
+def _add_routers() -> None:
+    from vigil.accounts.api import router as accounts_router
+    from vigil.mentions.api import router as mentions_router
+    from vigil.sources.api import router as sources_router
+    from vigil.web.api import router as system_router
+
+    api.add_router("/", system_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/mentions", mentions_router)
+    api.add_router("/sources", sources_router)
+
+
+_add_routers()

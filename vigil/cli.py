@@ -1,0 +1,316 @@
+"""The ``vigil`` command: run, worker, beat, migrate, createadmin, demo, collect, and the
+query/eval/bench/detect/analyze/train commands that the domain apps register.
+
+Commands that touch the database call ``setup_django()`` themselves, so pure commands
+(``vigil query check``, ``vigil eval spikes`` …) start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+from vigil import __version__
+
+log = logging.getLogger("vigil")
+
+# Apps that add subcommands: each module exposes register(subparsers).
+COMMAND_MODULES = [
+    "vigil.monitoring.commands",
+    "vigil.alerts.commands",
+    "vigil.analysis.commands",
+]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    import django
+
+    django.setup()
+
+
+class _SharedSubparsers:
+    """Lets several apps add to one parent command (``vigil eval spikes``, ``vigil eval
+    sentiment``): asking twice for a parser returns the first, and its nested
+    subparsers object is shared too."""
+
+    def __init__(self, action: Any) -> None:
+        self._action = action
+        self._parsers: dict[str, argparse.ArgumentParser] = {}
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if name in self._parsers:
+            return self._parsers[name]
+        parser = self._action.add_parser(name, **kwargs)
+        original = parser.add_subparsers
+        shared: dict[str, _SharedSubparsers] = {}
+
+        def add_subparsers(**sub_kwargs: Any) -> _SharedSubparsers:
+            if "it" not in shared:
+                sub_kwargs.setdefault("metavar", "COMMAND")
+                shared["it"] = _SharedSubparsers(original(**sub_kwargs))
+            return shared["it"]
+
+        parser.add_subparsers = add_subparsers  # type: ignore[method-assign]
+        self._parsers[name] = parser
+        return parser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._action, name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vigil", description="Vigil — public-opinion monitoring and response (舆情监测与处置)."
+    )
+    parser.add_argument("--version", action="version", version=f"vigil {__version__}")
+    subparsers = _SharedSubparsers(parser.add_subparsers(dest="command", metavar="COMMAND"))
+
+    run = subparsers.add_parser("run", help="serve the web UI and API (and, embedded, the workers)")
+    run.add_argument("--host", default=os.environ.get("VIGIL_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("VIGIL_PORT", "8000")))
+    run.add_argument("--web-only", action="store_true",
+                     help="serve web and API only (scale mode: workers run as `vigil worker`)")
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo workspace")
+    run.add_argument("--threads", type=int, default=8, help="web server threads")
+    run.set_defaults(func=cmd_run)
+
+    worker = subparsers.add_parser("worker", help="run a Celery worker (scale mode)")
+    worker.add_argument("--concurrency", type=int, default=None)
+    worker.add_argument("--loglevel", default="INFO")
+    worker.set_defaults(func=cmd_worker)
+
+    beat = subparsers.add_parser("beat", help="run the Celery scheduler (scale mode)")
+    beat.add_argument("--loglevel", default="INFO")
+    beat.set_defaults(func=cmd_beat)
+
+    migrate = subparsers.add_parser("migrate", help="create or upgrade the database")
+    migrate.set_defaults(func=cmd_migrate)
+
+    admin = subparsers.add_parser("createadmin", help="create an administrator")
+    admin.add_argument("--username", default="admin")
+    admin.add_argument("--password", default=None,
+                       help="default: VIGIL_ADMIN_PASSWORD, else a random one printed once")
+    admin.add_argument("--email", default="")
+    admin.add_argument("--token", action="store_true", help="also issue an API token")
+    admin.set_defaults(func=cmd_createadmin)
+
+    demo = subparsers.add_parser("demo", help="the demo workspace")
+    demo_sub = demo.add_subparsers(dest="demo_command", metavar="COMMAND")
+    demo_load = demo_sub.add_parser("load", help="create the demo company, users and replay source")
+    demo_load.add_argument("--password", default=os.environ.get("VIGIL_DEMO_PASSWORD"),
+                           help="password for every demo user (default: random, printed)")
+    demo_load.add_argument("--speed", type=int, default=None,
+                           help="scenario minutes per real minute (default VIGIL_DEMO_SPEED)")
+    demo_load.set_defaults(func=cmd_demo_load)
+
+    collect = subparsers.add_parser("collect", help="fetch sources now")
+    collect.add_argument("--once", action="store_true", help="fetch every active source once")
+    collect.add_argument("--source", default=None, help="only this source (by name)")
+    collect.set_defaults(func=cmd_collect)
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            log.debug("commands of %s unavailable: %s", module_name, exc)
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        # A group without its subcommand (`vigil demo`): show that group's help.
+        parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+        return 2
+    return int(func(args) or 0)
+
+
+# --- commands ---------------------------------------------------------------------------
+def cmd_migrate(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    setup_django()
+    from vigil.accounts.roles import ADMINISTRATOR
+    from vigil.accounts.services import AccountError, create_user, issue_api_token
+
+    password = args.password or os.environ.get("VIGIL_ADMIN_PASSWORD")
+    generated = password is None
+    if generated:
+        import secrets
+
+        password = secrets.token_urlsafe(12)
+    try:
+        user = create_user(args.username, password, role=ADMINISTRATOR, email=args.email)
+    except AccountError as exc:
+        print(f"vigil: {exc}", file=sys.stderr)
+        return 1
+    print(f"administrator created: {user.get_username()}")
+    if generated:
+        print(f"password (shown once): {password}")
+    if args.token:
+        print(f"API token (shown once): {issue_api_token(user, 'cli').raw}")
+    return 0
+
+
+def _print_demo_report(report: Any) -> None:
+    print(f"demo workspace: {report.company}")
+    if report.users:
+        print("demo users (passwords shown once):")
+        for username, password in report.users.items():
+            print(f"  {username:<10} {password}")
+    if report.already_loaded:
+        print("the demo source already exists; nothing else to do")
+    elif report.source_created:
+        print("demo source created: mentions arrive as the scenario replays")
+
+
+def cmd_demo_load(args: argparse.Namespace) -> int:
+    setup_django()
+    from vigil.demo.services import load_demo
+
+    _print_demo_report(load_demo(password=args.password, speed=args.speed))
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    setup_django()
+    from vigil.pipeline.services import process_pending
+    from vigil.sources.models import Source
+    from vigil.sources.services import collect_sources
+
+    sources = Source.objects.filter(is_active=True)
+    if args.source:
+        sources = Source.objects.filter(name=args.source)
+        if not sources.exists():
+            print(f"vigil: no source named {args.source!r}", file=sys.stderr)
+            return 2
+    reports = collect_sources(list(sources))
+    for report in reports:
+        print(report.line())
+    processed = process_pending(max_batches=10_000)
+    print(f"pipeline: new_mentions={processed.new_mentions} duplicates={processed.duplicates} "
+          f"failed={processed.failed}")
+    return 1 if reports and all(r.error for r in reports) else 0
+
+
+def _first_start() -> None:
+    """Migrate, create the first admin and load the demo when the database is empty."""
+    from django.core.management import call_command
+
+    from vigil.accounts.services import ensure_first_admin
+
+    call_command("migrate", interactive=False, verbosity=0)
+    password = ensure_first_admin(os.environ.get("VIGIL_ADMIN_PASSWORD"))
+    if password is not None:
+        shown = "(from VIGIL_ADMIN_PASSWORD)" if os.environ.get("VIGIL_ADMIN_PASSWORD") else password
+        print(f"\n  First administrator created — username: admin  password: {shown}\n")
+
+
+def _database_is_empty() -> bool:
+    from vigil.mentions.models import Mention
+    from vigil.sources.models import Source
+
+    return not Source.objects.exists() and not Mention.objects.exists()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+    from waitress.server import create_server
+
+    from vigil.wsgi import application
+
+    logging.basicConfig(level=settings.LOG_LEVEL)
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _first_start()
+    if not args.no_demo and _database_is_empty():
+        from vigil.demo.services import load_demo
+
+        _print_demo_report(load_demo())
+
+    runner = None
+    if not args.web_only and settings.TASK_MODE == "embedded":
+        from vigil.pipeline.embedded import EmbeddedRunner
+
+        runner = EmbeddedRunner(workers=settings.WORKER_THREADS)
+        runner.start()
+    server = create_server(application, host=args.host, port=args.port, threads=args.threads)
+    stop = threading.Event()
+
+    def shutdown(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            return
+        stop.set()
+        print("\nstopping: finishing running tasks …", flush=True)
+        server.close()
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    mode = "web only" if args.web_only else settings.TASK_MODE
+    print(f"Vigil {__version__} serving on http://{args.host}:{args.port}/ ({mode}; "
+          f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}) — Ctrl-C stops",
+          flush=True)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        if not stop.is_set():
+            raise
+    finally:
+        if runner is not None:
+            runner.stop()
+    print("stopped.", flush=True)
+    return 0
+
+
+def _require_broker() -> None:
+    setup_django()
+    from django.conf import settings
+
+    if settings.TASK_MODE != "celery":
+        print("vigil: set VIGIL_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run Celery; "
+              "embedded mode runs its workers inside `vigil run`.", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _require_broker()
+    from vigil.celery import app
+
+    argv = ["worker", f"--loglevel={args.loglevel}"]
+    if args.concurrency:
+        argv.append(f"--concurrency={args.concurrency}")
+    app.worker_main(argv)
+    return 0
+
+
+def cmd_beat(args: argparse.Namespace) -> int:
+    _require_broker()
+    from django.conf import settings
+
+    from vigil.celery import app
+
+    schedule = settings.DATA_DIR / "celerybeat-schedule"
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    app.start(["beat", f"--loglevel={args.loglevel}", f"--schedule={schedule}"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""``vigil demo load``: a fictional company, its departments, a user per role, a replay source."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.accounts.models import Department
+from vigil.accounts.roles import ANALYST, APPROVER, LIAISON, RESPONDER, VIEWER
+from vigil.accounts.services import create_user
+from vigil.demo.connector import SCENARIO_DIR
+from vigil.sources.models import Source
+
+DEMO_SOURCE_NAME = "Demo scenario"
+
+# username, role, department code, first name, last name
+DEMO_USERS = [
+    ("analyst", ANALYST, "pr", "Lin", "Wei"),
+    ("responder", RESPONDER, "pr", "Chen", "Jing"),
+    ("approver", APPROVER, "exec", "Zhou", "Ming"),
+    ("liaison", LIAISON, "cs", "Wang", "Fang"),
+    ("viewer", VIEWER, "mkt", "Zhao", "Lei"),
+]
+
+
+@dataclass
+class DemoLoadReport:
+    company: str
+    departments: int = 0
+    users: dict[str, str] = field(default_factory=dict)  # username -> password (printed once)
+    source_created: bool = False
+    already_loaded: bool = False
+
+
+def load_company(path: Path | None = None) -> dict[str, Any]:
+    return json.loads((path or SCENARIO_DIR / "company.json").read_text(encoding="utf-8"))
+
+
+def demo_is_loaded() -> bool:
+    return Source.objects.filter(name=DEMO_SOURCE_NAME).exists()
+
+
+@transaction.atomic
+def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoadReport:
+    """Create the demo workspace; safe to run twice (existing parts are kept)."""
+    company = load_company()
+    report = DemoLoadReport(company=f"{company['company']['name_en']} / {company['company']['name_zh']}")
+    departments: dict[str, Department] = {}
+    for dept in company["departments"]:
+        obj, created = Department.objects.get_or_create(
+            code=dept["code"], defaults={"name": dept["name_en"], "name_zh": dept["name_zh"]}
+        )
+        departments[dept["code"]] = obj
+        report.departments += int(created)
+    user_model = get_user_model()
+    for username, role, dept_code, first, last in DEMO_USERS:
+        if user_model.objects.filter(username=username).exists():
+            continue
+        chosen = password or secrets.token_urlsafe(9)
+        create_user(
+            username,
+            chosen,
+            role=role,
+            email=f"{username}@{company['company']['domain']}",
+            first_name=first,
+            last_name=last,
+            department=departments.get(dept_code) or next(iter(departments.values()), None),
+            timezone_name="Asia/Shanghai",
+        )
+        report.users[username] = chosen
+    if demo_is_loaded():
+        report.already_loaded = True
+        return report
+    now = timezone.now()
+    Source.objects.create(
+        name=DEMO_SOURCE_NAME,
+        kind="demo",
+        channel="news",
+        interval_seconds=10,
+        config={
+            "scenario": str(SCENARIO_DIR / "mentions.jsonl"),
+            "started_at": now.isoformat(),
+            "history_minutes": 3 * 24 * 60,
+            "speed": speed or settings.DEMO_SPEED,
+        },
+        next_run_at=now,
+    )
+    report.source_created = True
+    return report

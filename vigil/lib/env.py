@@ -1,0 +1,70 @@
+"""Typed readers for environment variables.
+
+Every setting of Vigil comes from the environment (DESIGN.md §4.6). These helpers
+refuse bad values loudly at start-up instead of letting a typo become a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+__all__ = ["EnvError", "env_bool", "env_int", "env_list", "env_str"]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(ValueError):
+    """An environment variable holds a value Vigil cannot use."""
+
+
+def env_str(name: str, default: str = "", environ: Mapping[str, str] | None = None) -> str:
+    """Return the variable as text, or ``default`` when it is unset."""
+    source = os.environ if environ is None else environ
+    return source.get(name, default)
+
+
+def env_bool(name: str, default: bool = False, environ: Mapping[str, str] | None = None) -> bool:
+    """Return the variable as a boolean; accepts 1/0, true/false, yes/no, on/off."""
+    source = os.environ if environ is None else environ
+    if name not in source:
+        return default
+    value = source[name].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise EnvError(f"{name}={source[name]!r} is not a boolean (use 1/0, true/false, yes/no)")
+
+
+def env_int(
+    name: str,
+    default: int,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Return the variable as an integer within [minimum, maximum]."""
+    source = os.environ if environ is None else environ
+    if name not in source or source[name].strip() == "":
+        return default
+    try:
+        value = int(source[name].strip())
+    except ValueError:
+        raise EnvError(f"{name}={source[name]!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise EnvError(f"{name}={value} is below the minimum {minimum}")
+    if maximum is not None and value > maximum:
+        raise EnvError(f"{name}={value} is above the maximum {maximum}")
+    return value
+
+
+def env_list(
+    name: str, default: list[str] | None = None, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """Return a comma-separated variable as a list of non-empty, stripped items."""
+    source = os.environ if environ is None else environ
+    if name not in source:
+        return list(default or [])
+    return [part.strip() for part in source[name].split(",") if part.strip()]

@@ -1,0 +1,205 @@
+"""Django settings for Vigil, read from environment variables only.
+
+Every variable is listed with its default in README.md ("Configuration"). Values are
+checked by the helpers in ``vigil.lib.env``; insecure defaults are refused when DEBUG is off.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import plotly
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from vigil.lib.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("VIGIL_DATA_DIR", "var")).resolve()
+
+# Nothing in Vigil may reach for a model hub at run time (DESIGN.md §7).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+DEBUG = env_bool("VIGIL_DEBUG", False)
+INSECURE_SECRET_KEY = "vigil-insecure-development-key-change-me"  # noqa: S105
+
+
+def _secret_key() -> str:
+    """VIGIL_SECRET_KEY, else a random key kept in the data directory.
+
+    A fresh machine gets its own key on first start instead of a shared default; the
+    well-known development key is accepted only with VIGIL_DEBUG=1.
+    """
+    key = env_str("VIGIL_SECRET_KEY", "")
+    if not key:
+        if DEBUG:
+            return INSECURE_SECRET_KEY
+        key_file = DATA_DIR / "secret.key"
+        if not key_file.exists():
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        key = key_file.read_text().strip()
+    if not DEBUG and (key == INSECURE_SECRET_KEY or len(key) < 32):
+        raise ImproperlyConfigured(
+            "VIGIL_SECRET_KEY is the development default or shorter than 32 characters; "
+            "with VIGIL_DEBUG off set a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))') or leave it unset to generate one."
+        )
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("VIGIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("VIGIL_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = env_str("VIGIL_BASE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "vigil.accounts",
+    "vigil.sources",
+    "vigil.mentions",
+    "vigil.pipeline",
+    "vigil.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vigil.accounts.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "vigil.urls"
+WSGI_APPLICATION = "vigil.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vigil.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"].setdefault("OPTIONS", {})
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "vigil.sqlite3"),
+            "OPTIONS": {},
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web requests and worker threads write the same file: WAL lets readers go on while
+    # one writes, IMMEDIATE makes writers queue on busy_timeout instead of failing
+    # with "database is locked" (DESIGN.md §7).
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-vigil.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background work ------------------------------------------------------------------
+BROKER_URL = env_str("VIGIL_BROKER_URL", "")
+TASK_MODE = "celery" if BROKER_URL else "embedded"
+WORKER_THREADS = env_int("VIGIL_WORKER_THREADS", 4, minimum=1, maximum=64)
+PIPELINE_BATCH_SIZE = env_int("VIGIL_PIPELINE_BATCH_SIZE", 200, minimum=1, maximum=10000)
+DEMO_SPEED = env_int("VIGIL_DEMO_SPEED", 60, minimum=1, maximum=100000)
+
+# --- auth -----------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("VIGIL_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- i18n and time --------------------------------------------------------------------
+LANGUAGE_CODE = env_str("VIGIL_LANGUAGE", "en")
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("VIGIL_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# plotly.min.js comes from the installed plotly wheel: no CDN, no Node step.
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOG_LEVEL = env_str("VIGIL_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        "waitress.queue": {"level": "ERROR"},
+    },
+}
+
+# --- outgoing HTTP --------------------------------------------------------------------
+ALLOW_PRIVATE_FETCH = env_bool("VIGIL_ALLOW_PRIVATE_FETCH", False)
+HTTP_USER_AGENT = env_str("VIGIL_USER_AGENT", "Vigil/0.1 (+https://github.com/vigil-project/vigil)")
+HTTP_PROXY = env_str("VIGIL_HTTP_PROXY", "")
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+# Ordered pipeline stages (DESIGN.md §1); later issues append match, analyse, warn.
+PIPELINE_STAGES = [
+    "vigil.pipeline.stages.normalise",
+    "vigil.pipeline.stages.deduplicate",
+    "vigil.pipeline.stages.store",
+]
+SOURCE_MAX_FAILURES = env_int("VIGIL_SOURCE_MAX_FAILURES", 5, minimum=1, maximum=1000)

@@ -1,0 +1,267 @@
+"""Collecting: run due sources' connectors, store raw items, keep source health.
+
+Fetching is async (many sources at once under the HTTP client's global and per-host
+limits); storing is sync and short per source. A source's failure is recorded on
+that source only; after ``SOURCE_MAX_FAILURES`` failures in a row it is paused and
+administrators get a notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from pydantic import ValidationError
+
+from vigil.accounts.audit import record_audit, snapshot
+from vigil.accounts.models import SystemNotice
+from vigil.lib.http import HttpClient
+from vigil.pipeline.runner import enqueue
+from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
+from vigil.sources.connectors.base import RawItemData
+from vigil.sources.models import FetchRun, RawItem, Source
+
+log = logging.getLogger(__name__)
+
+
+class SourceConfigError(ValueError):
+    """A source's kind or configuration is not valid; the message says which field."""
+
+
+@dataclass
+class CollectReport:
+    source: str
+    fetched: int = 0
+    new: int = 0
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """The one-line summary printed by ``vigil collect``."""
+        error = self.error.replace("\n", " ") if self.error else "none"
+        return f"{self.source} fetched={self.fetched} new={self.new} errors={error}"
+
+
+def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Check a configuration against the kind's pydantic model; return it normalised."""
+    try:
+        connector_cls = get_connector_class(kind)
+    except LookupError as exc:
+        raise SourceConfigError(str(exc)) from None
+    try:
+        model = connector_cls.Config.model_validate(config)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}" for err in exc.errors()
+        )
+        raise SourceConfigError(problems) from None
+    return model.model_dump(mode="json")
+
+
+def make_http_client() -> HttpClient:
+    return HttpClient(
+        user_agent=settings.HTTP_USER_AGENT,
+        proxy=settings.HTTP_PROXY or None,
+        allow_private=settings.ALLOW_PRIVATE_FETCH,
+    )
+
+
+# --- fetching -----------------------------------------------------------------------------
+async def _fetch_one(source_id: int, kind: str, config: dict[str, Any], state: dict[str, Any],
+                     http: HttpClient) -> FetchResult | Exception:
+    try:
+        connector_cls = get_connector_class(kind)
+        connector = connector_cls(connector_cls.Config.model_validate(config), http)
+        return await connector.fetch(dict(state))
+    except Exception as exc:  # noqa: BLE001 - every failure is reported on its source
+        return exc
+
+
+async def _fetch_all(jobs: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
+                     http: HttpClient | None) -> list[FetchResult | Exception]:
+    own_client = http is None
+    client = http or make_http_client()
+    try:
+        return await asyncio.gather(*(_fetch_one(*job, client) for job in jobs))
+    finally:
+        if own_client:
+            await client.aclose()
+
+
+def collect_sources(sources: list[Source], *, http: HttpClient | None = None) -> list[CollectReport]:
+    """Fetch the given sources concurrently and store what they bring."""
+    if not sources:
+        return []
+    started = timezone.now()
+    jobs = [(s.pk, s.kind, s.config, s.state) for s in sources]
+    results = asyncio.run(_fetch_all(jobs, http))
+    reports = [_store_result(source, result, started) for source, result in zip(sources, results, strict=True)]
+    if any(r.new for r in reports):
+        enqueue("pipeline.process_pending")
+    return reports
+
+
+def claim_due_sources(limit: int = 200, now: dt.datetime | None = None) -> list[Source]:
+    """Claim active sources whose time has come, so no other worker fetches them too."""
+    now = now or timezone.now()
+    due = list(
+        Source.objects.filter(is_active=True)
+        .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_run_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed: list[int] = []
+    lease = now + dt.timedelta(minutes=10)
+    for pk in due:
+        # A conditional UPDATE is the claim: only one worker sees rowcount 1.
+        won = Source.objects.filter(pk=pk).filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        ).update(claimed_until=lease)
+        if won:
+            claimed.append(pk)
+    return list(Source.objects.filter(pk__in=claimed))
+
+
+def collect_due(limit: int = 200) -> list[CollectReport]:
+    return collect_sources(claim_due_sources(limit))
+
+
+# --- storing ------------------------------------------------------------------------------
+def _payload(item: RawItemData) -> dict[str, Any]:
+    data = dict(item.__dict__)
+    published = data.get("published_at")
+    data["published_at"] = published.isoformat() if isinstance(published, dt.datetime) else None
+    return data
+
+
+def _next_run(source: Source, now: dt.datetime) -> dt.datetime:
+    # ±10 % jitter keeps many sources with one interval from hitting hosts in lockstep.
+    jitter = source.interval_seconds * random.uniform(-0.1, 0.1)
+    return now + dt.timedelta(seconds=max(5.0, source.interval_seconds + jitter))
+
+
+def store_items(source: Source, items: list[RawItemData], fetched_at: dt.datetime) -> int:
+    """Insert raw items not seen before for this source; return how many were new."""
+    unique: dict[str, RawItemData] = {}
+    for item in items:
+        if item.external_id and item.external_id not in unique:
+            unique[item.external_id[:500]] = item
+    if not unique:
+        return 0
+    known = set(
+        RawItem.objects.filter(source=source, external_id__in=list(unique)).values_list(
+            "external_id", flat=True
+        )
+    )
+    fresh = [
+        RawItem(source=source, external_id=eid, payload=_payload(item), fetched_at=fetched_at)
+        for eid, item in unique.items()
+        if eid not in known
+    ]
+    RawItem.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    return len(fresh)
+
+
+def _store_result(source: Source, result: FetchResult | Exception, started: dt.datetime) -> CollectReport:
+    now = timezone.now()
+    report = CollectReport(source=source.name)
+    with transaction.atomic():
+        run = FetchRun(source=source, started_at=started, finished_at=now)
+        if isinstance(result, Exception):
+            report.error = _describe(result)
+            run.error = report.error
+            _record_failure(source, report.error, permanent=getattr(result, "permanent", False), now=now)
+        else:
+            report.fetched = len(result.items)
+            report.new = store_items(source, result.items, now)
+            report.warnings = list(result.warnings)
+            run.fetched, run.new, run.warnings = report.fetched, report.new, report.warnings[:20]
+            source.state = result.state
+            source.last_success_at = now
+            source.consecutive_failures = 0
+            source.last_error = ""
+        source.next_run_at = _next_run(source, now)
+        source.claimed_until = None
+        source.save(update_fields=[
+            "state", "last_success_at", "consecutive_failures", "last_error", "last_error_at",
+            "next_run_at", "claimed_until", "is_active", "paused_reason",
+        ])
+        run.save()
+    if report.error:
+        log.warning("source %s failed: %s", source.name, report.error)
+    return report
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ConnectorError | ValidationError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.datetime) -> None:
+    source.consecutive_failures += 1
+    source.last_error = message[:4000]
+    source.last_error_at = now
+    limit = settings.SOURCE_MAX_FAILURES
+    if source.consecutive_failures >= limit and source.is_active:
+        source.is_active = False
+        source.paused_reason = (
+            f"paused after {source.consecutive_failures} failures in a row: {message}"[:300]
+        )
+        SystemNotice.objects.create(
+            level=SystemNotice.Level.ERROR,
+            code="source.paused",
+            message=f"Source “{source.name}” was paused after {source.consecutive_failures} "
+            f"failures in a row. Last error: {message}",
+            object_type="sources.source",
+            object_id=str(source.pk),
+        )
+        record_audit(None, "source.paused", source, after={"reason": source.paused_reason})
+    elif permanent:
+        log.info("source %s: permanent error (%s)", source.name, message)
+
+
+# --- managing -----------------------------------------------------------------------------
+@transaction.atomic
+def create_source(*, name: str, kind: str, config: dict[str, Any], channel: str = "",
+                  interval_seconds: int = 900, actor: Any = None) -> Source:
+    """Add a source after validating its configuration."""
+    if Source.objects.filter(name=name).exists():
+        raise SourceConfigError(f"a source named {name!r} already exists")
+    if interval_seconds < 10:
+        raise SourceConfigError("interval must be at least 10 seconds")
+    clean = validate_config(kind, config)
+    connector_cls = get_connector_class(kind)
+    source = Source.objects.create(
+        name=name,
+        kind=kind,
+        config=clean,
+        channel=channel or getattr(connector_cls, "default_channel", "news") or "news",
+        interval_seconds=interval_seconds,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_audit(actor, "source.created", source, after=snapshot(source))
+    return source
+
+
+@transaction.atomic
+def set_source_paused(source: Source, paused: bool, *, actor: Any = None, reason: str = "") -> Source:
+    before = snapshot(source, ["is_active", "paused_reason"])
+    source.is_active = not paused
+    source.paused_reason = (reason or "paused by a user")[:300] if paused else ""
+    if not paused:
+        source.consecutive_failures = 0
+        source.next_run_at = timezone.now()
+    source.save(update_fields=["is_active", "paused_reason", "consecutive_failures", "next_run_at"])
+    record_audit(actor, "source.paused" if paused else "source.resumed", source,
+                 before=before, after=snapshot(source, ["is_active", "paused_reason"]))
+    return source

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from vigil.api import api
+
+admin.site.site_header = "Vigil"
+admin.site.site_title = "Vigil admin"
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("vigil.accounts.urls")),
+    path("sources/", include("vigil.sources.urls")),
+    path("mentions/", include("vigil.mentions.urls")),
+    path("", include("vigil.web.urls")),
+]

@@ -1,0 +1,60 @@
+"""Dashboard figures: counts and hourly volume per channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from vigil.mentions.models import Mention
+from vigil.sources.models import RawItem, Source
+
+
+@dataclass
+class DashboardFigures:
+    mentions_total: int
+    mentions_24h: int
+    mentions_1h: int
+    sources_total: int
+    sources_failing: int
+    sources_paused: int
+    pending_items: int
+
+
+def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
+    now = now or timezone.now()
+    sources = Source.objects.all()
+    return DashboardFigures(
+        mentions_total=Mention.objects.count(),
+        mentions_24h=Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=24)).count(),
+        mentions_1h=Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=1)).count(),
+        sources_total=sources.count(),
+        sources_failing=sources.filter(is_active=True, consecutive_failures__gt=0).count(),
+        sources_paused=sources.filter(is_active=False).count(),
+        pending_items=RawItem.objects.filter(status=RawItem.Status.PENDING).count(),
+    )
+
+
+def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, object]:
+    """Mentions per hour and channel over the last ``hours``, zero-filled (UTC buckets)."""
+    now = now or timezone.now()
+    end = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    start = end - dt.timedelta(hours=hours)
+    rows = (
+        Mention.objects.filter(published_at__gte=start, published_at__lt=end)
+        .annotate(hour=TruncHour("published_at", tzinfo=dt.UTC))
+        .values("hour", "channel")
+        .annotate(n=Count("id"))
+    )
+    buckets = [start + dt.timedelta(hours=i) for i in range(hours)]
+    index = {b: i for i, b in enumerate(buckets)}
+    series: dict[str, list[int]] = {}
+    for row in rows:
+        hour = row["hour"]
+        if hour is None or hour not in index:
+            continue
+        series.setdefault(row["channel"], [0] * hours)[index[hour]] += row["n"]
+    return {"hours": [b.isoformat() for b in buckets], "series": series}

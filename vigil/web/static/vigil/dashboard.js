@@ -1,0 +1,20 @@
+// Draws the hourly volume chart with the plotly.min.js shipped in the plotly wheel.
+(function () {
+  function draw() {
+    var el = document.getElementById("volume-chart");
+    if (!el || !window.Plotly) { return; }
+    fetch(el.dataset.src, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var traces = Object.keys(data.series).map(function (key) {
+          return { type: "bar", name: data.labels[key] || key, x: data.hours, y: data.series[key] };
+        });
+        Plotly.react(el, traces, {
+          barmode: "stack", margin: { t: 10, r: 10, b: 40, l: 40 }, height: 280,
+          legend: { orientation: "h", y: -0.2 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+          xaxis: { type: "date" }, yaxis: { rangemode: "tozero" }
+        }, { displayModeBar: false, responsive: true });
+      });
+  }
+  window.addEventListener("load", function () { draw(); setInterval(draw, 60000); });
+})();

@@ -1,0 +1,41 @@
+"""The home dashboard (thin: figures come from ``vigil.web.services``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from vigil.mentions.models import Mention
+from vigil.sources.models import Channel
+from vigil.web.services import dashboard_figures, hourly_volume
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/dashboard.html", {
+        "figures": dashboard_figures(),
+        "recent": _recent(),
+        "channel_labels": dict(Channel.choices),
+    })
+
+
+@login_required
+def recent_mentions(request: HttpRequest) -> HttpResponse:
+    """The htmx-polled list of the latest mentions."""
+    return render(request, "web/_recent_mentions.html", {"recent": _recent(),
+                                                          "figures": dashboard_figures()})
+
+
+@login_required
+def volume_series(request: HttpRequest) -> JsonResponse:
+    data = hourly_volume()
+    labels = dict(Channel.choices)
+    data["labels"] = {key: str(labels.get(key, key)) for key in data["series"]}  # type: ignore[union-attr]
+    return JsonResponse(data)
+
+
+def _recent() -> list[Mention]:
+    if not Mention.objects.exists():
+        return []
+    return list(Mention.objects.select_related("source").order_by("-published_at", "-id")[:15])
