@@ -170,6 +170,7 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # plotly.min.js comes from the installed plotly wheel: no CDN, no Node step.
 STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
 WHITENOISE_USE_FINDERS = True

@@ -1,19 +1,18 @@
 """Who am I, departments, API tokens and the audit log."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.audit import record_audit
 from vigil.accounts.models import AuditEntry, Department
 from vigil.accounts.services import issue_api_token, profile_of, roles_of
-from vigil.api import require_perm
+from vigil.api import requires
 
 router = Router(tags=["accounts"])
 
@@ -60,20 +59,28 @@ class DepartmentOut(Schema):
     name_zh: str
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="Departments")
+@router.get(
+    "/departments",
+    response=list[DepartmentOut],
+    summary="Departments",
+    auth=requires("accounts.view_department"),
+)
 def list_departments(request: HttpRequest) -> Any:
-    require_perm(request, "accounts.view_department")
     return Department.objects.all()
 
 
-@router.post("/departments", response={201: DepartmentOut}, summary="Add a department")
-def create_department(request: HttpRequest, payload: DepartmentIn) -> tuple[int, Department]:
-    require_perm(request, "accounts.add_department")
+@router.post(
+    "/departments",
+    response={201: DepartmentOut},
+    summary="Add a department",
+    auth=requires("accounts.add_department"),
+)
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
     if Department.objects.filter(code=payload.code).exists():
         raise HttpError(409, f"a department with code {payload.code!r} exists")
     department = Department.objects.create(**payload.dict())
     record_audit(request.user, "department.created", department, after=payload.dict())  # type: ignore[arg-type]
-    return 201, department
+    return Status(201, department)
 
 
 class TokenIn(Schema):
@@ -87,9 +94,9 @@ class TokenOut(Schema):
 
 
 @router.post("/tokens", response={201: TokenOut}, summary="Issue an API token for yourself")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     issued = issue_api_token(request.user, payload.name)  # type: ignore[arg-type]
-    return 201, TokenOut(id=issued.token.pk, name=issued.token.name, token=issued.raw)
+    return Status(201, TokenOut(id=issued.token.pk, name=issued.token.name, token=issued.raw))
 
 
 class AuditOut(Schema):
@@ -116,10 +123,14 @@ class AuditFilter(Schema):
     action: str | None = None
 
 
-@router.get("/audit", response=list[AuditOut], summary="The audit log (administrators)")
+@router.get(
+    "/audit",
+    response=list[AuditOut],
+    summary="The audit log (administrators)",
+    auth=requires("accounts.view_auditentry"),
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_audit(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
-    require_perm(request, "accounts.view_auditentry")
     entries = AuditEntry.objects.all()
     if filters.object_type:
         entries = entries.filter(object_type=filters.object_type)

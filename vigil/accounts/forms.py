@@ -5,9 +5,18 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-COMMON_ZONES = ["UTC", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
-                "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York",
-                "America/Los_Angeles"]
+COMMON_ZONES = [
+    "UTC",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+]
 
 
 def _zone_choices() -> list[tuple[str, str]]:

@@ -79,7 +79,12 @@ ROLE_PERMISSION_PATTERNS: dict[str, list[str]] = {
         "mentions.flag_mention",
     ],
     APPROVER: [*_READ_ALL, "statements.approve_*", "statements.change_*", "incidents.change_*"],
-    LIAISON: [*_READ_ALL, "incidents.change_task", "alerts.report_warning", "mentions.flag_mention"],
+    LIAISON: [
+        *_READ_ALL,
+        "incidents.change_task",
+        "alerts.report_warning",
+        "mentions.flag_mention",
+    ],
     VIEWER: list(_READ_ALL),
 }
 

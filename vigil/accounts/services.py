@@ -15,7 +15,7 @@ from vigil.accounts.audit import record_audit
 from vigil.accounts.models import ApiToken, Department, Profile
 from vigil.accounts.roles import ADMINISTRATOR, ROLE_NAMES, ensure_roles
 
-TOKEN_PREFIX = "vgl_"
+TOKEN_PREFIX = "vgl_"  # noqa: S105 - a prefix that marks Vigil tokens, not a secret
 
 
 class AccountError(ValueError):
@@ -54,7 +54,8 @@ def create_user(
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise AccountError(f"a user named {username!r} already exists")
-    ensure_roles()
+    if not Group.objects.filter(name=role).exists():
+        ensure_roles()
     user = user_model.objects.create_user(
         username=username,
         password=password,
@@ -131,8 +132,13 @@ def update_preferences(user: AbstractUser, *, timezone_name: str, language: str)
     profile.timezone = timezone_name
     profile.language = language
     profile.save(update_fields=["timezone", "language"])
-    record_audit(user, "profile.updated", profile, before=before,
-                 after={"timezone": timezone_name, "language": language})
+    record_audit(
+        user,
+        "profile.updated",
+        profile,
+        before=before,
+        after={"timezone": timezone_name, "language": language},
+    )
     return profile
 
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from vigil.accounts.forms import AuditFilterForm, PreferencesForm, TokenForm
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.roles import ROLE_LABELS
-from vigil.web.decorators import perm_required
 from vigil.accounts.services import (
     AccountError,
     issue_api_token,
@@ -22,17 +21,22 @@ from vigil.accounts.services import (
     roles_of,
     update_preferences,
 )
+from vigil.web.decorators import perm_required
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     prof = profile_of(request.user)  # type: ignore[arg-type]
-    form = PreferencesForm(request.POST or None,
-                           initial={"timezone": prof.timezone, "language": prof.language})
+    form = PreferencesForm(
+        request.POST or None, initial={"timezone": prof.timezone, "language": prof.language}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            update_preferences(request.user, timezone_name=form.cleaned_data["timezone"],  # type: ignore[arg-type]
-                               language=form.cleaned_data["language"])
+            update_preferences(
+                request.user,
+                timezone_name=form.cleaned_data["timezone"],  # type: ignore[arg-type]
+                language=form.cleaned_data["language"],
+            )
         except AccountError as exc:
             messages.error(request, str(exc))
         else:
@@ -41,14 +45,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["language"]:
                 response.set_cookie("django_language", form.cleaned_data["language"])
             return response
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "token_form": TokenForm(),
-        "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
-        "roles": [ROLE_LABELS[r] for r in roles_of(request.user)],  # type: ignore[arg-type]
-        "profile": prof,
-        "new_token": request.session.pop("new_token", None),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "roles": [ROLE_LABELS[r] for r in roles_of(request.user)],  # type: ignore[arg-type]
+            "profile": prof,
+            "new_token": request.session.pop("new_token", None),
+        },
+    )
 
 
 @login_required
@@ -87,6 +95,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(actor_label=data["actor"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     object_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
-    return render(request, "accounts/audit.html", {
-        "form": form, "page": page, "object_types": sorted(set(object_types)),
-    })
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "object_types": sorted(set(object_types)),
+        },
+    )

@@ -1,6 +1,5 @@
 """Read mentions."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.api import require_perm
+from vigil.api import requires
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MentionFilter, filter_mentions
 
@@ -53,14 +52,22 @@ class MentionQuery(Schema):
     until: dt.datetime | None = None
 
 
-@router.get("", response=list[MentionOut], summary="Mentions, newest first")
+@router.get(
+    "",
+    response=list[MentionOut],
+    summary="Mentions, newest first",
+    auth=requires("mentions.view_mention"),
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_mentions(request: HttpRequest, query: Query[MentionQuery]) -> Any:
-    require_perm(request, "mentions.view_mention")
     return filter_mentions(MentionFilter(**query.dict())).select_related("source")
 
 
-@router.get("/{mention_id}", response=MentionOut, summary="One mention")
+@router.get(
+    "/{mention_id}",
+    response=MentionOut,
+    summary="One mention",
+    auth=requires("mentions.view_mention"),
+)
 def get_mention(request: HttpRequest, mention_id: int) -> Mention:
-    require_perm(request, "mentions.view_mention")
     return get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)

@@ -10,7 +10,10 @@ from vigil.sources.models import Channel
 
 class Mention(models.Model):
     source = models.ForeignKey(
-        "sources.Source", on_delete=models.PROTECT, related_name="mentions", verbose_name=_("source")
+        "sources.Source",
+        on_delete=models.PROTECT,
+        related_name="mentions",
+        verbose_name=_("source"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, db_index=True)
     title = models.CharField(_("title"), max_length=500, blank=True)

@@ -26,13 +26,17 @@ def mention_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(mentions, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "mentions/list.html", {
-        "page": page,
-        "filter": mention_filter,
-        "channels": Channel.choices,
-        "sources": Source.objects.only("id", "name"),
-        "querystring": query.urlencode(),
-    })
+    return render(
+        request,
+        "mentions/list.html",
+        {
+            "page": page,
+            "filter": mention_filter,
+            "channels": Channel.choices,
+            "sources": Source.objects.only("id", "name"),
+            "querystring": query.urlencode(),
+        },
+    )
 
 
 @perm_required("mentions.view_mention")

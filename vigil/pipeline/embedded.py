@@ -43,17 +43,24 @@ class EmbeddedRunner:
     # --- lifecycle --------------------------------------------------------------------
     def start(self) -> None:
         _stop_event.clear()
-        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="vigil-worker")
+        self._executor = ThreadPoolExecutor(
+            max_workers=self.workers, thread_name_prefix="vigil-worker"
+        )
         now = time.monotonic()
         self._next_due = {
             name: now for name, spec in runner_module.registered_tasks().items() if spec.every
         }
-        self._scheduler = threading.Thread(target=self._schedule_loop, name="vigil-scheduler", daemon=True)
+        self._scheduler = threading.Thread(
+            target=self._schedule_loop, name="vigil-scheduler", daemon=True
+        )
         self.started_at = time.time()
         self._scheduler.start()
         runner_module.set_active_runner(self)
-        log.info("embedded runner started: %d worker threads, %d scheduled tasks",
-                 self.workers, len(self._next_due))
+        log.info(
+            "embedded runner started: %d worker threads, %d scheduled tasks",
+            self.workers,
+            len(self._next_due),
+        )
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop scheduling and wait (up to ``timeout``) for running tasks to finish."""
@@ -72,10 +79,17 @@ class EmbeddedRunner:
                     pass
                 else:
                     log.debug("task %s finished during shutdown", name)
+        self._in_flight.clear()
+        # The runner is gone; tasks run later in this process (CLI, tests) run fully.
+        _stop_event.clear()
         log.info("embedded runner stopped")
 
     def is_alive(self) -> bool:
-        return self._scheduler is not None and self._scheduler.is_alive() and not stopping()
+        return (
+            self._scheduler is not None
+            and self._scheduler.is_alive()
+            and runner_module._active_runner is self
+        )
 
     # --- submitting -------------------------------------------------------------------
     def submit(self, name: str, kwargs: dict[str, Any]) -> None:

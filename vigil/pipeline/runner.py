@@ -43,14 +43,17 @@ _registry: dict[str, TaskSpec] = {}
 _active_runner: Runner | None = None
 
 
-def task(name: str, *, every: float | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def task(
+    name: str, *, every: float | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``func`` as the task ``name``; with ``every`` it also runs on a schedule."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         existing = _registry.get(name)
-        if existing is not None and existing.func is not func:
-            if existing.func.__qualname__ != func.__qualname__:
-                raise ValueError(f"task {name!r} is registered twice")
+        # Re-importing a module re-registers the same function: harmless. Two different
+        # functions under one name is a bug.
+        if existing is not None and existing.func.__qualname__ != func.__qualname__:
+            raise ValueError(f"task {name!r} is registered twice")
         _registry[name] = TaskSpec(name=name, func=func, every=every)
         return func
 

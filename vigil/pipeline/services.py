@@ -43,8 +43,12 @@ def pipeline_stages() -> list[Callable[[Batch], None]]:
     return [import_string(path) for path in settings.PIPELINE_STAGES]
 
 
-def process_pending(batch_size: int | None = None, *, max_batches: int = 50,
-                    should_stop: Callable[[], bool] = lambda: False) -> ProcessReport:
+def process_pending(
+    batch_size: int | None = None,
+    *,
+    max_batches: int = 50,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> ProcessReport:
     """Process pending raw items, batch after batch, until none is left."""
     size = batch_size or settings.PIPELINE_BATCH_SIZE
     total = ProcessReport()
@@ -67,7 +71,8 @@ def process_one_batch(size: int) -> ProcessReport:
         log.exception("pipeline batch failed; retrying its items one by one")
         report = ProcessReport()
         ids = list(
-            RawItem.objects.filter(status=RawItem.Status.PENDING).order_by("id")
+            RawItem.objects.filter(status=RawItem.Status.PENDING)
+            .order_by("id")
             .values_list("id", flat=True)[:size]
         )
         for raw_id in ids:

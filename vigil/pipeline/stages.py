@@ -78,8 +78,9 @@ def _count(value: Any) -> int | None:
     return number if number >= 0 else None
 
 
-def draft_from_payload(payload: dict[str, Any], *, default_channel: str,
-                       fetched_at: dt.datetime) -> MentionDraft:
+def draft_from_payload(
+    payload: dict[str, Any], *, default_channel: str, fetched_at: dt.datetime
+) -> MentionDraft:
     """Turn a connector's raw item (RawItemData as JSON) into a mention draft."""
     url = str(payload.get("url") or "").strip()
     canonical = canonical_url(url) if url else ""
@@ -143,7 +144,8 @@ def deduplicate(batch: Batch) -> None:
     first_in_batch_content: dict[str, Entry] = {}
     for entry in live:
         draft = entry.draft
-        assert draft is not None
+        if draft is None:
+            continue
         existing = by_url.get(draft.url_key or "")
         if existing is None and draft.content_key:
             candidate = by_content.get(draft.content_key)
@@ -177,7 +179,8 @@ def store(batch: Batch) -> None:
         if entry.duplicate_of is not None or entry.leader is not None:
             continue
         draft = entry.draft
-        assert draft is not None
+        if draft is None:
+            continue
         mention, created = _create_or_get(entry.raw.source_id, draft)
         entry.mention = mention
         entry.is_new = created

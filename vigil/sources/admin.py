@@ -7,7 +7,14 @@ from vigil.sources.models import FetchRun, RawItem, Source
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "channel", "is_active", "consecutive_failures", "last_success_at"]
+    list_display = [
+        "name",
+        "kind",
+        "channel",
+        "is_active",
+        "consecutive_failures",
+        "last_success_at",
+    ]
     list_filter = ["kind", "channel", "is_active"]
     search_fields = ["name"]
 

@@ -1,16 +1,15 @@
 """Sources: list with health, add, pause and resume, fetch history."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from vigil.api import require_perm
+from vigil.api import requires
 from vigil.sources.models import FetchRun, Source
 from vigil.sources.services import SourceConfigError, create_source, set_source_paused
 
@@ -51,35 +50,52 @@ class FetchRunOut(Schema):
     warnings: list[str]
 
 
-@router.get("", response=list[SourceOut], summary="Sources with their health")
+@router.get(
+    "",
+    response=list[SourceOut],
+    summary="Sources with their health",
+    auth=requires("sources.view_source"),
+)
 def list_sources(request: HttpRequest) -> Any:
-    require_perm(request, "sources.view_source")
     return Source.objects.all()
 
 
-@router.post("", response={201: SourceOut}, summary="Add a source")
-def add_source(request: HttpRequest, payload: SourceIn) -> tuple[int, Source]:
-    require_perm(request, "sources.add_source")
+@router.post(
+    "", response={201: SourceOut}, summary="Add a source", auth=requires("sources.add_source")
+)
+def add_source(request: HttpRequest, payload: SourceIn) -> Status[Source]:
     try:
         source = create_source(actor=request.user, **payload.dict())
     except SourceConfigError as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, source
+    return Status(201, source)
 
 
-@router.get("/{source_id}/runs", response=list[FetchRunOut], summary="Fetch history")
+@router.get(
+    "/{source_id}/runs",
+    response=list[FetchRunOut],
+    summary="Fetch history",
+    auth=requires("sources.view_source"),
+)
 def source_runs(request: HttpRequest, source_id: int) -> Any:
-    require_perm(request, "sources.view_source")
     return FetchRun.objects.filter(source_id=source_id)[:100]
 
 
-@router.post("/{source_id}/pause", response=SourceOut, summary="Pause a source")
+@router.post(
+    "/{source_id}/pause",
+    response=SourceOut,
+    summary="Pause a source",
+    auth=requires("sources.change_source"),
+)
 def pause_source(request: HttpRequest, source_id: int) -> Source:
-    require_perm(request, "sources.change_source")
     return set_source_paused(get_object_or_404(Source, pk=source_id), True, actor=request.user)
 
 
-@router.post("/{source_id}/resume", response=SourceOut, summary="Resume a source")
+@router.post(
+    "/{source_id}/resume",
+    response=SourceOut,
+    summary="Resume a source",
+    auth=requires("sources.change_source"),
+)
 def resume_source(request: HttpRequest, source_id: int) -> Source:
-    require_perm(request, "sources.change_source")
     return set_source_paused(get_object_or_404(Source, pk=source_id), False, actor=request.user)

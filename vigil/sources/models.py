@@ -106,7 +106,9 @@ class RawItem(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="rawitem_unique_per_source")
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="rawitem_unique_per_source"
+            )
         ]
         indexes = [models.Index(fields=["status", "id"])]
         verbose_name = _("raw item")

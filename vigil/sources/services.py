@@ -60,7 +60,8 @@ def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
         model = connector_cls.Config.model_validate(config)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}"
+            for err in exc.errors()
         )
         raise SourceConfigError(problems) from None
     return model.model_dump(mode="json")
@@ -75,8 +76,9 @@ def make_http_client() -> HttpClient:
 
 
 # --- fetching -----------------------------------------------------------------------------
-async def _fetch_one(source_id: int, kind: str, config: dict[str, Any], state: dict[str, Any],
-                     http: HttpClient) -> FetchResult | Exception:
+async def _fetch_one(
+    source_id: int, kind: str, config: dict[str, Any], state: dict[str, Any], http: HttpClient
+) -> FetchResult | Exception:
     try:
         connector_cls = get_connector_class(kind)
         connector = connector_cls(connector_cls.Config.model_validate(config), http)
@@ -85,8 +87,9 @@ async def _fetch_one(source_id: int, kind: str, config: dict[str, Any], state: d
         return exc
 
 
-async def _fetch_all(jobs: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
-                     http: HttpClient | None) -> list[FetchResult | Exception]:
+async def _fetch_all(
+    jobs: list[tuple[int, str, dict[str, Any], dict[str, Any]]], http: HttpClient | None
+) -> list[FetchResult | Exception]:
     own_client = http is None
     client = http or make_http_client()
     try:
@@ -96,14 +99,19 @@ async def _fetch_all(jobs: list[tuple[int, str, dict[str, Any], dict[str, Any]]]
             await client.aclose()
 
 
-def collect_sources(sources: list[Source], *, http: HttpClient | None = None) -> list[CollectReport]:
+def collect_sources(
+    sources: list[Source], *, http: HttpClient | None = None
+) -> list[CollectReport]:
     """Fetch the given sources concurrently and store what they bring."""
     if not sources:
         return []
     started = timezone.now()
     jobs = [(s.pk, s.kind, s.config, s.state) for s in sources]
     results = asyncio.run(_fetch_all(jobs, http))
-    reports = [_store_result(source, result, started) for source, result in zip(sources, results, strict=True)]
+    reports = [
+        _store_result(source, result, started)
+        for source, result in zip(sources, results, strict=True)
+    ]
     if any(r.new for r in reports):
         enqueue("pipeline.process_pending")
     return reports
@@ -123,9 +131,11 @@ def claim_due_sources(limit: int = 200, now: dt.datetime | None = None) -> list[
     lease = now + dt.timedelta(minutes=10)
     for pk in due:
         # A conditional UPDATE is the claim: only one worker sees rowcount 1.
-        won = Source.objects.filter(pk=pk).filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-        ).update(claimed_until=lease)
+        won = (
+            Source.objects.filter(pk=pk)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(claimed_until=lease)
+        )
         if won:
             claimed.append(pk)
     return list(Source.objects.filter(pk__in=claimed))
@@ -171,7 +181,9 @@ def store_items(source: Source, items: list[RawItemData], fetched_at: dt.datetim
     return len(fresh)
 
 
-def _store_result(source: Source, result: FetchResult | Exception, started: dt.datetime) -> CollectReport:
+def _store_result(
+    source: Source, result: FetchResult | Exception, started: dt.datetime
+) -> CollectReport:
     now = timezone.now()
     report = CollectReport(source=source.name)
     with transaction.atomic():
@@ -179,7 +191,9 @@ def _store_result(source: Source, result: FetchResult | Exception, started: dt.d
         if isinstance(result, Exception):
             report.error = _describe(result)
             run.error = report.error
-            _record_failure(source, report.error, permanent=getattr(result, "permanent", False), now=now)
+            _record_failure(
+                source, report.error, permanent=getattr(result, "permanent", False), now=now
+            )
         else:
             report.fetched = len(result.items)
             report.new = store_items(source, result.items, now)
@@ -191,10 +205,19 @@ def _store_result(source: Source, result: FetchResult | Exception, started: dt.d
             source.last_error = ""
         source.next_run_at = _next_run(source, now)
         source.claimed_until = None
-        source.save(update_fields=[
-            "state", "last_success_at", "consecutive_failures", "last_error", "last_error_at",
-            "next_run_at", "claimed_until", "is_active", "paused_reason",
-        ])
+        source.save(
+            update_fields=[
+                "state",
+                "last_success_at",
+                "consecutive_failures",
+                "last_error",
+                "last_error_at",
+                "next_run_at",
+                "claimed_until",
+                "is_active",
+                "paused_reason",
+            ]
+        )
         run.save()
     if report.error:
         log.warning("source %s failed: %s", source.name, report.error)
@@ -232,8 +255,15 @@ def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.da
 
 # --- managing -----------------------------------------------------------------------------
 @transaction.atomic
-def create_source(*, name: str, kind: str, config: dict[str, Any], channel: str = "",
-                  interval_seconds: int = 900, actor: Any = None) -> Source:
+def create_source(
+    *,
+    name: str,
+    kind: str,
+    config: dict[str, Any],
+    channel: str = "",
+    interval_seconds: int = 900,
+    actor: Any = None,
+) -> Source:
     """Add a source after validating its configuration."""
     if Source.objects.filter(name=name).exists():
         raise SourceConfigError(f"a source named {name!r} already exists")
@@ -254,7 +284,9 @@ def create_source(*, name: str, kind: str, config: dict[str, Any], channel: str 
 
 
 @transaction.atomic
-def set_source_paused(source: Source, paused: bool, *, actor: Any = None, reason: str = "") -> Source:
+def set_source_paused(
+    source: Source, paused: bool, *, actor: Any = None, reason: str = ""
+) -> Source:
     before = snapshot(source, ["is_active", "paused_reason"])
     source.is_active = not paused
     source.paused_reason = (reason or "paused by a user")[:300] if paused else ""
@@ -262,6 +294,11 @@ def set_source_paused(source: Source, paused: bool, *, actor: Any = None, reason
         source.consecutive_failures = 0
         source.next_run_at = timezone.now()
     source.save(update_fields=["is_active", "paused_reason", "consecutive_failures", "next_run_at"])
-    record_audit(actor, "source.paused" if paused else "source.resumed", source,
-                 before=before, after=snapshot(source, ["is_active", "paused_reason"]))
+    record_audit(
+        actor,
+        "source.paused" if paused else "source.resumed",
+        source,
+        before=before,
+        after=snapshot(source, ["is_active", "paused_reason"]),
+    )
     return source

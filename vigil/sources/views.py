@@ -29,19 +29,21 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @perm_required("sources.view_source")
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=source_id)
-    return render(request, "sources/detail.html", {"source": source, "runs": source.runs.all()[:50]})
+    return render(
+        request, "sources/detail.html", {"source": source, "runs": source.runs.all()[:50]}
+    )
 
 
-@require_POST
 @perm_required("sources.change_source")
+@require_POST
 def pause(request: HttpRequest, source_id: int) -> HttpResponse:
     set_source_paused(get_object_or_404(Source, pk=source_id), True, actor=request.user)
     messages.success(request, _("Source paused."))
     return redirect("sources:detail", source_id=source_id)
 
 
-@require_POST
 @perm_required("sources.change_source")
+@require_POST
 def resume(request: HttpRequest, source_id: int) -> HttpResponse:
     set_source_paused(get_object_or_404(Source, pk=source_id), False, actor=request.user)
     messages.success(request, _("Source resumed."))

@@ -1,13 +1,12 @@
 """System endpoints: health (public, for load balancers and monitors)."""
 
-from __future__ import annotations
 
 import time
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from vigil import __version__
 from vigil.pipeline import runner as runner_module
@@ -55,16 +54,27 @@ def _workers() -> ComponentHealth:
     alive = getattr(active, "is_alive", lambda: False)()
     last_tick = getattr(active, "last_tick", None)
     age = f", last tick {time.time() - last_tick:.1f}s ago" if last_tick else ""
-    return ComponentHealth(ok=bool(alive), detail=f"embedded: {'running' if alive else 'stopped'}{age}")
+    return ComponentHealth(
+        ok=bool(alive), detail=f"embedded: {'running' if alive else 'stopped'}{age}"
+    )
 
 
-@router.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None,
-            summary="Database and worker status")
-def health(request: HttpRequest) -> tuple[int, HealthOut]:
+@router.get(
+    "/health",
+    response={200: HealthOut, 503: HealthOut},
+    auth=None,
+    summary="Database and worker status",
+)
+def health(request: HttpRequest) -> Status[HealthOut]:
     database = _database()
     workers = _workers()
     pending = RawItem.objects.filter(status=RawItem.Status.PENDING).count() if database.ok else None
     status = "ok" if database.ok and workers.ok else ("degraded" if database.ok else "down")
-    body = HealthOut(status=status, version=__version__, database=database, workers=workers,
-                     pending_items=pending)
-    return (200 if database.ok else 503), body
+    body = HealthOut(
+        status=status,
+        version=__version__,
+        database=database,
+        workers=workers,
+        pending_items=pending,
+    )
+    return Status(200 if database.ok else 503, body)

@@ -37,11 +37,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if url is not None and perm and not user.has_perm(perm):
             continue
         prefix = (url_name or "").split(":")[0]
-        items.append({
-            "label": label,
-            "url": url,
-            "active": bool(url_name) and (current == url_name or current.startswith(prefix + ":")),
-        })
+        items.append(
+            {
+                "label": label,
+                "url": url,
+                "active": bool(url_name)
+                and (current == url_name or current.startswith(prefix + ":")),
+            }
+        )
     admin_items = []
     if user.has_perm("accounts.view_auditentry"):
         admin_items.append({"label": _("Audit log"), "url": reverse("accounts:audit")})

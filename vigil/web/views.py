@@ -13,18 +13,23 @@ from vigil.web.services import dashboard_figures, hourly_volume
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {
-        "figures": dashboard_figures(),
-        "recent": _recent(),
-        "channel_labels": dict(Channel.choices),
-    })
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "figures": dashboard_figures(),
+            "recent": _recent(),
+            "channel_labels": dict(Channel.choices),
+        },
+    )
 
 
 @login_required
 def recent_mentions(request: HttpRequest) -> HttpResponse:
     """The htmx-polled list of the latest mentions."""
-    return render(request, "web/_recent_mentions.html", {"recent": _recent(),
-                                                          "figures": dashboard_figures()})
+    return render(
+        request, "web/_recent_mentions.html", {"recent": _recent(), "figures": dashboard_figures()}
+    )
 
 
 @login_required

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import SourceFactory
+from vigil.accounts.audit import record_audit, snapshot
+from vigil.accounts.models import AuditEntry
+from vigil.sources.services import set_source_paused
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_audit_keeps_who_what_before_and_after(make_user) -> None:
+    analyst = make_user("Analyst", username="lin")
+    source = SourceFactory(name="Feed A")
+    set_source_paused(source, True, actor=analyst, reason="too noisy")
+    entry = AuditEntry.objects.get(action="source.paused")
+    assert entry.actor == analyst and entry.actor_label == "lin"
+    assert entry.object_type == "sources.source" and entry.object_id == str(source.pk)
+    assert entry.before == {"is_active": True, "paused_reason": ""}
+    assert entry.after == {"is_active": False, "paused_reason": "too noisy"}
+    assert entry.changed_fields() == {"is_active": (True, False), "paused_reason": ("", "too noisy")}
+
+
+def test_system_changes_are_recorded_without_a_user() -> None:
+    source = SourceFactory()
+    entry = record_audit(None, "source.checked", source, after=snapshot(source, ["name"]))
+    assert entry.actor is None and entry.actor_label == "system"
+    assert entry.after == {"name": source.name}
+
+
+def test_audit_screen_filters_by_object_and_user(client_for, make_user) -> None:
+    admin = client_for("Administrator")
+    a, b = SourceFactory(name="Alpha"), SourceFactory(name="Beta")
+    analyst = make_user("Analyst", username="wei")
+    set_source_paused(a, True, actor=analyst)
+    set_source_paused(b, True, actor=admin.user)
+    page = admin.get("/accounts/audit/", {"object_type": "sources.source", "object_id": a.pk})
+    assert page.status_code == 200
+    assert "Alpha" in page.content.decode() and "Beta" not in page.content.decode()
+    by_user = admin.get("/accounts/audit/", {"actor": "wei"}).content.decode()
+    assert "Alpha" in by_user and "Beta" not in by_user
+
+
+def test_audit_api_lists_entries_for_an_object(client_for) -> None:
+    admin = client_for("Administrator")
+    source = SourceFactory()
+    set_source_paused(source, True, actor=admin.user)
+    body = admin.get("/api/audit", {"object_type": "sources.source", "object_id": source.pk}).json()
+    assert body["count"] == 1
+    assert body["items"][0]["action"] == "source.paused"

@@ -1,0 +1,55 @@
+"""Settings come from the environment and refuse insecure or malformed values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from vigil.lib.env import EnvError, env_bool, env_int, env_list
+
+
+def test_env_helpers_parse_and_reject() -> None:
+    env = {"A": "yes", "B": "0", "N": "12", "L": " a, b ,,c "}
+    assert env_bool("A", environ=env) is True and env_bool("B", environ=env) is False
+    assert env_bool("MISSING", True, environ=env) is True
+    assert env_int("N", 1, minimum=1, maximum=20, environ=env) == 12
+    assert env_list("L", environ=env) == ["a", "b", "c"]
+    with pytest.raises(EnvError, match="not a boolean"):
+        env_bool("N", environ=env)
+    with pytest.raises(EnvError, match="above the maximum"):
+        env_int("N", 1, maximum=5, environ=env)
+    with pytest.raises(EnvError, match="not a whole number"):
+        env_int("A", 1, environ=env)
+
+
+def _import_settings(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    full.update({"VIGIL_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run([sys.executable, "-c", "import vigil.settings as s; print(len(s.SECRET_KEY))"],
+                          env=full, capture_output=True, text=True, timeout=60)
+
+
+def test_debug_off_refuses_the_development_secret_key(tmp_path) -> None:
+    result = _import_settings(tmp_path, VIGIL_SECRET_KEY="vigil-insecure-development-key-change-me")
+    assert result.returncode != 0 and "VIGIL_SECRET_KEY" in result.stderr
+
+
+def test_debug_off_refuses_a_short_secret_key(tmp_path) -> None:
+    result = _import_settings(tmp_path, VIGIL_SECRET_KEY="short")
+    assert result.returncode != 0
+
+
+def test_without_a_key_each_installation_generates_its_own(tmp_path) -> None:
+    result = _import_settings(tmp_path)
+    assert result.returncode == 0, result.stderr
+    key_file = tmp_path / "secret.key"
+    assert key_file.exists() and len(key_file.read_text()) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_bad_values_stop_start_up_with_the_variable_named(tmp_path) -> None:
+    result = _import_settings(tmp_path, VIGIL_WORKER_THREADS="many")
+    assert result.returncode != 0 and "VIGIL_WORKER_THREADS" in result.stderr

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_database_and_workers(client) -> None:
+    body = client.get("/api/health").json()
+    assert body["database"] == {"ok": True, "detail": "sqlite"} or body["database"]["ok"]
+    assert body["workers"]["ok"] is False  # no runner in the test process
+    assert "runner not started" in body["workers"]["detail"]
+    assert body["status"] == "degraded"
+
+
+def test_openapi_spec_and_docs_are_served(client) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert spec["info"]["title"] == "Vigil API"
+    assert "/api/me" in spec["paths"] and "/api/health" in spec["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_errors_have_one_shape(client_for) -> None:
+    analyst = client_for("Analyst")
+    missing = analyst.get("/api/mentions/999999")
+    assert missing.status_code == 404
+    assert set(missing.json()["error"]) == {"code", "message", "details"}
+    invalid = analyst.post("/api/sources", data={"name": ""}, content_type="application/json")
+    assert invalid.status_code == 422
+    assert invalid.json()["error"]["code"] == "invalid" and invalid.json()["error"]["details"]
+
+
+def test_mentions_are_paginated_and_filtered(client_for) -> None:
+    for i in range(55):
+        MentionFactory(lang="zh" if i % 5 == 0 else "en")
+    viewer = client_for("Viewer")
+    first = viewer.get("/api/mentions").json()
+    assert first["count"] == 55 and len(first["items"]) == 50
+    second = viewer.get("/api/mentions", {"page": 2}).json()
+    assert len(second["items"]) == 5
+    assert viewer.get("/api/mentions", {"lang": "zh"}).json()["count"] == 11
+
+
+def test_session_writes_need_the_csrf_token(make_user) -> None:
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user("Administrator"))
+    response = strict.post("/api/departments", data={"code": "pr", "name": "PR"},
+                           content_type="application/json")
+    assert response.status_code == 403

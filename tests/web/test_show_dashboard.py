@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import MentionFactory, SourceFactory
+from vigil.accounts.services import update_preferences
+from vigil.web.services import dashboard_figures, hourly_volume
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_the_front_door(client) -> None:
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/login/")
+    assert "Sign in" in response.content.decode()
+
+
+def test_signing_in_shows_the_shell_and_the_latest_mentions(client, make_user) -> None:
+    make_user("Analyst", username="lin")
+    MentionFactory(title="Lumina kettle review")
+    response = client.post("/login/", {"username": "lin", "password": "correct-horse-battery-staple"},
+                           follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for area in ["Dashboard", "Mentions", "Topics", "Sources", "Alerts", "Incidents",
+                 "Statements", "Reports", "Team"]:
+        assert area in page
+    assert "Lumina kettle review" in page
+    assert "plotly/plotly.min.js" in page and "htmx-2.min.js" in page
+
+
+def test_recent_list_is_served_for_polling(client_for) -> None:
+    MentionFactory(title="Fresh post")
+    response = client_for("Viewer").get("/dashboard/recent/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Fresh post" in response.content.decode()
+
+
+def test_chinese_interface(client_for) -> None:
+    viewer = client_for("Viewer")
+    viewer.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    page = viewer.get("/").content.decode()
+    assert "仪表盘" in page and "舆情" in page
+
+
+def test_times_are_shown_in_the_users_time_zone(client_for) -> None:
+    viewer = client_for("Viewer")
+    update_preferences(viewer.user, timezone_name="Asia/Shanghai", language="en")
+    MentionFactory(title="Timed", published_at=dt.datetime(2026, 11, 1, 0, 30, tzinfo=dt.UTC))
+    page = viewer.get("/mentions/").content.decode()
+    assert "2026-11-01 08:30" in page
+
+
+def test_figures_and_hourly_volume_count_by_channel() -> None:
+    now = timezone.now()
+    source = SourceFactory()
+    MentionFactory(source=source, channel="news", published_at=now - dt.timedelta(minutes=10))
+    MentionFactory(source=source, channel="social", published_at=now - dt.timedelta(minutes=20))
+    MentionFactory(source=source, channel="social", published_at=now - dt.timedelta(hours=30))
+    figures = dashboard_figures(now)
+    assert (figures.mentions_total, figures.mentions_24h, figures.mentions_1h) == (3, 2, 2)
+    volume = hourly_volume(hours=48, now=now)
+    assert sum(volume["series"]["social"]) == 2 and sum(volume["series"]["news"]) == 1
+    assert len(volume["hours"]) == 48
