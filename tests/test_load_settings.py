@@ -28,8 +28,13 @@ def test_env_helpers_parse_and_reject() -> None:
 def _import_settings(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
     full.update({"VIGIL_DATA_DIR": str(tmp_path), **env})
-    return subprocess.run([sys.executable, "-c", "import vigil.settings as s; print(len(s.SECRET_KEY))"],
-                          env=full, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import vigil.settings as s; print(len(s.SECRET_KEY))"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_debug_off_refuses_the_development_secret_key(tmp_path) -> None:

@@ -34,7 +34,7 @@ def fill(po_path: Path, glossary: dict[str, str]) -> tuple[int, list[str]]:
             continue
         quoted = json.dumps(translation, ensure_ascii=False)
         block = re.sub(r'^msgstr ""$', f"msgstr {quoted}", block, flags=re.M)
-        block = re.sub(r'^msgstr\[(\d)\] ""$', lambda mm: f"msgstr[{mm.group(1)}] {quoted}", block, flags=re.M)
+        block = re.sub(r"^msgstr\[(\d)\] \"\"$", rf"msgstr[\1] {quoted}", block, flags=re.M)
         block = block.replace("#, fuzzy\n", "")
         blocks[i] = block
         filled += 1

@@ -23,13 +23,19 @@ def _payload(**fields):  # noqa: ANN003, ANN202
 
 def test_pending_items_become_mentions_with_normalised_fields() -> None:
     source = SourceFactory(channel="forum")
-    raw = RawItemFactory(source=source, payload=_payload(
-        url="HTTPS://Forum.Example.com/t/1?utm_source=x&b=2#reply",
-        title="  明光电水壶  烫伤了 ",
-        text="用了三天就漏电，还烫伤了手。",
-        author="小王", author_followers="120", likes=5, lang="",
-        published_at="2026-11-20T08:00:00+08:00",
-    ))
+    raw = RawItemFactory(
+        source=source,
+        payload=_payload(
+            url="HTTPS://Forum.Example.com/t/1?utm_source=x&b=2#reply",
+            title="  明光电水壶  烫伤了 ",
+            text="用了三天就漏电，还烫伤了手。",
+            author="小王",
+            author_followers="120",
+            likes=5,
+            lang="",
+            published_at="2026-11-20T08:00:00+08:00",
+        ),
+    )
     report = process_pending()
     assert report.new_mentions == 1 and report.failed == 0
     mention = Mention.objects.get()
@@ -56,8 +62,10 @@ def test_same_url_from_two_sources_is_one_mention_counted_twice() -> None:
     url = "https://news.example.com/story?utm_medium=feed"
     RawItemFactory(source=a, payload=_payload(url=url, title="Story", text="First copy."))
     process_pending()
-    RawItemFactory(source=b, payload=_payload(url="https://news.example.com/story",
-                                              title="Story", text="Second copy."))
+    RawItemFactory(
+        source=b,
+        payload=_payload(url="https://news.example.com/story", title="Story", text="Second copy."),
+    )
     report = process_pending()
     assert report.new_mentions == 0 and report.duplicates == 1
     mention = Mention.objects.get()
@@ -94,14 +102,20 @@ def test_bad_item_fails_alone_and_others_go_through() -> None:
 def test_dates_in_the_future_or_missing_become_the_fetch_time() -> None:
     fetched = timezone.now()
     future = (fetched + dt.timedelta(days=2)).isoformat()
-    RawItemFactory(fetched_at=fetched, payload=_payload(text="From the future, apparently.", published_at=future))
+    RawItemFactory(
+        fetched_at=fetched,
+        payload=_payload(text="From the future, apparently.", published_at=future),
+    )
     RawItemFactory(fetched_at=fetched, payload=_payload(text="No date at all in this one."))
     process_pending()
     assert set(Mention.objects.values_list("published_at", flat=True)) == {fetched}
 
 
 def test_a_stage_crash_rolls_the_batch_back_and_isolates_the_poisoned_item(settings) -> None:
-    settings.PIPELINE_STAGES = [*settings.PIPELINE_STAGES, "tests.pipeline.test_process_raw_items.explode_on_poison"]
+    settings.PIPELINE_STAGES = [
+        *settings.PIPELINE_STAGES,
+        "tests.pipeline.test_process_raw_items.explode_on_poison",
+    ]
     from vigil.pipeline.services import pipeline_stages
 
     pipeline_stages.cache_clear()

@@ -48,6 +48,7 @@ def test_session_writes_need_the_csrf_token(make_user) -> None:
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(make_user("Administrator"))
-    response = strict.post("/api/departments", data={"code": "pr", "name": "PR"},
-                           content_type="application/json")
+    response = strict.post(
+        "/api/departments", data={"code": "pr", "name": "PR"}, content_type="application/json"
+    )
     assert response.status_code == 403

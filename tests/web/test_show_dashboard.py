@@ -21,12 +21,22 @@ def test_login_page_is_the_front_door(client) -> None:
 def test_signing_in_shows_the_shell_and_the_latest_mentions(client, make_user) -> None:
     make_user("Analyst", username="lin")
     MentionFactory(title="Lumina kettle review")
-    response = client.post("/login/", {"username": "lin", "password": "correct-horse-battery-staple"},
-                           follow=True)
+    response = client.post(
+        "/login/", {"username": "lin", "password": "correct-horse-battery-staple"}, follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200
-    for area in ["Dashboard", "Mentions", "Topics", "Sources", "Alerts", "Incidents",
-                 "Statements", "Reports", "Team"]:
+    for area in [
+        "Dashboard",
+        "Mentions",
+        "Topics",
+        "Sources",
+        "Alerts",
+        "Incidents",
+        "Statements",
+        "Reports",
+        "Team",
+    ]:
         assert area in page
     assert "Lumina kettle review" in page
     assert "plotly/plotly.min.js" in page and "htmx-2.min.js" in page

@@ -122,5 +122,15 @@ def _finish(batch: Batch) -> ProcessReport:
             else:
                 report.duplicates += 1
         done.append(raw)
-    RawItem.objects.bulk_update(done, ["status", "error", "mention"])
+    _save_outcomes(done)
     return report
+
+
+def _save_outcomes(raw_items: list[RawItem]) -> None:
+    """One prepared UPDATE per row: far cheaper than bulk_update's CASE expressions."""
+    table = connection.ops.quote_name(RawItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET status = %s, error = %s, mention_id = %s WHERE id = %s",  # noqa: S608
+            [(r.status, r.error, r.mention_id, r.pk) for r in raw_items],
+        )

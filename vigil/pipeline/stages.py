@@ -173,19 +173,34 @@ deduplicate.name = "deduplicate"  # type: ignore[attr-defined]
 
 
 def store(batch: Batch) -> None:
-    """Create new mentions; count duplicates on the mention they repeat."""
+    """Create new mentions in bulk; count duplicates on the mention they repeat."""
+    leaders = [e for e in batch.live() if e.duplicate_of is None and e.leader is None]
+    with_url = [e for e in leaders if e.draft and e.draft.url_key]
+    without_url = [e for e in leaders if e.draft and not e.draft.url_key]
+
+    # Items without a URL cannot collide: insert them and get their ids back.
+    created = Mention.objects.bulk_create([_mention(e) for e in without_url], batch_size=500)
+    for entry, mention in zip(without_url, created, strict=True):
+        entry.mention, entry.is_new = mention, True
+
+    # Items with a URL may race with another worker holding the same URL: insert what is
+    # not there yet, ignore conflicts, then read every mention back by its key.
+    keys = [e.draft.url_key for e in with_url if e.draft]
+    before = set(Mention.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
+    Mention.objects.bulk_create(
+        [_mention(e) for e in with_url if e.draft and e.draft.url_key not in before],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    by_key = {m.url_key: m for m in Mention.objects.filter(url_key__in=keys)}
     duplicate_counts: dict[int, int] = {}
-    for entry in batch.live():
-        if entry.duplicate_of is not None or entry.leader is not None:
-            continue
-        draft = entry.draft
-        if draft is None:
-            continue
-        mention, created = _create_or_get(entry.raw.source_id, draft)
-        entry.mention = mention
-        entry.is_new = created
-        if not created:
-            duplicate_counts[mention.pk] = duplicate_counts.get(mention.pk, 0) + 1
+    for entry in with_url:
+        key = entry.draft.url_key if entry.draft else None
+        entry.mention = by_key.get(key)
+        entry.is_new = key not in before
+        if entry.mention is not None and not entry.is_new:
+            duplicate_counts[entry.mention.pk] = duplicate_counts.get(entry.mention.pk, 0) + 1
+
     for entry in batch.live():
         target = entry.duplicate_of or (entry.leader.mention if entry.leader else None)
         if target is None:
@@ -199,10 +214,5 @@ def store(batch: Batch) -> None:
 store.name = "store"  # type: ignore[attr-defined]
 
 
-def _create_or_get(source_id: int, draft: MentionDraft) -> tuple[Mention, bool]:
-    fields = dict(draft.__dict__)
-    if draft.url_key:
-        return Mention.objects.get_or_create(
-            url_key=draft.url_key, defaults={**fields, "source_id": source_id}
-        )
-    return Mention.objects.create(**fields, source_id=source_id), True
+def _mention(entry: Entry) -> Mention:
+    return Mention(**entry.draft.__dict__, source_id=entry.raw.source_id)  # type: ignore[union-attr]

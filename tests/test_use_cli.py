@@ -1,0 +1,69 @@
+"""The `vigil` command: version, help on every command, admin creation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from vigil import __version__
+from vigil.cli import build_parser, main
+
+COMMANDS = [
+    ["run"],
+    ["worker"],
+    ["beat"],
+    ["migrate"],
+    ["createadmin"],
+    ["demo", "load"],
+    ["collect"],
+]
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"vigil {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: vigil " + " ".join(command) in capsys.readouterr().out
+
+
+def test_apps_can_share_a_parent_command() -> None:
+    parser = build_parser()
+    args = parser.parse_args(["run", "--port", "9001", "--web-only"])
+    assert args.port == 9001 and args.web_only
+
+
+def test_console_script_is_installed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vigil.cli", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == f"vigil {__version__}"
+
+
+@pytest.mark.django_db
+def test_createadmin_prints_a_password_once_and_refuses_a_taken_name(capsys) -> None:
+    assert main(["createadmin", "--username", "boss", "--token"]) == 0
+    out = capsys.readouterr().out
+    assert "administrator created: boss" in out and "password (shown once):" in out
+    assert "API token (shown once): vgl_" in out
+    assert main(["createadmin", "--username", "boss"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_worker_without_a_broker_explains_itself(capsys, monkeypatch) -> None:
+    from django.conf import settings
+
+    monkeypatch.setattr(settings, "TASK_MODE", "embedded")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["worker"])
+    assert exit_info.value.code == 2
+    assert "VIGIL_BROKER_URL" in capsys.readouterr().err
