@@ -32,9 +32,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     redis_up = _answers("127.0.0.1", 6379)
     for item in items:
         if "postgres" in item.keywords and vendor != "postgresql":
-            item.add_marker(pytest.mark.skip(
-                reason="needs PostgreSQL: runs in the PostgreSQL pass of `make test` "
-                "(CI=true, or when PostgreSQL answers on 127.0.0.1:5432)"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs PostgreSQL: runs in the PostgreSQL pass of `make test` "
+                    "(CI=true, or when PostgreSQL answers on 127.0.0.1:5432)"
+                )
+            )
         if "redis" in item.keywords and not redis_up and not IN_CI:
             item.add_marker(pytest.mark.skip(reason="needs Redis on 127.0.0.1:6379"))
         if "browser" in item.keywords and not os.path.exists(_chromium()) and not IN_CI:

@@ -75,8 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = subparsers.add_parser("run", help="serve the web UI and API (and, embedded, the workers)")
     run.add_argument("--host", default=os.environ.get("VIGIL_HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("VIGIL_PORT", "8000")))
-    run.add_argument("--web-only", action="store_true",
-                     help="serve web and API only (scale mode: workers run as `vigil worker`)")
+    run.add_argument(
+        "--web-only",
+        action="store_true",
+        help="serve web and API only (scale mode: workers run as `vigil worker`)",
+    )
     run.add_argument("--no-demo", action="store_true", help="do not load the demo workspace")
     run.add_argument("--threads", type=int, default=8, help="web server threads")
     run.set_defaults(func=cmd_run)
@@ -95,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     admin = subparsers.add_parser("createadmin", help="create an administrator")
     admin.add_argument("--username", default="admin")
-    admin.add_argument("--password", default=None,
-                       help="default: VIGIL_ADMIN_PASSWORD, else a random one printed once")
+    admin.add_argument(
+        "--password",
+        default=None,
+        help="default: VIGIL_ADMIN_PASSWORD, else a random one printed once",
+    )
     admin.add_argument("--email", default="")
     admin.add_argument("--token", action="store_true", help="also issue an API token")
     admin.set_defaults(func=cmd_createadmin)
@@ -104,10 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo = subparsers.add_parser("demo", help="the demo workspace")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="COMMAND")
     demo_load = demo_sub.add_parser("load", help="create the demo company, users and replay source")
-    demo_load.add_argument("--password", default=os.environ.get("VIGIL_DEMO_PASSWORD"),
-                           help="password for every demo user (default: random, printed)")
-    demo_load.add_argument("--speed", type=int, default=None,
-                           help="scenario minutes per real minute (default VIGIL_DEMO_SPEED)")
+    demo_load.add_argument(
+        "--password",
+        default=os.environ.get("VIGIL_DEMO_PASSWORD"),
+        help="password for every demo user (default: random, printed)",
+    )
+    demo_load.add_argument(
+        "--speed",
+        type=int,
+        default=None,
+        help="scenario minutes per real minute (default VIGIL_DEMO_SPEED)",
+    )
     demo_load.set_defaults(func=cmd_demo_load)
 
     collect = subparsers.add_parser("collect", help="fetch sources now")
@@ -205,8 +218,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for report in reports:
         print(report.line())
     processed = process_pending(max_batches=10_000)
-    print(f"pipeline: new_mentions={processed.new_mentions} duplicates={processed.duplicates} "
-          f"failed={processed.failed}")
+    print(
+        f"pipeline: new_mentions={processed.new_mentions} duplicates={processed.duplicates} "
+        f"failed={processed.failed}"
+    )
     return 1 if reports and all(r.error for r in reports) else 0
 
 
@@ -219,7 +234,9 @@ def _first_start() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     password = ensure_first_admin(os.environ.get("VIGIL_ADMIN_PASSWORD"))
     if password is not None:
-        shown = "(from VIGIL_ADMIN_PASSWORD)" if os.environ.get("VIGIL_ADMIN_PASSWORD") else password
+        shown = (
+            "(from VIGIL_ADMIN_PASSWORD)" if os.environ.get("VIGIL_ADMIN_PASSWORD") else password
+        )
         print(f"\n  First administrator created — username: admin  password: {shown}\n")
 
 
@@ -264,9 +281,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     mode = "web only" if args.web_only else settings.TASK_MODE
-    print(f"Vigil {__version__} serving on http://{args.host}:{args.port}/ ({mode}; "
-          f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}) — Ctrl-C stops",
-          flush=True)
+    print(
+        f"Vigil {__version__} serving on http://{args.host}:{args.port}/ ({mode}; "
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}) — Ctrl-C stops",
+        flush=True,
+    )
     try:
         server.run()
     except (OSError, ValueError):
@@ -284,8 +303,11 @@ def _require_broker() -> None:
     from django.conf import settings
 
     if settings.TASK_MODE != "celery":
-        print("vigil: set VIGIL_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run Celery; "
-              "embedded mode runs its workers inside `vigil run`.", file=sys.stderr)
+        print(
+            "vigil: set VIGIL_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run Celery; "
+            "embedded mode runs its workers inside `vigil run`.",
+            file=sys.stderr,
+        )
         raise SystemExit(2)
 
 

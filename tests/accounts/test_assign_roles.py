@@ -8,9 +8,15 @@ from vigil.accounts.roles import ROLE_NAMES, ensure_roles, permissions_for_role
 pytestmark = pytest.mark.django_db
 
 CODES = [
-    "sources.add_source", "sources.view_source", "mentions.view_mention",
-    "alerts.change_alert", "alerts.view_alert", "incidents.change_task",
-    "statements.approve_statement", "statements.view_statement", "accounts.view_auditentry",
+    "sources.add_source",
+    "sources.view_source",
+    "mentions.view_mention",
+    "alerts.change_alert",
+    "alerts.view_alert",
+    "incidents.change_task",
+    "statements.approve_statement",
+    "statements.view_statement",
+    "accounts.view_auditentry",
     "auth.change_user",
 ]
 
@@ -25,13 +31,16 @@ def test_viewer_gets_only_view_permissions() -> None:
     assert "accounts.view_auditentry" not in granted
 
 
-@pytest.mark.parametrize(("role", "allowed", "refused"), [
-    ("Analyst", "sources.add_source", "statements.approve_statement"),
-    ("Responder", "alerts.change_alert", "sources.add_source"),
-    ("Approver", "statements.approve_statement", "alerts.change_alert"),
-    ("Department liaison", "incidents.change_task", "sources.add_source"),
-    ("Administrator", "auth.change_user", None),
-])
+@pytest.mark.parametrize(
+    ("role", "allowed", "refused"),
+    [
+        ("Analyst", "sources.add_source", "statements.approve_statement"),
+        ("Responder", "alerts.change_alert", "sources.add_source"),
+        ("Approver", "statements.approve_statement", "alerts.change_alert"),
+        ("Department liaison", "incidents.change_task", "sources.add_source"),
+        ("Administrator", "auth.change_user", None),
+    ],
+)
 def test_roles_grant_the_work_they_do(role: str, allowed: str, refused: str | None) -> None:
     granted = permissions_for_role(role, CODES)
     assert allowed in granted

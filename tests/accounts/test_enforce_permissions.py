@@ -78,7 +78,10 @@ def _screen_urls() -> list[str]:
                 walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
                 route = prefix + str(p.pattern)
-                if route.startswith(("api/", "admin/", "i18n/", "static/")) or route in {"login/", "logout/"}:
+                if route.startswith(("api/", "admin/", "i18n/", "static/")) or route in {
+                    "login/",
+                    "logout/",
+                }:
                     continue
                 urls.append("/" + re.sub(r"<[^>]+>", "1", route))
 

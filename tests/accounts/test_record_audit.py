@@ -19,7 +19,10 @@ def test_record_audit_keeps_who_what_before_and_after(make_user) -> None:
     assert entry.object_type == "sources.source" and entry.object_id == str(source.pk)
     assert entry.before == {"is_active": True, "paused_reason": ""}
     assert entry.after == {"is_active": False, "paused_reason": "too noisy"}
-    assert entry.changed_fields() == {"is_active": (True, False), "paused_reason": ("", "too noisy")}
+    assert entry.changed_fields() == {
+        "is_active": (True, False),
+        "paused_reason": ("", "too noisy"),
+    }
 
 
 def test_system_changes_are_recorded_without_a_user() -> None:

@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -40,7 +39,9 @@ class DemoConfig(ConnectorConfig):
         default=str(SCENARIO_DIR / "mentions.jsonl"), description="Scenario JSONL file"
     )
     started_at: dt.datetime = Field(description="Real time at which the replay started")
-    history_minutes: int = Field(default=3 * 24 * 60, ge=0, description="Scenario minutes released at once")
+    history_minutes: int = Field(
+        default=3 * 24 * 60, ge=0, description="Scenario minutes released at once"
+    )
     speed: int = Field(default=60, ge=1, le=100000, description="Scenario minutes per real minute")
 
 

@@ -52,7 +52,9 @@ def demo_is_loaded() -> bool:
 def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoadReport:
     """Create the demo workspace; safe to run twice (existing parts are kept)."""
     company = load_company()
-    report = DemoLoadReport(company=f"{company['company']['name_en']} / {company['company']['name_zh']}")
+    report = DemoLoadReport(
+        company=f"{company['company']['name_en']} / {company['company']['name_zh']}"
+    )
     departments: dict[str, Department] = {}
     for dept in company["departments"]:
         obj, created = Department.objects.get_or_create(
