@@ -11,6 +11,7 @@ import argparse
 import importlib
 import logging
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -57,7 +58,7 @@ class _SharedSubparsers:
                 shared["it"] = _SharedSubparsers(original(**sub_kwargs))
             return shared["it"]
 
-        parser.add_subparsers = add_subparsers  # type: ignore[method-assign]
+        parser.add_subparsers = add_subparsers
         self._parsers[name] = parser
         return parser
 
@@ -160,14 +161,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_createadmin(args: argparse.Namespace) -> int:
     setup_django()
+
     from vigil.accounts.roles import ADMINISTRATOR
     from vigil.accounts.services import AccountError, create_user, issue_api_token
 
-    password = args.password or os.environ.get("VIGIL_ADMIN_PASSWORD")
-    generated = password is None
+    password: str = args.password or os.environ.get("VIGIL_ADMIN_PASSWORD") or ""
+    generated = not password
     if generated:
-        import secrets
-
         password = secrets.token_urlsafe(12)
     try:
         user = create_user(args.username, password, role=ADMINISTRATOR, email=args.email)
@@ -250,7 +250,7 @@ def _database_is_empty() -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
-    from waitress.server import create_server
+    from waitress.server import create_server  # type: ignore[import-untyped]
 
     from vigil.wsgi import application
 

@@ -1,6 +1,5 @@
 """Who am I, departments, API tokens and the audit log."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -34,7 +33,7 @@ def me(request: HttpRequest) -> MeOut:
     user = request.user
     profile = profile_of(user)  # type: ignore[arg-type]
     return MeOut(
-        id=user.pk,
+        id=int(user.pk or 0),
         username=user.get_username(),
         name=user.get_full_name(),  # type: ignore[union-attr]
         email=user.email,  # type: ignore[union-attr]
@@ -79,7 +78,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Dep
     if Department.objects.filter(code=payload.code).exists():
         raise HttpError(409, f"a department with code {payload.code!r} exists")
     department = Department.objects.create(**payload.dict())
-    record_audit(request.user, "department.created", department, after=payload.dict())  # type: ignore[arg-type]
+    record_audit(request.user, "department.created", department, after=payload.dict())
     return Status(201, department)
 
 

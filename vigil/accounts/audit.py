@@ -12,7 +12,7 @@ import decimal
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 
 from vigil.accounts.models import AuditEntry
@@ -52,7 +52,7 @@ def record_audit(
     note: str = "",
 ) -> AuditEntry:
     """Write one audit entry for ``action`` on ``obj`` by ``actor`` (None = the system)."""
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) else None
     label = user.get_username() if user is not None else "system"
     return AuditEntry.objects.create(
         actor=user,

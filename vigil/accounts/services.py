@@ -6,8 +6,7 @@ import secrets
 import zoneinfo
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ class IssuedToken:
     raw: str  # shown once; only its digest is stored
 
 
-def profile_of(user: AbstractUser) -> Profile:
+def profile_of(user: User) -> Profile:
     """The user's profile, created on first use."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
@@ -46,17 +45,16 @@ def create_user(
     department: Department | None = None,
     timezone_name: str = "UTC",
     language: str = "",
-    actor: AbstractUser | None = None,
-) -> AbstractUser:
+    actor: User | None = None,
+) -> User:
     """Create a user in one role (a group); administrators also get the admin site."""
     if role not in ROLE_NAMES:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLE_NAMES)}")
-    user_model = get_user_model()
-    if user_model.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists():
         raise AccountError(f"a user named {username!r} already exists")
     if not Group.objects.filter(name=role).exists():
         ensure_roles()
-    user = user_model.objects.create_user(
+    user = User.objects.create_user(
         username=username,
         password=password,
         email=email,
@@ -76,13 +74,13 @@ def create_user(
     return user
 
 
-def roles_of(user: AbstractUser) -> list[str]:
+def roles_of(user: User) -> list[str]:
     names = set(user.groups.values_list("name", flat=True))
     return [r for r in ROLE_NAMES if r in names]
 
 
 @transaction.atomic
-def issue_api_token(user: AbstractUser, name: str = "default") -> IssuedToken:
+def issue_api_token(user: User, name: str = "default") -> IssuedToken:
     """Create a token for the API; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -93,7 +91,7 @@ def issue_api_token(user: AbstractUser, name: str = "default") -> IssuedToken:
 
 
 @transaction.atomic
-def revoke_api_token(user: AbstractUser, token_id: int) -> None:
+def revoke_api_token(user: User, token_id: int) -> None:
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
         raise AccountError("no such token")
@@ -101,7 +99,7 @@ def revoke_api_token(user: AbstractUser, token_id: int) -> None:
     token.delete()
 
 
-def user_for_token(raw: str) -> AbstractUser | None:
+def user_for_token(raw: str) -> User | None:
     """The active user a raw API token belongs to, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
@@ -121,7 +119,7 @@ def user_for_token(raw: str) -> AbstractUser | None:
 
 
 @transaction.atomic
-def update_preferences(user: AbstractUser, *, timezone_name: str, language: str) -> Profile:
+def update_preferences(user: User, *, timezone_name: str, language: str) -> Profile:
     """Change a user's time zone and language, refusing unknown zones."""
     if timezone_name not in zoneinfo.available_timezones():
         raise AccountError(f"unknown time zone {timezone_name!r}")
@@ -148,8 +146,7 @@ def ensure_first_admin(password: str | None = None, username: str = "admin") -> 
     Returns None when an administrator already exists. The password is ``password``
     (e.g. from VIGIL_ADMIN_PASSWORD) or a random one that the caller prints once.
     """
-    user_model = get_user_model()
-    if user_model.objects.filter(is_superuser=True).exists():
+    if User.objects.filter(is_superuser=True).exists():
         return None
     chosen = password or secrets.token_urlsafe(12)
     create_user(username, chosen, role=ADMINISTRATOR, email="admin@localhost")

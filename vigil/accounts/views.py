@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,17 +27,22 @@ from vigil.accounts.services import (
 from vigil.web.decorators import perm_required
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views below all require one)."""
+    return cast(User, request.user)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    prof = profile_of(request.user)  # type: ignore[arg-type]
+    prof = profile_of(_user(request))
     form = PreferencesForm(
         request.POST or None, initial={"timezone": prof.timezone, "language": prof.language}
     )
     if request.method == "POST" and form.is_valid():
         try:
             update_preferences(
-                request.user,
-                timezone_name=form.cleaned_data["timezone"],  # type: ignore[arg-type]
+                _user(request),
+                timezone_name=form.cleaned_data["timezone"],
                 language=form.cleaned_data["language"],
             )
         except AccountError as exc:
@@ -51,8 +59,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "token_form": TokenForm(),
-            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
-            "roles": [ROLE_LABELS[r] for r in roles_of(request.user)],  # type: ignore[arg-type]
+            "tokens": _user(request).api_tokens.all(),
+            "roles": [ROLE_LABELS[r] for r in roles_of(_user(request))],
             "profile": prof,
             "new_token": request.session.pop("new_token", None),
         },
@@ -64,7 +72,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def new_token(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        issued = issue_api_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        issued = issue_api_token(_user(request), form.cleaned_data["name"])
         # Shown once on the next page and never again.
         request.session["new_token"] = issued.raw
     return redirect("accounts:profile")
@@ -74,7 +82,7 @@ def new_token(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        revoke_api_token(request.user, token_id)  # type: ignore[arg-type]
+        revoke_api_token(_user(request), token_id)
         messages.success(request, _("Token revoked."))
     except AccountError as exc:
         messages.error(request, str(exc))

@@ -215,4 +215,6 @@ store.name = "store"  # type: ignore[attr-defined]
 
 
 def _mention(entry: Entry) -> Mention:
-    return Mention(**entry.draft.__dict__, source_id=entry.raw.source_id)  # type: ignore[union-attr]
+    if entry.draft is None:
+        raise ValueError("an entry without a draft cannot be stored")
+    return Mention(**entry.draft.__dict__, source_id=entry.raw.source_id)

@@ -1,6 +1,5 @@
 """System endpoints: health (public, for load balancers and monitors)."""
 
-
 import time
 
 from django.conf import settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -36,7 +38,8 @@ def recent_mentions(request: HttpRequest) -> HttpResponse:
 def volume_series(request: HttpRequest) -> JsonResponse:
     data = hourly_volume()
     labels = dict(Channel.choices)
-    data["labels"] = {key: str(labels.get(key, key)) for key in data["series"]}  # type: ignore[union-attr]
+    series = cast(dict[str, list[int]], data["series"])
+    data["labels"] = {key: str(labels.get(key, key)) for key in series}
     return JsonResponse(data)
 
 
