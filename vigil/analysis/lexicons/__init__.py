@@ -1,0 +1,1 @@
+"""Word lists shipped with Vigil (emotion lexicons, stop words); see README.md for provenance."""
