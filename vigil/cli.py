@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import os
 import secrets
@@ -26,6 +27,8 @@ COMMAND_MODULES = [
     "vigil.monitoring.commands",
     "vigil.alerts.commands",
     "vigil.analysis.commands",
+    "vigil.analysis.commands_extra",
+    "vigil.sources.commands",
 ]
 
 
@@ -130,12 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     collect.set_defaults(func=cmd_collect)
 
     for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            log.debug("commands of %s unavailable: %s", module_name, exc)
+        if importlib.util.find_spec(module_name) is None:
             continue
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

@@ -187,6 +187,8 @@ LOGGING = {
         "jieba": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "waitress.queue": {"level": "ERROR"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -46,31 +46,27 @@ class DemoConfig(ConnectorConfig):
 
 
 @register
-class DemoConnector(Connector):
+class DemoConnector(Connector[DemoConfig]):
     kind: ClassVar[str] = "demo"
     label: ClassVar[str] = "Demo scenario replay"
     default_channel: ClassVar[str] = "news"
     Config: ClassVar[type[BaseModel]] = DemoConfig
 
-    @property
-    def settings(self) -> DemoConfig:
-        return cast(DemoConfig, self.config)
-
     def scenario_minutes_now(self, now: dt.datetime) -> float:
-        config = self.settings
+        config = self.config
         elapsed_real = (now - config.started_at).total_seconds() / 60
         return config.history_minutes + max(0.0, elapsed_real) * config.speed
 
     def published_at(self, offset_minutes: float, now: dt.datetime) -> dt.datetime:
         """Map a scenario offset to the real time it is shown as published."""
-        config = self.settings
+        config = self.config
         if offset_minutes <= config.history_minutes:
             return config.started_at - dt.timedelta(minutes=config.history_minutes - offset_minutes)
         real = (offset_minutes - config.history_minutes) / config.speed
         return min(now, config.started_at + dt.timedelta(minutes=real))
 
     async def fetch_raw(self, state: dict[str, Any]) -> FetchResult:
-        config = self.settings
+        config = self.config
         now = dt.datetime.now(dt.UTC)
         scenario = load_scenario(config.scenario)
         released = int(state.get("released", 0))

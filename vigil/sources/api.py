@@ -1,17 +1,25 @@
 """Sources: list with health, add, pause and resume, fetch history."""
 
-
 import datetime as dt
+import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 
+from vigil.accounts.services import user_for_token
 from vigil.api import requires
+from vigil.sources.intake import IntakeError, ingest_items, verify_signature
 from vigil.sources.models import FetchRun, Source
-from vigil.sources.services import SourceConfigError, create_source, set_source_paused
+from vigil.sources.services import (
+    SourceConfigError,
+    create_source,
+    public_config,
+    set_source_paused,
+)
 
 router = Router(tags=["sources"])
 
@@ -31,6 +39,10 @@ class SourceOut(Schema):
     last_error_at: dt.datetime | None
     consecutive_failures: int
     next_run_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_config(obj: Source) -> dict[str, Any]:
+        return public_config(obj.kind, obj.config)
 
 
 class SourceIn(Schema):
@@ -99,3 +111,74 @@ def pause_source(request: HttpRequest, source_id: int) -> Source:
 )
 def resume_source(request: HttpRequest, source_id: int) -> Source:
     return set_source_paused(get_object_or_404(Source, pk=source_id), False, actor=request.user)
+
+
+class IngestError(Schema):
+    line: int
+    message: str
+
+
+class IngestOut(Schema):
+    source: str
+    received: int
+    new: int
+    duplicates: int
+    errors: list[IngestError]
+
+
+ingest_router = Router(tags=["sources"])
+
+
+@ingest_router.post(
+    "/ingest",
+    response={200: IngestOut},
+    auth=None,
+    summary="Push a batch of items into a push source",
+    description=(
+        'Body: `{"source": "NAME", "items": [{"id", "url", "title", "text", "author", '
+        '"published_at", "channel", "lang", "likes", …}]}` (at most 1,000 items). '
+        "Authenticate with `Authorization: Bearer <token>` (permission sources.add_rawitem) "
+        "or sign the request: `X-Vigil-Timestamp: <unix seconds>` and `X-Vigil-Signature: "
+        'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the source\'s signing '
+        "secret>`. Idempotent on each item's id; bad items are reported by position and "
+        "the good ones kept."
+    ),
+)
+def ingest(request: HttpRequest) -> Status[IngestOut]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise HttpError(400, f"body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("source"), str):
+        raise HttpError(
+            400, "body must be an object with 'source' (a push source's name) and 'items'"
+        )
+    source = Source.objects.filter(name=body["source"]).first()
+    _authorise_ingest(request, source)
+    if source is None:
+        raise HttpError(404, f"no source named {body['source']!r}")
+    try:
+        outcome = ingest_items(source, body.get("items"))
+    except IntakeError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(200, IngestOut(**outcome.as_dict()))
+
+
+def _authorise_ingest(request: HttpRequest, source: Source | None) -> None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(header.removeprefix("Bearer ").strip())
+        if user is None:
+            raise AuthenticationError()
+        if not user.has_perm("sources.add_rawitem"):
+            raise PermissionDenied("You need the permission “sources.add_rawitem” to push items.")
+        return
+    timestamp = request.headers.get("X-Vigil-Timestamp", "")
+    signature = request.headers.get("X-Vigil-Signature", "")
+    if (
+        source is not None
+        and signature
+        and verify_signature(source, timestamp, signature, request.body)
+    ):
+        return
+    raise AuthenticationError()

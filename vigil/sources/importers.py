@@ -30,6 +30,7 @@ __all__ = [
     "import_file",
     "parse_csv",
     "parse_jsonl",
+    "parse_records",
     "parse_xlsx",
 ]
 
@@ -152,6 +153,20 @@ def parse_jsonl(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
             continue
         columns = _match_columns(record.keys())
         _add_row(number, record, columns, report, seen, default_tz)
+    return report
+
+
+def parse_records(records: Iterable[Any], *, default_tz: tzinfo = UTC) -> ImportReport:
+    """JSON objects already parsed (the push API); "line" numbers are 1-based positions."""
+    report = ImportReport(encoding="json")
+    seen: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            report.errors.append(
+                RowError(number, f"expected a JSON object, got {type(record).__name__}")
+            )
+            continue
+        _add_row(number, record, _match_columns(record.keys()), report, seen, default_tz)
     return report
 
 

@@ -19,12 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from pydantic import ValidationError
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import SystemNotice
 from vigil.lib.http import HttpClient
 from vigil.pipeline.runner import enqueue
+from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
 from vigil.sources.connectors.base import RawItemData
 from vigil.sources.models import FetchRun, RawItem, Source
@@ -53,18 +53,10 @@ class CollectReport:
 def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     """Check a configuration against the kind's pydantic model; return it normalised."""
     try:
-        connector_cls = get_connector_class(kind)
-    except LookupError as exc:
+        model = connectors.validate_config(kind, config)
+    except ConnectorError as exc:
         raise SourceConfigError(str(exc)) from None
-    try:
-        model = connector_cls.Config.model_validate(config)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise SourceConfigError(problems) from None
-    return model.model_dump(mode="json")
+    return model.model_dump(mode="json", exclude_defaults=True)
 
 
 def make_http_client() -> HttpClient:
@@ -80,8 +72,7 @@ async def _fetch_one(
     source_id: int, kind: str, config: dict[str, Any], state: dict[str, Any], http: HttpClient
 ) -> FetchResult | Exception:
     try:
-        connector_cls = get_connector_class(kind)
-        connector = connector_cls(connector_cls.Config.model_validate(config), http)
+        connector = connectors.build_connector(kind, config, http)
         return await connector.fetch(dict(state))
     except Exception as exc:  # noqa: BLE001 - every failure is reported on its source
         return exc
@@ -90,13 +81,29 @@ async def _fetch_one(
 async def _fetch_all(
     jobs: list[tuple[int, str, dict[str, Any], dict[str, Any]]], http: HttpClient | None
 ) -> list[FetchResult | Exception]:
-    own_client = http is None
-    client = http or make_http_client()
-    try:
+    if http is not None:
+        return await asyncio.gather(*(_fetch_one(*job, http) for job in jobs))
+    async with make_http_client() as client:
         return await asyncio.gather(*(_fetch_one(*job, client) for job in jobs))
-    finally:
-        if own_client:
-            await client.aclose()
+
+
+@dataclass
+class FetchPreview:
+    items: list[RawItemData]
+    warnings: list[str]
+    error: str = ""
+
+
+def preview_fetch(kind: str, config: dict[str, Any], limit: int = 10) -> FetchPreview:
+    """Fetch once with a configuration and show the first items; nothing is saved."""
+    try:
+        clean = validate_config(kind, config)
+    except SourceConfigError as exc:
+        return FetchPreview(items=[], warnings=[], error=str(exc))
+    result = asyncio.run(_fetch_all([(0, kind, clean, {})], None))[0]
+    if isinstance(result, Exception):
+        return FetchPreview(items=[], warnings=[], error=_describe(result))
+    return FetchPreview(items=result.items[:limit], warnings=result.warnings)
 
 
 def collect_sources(
@@ -121,7 +128,7 @@ def claim_due_sources(limit: int = 200, now: dt.datetime | None = None) -> list[
     """Claim active sources whose time has come, so no other worker fetches them too."""
     now = now or timezone.now()
     due = list(
-        Source.objects.filter(is_active=True)
+        Source.objects.filter(is_active=True, kind__in=connectors.pull_kinds())
         .filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_run_at")
@@ -225,7 +232,7 @@ def _store_result(
 
 
 def _describe(exc: Exception) -> str:
-    if isinstance(exc, ConnectorError | ValidationError):
+    if isinstance(exc, ConnectorError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
@@ -254,6 +261,27 @@ def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.da
 
 
 # --- managing -----------------------------------------------------------------------------
+REDACTED = "••••••"
+
+
+def secret_fields(kind: str) -> set[str]:
+    """Config fields of a kind that hold keys or tokens (never shown or audited in clear)."""
+    schema = get_connector_class(kind).Config.model_json_schema()
+    return {name for name, prop in schema.get("properties", {}).items() if prop.get("secret")}
+
+
+def public_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The configuration with secret values masked, for screens, API and audit."""
+    hidden = secret_fields(kind)
+    return {k: (REDACTED if k in hidden and v else v) for k, v in config.items()}
+
+
+def _audited(source: Source) -> dict[str, Any]:
+    data = snapshot(source, ["name", "kind", "config", "channel", "interval_seconds"])
+    data["config"] = public_config(source.kind, source.config)
+    return data
+
+
 @transaction.atomic
 def create_source(
     *,
@@ -271,15 +299,47 @@ def create_source(
         raise SourceConfigError("interval must be at least 10 seconds")
     clean = validate_config(kind, config)
     connector_cls = get_connector_class(kind)
+    if not channel and isinstance(clean.get("channel"), str):
+        channel = clean["channel"]
     source = Source.objects.create(
         name=name,
         kind=kind,
         config=clean,
-        channel=channel or getattr(connector_cls, "default_channel", "news") or "news",
+        channel=channel or connector_cls.default_channel,
         interval_seconds=interval_seconds,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    record_audit(actor, "source.created", source, after=snapshot(source))
+    record_audit(actor, "source.created", source, after=_audited(source))
+    return source
+
+
+@transaction.atomic
+def update_source(
+    source: Source,
+    *,
+    name: str,
+    config: dict[str, Any],
+    channel: str = "",
+    interval_seconds: int = 900,
+    actor: Any = None,
+) -> Source:
+    """Change a source's name, configuration, channel or interval (kind stays)."""
+    if Source.objects.filter(name=name).exclude(pk=source.pk).exists():
+        raise SourceConfigError(f"a source named {name!r} already exists")
+    if interval_seconds < 10:
+        raise SourceConfigError("interval must be at least 10 seconds")
+    before = _audited(source)
+    # A masked secret sent back from the edit form means "unchanged".
+    for key in secret_fields(source.kind):
+        if config.get(key) == REDACTED:
+            config[key] = source.config.get(key, "")
+    source.name = name
+    source.config = validate_config(source.kind, config)
+    source.channel = channel or source.channel
+    source.interval_seconds = interval_seconds
+    source.next_run_at = timezone.now()
+    source.save(update_fields=["name", "config", "channel", "interval_seconds", "next_run_at"])
+    record_audit(actor, "source.changed", source, before=before, after=_audited(source))
     return source
 
 

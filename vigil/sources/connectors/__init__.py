@@ -14,6 +14,7 @@ from vigil.sources.connectors.base import (
     connector_kinds,
     get_connector_class,
     load_connectors,
+    pull_kinds,
     register,
     validate_config,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "connector_kinds",
     "get_connector_class",
     "load_connectors",
+    "pull_kinds",
     "register",
     "validate_config",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "connector_kinds",
     "get_connector_class",
     "load_connectors",
+    "pull_kinds",
     "register",
     "validate_config",
 ]
@@ -130,6 +131,8 @@ class Connector(ABC, Generic[ConfigT]):
     default_channel: ClassVar[str] = "other"
     Config: ClassVar[type[BaseModel]]
     seen_window: ClassVar[int] = SEEN_WINDOW
+    # False for sources that are fed (push API, file import): the scheduler skips them.
+    pull: ClassVar[bool] = True
 
     def __init__(self, config: ConfigT, http: HttpClient) -> None:
         self.config = config
@@ -260,6 +263,12 @@ def load_connectors() -> None:
 def connector_kinds() -> list[str]:
     load_connectors()
     return sorted(_REGISTRY)
+
+
+def pull_kinds() -> list[str]:
+    """Kinds the scheduler fetches (not the push and import kinds)."""
+    load_connectors()
+    return sorted(kind for kind, cls in _REGISTRY.items() if cls.pull)
 
 
 def get_connector_class(kind: str) -> type[Connector[Any]]:

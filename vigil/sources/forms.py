@@ -1,0 +1,173 @@
+"""The source form: fixed fields plus the selected kind's configuration, generated from
+its pydantic model, so a new connector gets its form for free."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vigil.sources.connectors import connector_kinds, get_connector_class
+from vigil.sources.models import Channel
+
+CONFIG_PREFIX = "cfg__"
+# Kinds that are not configured by hand: the demo replay, and push/import sources
+# that are created by their own flows.
+HIDDEN_KINDS = {"demo", "push", "upload"}
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    name: str
+    label: str
+    help: str
+    type: str  # string | integer | number | boolean | array | object
+    required: bool
+    default: Any
+    secret: bool
+    choices: list[str] | None
+
+
+def config_fields(kind: str) -> list[ConfigField]:
+    """The configuration fields of a connector kind, from its JSON schema."""
+    schema = get_connector_class(kind).Config.model_json_schema()
+    required = set(schema.get("required", []))
+    fields = []
+    for name, prop in schema.get("properties", {}).items():
+        kind_type = prop.get("type") or _first_type(prop)
+        fields.append(
+            ConfigField(
+                name=name,
+                label=prop.get("title", name.replace("_", " ").title()),
+                help=prop.get("description", ""),
+                type=kind_type or "string",
+                required=name in required,
+                default=prop.get("default"),
+                secret=bool(prop.get("secret")),
+                choices=prop.get("enum"),
+            )
+        )
+    return fields
+
+
+def _first_type(prop: dict[str, Any]) -> str | None:
+    for option in prop.get("anyOf", []):
+        if option.get("type") not in (None, "null"):
+            return str(option["type"])
+    return None
+
+
+def _form_field(field: ConfigField) -> forms.Field:
+    common: dict[str, Any] = {
+        "label": field.label,
+        "help_text": field.help,
+        "required": field.required,
+    }
+    if field.choices:
+        return forms.ChoiceField(
+            choices=[(c, c) for c in field.choices], initial=field.default, **common
+        )
+    if field.type == "boolean":
+        return forms.BooleanField(initial=bool(field.default), **{**common, "required": False})
+    if field.type == "integer":
+        return forms.IntegerField(initial=field.default, **common)
+    if field.type == "number":
+        return forms.FloatField(initial=field.default, **common)
+    if field.type in ("object", "array"):
+        initial = (
+            json.dumps(field.default, ensure_ascii=False)
+            if field.default not in (None, {}, [])
+            else ""
+        )
+        return forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "JSON"}),
+            initial=initial,
+            **common,
+        )
+    widget = (
+        forms.PasswordInput(render_value=True)
+        if field.secret
+        else forms.TextInput(attrs={"size": 60})
+    )
+    return forms.CharField(initial=field.default or "", widget=widget, **common)
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"))
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("kind's default"))] + list(Channel.choices),
+    )
+    interval_seconds = forms.IntegerField(label=_("Interval (seconds)"), min_value=10, initial=900)
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str | None = None,
+        initial_config: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = []
+        for k in connector_kinds():
+            if k in HIDDEN_KINDS:
+                continue
+            choices.append((k, f"{get_connector_class(k).label} ({k})"))
+        self.fields["kind"].choices = choices
+        self.kind = kind or self.data.get("kind") or self.initial.get("kind") or "rss"
+        self.config_names: list[str] = []
+        for field in config_fields(self.kind):
+            form_field = _form_field(field)
+            if initial_config and field.name in initial_config:
+                value = initial_config[field.name]
+                form_field.initial = (
+                    json.dumps(value, ensure_ascii=False)
+                    if field.type in ("object", "array")
+                    else value
+                )
+            self.fields[CONFIG_PREFIX + field.name] = form_field
+            self.config_names.append(field.name)
+        self._types = {f.name: f.type for f in config_fields(self.kind)}
+
+    def config_bound_fields(self) -> list[forms.BoundField]:
+        return [self[CONFIG_PREFIX + name] for name in self.config_names]
+
+    def config(self) -> dict[str, Any]:
+        """The configuration dict from cleaned data (JSON fields parsed, blanks dropped)."""
+        config: dict[str, Any] = {}
+        for name in self.config_names:
+            value = self.cleaned_data.get(CONFIG_PREFIX + name)
+            if self._types.get(name) in ("object", "array"):
+                if not value:
+                    continue
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError as exc:
+                    self.add_error(CONFIG_PREFIX + name, _("Not valid JSON: %(e)s") % {"e": exc})
+                    continue
+            if value is None or (
+                value == ""
+                and self._types.get(name) == "string"
+                and name not in self._required_names()
+            ):
+                continue
+            config[name] = value
+        return config
+
+    def _required_names(self) -> set[str]:
+        return {n for n in self.config_names if self.fields[CONFIG_PREFIX + n].required}
+
+
+class ImportForm(forms.Form):
+    source = forms.CharField(
+        label=_("Into source"),
+        max_length=120,
+        help_text=_("An existing source, or a new name for an import source"),
+    )
+    file = forms.FileField(label=_("File (CSV, JSONL or XLSX)"))
+    default_timezone = forms.CharField(label=_("Time zone of dates without one"), initial="UTC")
