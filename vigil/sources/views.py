@@ -118,10 +118,9 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         initial_config=public_config(source.kind, source.config),
     )
     form.fields["kind"].disabled = True
-    if request.method == "POST":
-        if _save(request, form, source) is not None:
-            messages.success(request, _("Source saved."))
-            return redirect("sources:detail", source_id=source.pk)
+    if request.method == "POST" and _save(request, form, source) is not None:
+        messages.success(request, _("Source saved."))
+        return redirect("sources:detail", source_id=source.pk)
     return render(request, "sources/form.html", {"form": form, "source": source})
 
 
