@@ -12,8 +12,15 @@ from tests.factories import MentionFactory, SourceFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("VIGIL_SCREENSHOTS", "var/screenshots"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -42,8 +49,9 @@ def test_analyst_signs_in_and_sees_mentions_arrive_in_both_languages(page, make_
     make_user("Analyst", username="lin", first_name="Lin", last_name="Wei")
     source = SourceFactory(name="Demo scenario")
     MentionFactory(source=source, channel="news", title="Lumina opens a new plant in Suzhou")
-    MentionFactory(source=source, channel="social", title="", text="明光电水壶用起来很顺手，推荐！",
-                   lang="zh")
+    MentionFactory(
+        source=source, channel="social", title="", text="明光电水壶用起来很顺手，推荐！", lang="zh"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     _sign_in(page, "lin")

@@ -1,6 +1,5 @@
 """Read mentions."""
 
-
 import datetime as dt
 from typing import Any
 
