@@ -52,8 +52,15 @@ def _chromium() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _allow_loopback_fetch(settings: Any) -> None:
-    """Connectors in tests talk to local servers on 127.0.0.1."""
+def _test_settings(request: pytest.FixtureRequest) -> None:
+    """Connectors in tests talk to local servers on 127.0.0.1; passwords hash fast.
+
+    Skipped when pure tests run without pytest-django (``-p no:django``).
+    """
+    try:
+        settings = request.getfixturevalue("settings")
+    except pytest.FixtureLookupError:
+        return
     settings.ALLOW_PRIVATE_FETCH = True
     # Hashing passwords properly costs ~200 ms per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -61,7 +61,7 @@ class MentionFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Body text of mention number {n} about Lumina.")
     url = factory.Sequence(lambda n: f"https://news.example.com/a/{n}")
     canonical_url = factory.LazyAttribute(lambda o: o.url)
-    url_key = factory.Sequence(lambda n: f"{n:040d}")
+    item_key = factory.Sequence(lambda n: f"{n:040d}")
     site = "news.example.com"
     lang = "en"
     published_at = factory.LazyFunction(timezone.now)

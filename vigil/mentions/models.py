@@ -20,9 +20,9 @@ class Mention(models.Model):
     text = models.TextField(_("text"), blank=True)
     url = models.URLField(_("URL"), max_length=2000, blank=True)
     canonical_url = models.URLField(_("canonical URL"), max_length=2000, blank=True)
-    # sha1 of the canonical URL: unique so one article is one mention, however many
-    # sources or fetches bring it; NULL for items without a URL (NULLs never collide).
-    url_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # sha1 of the canonical URL, so one article is one mention however many sources or
+    # fetches bring it; for an item without a URL, sha1 of its source and external id.
+    item_key = models.CharField(max_length=40, unique=True)
     content_key = models.CharField(max_length=40, blank=True, db_index=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     author_handle = models.CharField(_("handle"), max_length=200, blank=True)

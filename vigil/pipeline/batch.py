@@ -20,7 +20,7 @@ class MentionDraft:
     text: str
     url: str
     canonical_url: str
-    url_key: str | None
+    item_key: str
     content_key: str
     author: str
     author_handle: str

@@ -3,7 +3,7 @@
 A batch is claimed and processed inside one transaction: either every entry of the
 batch ends ``done``/``failed`` with its mention stored, or (crash, Ctrl-C, error) the
 transaction rolls back and the items stay ``pending`` for the next run. Unique
-constraints on ``Mention.url_key`` and ``RawItem`` make a second run harmless.
+constraints on ``Mention.item_key`` and ``RawItem`` make a second run harmless.
 """
 
 from __future__ import annotations

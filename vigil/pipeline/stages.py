@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from typing import Any
 
 from django.db.models import F
@@ -19,6 +20,7 @@ from django.utils import timezone
 from vigil.lib.urls import canonical_url, site_of
 from vigil.mentions.models import Mention
 from vigil.pipeline.batch import Batch, Entry, MentionDraft
+from vigil.pipeline.bulk import insert_ignoring_conflicts
 from vigil.sources.models import Channel
 
 # Texts shorter than this are too generic ("great!", "+1") to call two of them the same item.
@@ -78,8 +80,19 @@ def _count(value: Any) -> int | None:
     return number if number >= 0 else None
 
 
+def item_key_of(canonical: str, source_id: int, external_id: str) -> str:
+    """The mention's identity: its canonical URL, else its source and external id."""
+    basis = canonical or f"item:{source_id}:{external_id}"
+    return hashlib.sha1(basis.encode()).hexdigest()  # noqa: S324 - a key, not security
+
+
 def draft_from_payload(
-    payload: dict[str, Any], *, default_channel: str, fetched_at: dt.datetime
+    payload: dict[str, Any],
+    *,
+    default_channel: str,
+    fetched_at: dt.datetime,
+    source_id: int = 0,
+    external_id: str = "",
 ) -> MentionDraft:
     """Turn a connector's raw item (RawItemData as JSON) into a mention draft."""
     url = str(payload.get("url") or "").strip()
@@ -99,7 +112,7 @@ def draft_from_payload(
         text=text,
         url=url[:2000],
         canonical_url=canonical[:2000],
-        url_key=hashlib.sha1(canonical.encode()).hexdigest() if canonical else None,  # noqa: S324
+        item_key=item_key_of(canonical, source_id, external_id),
         content_key=content_key_of(title, text),
         author=str(payload.get("author") or "")[:200],
         author_handle=str(payload.get("author_handle") or "")[:200],
@@ -118,11 +131,14 @@ def draft_from_payload(
 
 def normalise(batch: Batch) -> None:
     for entry in batch.entries:
+        raw = entry.raw
         try:
             entry.draft = draft_from_payload(
-                entry.raw.payload,
-                default_channel=entry.raw.source.channel,
-                fetched_at=entry.raw.fetched_at,
+                raw.payload,
+                default_channel=raw.source.channel,
+                fetched_at=raw.fetched_at,
+                source_id=raw.source_id,
+                external_id=raw.external_id,
             )
         except (ValueError, TypeError) as exc:
             entry.error = f"cannot normalise: {exc}"
@@ -134,19 +150,19 @@ normalise.name = "normalise"  # type: ignore[attr-defined]
 def deduplicate(batch: Batch) -> None:
     """Mark entries whose URL, or whose text from another source, is already a mention."""
     live = batch.live()
-    url_keys = {e.draft.url_key for e in live if e.draft and e.draft.url_key}
+    item_keys = {e.draft.item_key for e in live if e.draft}
     content_keys = {e.draft.content_key for e in live if e.draft and e.draft.content_key}
-    by_url = {m.url_key: m for m in Mention.objects.filter(url_key__in=url_keys)}
+    by_item = {m.item_key: m for m in Mention.objects.filter(item_key__in=item_keys)}
     by_content: dict[str, Mention] = {}
     for mention in Mention.objects.filter(content_key__in=content_keys).order_by("id"):
         by_content.setdefault(mention.content_key, mention)
-    first_in_batch_url: dict[str, Entry] = {}
-    first_in_batch_content: dict[str, Entry] = {}
+    first_by_item: dict[str, Entry] = {}
+    first_by_content: dict[str, Entry] = {}
     for entry in live:
         draft = entry.draft
         if draft is None:
             continue
-        existing = by_url.get(draft.url_key or "")
+        existing = by_item.get(draft.item_key)
         if existing is None and draft.content_key:
             candidate = by_content.get(draft.content_key)
             if candidate is not None and candidate.source_id != entry.raw.source_id:
@@ -155,58 +171,49 @@ def deduplicate(batch: Batch) -> None:
             entry.duplicate_of = existing
             continue
         # Duplicates inside the batch point at the first entry; store links them.
-        leader = first_in_batch_url.get(draft.url_key or "")
+        leader = first_by_item.get(draft.item_key)
         if leader is None and draft.content_key:
-            candidate_entry = first_in_batch_content.get(draft.content_key)
+            candidate_entry = first_by_content.get(draft.content_key)
             if candidate_entry is not None and candidate_entry.raw.source_id != entry.raw.source_id:
                 leader = candidate_entry
         if leader is not None:
             entry.leader = leader
             continue
-        if draft.url_key:
-            first_in_batch_url[draft.url_key] = entry
+        first_by_item[draft.item_key] = entry
         if draft.content_key:
-            first_in_batch_content.setdefault(draft.content_key, entry)
+            first_by_content.setdefault(draft.content_key, entry)
 
 
 deduplicate.name = "deduplicate"  # type: ignore[attr-defined]
 
 
 def store(batch: Batch) -> None:
-    """Create new mentions in bulk; count duplicates on the mention they repeat."""
+    """Insert new mentions in bulk; count duplicates on the mention they repeat.
+
+    Another worker may insert the same item concurrently (PostgreSQL, two sources with
+    one URL): rows are inserted with ON CONFLICT DO NOTHING and read back by key, and
+    only keys absent before the insert count as new.
+    """
     leaders = [e for e in batch.live() if e.duplicate_of is None and e.leader is None]
-    with_url = [e for e in leaders if e.draft and e.draft.url_key]
-    without_url = [e for e in leaders if e.draft and not e.draft.url_key]
-
-    # Items without a URL cannot collide: insert them and get their ids back.
-    created = Mention.objects.bulk_create([_mention(e) for e in without_url], batch_size=500)
-    for entry, mention in zip(without_url, created, strict=True):
-        entry.mention, entry.is_new = mention, True
-
-    # Items with a URL may race with another worker holding the same URL: insert what is
-    # not there yet, ignore conflicts, then read every mention back by its key.
-    keys = [e.draft.url_key for e in with_url if e.draft]
-    before = set(Mention.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
-    Mention.objects.bulk_create(
-        [_mention(e) for e in with_url if e.draft and e.draft.url_key not in before],
-        batch_size=500,
-        ignore_conflicts=True,
+    keys = [e.draft.item_key for e in leaders if e.draft]
+    before = set(Mention.objects.filter(item_key__in=keys).values_list("item_key", flat=True))
+    insert_ignoring_conflicts(
+        Mention,
+        [_row(e) for e in leaders if e.draft and e.draft.item_key not in before],
     )
-    by_key = {m.url_key: m for m in Mention.objects.filter(url_key__in=keys)}
-    duplicate_counts: dict[int, int] = {}
-    for entry in with_url:
-        key = entry.draft.url_key if entry.draft else None
+    by_key = {m.item_key: m for m in Mention.objects.filter(item_key__in=keys)}
+    duplicate_counts: Counter[int] = Counter()
+    for entry in leaders:
+        key = entry.draft.item_key if entry.draft else ""
         entry.mention = by_key.get(key)
         entry.is_new = key not in before
         if entry.mention is not None and not entry.is_new:
-            duplicate_counts[entry.mention.pk] = duplicate_counts.get(entry.mention.pk, 0) + 1
-
+            duplicate_counts[entry.mention.pk] += 1
     for entry in batch.live():
         target = entry.duplicate_of or (entry.leader.mention if entry.leader else None)
-        if target is None:
-            continue
-        entry.mention = target
-        duplicate_counts[target.pk] = duplicate_counts.get(target.pk, 0) + 1
+        if target is not None:
+            entry.mention = target
+            duplicate_counts[target.pk] += 1
     for mention_id, count in duplicate_counts.items():
         Mention.objects.filter(pk=mention_id).update(duplicate_count=F("duplicate_count") + count)
 
@@ -214,7 +221,7 @@ def store(batch: Batch) -> None:
 store.name = "store"  # type: ignore[attr-defined]
 
 
-def _mention(entry: Entry) -> Mention:
+def _row(entry: Entry) -> dict[str, Any]:
     if entry.draft is None:
         raise ValueError("an entry without a draft cannot be stored")
-    return Mention(**entry.draft.__dict__, source_id=entry.raw.source_id)
+    return {**entry.draft.__dict__, "source_id": entry.raw.source_id}

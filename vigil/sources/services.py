@@ -23,6 +23,7 @@ from django.utils import timezone
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import SystemNotice
 from vigil.lib.http import HttpClient
+from vigil.pipeline.bulk import insert_ignoring_conflicts
 from vigil.pipeline.runner import enqueue
 from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
@@ -180,11 +181,17 @@ def store_items(source: Source, items: list[RawItemData], fetched_at: dt.datetim
         )
     )
     fresh = [
-        RawItem(source=source, external_id=eid, payload=_payload(item), fetched_at=fetched_at)
+        {
+            "source_id": source.pk,
+            "external_id": eid,
+            "payload": _payload(item),
+            "fetched_at": fetched_at,
+            "status": RawItem.Status.PENDING,
+        }
         for eid, item in unique.items()
         if eid not in known
     ]
-    RawItem.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    insert_ignoring_conflicts(RawItem, fresh)
     return len(fresh)
 
 

