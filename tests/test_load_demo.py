@@ -1,0 +1,68 @@
+"""`vigil demo load`: a fictional company, a user per role, and a replay that brings mentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+
+from vigil.accounts.models import Department
+from vigil.accounts.roles import ROLE_NAMES
+from vigil.cli import main
+from vigil.demo.connector import load_scenario
+from vigil.demo.services import DEMO_SOURCE_NAME, load_demo
+from vigil.mentions.models import Mention
+from vigil.pipeline.services import process_pending
+from vigil.sources.models import Source
+from vigil.sources.services import collect_sources
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_creates_company_users_and_source() -> None:
+    report = load_demo(password="demo-pass-123")
+    assert "Lumina" in report.company and "明光" in report.company
+    assert Department.objects.count() == 6
+    assert set(report.users) == {"analyst", "responder", "approver", "liaison", "viewer"}
+    roles = {u.username: u.groups.get().name for u in User.objects.filter(username__in=report.users)}
+    assert set(roles.values()) | {"Administrator"} == set(ROLE_NAMES)
+    assert Source.objects.get(name=DEMO_SOURCE_NAME).kind == "demo"
+
+
+def test_loading_twice_changes_nothing() -> None:
+    load_demo(password="demo-pass-123")
+    again = load_demo(password="demo-pass-123")
+    assert again.already_loaded and again.users == {}
+    assert Source.objects.filter(name=DEMO_SOURCE_NAME).count() == 1
+
+
+def test_replay_releases_history_now_and_the_rest_over_time() -> None:
+    load_demo(password="demo-pass-123", speed=60)
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+    scenario = load_scenario(source.config["scenario"])
+    history = [line for line in scenario if line["offset_minutes"] <= 3 * 24 * 60]
+
+    [report] = collect_sources([source])
+    assert report.error == "" and report.new == len(history)
+    process_pending()
+    assert Mention.objects.count() == len(history)
+    assert Mention.objects.filter(lang="zh").exists() and Mention.objects.filter(lang="en").exists()
+
+    # Two real hours later, at 60× speed, 120 scenario hours have played: everything.
+    source.refresh_from_db()
+    source.config["started_at"] = (
+        dt.datetime.fromisoformat(source.config["started_at"]) - dt.timedelta(hours=2)
+    ).isoformat()
+    source.save(update_fields=["config"])
+    [later] = collect_sources([source])
+    assert later.new == len(scenario) - len(history)
+    process_pending()
+    newest = Mention.objects.order_by("-published_at").first()
+    assert newest is not None and newest.published_at <= dt.datetime.now(dt.UTC)
+
+
+def test_demo_load_command_prints_passwords_once(capsys) -> None:
+    assert main(["demo", "load"]) == 0
+    out = capsys.readouterr().out
+    assert "analyst" in out and "passwords shown once" in out
