@@ -62,6 +62,8 @@ def _test_settings(request: pytest.FixtureRequest) -> None:
     except pytest.FixtureLookupError:
         return
     settings.ALLOW_PRIVATE_FETCH = True
+    settings.HTTP_PER_HOST_INTERVAL_MS = 0
+    settings.HTTP_RETRIES = 0
     # Hashing passwords properly costs ~200 ms per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

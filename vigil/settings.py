@@ -196,6 +196,13 @@ LOGGING = {
 ALLOW_PRIVATE_FETCH = env_bool("VIGIL_ALLOW_PRIVATE_FETCH", False)
 HTTP_USER_AGENT = env_str("VIGIL_USER_AGENT", "Vigil/0.1 (+https://github.com/vigil-project/vigil)")
 HTTP_PROXY = env_str("VIGIL_HTTP_PROXY", "")
+HTTP_TIMEOUT = env_int("VIGIL_HTTP_TIMEOUT", 20, minimum=1, maximum=600)
+HTTP_MAX_BYTES = env_int("VIGIL_HTTP_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+HTTP_RETRIES = env_int("VIGIL_HTTP_RETRIES", 2, minimum=0, maximum=10)
+HTTP_CONCURRENCY = env_int("VIGIL_HTTP_CONCURRENCY", 20, minimum=1, maximum=1000)
+HTTP_PER_HOST_CONCURRENCY = env_int("VIGIL_HTTP_PER_HOST_CONCURRENCY", 2, minimum=1, maximum=100)
+# Seconds between two requests to one host (politeness); 0 only for local tests.
+HTTP_PER_HOST_INTERVAL_MS = env_int("VIGIL_HTTP_PER_HOST_INTERVAL_MS", 1000, minimum=0)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -65,6 +65,12 @@ def make_http_client() -> HttpClient:
         user_agent=settings.HTTP_USER_AGENT,
         proxy=settings.HTTP_PROXY or None,
         allow_private=settings.ALLOW_PRIVATE_FETCH,
+        timeout=float(settings.HTTP_TIMEOUT),
+        max_bytes=settings.HTTP_MAX_BYTES,
+        retries=settings.HTTP_RETRIES,
+        max_concurrency=settings.HTTP_CONCURRENCY,
+        per_host_concurrency=settings.HTTP_PER_HOST_CONCURRENCY,
+        per_host_interval=settings.HTTP_PER_HOST_INTERVAL_MS / 1000,
     )
 
 

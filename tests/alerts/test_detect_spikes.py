@@ -1,0 +1,199 @@
+"""The streaming spike detector: fires on real bursts, stays quiet on rhythm, never looks ahead."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from vigil.alerts.detectors import SpikeDetector, infer_bucket_seconds, read_series, replay
+from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
+
+NAB = Path("/work/shared/data/nab")
+START = datetime(2024, 3, 4)  # a Monday
+STEP = timedelta(minutes=5)
+
+
+def mention_stream(days: int, seed: int = 1, burst_at: int | None = None) -> list[float]:
+    """Over-dispersed counts with a strong daily rhythm and quieter weekends."""
+    rng = random.Random(seed)
+    counts = []
+    for b in range(days * 288):
+        hour = (b % 288) / 12
+        weekend = 0.5 if (b // 288) % 7 >= 5 else 1.0
+        mean = 20 * weekend * (1.2 + math.sin((hour - 9) / 24 * 2 * math.pi))
+        mean *= rng.gammavariate(8.0, 1 / 8.0)
+        if burst_at is not None and burst_at <= b < burst_at + 12:
+            mean *= 8
+        counts.append(float(_poisson(rng, mean)))
+    return counts
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def run(counts: list[float], detector: SpikeDetector | None = None, offset: int = 0) -> list[int]:
+    detector = detector or SpikeDetector()
+    fired = []
+    for i, count in enumerate(counts):
+        if detector.observe(START + (offset + i) * STEP, count) is not None:
+            fired.append(offset + i)
+    return fired
+
+
+def test_sustained_burst_fires_promptly_with_a_readable_signal() -> None:
+    burst = 10 * 288 + 150
+    counts = mention_stream(14, burst_at=burst)
+    detector = SpikeDetector()
+    signals = [
+        (i, s)
+        for i, c in enumerate(counts)
+        if (s := detector.observe(START + i * STEP, c)) is not None
+    ]
+    hits = [(i, s) for i, s in signals if burst <= i < burst + 12]
+    assert hits, "the eightfold burst was missed"
+    first_index, first = hits[0]
+    assert first_index <= burst + 3
+    assert first.observed > first.expected * 2
+    assert 0.0 < first.severity <= 1.0
+    assert 0.0 < first.p_value < 1e-3
+    assert "mentions in" in first.explanation and "expected ~" in first.explanation
+
+
+def test_daily_and_weekly_rhythm_alone_rarely_alerts() -> None:
+    counts = mention_stream(28, seed=3)
+    alerts = run(counts)
+    weeks_after_warmup = 27 / 7
+    assert len(alerts) / weeks_after_warmup <= 3.0
+
+
+def test_sensitivity_orders_the_number_of_alerts() -> None:
+    counts = mention_stream(21, seed=5)
+    for day in (8, 12, 16, 19):
+        for b in range(day * 288 + 100, day * 288 + 106):
+            counts[b] *= 3
+    low = run(counts, SpikeDetector("low"))
+    high = run(counts, SpikeDetector("high"))
+    assert len(low) <= len(high)
+    assert len(high) >= 1
+
+
+def test_minimum_volume_keeps_a_quiet_topic_quiet() -> None:
+    rng = random.Random(9)
+    counts = [float(rng.random() < 0.02) for _ in range(10 * 288)]
+    counts[8 * 288] = 4.0  # 4 mentions where ~0 are usual: below the medium floor of 5
+    assert run(counts) == []
+    counts[9 * 288] = 25.0
+    assert run(counts) == [9 * 288]
+
+
+def test_cooldown_holds_repeat_alerts_unless_the_burst_escalates() -> None:
+    counts = [10.0] * (4 * 288)
+    base = 3 * 288
+    counts[base] = counts[base + 2] = 80.0
+    fired = run(counts)
+    assert fired == [base]
+    counts[base + 4] = 400.0
+    assert run(counts) == [base, base + 4]
+
+
+def test_resuming_from_saved_state_gives_the_same_future_alerts() -> None:
+    counts = mention_stream(16, seed=11, burst_at=13 * 288 + 40)
+    cut = 9 * 288 + 77
+    uninterrupted = run(counts)
+    first = SpikeDetector()
+    before = run(counts[:cut], first)
+    saved = json.loads(json.dumps(first.to_state()))
+    after = run(counts[cut:], SpikeDetector.from_state(saved), offset=cut)
+    assert before + after == uninterrupted
+    assert after, "the resumed detector should still catch the later burst"
+
+
+def test_state_is_compact() -> None:
+    detector = SpikeDetector()
+    run(mention_stream(3, seed=2), detector)
+    assert len(json.dumps(detector.to_state())) < 4096
+
+
+def test_missing_buckets_in_a_count_stream_are_zeros() -> None:
+    gappy = SpikeDetector()
+    filled = SpikeDetector()
+    counts = mention_stream(4, seed=4)
+    for i, c in enumerate(counts):
+        counts[i] = 0.0 if 500 <= i < 520 else c
+    counts[0] = 0.0
+    for i, c in enumerate(counts):
+        filled.observe(START + i * STEP, c)
+        if not (500 <= i < 520):
+            gappy.observe(START + i * STEP, c)
+    assert gappy.to_state() == filled.to_state()
+
+
+def test_duplicate_and_late_buckets_are_ignored() -> None:
+    detector = SpikeDetector()
+    detector.observe(START, 3)
+    detector.observe(START + STEP, 4)
+    state = detector.to_state()
+    assert detector.observe(START + STEP, 999) is None
+    assert detector.observe(START, 999) is None
+    assert detector.to_state() == state
+
+
+def test_bad_settings_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        SpikeDetector(sensitivity="extreme")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        SpikeDetector(bucket_seconds=0)
+
+
+def test_bucket_size_comes_from_the_first_intervals_only() -> None:
+    times = [START + i * timedelta(minutes=10) for i in range(60)]
+    times += [times[-1] + i * timedelta(minutes=1) for i in range(1, 500)]
+    assert infer_bucket_seconds(times) == 600
+    assert infer_bucket_seconds(times[:5]) == 600
+
+
+@pytest.mark.skipif(not (NAB / "realTweets").is_dir(), reason="NAB data not present")
+def test_a_file_cut_short_fires_the_same_alerts_up_to_the_cut() -> None:
+    series = read_series(NAB / "realTweets" / "Twitter_volume_CVS.csv")
+    full = [i for i, _ in replay(series.timestamps, series.values)]
+    assert full
+    for cut in (800, len(series.values) // 2, full[-1] + 1):
+        part = [i for i, _ in replay(series.timestamps[:cut], series.values[:cut])]
+        assert part == [i for i in full if i < cut]
+
+
+def test_non_count_series_use_the_continuous_tail() -> None:
+    rng = random.Random(2)
+    values = [50 + rng.gauss(0, 1.5) for _ in range(3 * 288)]
+    values[2 * 288 + 10] = 90.0
+    fired = run(values)
+    assert fired == [2 * 288 + 10]
+
+
+@pytest.mark.parametrize(
+    ("x", "mean", "dispersion", "expected"),
+    [
+        (5, 2.0, 1e-6, math.log(0.052653017343711)),  # Poisson(2) P(X>=5)
+        (1, 0.5, 1.0, math.log(1 - 1 / 1.5)),  # geometric: P(X>=1) = mu/(1+mu)
+        (0, 3.0, 0.5, 0.0),
+    ],
+)
+def test_negative_binomial_tail(x: float, mean: float, dispersion: float, expected: float) -> None:
+    assert negbin_log_sf(x, mean, dispersion) == pytest.approx(expected, rel=1e-4)
+
+
+def test_gamma_tail_matches_the_exponential_case() -> None:
+    # dispersion 1 makes the gamma an exponential with the given mean.
+    assert gamma_log_sf(6.0, 2.0, 1.0) == pytest.approx(-3.0, rel=1e-9)
+    assert gamma_log_sf(-1.0, 2.0, 1.0) == 0.0

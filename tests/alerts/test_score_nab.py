@@ -1,0 +1,144 @@
+"""Our NAB scorer reproduces the benchmark's known facts and its window rules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from vigil.alerts.commands import register
+from vigil.alerts.detectors import (
+    PROFILES,
+    normalised_score,
+    probation_length,
+    read_series,
+    score_file,
+    windows_for,
+    windows_from_labels,
+)
+from vigil.alerts.detectors.nab import scaled_sigmoid
+
+NAB = Path("/work/shared/data/nab")
+START = datetime(2015, 1, 1)
+
+
+def times(n: int) -> list[datetime]:
+    return [START + i * timedelta(minutes=5) for i in range(n)]
+
+
+def test_scaled_sigmoid_matches_the_published_anchor_points() -> None:
+    assert scaled_sigmoid(-1.0) == pytest.approx(0.98661, abs=1e-5)
+    assert scaled_sigmoid(-0.5) == pytest.approx(0.84828, abs=1e-5)
+    assert scaled_sigmoid(0.0) == pytest.approx(0.0, abs=1e-12)
+    assert scaled_sigmoid(1.0) == pytest.approx(-0.98661, abs=1e-5)
+    assert scaled_sigmoid(3.5) == -1.0
+
+
+def test_probation_is_fifteen_percent_capped_at_750_rows() -> None:
+    assert probation_length(1000) == 150
+    assert probation_length(15902) == 750
+
+
+def test_windows_are_centred_and_sized_from_the_labels() -> None:
+    ts = times(2000)
+    windows = windows_from_labels(ts, [ts[1000], ts[1600]])
+    # 10% of 2000 rows over 2 anomalies = 100 rows, 50 each side.
+    assert windows == [(ts[950], ts[1050]), (ts[1550], ts[1650])]
+
+
+def test_windows_in_probation_are_dropped_and_overlaps_merged() -> None:
+    ts = times(2000)
+    assert windows_from_labels(ts, [ts[100], ts[1000]]) == [(ts[950], ts[1050])]
+    assert windows_from_labels(ts, [ts[1000], ts[1040]]) == [(ts[950], ts[1090])]
+
+
+def test_label_file_may_hold_windows_or_timestamps() -> None:
+    ts = times(2000)
+    as_windows = [[str(ts[950]), str(ts[1050])]]
+    assert windows_for(as_windows, ts) == [(ts[950], ts[1050])]
+    assert windows_for([str(ts[1000])], ts) == [(ts[900], ts[1100])]
+
+
+def test_null_perfect_and_always_on_detectors() -> None:
+    ts = times(2000)
+    windows = [(ts[950], ts[1050]), (ts[1550], ts[1650])]
+    null = score_file(ts, [], windows)
+    perfect = score_file(ts, [ts[950], ts[1550]], windows)
+    always = score_file(ts, ts, windows)
+    assert normalised_score([null]) == 0.0
+    assert normalised_score([perfect]) == pytest.approx(100.0)
+    assert normalised_score([always]) < 0.0
+    assert always.false_positives == 2000 - probation_length(2000) - 202
+
+
+def test_early_detection_earns_more_than_late_and_extra_hits_are_free() -> None:
+    ts = times(2000)
+    windows = [(ts[950], ts[1050])]
+    early = score_file(ts, [ts[960]], windows).raw
+    late = score_file(ts, [ts[1040]], windows).raw
+    twice = score_file(ts, [ts[960], ts[1040]], windows).raw
+    assert early > late > 0
+    assert twice == early
+    width = 101
+    assert early == pytest.approx(scaled_sigmoid(-(1050 - 960 + 1) / width) / scaled_sigmoid(-1.0))
+
+
+def test_false_positive_costs_depend_on_distance_after_a_window() -> None:
+    ts = times(2000)
+    windows = [(ts[950], ts[1050])]
+    before = score_file(ts, [ts[500]], windows)
+    just_after = score_file(ts, [ts[1052]], windows)
+    far_after = score_file(ts, [ts[1150]], windows)
+    very_far = score_file(ts, [ts[1800]], windows)
+    in_probation = score_file(ts, [ts[100]], windows)
+    assert before.raw == pytest.approx(-1.0 - 0.11)
+    assert very_far.raw == pytest.approx(-1.0 - 0.11)
+    assert -1.0 - 0.11 < far_after.raw < just_after.raw < -1.0
+    assert far_after.raw == pytest.approx(-1.0 + 0.11 * scaled_sigmoid(100 / 100))
+    assert in_probation.raw == -1.0 and in_probation.false_positives == 0
+
+
+def test_profiles_weigh_false_positives_as_published() -> None:
+    assert PROFILES["standard"].fp == 0.11
+    assert PROFILES["reward_low_FP_rate"].fp == 0.22
+    assert PROFILES["reward_low_FN_rate"].fn == 2.0
+
+
+@pytest.mark.skipif(not (NAB / "realTweets").is_dir(), reason="NAB data not present")
+def test_perfect_detection_on_the_real_twitter_labels_scores_100() -> None:
+    labels = json.loads((NAB / "labels.json").read_text())
+    scores, nulls = [], []
+    for path in sorted((NAB / "realTweets").glob("*.csv")):
+        series = read_series(path)
+        windows = windows_for(labels[f"realTweets/{path.name}"], series.timestamps)
+        scores.append(score_file(series.timestamps, [w[0] for w in windows], windows))
+        nulls.append(score_file(series.timestamps, [], windows))
+    assert normalised_score(scores) == pytest.approx(100.0)
+    assert normalised_score(nulls) == 0.0
+
+
+@pytest.mark.skipif(not (NAB / "realTweets").is_dir(), reason="NAB data not present")
+def test_eval_command_prints_the_normalised_score_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "realTweets"
+    folder.mkdir()
+    source = NAB / "realTweets" / "Twitter_volume_CVS.csv"
+    (folder / source.name).write_text(source.read_text())
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["eval", "spikes", str(folder), str(NAB / "labels.json"), "--verbose"])
+    assert args.func(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("realTweets/Twitter_volume_CVS.csv: raw")
+    assert lines[-1].startswith("NAB standard score: ")
+    assert not math.isnan(float(lines[-1].rsplit(" ", 1)[1]))
+
+    args = parser.parse_args(["detect", "spikes", str(source), "--sensitivity", "low"])
+    assert args.func(args) == 0
+    fired = capsys.readouterr().out.split("\n")[:-1]
+    assert fired and all(len(line) == 19 and line in source.read_text() for line in fired)

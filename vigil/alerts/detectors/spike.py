@@ -1,0 +1,494 @@
+"""Streaming volume-spike detector for per-topic mention counts.
+
+Each bucket is judged once, when it closes, against a baseline learnt only from
+earlier buckets, so the live system, `vigil detect spikes` and the NAB
+evaluation fire the same alerts at the same moments.
+
+Model (see docs/spike-detection.md): expected count = level x hour-of-day factor
+x day-of-week factor (a multiplicative Holt-Winters baseline with exponential
+forgetting, updated with winsorised counts so a spike does not teach itself),
+and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
+and 12 buckets, each window with its own learnt over-dispersion.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
+
+__all__ = ["SENSITIVITIES", "Sensitivity", "SpikeConfig", "SpikeDetector", "SpikeSignal"]
+
+Sensitivity = Literal["low", "medium", "high"]
+
+#: Nominal false alarms per week on a stream that follows the learnt model.
+SENSITIVITIES: dict[str, float] = {"low": 0.25, "medium": 1.0, "high": 4.0}
+_MIN_COUNT: dict[str, float] = {"low": 10.0, "medium": 5.0, "high": 3.0}
+
+_WEEK = 7 * 86400.0
+_DAY = 86400.0
+_HOUR = 3600.0
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_STATE_VERSION = 1
+#: Surprise (-ln p) above which a bucket counts as an exceedance for tail calibration.
+_POT_U = -math.log(1e-3)
+_POT_U2 = -math.log(1e-6)
+_MAX_TAIL_SCALE = 8.0
+
+
+_FACTOR_MIN = 0.1
+_FACTOR_MAX = 10.0
+
+
+def _clamp(factor: float) -> float:
+    return min(max(factor, _FACTOR_MIN), _FACTOR_MAX)
+
+
+def _decay(half_life_s: float, bucket_s: float) -> float:
+    """Per-bucket learning rate that halves an observation's weight every half-life."""
+    return 1.0 - 0.5 ** (bucket_s / max(half_life_s, bucket_s))
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeConfig:
+    """Tunables; defaults are the documented ones, derived from `sensitivity`."""
+
+    sensitivity: Sensitivity = "medium"
+    bucket_seconds: int = 300
+    false_alarms_per_week: float | None = None  # overrides the sensitivity's rate
+    min_count: float | None = None  # overrides the sensitivity's minimum volume
+    min_ratio: float = 1.5  # observed must be at least this multiple of expected
+    cooldown_seconds: int = 6 * 3600
+    escalation_ratio: float = 2.0  # re-fire inside the cooldown at this multiple
+    warmup_seconds: int = 86400
+    level_half_life: float = 12 * _HOUR
+    daily_half_life: float = 7 * _DAY
+    weekly_half_life: float = 21 * _DAY
+    dispersion_half_life: float = 3 * _DAY
+    dispersion_clip: float = 2.5  # residuals winsorised here (in sd) so blips do not widen the band
+    tail_half_life: float = 14 * _DAY
+    tail_prior_rate: float = 1.0  # prior exceedance rate, as a multiple of the model's
+    tail_prior_scale: float = 1.5  # prior tail scale (1.0 = the model is exact)
+    scales: tuple[int, ...] = (1, 3, 12)
+    burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
+    max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
+    unit: str = "mentions"
+
+    def __post_init__(self) -> None:
+        if self.sensitivity not in SENSITIVITIES:
+            raise ValueError(f"sensitivity must be one of {sorted(SENSITIVITIES)}")
+        if self.bucket_seconds <= 0:
+            raise ValueError("bucket_seconds must be positive")
+        if not self.scales or min(self.scales) < 1:
+            raise ValueError("scales must be positive bucket counts")
+
+    @property
+    def alarm_rate(self) -> float:
+        return self.false_alarms_per_week or SENSITIVITIES[self.sensitivity]
+
+    @property
+    def volume_floor(self) -> float:
+        return self.min_count if self.min_count is not None else _MIN_COUNT[self.sensitivity]
+
+    @property
+    def log_p_threshold(self) -> float:
+        """Per-bucket significance so that alarms/week matches the setting (Bonferroni on scales)."""
+        per_bucket = self.alarm_rate * self.bucket_seconds / _WEEK
+        return math.log(per_bucket / len(self.scales))
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeSignal:
+    """One alert: what was seen, what was expected, and how unlikely it was."""
+
+    timestamp: datetime
+    observed: float
+    expected: float
+    p_value: float
+    score: float  # -log10(p_value), capped at 300
+    severity: float  # 0..1, from how many times the usual volume this is
+    window_seconds: int
+    explanation: str
+
+
+@dataclass(slots=True)
+class _State:
+    n: int = 0
+    last_t: float | None = None
+    level: float = 0.0
+    hod: array[float] = field(default_factory=lambda: array("d", [1.0] * 24))
+    dow: array[float] = field(default_factory=lambda: array("d", [1.0] * 7))
+    disp_num: array[float] = field(default_factory=lambda: array("d"))
+    disp_den: array[float] = field(default_factory=lambda: array("d"))
+    recent_x: array[float] = field(default_factory=lambda: array("d"))
+    recent_mu: array[float] = field(default_factory=lambda: array("d"))
+    pos: int = 0
+    cooldown_until: float = -math.inf
+    last_alert_rate: float = 0.0
+    count_mode: bool = True
+    seen_zero: bool = False
+    pot_total: array[float] = field(default_factory=lambda: array("d"))
+    pot_n1: array[float] = field(default_factory=lambda: array("d"))
+    pot_n2: array[float] = field(default_factory=lambda: array("d"))
+
+
+def _local_seconds(moment: datetime) -> float:
+    """Wall-clock seconds since the epoch, so daily slots follow the caller's time zone."""
+    return moment.replace(tzinfo=UTC).timestamp()
+
+
+class SpikeDetector:
+    """Judges each closed bucket of a count series; one instance per topic."""
+
+    __slots__ = (
+        "_a_disp",
+        "_a_day",
+        "_a_level",
+        "_a_pot",
+        "_a_week",
+        "_cfg",
+        "_log_thr",
+        "_s",
+        "_window",
+    )
+
+    def __init__(
+        self, sensitivity: Sensitivity = "medium", bucket_seconds: int = 300, **options: Any
+    ) -> None:
+        self._cfg = SpikeConfig(sensitivity=sensitivity, bucket_seconds=bucket_seconds, **options)
+        self._setup()
+        self._s = _State()
+        k = self._window
+        self._s.recent_x = array("d", [0.0] * k)
+        self._s.recent_mu = array("d", [0.0] * k)
+        self._s.disp_num = array("d", [0.0] * len(self._cfg.scales))
+        self._s.disp_den = array("d", [0.0] * len(self._cfg.scales))
+        # Tail prior: one week of buckets behaving like the model, with a mildly heavy tail.
+        prior = _WEEK / bucket_seconds
+        scales = len(self._cfg.scales)
+        self._s.pot_total = array("d", [prior] * scales)
+        self._s.pot_n1 = array(
+            "d", [prior * math.exp(-_POT_U) * self._cfg.tail_prior_rate] * scales
+        )
+        n2 = math.exp(-_POT_U - (_POT_U2 - _POT_U) / self._cfg.tail_prior_scale)
+        self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
+
+    def _setup(self) -> None:
+        cfg = self._cfg
+        b = float(cfg.bucket_seconds)
+        self._a_level = _decay(cfg.level_half_life, b)
+        self._a_day = _decay(cfg.daily_half_life / 24.0, b)  # each hour slot sees 1/24 of buckets
+        self._a_week = _decay(cfg.weekly_half_life / 7.0, b)
+        self._a_disp = _decay(cfg.dispersion_half_life, b)
+        self._a_pot = _decay(cfg.tail_half_life, b)
+        self._log_thr = cfg.log_p_threshold
+        self._window = max(cfg.scales)
+
+    @property
+    def config(self) -> SpikeConfig:
+        return self._cfg
+
+    # ---------------------------------------------------------------- public API
+
+    def observe(self, bucket_start: datetime, count: float) -> SpikeSignal | None:
+        """Feed one closed bucket; returns a signal when it is a spike.
+
+        Buckets missing between two observations are zero counts for a count
+        series that has shown zeros (a quiet topic); otherwise they are skipped.
+        Duplicate or late buckets are ignored.
+        """
+        cfg, s = self._cfg, self._s
+        t = _local_seconds(bucket_start)
+        if s.last_t is not None:
+            steps = round((t - s.last_t) / cfg.bucket_seconds)
+            if steps <= 0:
+                return None
+            missing = steps - 1
+            if (
+                missing > 0
+                and s.count_mode
+                and s.seen_zero
+                and missing * cfg.bucket_seconds <= cfg.max_fill_seconds
+            ):
+                for i in range(1, missing + 1):
+                    self._step(t - (steps - i) * cfg.bucket_seconds, 0.0, None)
+        return self._step(t, float(count), bucket_start)
+
+    def to_state(self) -> dict[str, Any]:
+        """JSON-safe snapshot; `from_state` resumes exactly where this left off."""
+        s = self._s
+        cfg = asdict(self._cfg)
+        cfg["scales"] = list(self._cfg.scales)
+        return {
+            "v": _STATE_VERSION,
+            "config": cfg,
+            "n": s.n,
+            "last_t": s.last_t,
+            "level": s.level,
+            "hod": s.hod.tolist(),
+            "dow": s.dow.tolist(),
+            "disp_num": s.disp_num.tolist(),
+            "disp_den": s.disp_den.tolist(),
+            "recent_x": s.recent_x.tolist(),
+            "recent_mu": s.recent_mu.tolist(),
+            "pos": s.pos,
+            "cooldown_until": None if s.cooldown_until == -math.inf else s.cooldown_until,
+            "last_alert_rate": s.last_alert_rate,
+            "count_mode": s.count_mode,
+            "seen_zero": s.seen_zero,
+            "pot_total": s.pot_total.tolist(),
+            "pot_n1": s.pot_n1.tolist(),
+            "pot_n2": s.pot_n2.tolist(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> SpikeDetector:
+        if state.get("v") != _STATE_VERSION:
+            raise ValueError(f"unsupported spike state version {state.get('v')!r}")
+        raw = dict(state["config"])
+        raw["scales"] = tuple(raw["scales"])
+        self = cls.__new__(cls)
+        self._cfg = replace(SpikeConfig(), **raw)
+        self._setup()
+        cooldown = state["cooldown_until"]
+        self._s = _State(
+            n=int(state["n"]),
+            last_t=state["last_t"],
+            level=float(state["level"]),
+            hod=array("d", state["hod"]),
+            dow=array("d", state["dow"]),
+            disp_num=array("d", state["disp_num"]),
+            disp_den=array("d", state["disp_den"]),
+            recent_x=array("d", state["recent_x"]),
+            recent_mu=array("d", state["recent_mu"]),
+            pos=int(state["pos"]),
+            cooldown_until=-math.inf if cooldown is None else float(cooldown),
+            last_alert_rate=float(state["last_alert_rate"]),
+            count_mode=bool(state["count_mode"]),
+            seen_zero=bool(state["seen_zero"]),
+            pot_total=array("d", state["pot_total"]),
+            pot_n1=array("d", state["pot_n1"]),
+            pot_n2=array("d", state["pot_n2"]),
+        )
+        return self
+
+    # ---------------------------------------------------------------- internals
+
+    def _season(self, t: float) -> tuple[float, int, int, float, int]:
+        """Seasonal factor at the bucket centre, interpolating between hour slots."""
+        centre = t + self._cfg.bucket_seconds / 2.0
+        hour = (centre % _DAY) / _HOUR - 0.5
+        i0 = math.floor(hour)
+        w1 = hour - i0
+        i0 %= 24
+        i1 = (i0 + 1) % 24
+        day = int(((centre // _DAY) + 3) % 7)  # 1970-01-01 was a Thursday
+        s = self._s
+        factor = ((1.0 - w1) * s.hod[i0] + w1 * s.hod[i1]) * s.dow[day]
+        return factor, i0, i1, w1, day
+
+    def _step(self, t: float, x: float, moment: datetime | None) -> SpikeSignal | None:
+        s, cfg = self._s, self._cfg
+        if s.count_mode and (x < 0 or x != math.floor(x)):
+            s.count_mode = False
+        if x == 0:
+            s.seen_zero = True
+        season, i0, i1, w1, day = self._season(t)
+        if s.n == 0:
+            s.level = max(x, 0.0) / season
+            for j in range(len(cfg.scales)):
+                mu0 = max(s.level, 1.0) ** 2 * cfg.scales[j]
+                s.disp_num[j] = 0.1 * mu0
+                s.disp_den[j] = mu0
+        mu = max(s.level * season, 0.01 if s.count_mode else 1e-9)
+        k = self._window
+        if cfg.burst_cap:
+            cap = mu + cfg.burst_cap * math.sqrt(
+                (mu if s.count_mode else 0.0) + self._dispersion(0) * mu * mu
+            )
+            s.recent_x[s.pos] = min(x, cap)
+        else:
+            s.recent_x[s.pos] = x
+        s.recent_mu[s.pos] = mu
+        s.pos = (s.pos + 1) % k
+        signal = None
+        sums = self._window_sums(x)
+        warm = s.n * cfg.bucket_seconds >= cfg.warmup_seconds and s.n >= k
+        if warm:
+            signal = self._judge(t, moment, sums)
+        self._learn(x, mu, season, i0, i1, w1, day, sums)
+        s.n += 1
+        s.last_t = t
+        return signal
+
+    def _window_sums(self, x: float) -> list[tuple[float, float, float]]:
+        """(observed, expected, sum of expected squared) over each scale, in one pass.
+
+        Longer windows sum burst-capped counts, so one 5-minute blip (a bot, a
+        single retweet storm) cannot pass for a sustained rise.
+        """
+        s = self._s
+        size = self._window
+        wanted = self._cfg.scales
+        depth = min(size, s.n + 1)
+        total_x = total_mu = total_q = 0.0
+        by_depth: dict[int, tuple[float, float, float]] = {}
+        j = s.pos
+        for back in range(1, depth + 1):
+            j = j - 1 if j else size - 1
+            mu = s.recent_mu[j]
+            total_x += s.recent_x[j]
+            total_mu += mu
+            total_q += mu * mu
+            by_depth[back] = (x if back == 1 else total_x, total_mu, total_q)
+        last = by_depth[depth]
+        return [by_depth.get(k, last) for k in wanted]
+
+    def _dispersion(self, j: int) -> float:
+        s = self._s
+        return max(s.disp_num[j] / s.disp_den[j], 1e-4) if s.disp_den[j] > 0 else 0.1
+
+    def _raw_log_p(self, j: int, total: float, expected: float, q: float) -> float | None:
+        """Model log tail probability of a window, or None when it is not a candidate."""
+        s, cfg = self._s, self._cfg
+        if total <= expected * cfg.min_ratio or (s.count_mode and total < cfg.volume_floor):
+            return None
+        a = self._dispersion(j)
+        var = (expected if s.count_mode else 0.0) + a * q
+        if (total - expected) < 2.0 * math.sqrt(var):
+            return None  # cheap screen: far below the calibration threshold
+        eff = a * q / (expected * expected)
+        if s.count_mode:
+            return negbin_log_sf(total, expected, eff)
+        return gamma_log_sf(total, expected, eff)
+
+    def _calibrated(self, j: int, surprise: float) -> float:
+        """log P(surprise >= this), from how often past buckets passed two surprise levels.
+
+        If the model were exact, surprise = -ln p would be Exp(1) and this would
+        return -surprise. Real mention streams have heavier tails (bot bursts,
+        retweet storms): the exceedance rates at two levels fix a log-linear tail,
+        estimated from counts, so one enormous event cannot blind the detector.
+        """
+        s = self._s
+        log_n1 = math.log(s.pot_n1[j] / s.pot_total[j])
+        log_n2 = math.log(s.pot_n2[j] / s.pot_total[j])
+        scale = (_POT_U2 - _POT_U) / max(log_n1 - log_n2, 1e-9)
+        scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
+        return log_n1 - (surprise - _POT_U) / scale
+
+    def _judge(
+        self, t: float, moment: datetime | None, sums: list[tuple[float, float, float]]
+    ) -> SpikeSignal | None:
+        """Update the tail calibration with this bucket; return a signal if it fires.
+
+        Gap-filled buckets (moment None) count for calibration but never fire.
+        """
+        s, cfg = self._s, self._cfg
+        keep = 1.0 - self._a_pot
+        best: tuple[float, int, float, float, float] | None = None
+        for j, k in enumerate(cfg.scales):
+            total, expected, q = sums[j]
+            found = self._raw_log_p(j, total, expected, q)
+            surprise = -found if found is not None else 0.0
+            if surprise > _POT_U:
+                log_p = self._calibrated(j, surprise)
+                if best is None or log_p < best[0]:
+                    best = (log_p, k, total, expected, surprise)
+            s.pot_total[j] = keep * s.pot_total[j] + 1.0
+            s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
+            s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
+        if moment is None or best is None or best[0] > self._log_thr:
+            return None
+        log_p, k, total, expected, _surprise = best
+        rate = total / k
+        if t < s.cooldown_until and rate < cfg.escalation_ratio * s.last_alert_rate:
+            return None
+        s.cooldown_until = t + cfg.cooldown_seconds
+        s.last_alert_rate = rate
+        return self._signal(t, moment, log_p, k, total, expected)
+
+    def _signal(
+        self, t: float, moment: datetime, log_p: float, k: int, total: float, expected: float
+    ) -> SpikeSignal:
+        cfg = self._cfg
+        ratio = total / max(expected, 1e-9)
+        severity = 1.0 - math.exp(-max(math.log(ratio), 0.0) / math.log(4.0))
+        score = min(-log_p / math.log(10.0), 300.0)
+        seconds = k * cfg.bucket_seconds
+        span = f"{seconds // 60} min" if seconds < _HOUR else f"{seconds / _HOUR:g} h"
+        centre = t + cfg.bucket_seconds / 2.0
+        slot = f"{_WEEKDAYS[int(((centre // _DAY) + 3) % 7)]} {int(centre % _DAY // _HOUR):02d}:00"
+        explanation = (
+            f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
+            f"({ratio:.1f}x the usual for {slot}); chance under normal variation ~{10**-score:.0e}"
+        )
+        return SpikeSignal(
+            timestamp=moment,
+            observed=total,
+            expected=expected,
+            p_value=10.0**-score,
+            score=score,
+            severity=round(severity, 4),
+            window_seconds=seconds,
+            explanation=explanation,
+        )
+
+    def _learn(
+        self,
+        x: float,
+        mu: float,
+        season: float,
+        i0: int,
+        i1: int,
+        w1: float,
+        day: int,
+        sums: list[tuple[float, float, float]],
+    ) -> None:
+        s, cfg = self._s, self._cfg
+        poisson = 1.0 if s.count_mode else 0.0
+        n = s.n
+        # Dispersion per window, from clipped residuals so spikes do not widen the band.
+        for j, k in enumerate(cfg.scales):
+            if n + 1 < k:
+                continue
+            total, expected, q = sums[j]
+            var = poisson * expected + self._dispersion(j) * q
+            lim = self._cfg.dispersion_clip * math.sqrt(var)
+            r = min(max(total - expected, -lim), lim)
+            rate = max(self._a_disp, 1.0 / (n + 12.0))
+            s.disp_num[j] += rate * ((r * r - poisson * expected) - s.disp_num[j])
+            s.disp_den[j] += rate * (q - s.disp_den[j])
+        # Winsorised count drives level and seasonality.
+        sd = math.sqrt(poisson * mu + self._dispersion(0) * mu * mu)
+        xc = min(max(x, mu - 3.0 * sd), mu + 3.0 * sd)
+        xc = max(xc, 0.0)
+        level = s.level
+        s.level += max(self._a_level, 1.0 / (n + 1.0)) * (xc / season - level)
+        if level > 0:
+            # Ratios are clamped so sparse topics (mostly zeros) keep a sane rhythm.
+            target = min(xc / (level * s.dow[day]), _FACTOR_MAX)
+            a_day = max(self._a_day, 1.0 / (1.0 + n / 24.0))
+            s.hod[i0] = _clamp(s.hod[i0] + a_day * (1.0 - w1) * (target - s.hod[i0]))
+            s.hod[i1] = _clamp(s.hod[i1] + a_day * w1 * (target - s.hod[i1]))
+            hod = (1.0 - w1) * s.hod[i0] + w1 * s.hod[i1]
+            a_week = max(self._a_week, 1.0 / (1.0 + n / 7.0))
+            target = min(xc / (level * hod), _FACTOR_MAX)
+            s.dow[day] = _clamp(s.dow[day] + a_week * (target - s.dow[day]))
+        per_day = max(1, round(_DAY / cfg.bucket_seconds))
+        if (n + 1) % per_day == 0:
+            self._renormalise()
+
+    def _renormalise(self) -> None:
+        """Keep seasonal factors averaging 1 so `level` stays a readable mean rate."""
+        s = self._s
+        for factors in (s.hod, s.dow):
+            mean = sum(factors) / len(factors)
+            if mean > 0:
+                for i in range(len(factors)):
+                    factors[i] = _clamp(factors[i] / mean)
+                s.level *= mean
