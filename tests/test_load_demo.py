@@ -25,7 +25,9 @@ def test_demo_creates_company_users_and_source() -> None:
     assert "Lumina" in report.company and "明光" in report.company
     assert Department.objects.count() == 6
     assert set(report.users) == {"analyst", "responder", "approver", "liaison", "viewer"}
-    roles = {u.username: u.groups.get().name for u in User.objects.filter(username__in=report.users)}
+    roles = {
+        u.username: u.groups.get().name for u in User.objects.filter(username__in=report.users)
+    }
     assert set(roles.values()) | {"Administrator"} == set(ROLE_NAMES)
     assert Source.objects.get(name=DEMO_SOURCE_NAME).kind == "demo"
 

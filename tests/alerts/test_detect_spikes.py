@@ -13,7 +13,8 @@ import pytest
 from vigil.alerts.detectors import SpikeDetector, infer_bucket_seconds, read_series, replay
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 
-NAB = Path("/work/shared/data/nab")
+# ../shared/data beside the checkout (as on developer machines and in CI).
+NAB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nab"
 START = datetime(2024, 3, 4)  # a Monday
 STEP = timedelta(minutes=5)
 

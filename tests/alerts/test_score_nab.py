@@ -22,7 +22,8 @@ from vigil.alerts.detectors import (
 )
 from vigil.alerts.detectors.nab import scaled_sigmoid
 
-NAB = Path("/work/shared/data/nab")
+# ../shared/data beside the checkout (as on developer machines and in CI).
+NAB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nab"
 START = datetime(2015, 1, 1)
 
 

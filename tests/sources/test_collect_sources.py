@@ -23,14 +23,24 @@ def _serve(httpserver, path: str, body: bytes, content_type: str) -> str:  # noq
 
 @pytest.fixture
 def three_sources(httpserver):  # noqa: ANN001, ANN201
-    rss = create_source(name="News feed", kind="rss",
-                        config={"url": _serve(httpserver, "/feed.xml", fixture_bytes("rss_en.xml"),
-                                              "application/rss+xml")})
+    rss = create_source(
+        name="News feed",
+        kind="rss",
+        config={
+            "url": _serve(
+                httpserver, "/feed.xml", fixture_bytes("rss_en.xml"), "application/rss+xml"
+            )
+        },
+    )
     forum_source = create_source(name="Forum board", kind="web", config=forum(httpserver))
     httpserver.expect_request("/api/v1/timelines/tag/lumina").respond_with_data(
-        fixture_bytes("mastodon_tag.json"), content_type="application/json")
-    mastodon = create_source(name="Mastodon #lumina", kind="mastodon",
-                             config={"base_url": httpserver.url_for("/").rstrip("/"), "tag": "lumina"})
+        fixture_bytes("mastodon_tag.json"), content_type="application/json"
+    )
+    mastodon = create_source(
+        name="Mastodon #lumina",
+        kind="mastodon",
+        config={"base_url": httpserver.url_for("/").rstrip("/"), "tag": "lumina"},
+    )
     return rss, forum_source, mastodon
 
 
@@ -55,13 +65,24 @@ def test_a_second_run_fetches_nothing_twice(three_sources) -> None:
 
 
 def test_malformed_feed_is_reported_and_the_others_go_on(three_sources, httpserver) -> None:
-    broken = create_source(name="Broken", kind="rss", config={
-        "url": _serve(httpserver, "/broken.xml", b"<rss><channel><item><title>oops", "text/xml")})
-    html = create_source(name="Not a feed", kind="rss", config={
-        "url": _serve(httpserver, "/page.html", b"<html><body>Hello</body></html>", "text/html")})
+    broken = create_source(
+        name="Broken",
+        kind="rss",
+        config={
+            "url": _serve(httpserver, "/broken.xml", b"<rss><channel><item><title>oops", "text/xml")
+        },
+    )
+    html = create_source(
+        name="Not a feed",
+        kind="rss",
+        config={
+            "url": _serve(httpserver, "/page.html", b"<html><body>Hello</body></html>", "text/html")
+        },
+    )
     httpserver.expect_request("/gone.xml").respond_with_data("nope", status=500)
-    failing = create_source(name="Server error", kind="rss",
-                            config={"url": httpserver.url_for("/gone.xml")})
+    failing = create_source(
+        name="Server error", kind="rss", config={"url": httpserver.url_for("/gone.xml")}
+    )
     reports = {r.source: r for r in collect_sources(list(Source.objects.all()))}
     assert reports["News feed"].new > 0 and reports["Forum board"].new > 0
     for source in (html, failing):
@@ -73,7 +94,9 @@ def test_malformed_feed_is_reported_and_the_others_go_on(three_sources, httpserv
     assert "500" in Source.objects.get(name="Server error").last_error
 
 
-def test_a_source_failing_again_and_again_is_paused_and_admins_are_told(httpserver, settings) -> None:
+def test_a_source_failing_again_and_again_is_paused_and_admins_are_told(
+    httpserver, settings
+) -> None:
     settings.SOURCE_MAX_FAILURES = 3
     httpserver.expect_request("/down.xml").respond_with_data("down", status=503)
     source = create_source(name="Down", kind="rss", config={"url": httpserver.url_for("/down.xml")})
@@ -101,7 +124,9 @@ def test_collect_once_prints_one_line_per_source(three_sources, capsys) -> None:
 
 def test_sources_add_and_list_commands(httpserver, capsys) -> None:
     url = _serve(httpserver, "/feed.xml", fixture_bytes("rss_en.xml"), "application/rss+xml")
-    assert main(["sources", "add", "rss", "--name", "CLI feed", "--url", url, "--interval", "60"]) == 0
+    assert (
+        main(["sources", "add", "rss", "--name", "CLI feed", "--url", url, "--interval", "60"]) == 0
+    )
     assert main(["sources", "add", "rss", "--name", "Bad", "--option", "nonsense=1"]) == 2
     assert "nonsense" in capsys.readouterr().err
     assert main(["sources", "list"]) == 0

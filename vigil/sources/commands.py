@@ -106,6 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from vigil.cli import setup_django
 
     setup_django()
+    from vigil.mentions.models import Mention
     from vigil.pipeline.services import process_pending
     from vigil.sources.intake import IntakeError, import_upload
 
@@ -121,11 +122,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     for error in outcome.errors:
         print(f"{args.file.name}: {error}", file=sys.stderr)
-    processed = process_pending(max_batches=100_000)
+    process_pending(max_batches=100_000)
+    stored = Mention.objects.filter(source__name=outcome.source).count()
     print(
         f"{outcome.source}: rows={outcome.received} new={outcome.new} "
-        f"duplicates={outcome.duplicates} bad={len(outcome.errors)} "
-        f"mentions={processed.new_mentions}"
+        f"duplicates={outcome.duplicates} bad={len(outcome.errors)} mentions_in_source={stored}"
     )
     return 1 if outcome.errors and not outcome.new and not outcome.duplicates else 0
 

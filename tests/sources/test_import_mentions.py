@@ -1,0 +1,63 @@
+"""Importing files from the UI and the CLI: good rows kept, bad rows reported by line."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from vigil.cli import main
+from vigil.mentions.models import Mention
+from vigil.sources.models import Source
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSV = (
+    "id,标题,正文,发布时间,渠道,点赞\n"
+    "1,明光新品发布,明光今日发布新款空气净化器。,2026-11-20 09:00,新闻,5\n"
+    "2,,,2026-11-20 10:00,论坛,1\n"
+    "3,Kettle complaint,The lid broke after a week.,yesterday-ish,forum,2\n"
+    "4,Great vacuum,Lumina robot vacuum works well.,2026-11-21T08:00:00Z,social,x\n"
+    "5,Recall news,Lumina recalls kettles.,2026-11-22T08:00:00Z,news,7\n"
+)
+
+
+def test_upload_keeps_good_rows_and_lists_bad_ones(client_for) -> None:
+    analyst = client_for("Analyst")
+    upload = SimpleUploadedFile("mentions.csv", CSV.encode("utf-8"), content_type="text/csv")
+    page = analyst.post(
+        "/sources/import/",
+        {"source": "Analyst import", "file": upload, "default_timezone": "Asia/Shanghai"},
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="import-report"' in text
+    assert "2 new, 0 already known, 3 bad rows" in text
+    for line in ("3", "4", "5"):
+        assert f"<td>{line}</td>" in text
+    assert Source.objects.get(name="Analyst import").kind == "upload"
+    assert Mention.objects.filter(source__name="Analyst import").count() == 2
+
+
+def test_viewer_cannot_import(client_for) -> None:
+    upload = SimpleUploadedFile("m.csv", CSV.encode(), content_type="text/csv")
+    assert (
+        client_for("Viewer").post("/sources/import/", {"source": "x", "file": upload}).status_code
+        == 403
+    )
+
+
+def test_cli_import_reports_lines_and_is_idempotent(tmp_path, capsys) -> None:
+    path = tmp_path / "mentions.csv"
+    path.write_text(CSV, encoding="utf-8")
+    assert main(["import", str(path), "--source", "CLI import"]) == 0
+    captured = capsys.readouterr()
+    assert "rows=5 new=2 duplicates=0 bad=3 mentions_in_source=2" in captured.out
+    assert "mentions.csv: line 3:" in captured.err
+    assert main(["import", str(path), "--source", "CLI import"]) == 0
+    assert "new=0 duplicates=2" in capsys.readouterr().out
+
+
+def test_unreadable_file_is_refused_whole(tmp_path, capsys) -> None:
+    path = tmp_path / "notes.docx"
+    path.write_bytes(b"PK\x03\x04 not a spreadsheet")
+    assert main(["import", str(path), "--source", "X"]) == 2
+    assert "unsupported file type" in capsys.readouterr().err

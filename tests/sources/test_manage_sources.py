@@ -1,0 +1,105 @@
+"""Adding, testing and editing sources on screen; secrets never shown or audited in clear."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sources.fixtures import fixture_bytes
+from vigil.accounts.models import AuditEntry
+from vigil.sources.models import Source
+from vigil.sources.services import REDACTED, create_source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_form_shows_the_config_fields_of_the_chosen_kind(client_for) -> None:
+    analyst = client_for("Analyst")
+    page = analyst.get("/sources/add/?kind=mastodon").content.decode()
+    assert 'name="cfg__tag"' in page and 'name="cfg__access_token"' in page
+    assert 'type="password"' in page  # the token field is masked
+    fields = analyst.get("/sources/add/?kind=web", HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="cfg__link_selector"' in fields and "<html" not in fields
+
+
+def test_test_fetch_previews_items_without_saving(client_for, httpserver) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        fixture_bytes("rss_en.xml"), content_type="application/rss+xml"
+    )
+    analyst = client_for("Analyst")
+    preview = analyst.post(
+        "/sources/test/",
+        {
+            "kind": "rss",
+            "name": "x",
+            "interval_seconds": 900,
+            "cfg__url": httpserver.url_for("/feed.xml"),
+        },
+    )
+    assert preview.status_code == 200
+    assert "2 items" in preview.content.decode()
+    assert not Source.objects.exists()
+    failed = analyst.post(
+        "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/missing")}
+    )
+    assert "The fetch failed" in failed.content.decode()
+
+
+def test_adding_a_source_through_the_form(client_for) -> None:
+    analyst = client_for("Analyst")
+    response = analyst.post(
+        "/sources/add/",
+        {
+            "save": "1",
+            "name": "Tech news",
+            "kind": "rss",
+            "channel": "",
+            "interval_seconds": 600,
+            "cfg__url": "https://news.example.com/feed.xml",
+        },
+    )
+    source = Source.objects.get(name="Tech news")
+    assert response.status_code == 302 and response["Location"] == f"/sources/{source.pk}/"
+    assert source.config == {"url": "https://news.example.com/feed.xml"}
+    assert source.channel == "news"
+    bad = analyst.post(
+        "/sources/add/", {"save": "1", "name": "No url", "kind": "web", "interval_seconds": 600}
+    )
+    assert bad.status_code == 200 and not Source.objects.filter(name="No url").exists()
+
+
+def test_secrets_are_masked_on_screen_in_the_api_and_in_the_audit(client_for) -> None:
+    admin = client_for("Administrator")
+    source = create_source(
+        name="X search",
+        kind="twitter",
+        config={"query": "Lumina", "bearer_token": "AAAA-very-secret"},
+        actor=admin.user,
+    )
+    assert "AAAA-very-secret" not in admin.get(f"/sources/{source.pk}/").content.decode()
+    api = admin.get("/api/sources").json()
+    assert api[0]["config"]["bearer_token"] == REDACTED
+    entry = AuditEntry.objects.get(action="source.created")
+    assert entry.after["config"]["bearer_token"] == REDACTED
+    # Saving the edit form with the masked value keeps the real secret.
+    admin.post(
+        f"/sources/{source.pk}/edit/",
+        {
+            "name": "X search",
+            "kind": "twitter",
+            "channel": "social",
+            "interval_seconds": 900,
+            "cfg__query": "Lumina OR 明光",
+            "cfg__bearer_token": REDACTED,
+            "cfg__max_results": 100,
+            "cfg__max_pages": 1,
+        },
+    )
+    source.refresh_from_db()
+    assert source.config["bearer_token"] == "AAAA-very-secret"
+    assert source.config["query"] == "Lumina OR 明光"
+
+
+def test_viewer_sees_sources_but_cannot_add(client_for) -> None:
+    viewer = client_for("Viewer")
+    assert viewer.get("/sources/").status_code == 200
+    assert viewer.get("/sources/add/").status_code == 403
