@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from vigil.accounts.models import Department
 from vigil.mentions.models import Mention
+from vigil.pipeline.stages import search_text_of
 from vigil.sources.models import RawItem, Source
 
 
@@ -66,3 +67,4 @@ class MentionFactory(factory.django.DjangoModelFactory):
     lang = "en"
     published_at = factory.LazyFunction(timezone.now)
     fetched_at = factory.LazyFunction(timezone.now)
+    search_text = factory.LazyAttribute(lambda o: search_text_of(o.title, o.text, "", o.url))

@@ -121,6 +121,7 @@ def require_perm(request: HttpRequest, perm: str) -> None:
 def _add_routers() -> None:
     from vigil.accounts.api import router as accounts_router
     from vigil.mentions.api import router as mentions_router
+    from vigil.monitoring.api import router as monitoring_router
     from vigil.sources.api import ingest_router
     from vigil.sources.api import router as sources_router
     from vigil.web.api import router as system_router
@@ -130,6 +131,7 @@ def _add_routers() -> None:
     api.add_router("/mentions", mentions_router)
     api.add_router("/sources", sources_router)
     api.add_router("/", ingest_router)
+    api.add_router("/", monitoring_router)
 
 
 _add_routers()

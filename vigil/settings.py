@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "vigil.sources",
     "vigil.mentions",
     "vigil.pipeline",
+    "vigil.monitoring",
     "vigil.web",
 ]
 
@@ -211,5 +212,6 @@ PIPELINE_STAGES = [
     "vigil.pipeline.stages.normalise",
     "vigil.pipeline.stages.deduplicate",
     "vigil.pipeline.stages.store",
+    "vigil.monitoring.stages.match",
 ]
 SOURCE_MAX_FAILURES = env_int("VIGIL_SOURCE_MAX_FAILURES", 5, minimum=1, maximum=1000)

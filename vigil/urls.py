@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("sources/", include("vigil.sources.urls")),
     path("mentions/", include("vigil.mentions.urls")),
+    path("topics/", include("vigil.monitoring.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -1,16 +1,18 @@
-"""Read mentions."""
+"""Read and search mentions."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from vigil.api import requires
 from vigil.mentions.models import Mention
-from vigil.mentions.services import MentionFilter, filter_mentions
+from vigil.mentions.services import MentionFilter, find_mentions
 
 router = Router(tags=["mentions"])
 
@@ -36,30 +38,53 @@ class MentionOut(Schema):
     views: int | None
     duplicate_count: int
 
-    @staticmethod
-    def resolve_source(obj: Mention) -> str:
-        return obj.source.name
+
+class MentionHit(MentionOut):
+    matched_terms: list[str] = []
 
 
 class MentionQuery(Schema):
-    q: str | None = None
+    q: str | None = Field(
+        None, description="monitoring query language, e.g. 明光 AND (烫伤 OR recall*)"
+    )
+    topic: int | None = None
     channel: str | None = None
     lang: str | None = None
     site: str | None = None
     source: int | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class MentionPage(Schema):
+    items: list[MentionHit]
+    count: int
+    exact: bool
 
 
 @router.get(
     "",
-    response=list[MentionOut],
-    summary="Mentions, newest first",
+    response=MentionPage,
+    summary="Mentions, newest first; q= takes the query language",
     auth=requires("mentions.view_mention"),
 )
-@paginate(PageNumberPagination, page_size=50)
-def list_mentions(request: HttpRequest, query: Query[MentionQuery]) -> Any:
-    return filter_mentions(MentionFilter(**query.dict())).select_related("source")
+def list_mentions(request: HttpRequest, query: Query[MentionQuery]) -> MentionPage:
+    params = query.dict()
+    page, size = params.pop("page"), params.pop("page_size")
+    result = find_mentions(MentionFilter(**params), offset=(page - 1) * size, limit=size)
+    if result.error:
+        raise HttpError(400, f"q: {result.error}")
+    items = [
+        MentionHit(**_fields(hit.mention), matched_terms=hit.match.terms) for hit in result.hits
+    ]
+    return MentionPage(items=items, count=result.count, exact=result.exact)
+
+
+def _fields(mention: Mention) -> dict[str, Any]:
+    names = [name for name in MentionOut.model_fields if name != "source"]
+    return {**{name: getattr(mention, name) for name in names}, "source": mention.source.name}
 
 
 @router.get(
@@ -68,5 +93,6 @@ def list_mentions(request: HttpRequest, query: Query[MentionQuery]) -> Any:
     summary="One mention",
     auth=requires("mentions.view_mention"),
 )
-def get_mention(request: HttpRequest, mention_id: int) -> Mention:
-    return get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)
+def get_mention(request: HttpRequest, mention_id: int) -> MentionOut:
+    mention = get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)
+    return MentionOut(**_fields(mention))

@@ -36,6 +36,9 @@ class Mention(models.Model):
     comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
     views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
     duplicate_count = models.PositiveIntegerField(_("exact duplicates"), default=0)
+    # Folded title/text/author/url in the query language's canonical form; indexed for
+    # search (SQLite FTS5 trigram, PostgreSQL pg_trgm + a CJK-character tsvector).
+    search_text = models.TextField(blank=True, editable=False)
     raw = models.JSONField(_("raw payload"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,4 +1,4 @@
-"""Finding mentions: the filters shared by the Mentions screen and the API."""
+"""Finding mentions: the filters and the query-language search shared by screen and API."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from vigil.mentions.models import Mention
+from vigil.mentions.search import SearchResult, search_mentions
 
 
 @dataclass
 class MentionFilter:
-    q: str | None = None
+    q: str | None = None  # the monitoring query language
+    topic: int | None = None
     channel: str | None = None
     lang: str | None = None
     site: str | None = None
@@ -22,10 +24,10 @@ class MentionFilter:
 
 
 def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
-    """Apply the filters; ``q`` is a plain substring until the query language is wired in."""
+    """Every filter but ``q``, newest first."""
     mentions = Mention.objects.all()
-    if f.q:
-        mentions = mentions.filter(Q(title__icontains=f.q) | Q(text__icontains=f.q))
+    if f.topic:
+        mentions = mentions.filter(matches__topic_id=f.topic)
     if f.channel:
         mentions = mentions.filter(channel=f.channel)
     if f.lang:
@@ -39,3 +41,15 @@ def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
     if f.until:
         mentions = mentions.filter(published_at__lt=f.until)
     return mentions.order_by("-published_at", "-id")
+
+
+def find_mentions(f: MentionFilter, *, offset: int = 0, limit: int = 25) -> SearchResult:
+    """A page of mentions for the filters; ``q`` is evaluated with the query language."""
+    mentions = filter_mentions(f).select_related("source")
+    if f.q and f.q.strip():
+        return search_mentions(f.q, mentions, offset=offset, limit=limit)
+    from vigil.mentions.search import SearchHit
+    from vigil.monitoring.query import MatchResult
+
+    page = list(mentions[offset : offset + limit])
+    return SearchResult(hits=[SearchHit(m, MatchResult()) for m in page], count=mentions.count())

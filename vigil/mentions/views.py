@@ -1,40 +1,76 @@
-"""Mentions screen: filter and read (thin: filtering lives in services)."""
+"""Mentions screen: the query language in the search box, filters, highlighted results."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.dateparse import parse_date
 
 from vigil.mentions.models import Mention
-from vigil.mentions.services import MentionFilter, filter_mentions
+from vigil.mentions.services import MentionFilter, find_mentions
+from vigil.monitoring.highlight import highlight
+from vigil.monitoring.models import Topic
 from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
+
+PAGE_SIZE = 25
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _day(value: str | None, end: bool = False) -> dt.datetime | None:
+    day = parse_date(value or "")
+    if day is None:
+        return None
+    moment = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time.min)
+    return moment.replace(tzinfo=dt.UTC)
 
 
 @perm_required("mentions.view_mention")
 def mention_list(request: HttpRequest) -> HttpResponse:
-    source = request.GET.get("source", "")
+    get = request.GET
     mention_filter = MentionFilter(
-        q=request.GET.get("q") or None,
-        channel=request.GET.get("channel") or None,
-        lang=request.GET.get("lang") or None,
-        site=request.GET.get("site") or None,
-        source=int(source) if source.isdigit() else None,
+        q=get.get("q") or None,
+        topic=_int(get.get("topic")),
+        channel=get.get("channel") or None,
+        lang=get.get("lang") or None,
+        site=get.get("site") or None,
+        source=_int(get.get("source")),
+        since=_day(get.get("since")),
+        until=_day(get.get("until"), end=True),
     )
-    mentions = filter_mentions(mention_filter).select_related("source")
-    page = Paginator(mentions, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = max(1, _int(get.get("page")) or 1)
+    result = find_mentions(mention_filter, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    rows = [
+        {
+            "mention": hit.mention,
+            "title": highlight(hit.mention.title, hit.match.spans.get("title")),
+            "text": highlight(hit.mention.text, hit.match.spans.get("text"), limit=260),
+        }
+        for hit in result.hits
+    ]
+    query = get.copy()
     query.pop("page", None)
+    pages = max(1, -(-result.count // PAGE_SIZE))
     return render(
         request,
         "mentions/list.html",
         {
-            "page": page,
+            "rows": rows,
+            "result": result,
             "filter": mention_filter,
+            "page": page,
+            "pages": pages,
             "channels": Channel.choices,
             "sources": Source.objects.only("id", "name"),
+            "topics": Topic.objects.only("id", "name"),
             "querystring": query.urlencode(),
+            "since": get.get("since", ""),
+            "until": get.get("until", ""),
         },
     )
 
@@ -42,4 +78,5 @@ def mention_list(request: HttpRequest) -> HttpResponse:
 @perm_required("mentions.view_mention")
 def mention_detail(request: HttpRequest, mention_id: int) -> HttpResponse:
     mention = get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)
-    return render(request, "mentions/detail.html", {"m": mention})
+    matches = mention.matches.select_related("topic")
+    return render(request, "mentions/detail.html", {"m": mention, "matches": matches})

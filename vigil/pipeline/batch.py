@@ -34,6 +34,7 @@ class MentionDraft:
     comments: int | None = None
     views: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    search_text: str = ""
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from vigil.lib.text import scan_words
 from vigil.lib.urls import canonical_url, site_of
 from vigil.mentions.models import Mention
 from vigil.pipeline.batch import Batch, Entry, MentionDraft
@@ -43,6 +44,11 @@ def content_key_of(title: str, text: str) -> str:
     if len(folded) < MIN_CONTENT_DEDUP_CHARS:
         return ""
     return hashlib.sha1(folded.encode()).hexdigest()  # noqa: S324 - a key, not security
+
+
+def search_text_of(title: str, text: str, author: str, url: str) -> str:
+    """The fields in the query language's canonical form, one per line, for indexed search."""
+    return "\n".join(scan_words(part)[3] if part else "" for part in (title, text, author, url))
 
 
 def guess_language(text: str) -> str:
@@ -126,6 +132,7 @@ def draft_from_payload(
         comments=_count(payload.get("comments")),
         views=_count(payload.get("views")),
         raw=payload.get("raw") or {},
+        search_text=search_text_of(title, text, str(payload.get("author") or ""), url),
     )
 
 

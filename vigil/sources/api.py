@@ -145,6 +145,7 @@ ingest_router = Router(tags=["sources"])
     ),
 )
 def ingest(request: HttpRequest) -> Status[IngestOut]:
+    signed = _authorise_token_or_require_signature(request)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
@@ -154,7 +155,8 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
             400, "body must be an object with 'source' (a push source's name) and 'items'"
         )
     source = Source.objects.filter(name=body["source"]).first()
-    _authorise_ingest(request, source)
+    if signed and (source is None or not _signature_ok(request, source)):
+        raise AuthenticationError()
     if source is None:
         raise HttpError(404, f"no source named {body['source']!r}")
     try:
@@ -164,7 +166,12 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
     return Status(200, IngestOut(**outcome.as_dict()))
 
 
-def _authorise_ingest(request: HttpRequest, source: Source | None) -> None:
+def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
+    """Check a bearer token now (401/403); otherwise demand signature headers.
+
+    Returns True when the request is signed: the signature is checked once the body
+    names its source (each push source has its own secret).
+    """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = user_for_token(header.removeprefix("Bearer ").strip())
@@ -172,13 +179,16 @@ def _authorise_ingest(request: HttpRequest, source: Source | None) -> None:
             raise AuthenticationError()
         if not user.has_perm("sources.add_rawitem"):
             raise PermissionDenied("You need the permission “sources.add_rawitem” to push items.")
-        return
-    timestamp = request.headers.get("X-Vigil-Timestamp", "")
-    signature = request.headers.get("X-Vigil-Signature", "")
-    if (
-        source is not None
-        and signature
-        and verify_signature(source, timestamp, signature, request.body)
-    ):
-        return
+        return False
+    if request.headers.get("X-Vigil-Signature") and request.headers.get("X-Vigil-Timestamp"):
+        return True
     raise AuthenticationError()
+
+
+def _signature_ok(request: HttpRequest, source: Source) -> bool:
+    return verify_signature(
+        source,
+        request.headers.get("X-Vigil-Timestamp", ""),
+        request.headers.get("X-Vigil-Signature", ""),
+        request.body,
+    )

@@ -1,0 +1,97 @@
+"""Search stored mentions with the monitoring query language.
+
+The query's required literals (the percolator's keys) narrow the candidates with the
+database's index; every candidate is then checked exactly by the query evaluator, so
+results are the same as live matching. SQLite uses its FTS5 trigram table; PostgreSQL
+uses pg_trgm for Latin keys and a CJK-character tsvector for Chinese keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from vigil.lib.text import is_cjk
+from vigil.mentions.models import Mention
+from vigil.monitoring.query import MatchResult, Query, QuerySyntaxError, parse
+from vigil.monitoring.query.keys import requirements, set_cost
+from vigil.monitoring.services import document_of
+
+SCAN_LIMIT = 5000
+PG_CJK_VECTOR = "to_tsvector('simple'::regconfig, regexp_replace(search_text, '([\\u3400-\\u9fff])', ' \\1 ', 'g'))"
+
+
+@dataclass
+class SearchHit:
+    mention: Mention
+    match: MatchResult
+
+
+@dataclass
+class SearchResult:
+    hits: list[SearchHit] = field(default_factory=list)
+    count: int = 0
+    exact: bool = True  # False when the scan limit cut the count short
+    error: str = ""
+    column: int | None = None
+
+
+def _key_condition(key: str) -> Q:
+    vendor = connection.vendor
+    if vendor == "sqlite" and "%" not in key and "_" not in key:
+        sql = "SELECT rowid FROM mentions_mention_fts WHERE search_text LIKE %s"
+        return Q(id__in=RawSQL(sql, [f"%{key}%"]))  # noqa: S611 - the key is a parameter
+    if vendor == "postgresql" and any(is_cjk(c) for c in key):
+        # Each CJK character is a token of the index; the key becomes a phrase of them.
+        tokens = []
+        for word in key.split():
+            tokens.extend(list(word) if any(is_cjk(c) for c in word) else [word])
+        sql = f"SELECT id FROM mentions_mention WHERE {PG_CJK_VECTOR} @@ phraseto_tsquery('simple', %s)"  # noqa: S608 - a constant expression; the key is a parameter
+        return Q(id__in=RawSQL(sql, [" ".join(tokens)]))  # noqa: S611
+    return Q(search_text__contains=key)
+
+
+def candidates(query: Query, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
+    """Mentions that can match: those holding one key of the cheapest text key set."""
+    options = [keys for keys in requirements(query.root) if all("\x01" not in k for k in keys)]
+    if not options:
+        return mentions
+    keys = min(options, key=set_cost)
+    condition = Q()
+    for key in keys:
+        # Keep leading/trailing spaces out of the index lookup; the exact check follows.
+        condition |= _key_condition(key.strip() or key)
+    return mentions.filter(condition)
+
+
+def search_mentions(
+    q: str,
+    mentions: QuerySet[Mention],
+    *,
+    offset: int = 0,
+    limit: int = 25,
+    scan_limit: int = SCAN_LIMIT,
+) -> SearchResult:
+    """The page ``[offset, offset+limit)`` of ``mentions`` matching ``q``, newest first."""
+    try:
+        query = parse(q)
+    except QuerySyntaxError as exc:
+        return SearchResult(error=str(exc), column=exc.column)
+    result = SearchResult()
+    scanned = 0
+    pool = candidates(query, mentions).order_by("-published_at", "-id")
+    for mention in pool.iterator(chunk_size=500):
+        scanned += 1
+        if scanned > scan_limit:
+            result.exact = False
+            break
+        found = query.match(document_of(mention))
+        if found is None:
+            continue
+        if offset <= result.count < offset + limit:
+            result.hits.append(SearchHit(mention, found))
+        result.count += 1
+    return result

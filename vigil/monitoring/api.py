@@ -1,0 +1,259 @@
+"""Plans, topics (with versions and matches), query check and preview."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from vigil.api import requires
+from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic, TopicVersion
+from vigil.monitoring.services import (
+    TopicError,
+    check_query,
+    create_plan,
+    create_topic,
+    preview_topic,
+    update_plan,
+    update_topic,
+)
+
+router = Router(tags=["monitoring"])
+
+
+class PlanIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    scope: str = ""
+    is_active: bool = True
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    scope: str
+    is_active: bool
+    department_id: int | None
+    owner_id: int | None
+
+
+class TopicIn(Schema):
+    plan_id: int
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: Topic.Kind = Topic.Kind.BRAND
+    query: str
+    exclude_query: str = ""
+    channels: list[str] = []
+    languages: list[str] = []
+    alert_level: str = "III"
+    is_active: bool = True
+    retro_days: int = Field(30, ge=0, le=365)
+
+
+class TopicPatch(Schema):
+    name: str | None = None
+    kind: Topic.Kind | None = None
+    query: str | None = None
+    exclude_query: str | None = None
+    channels: list[str] | None = None
+    languages: list[str] | None = None
+    alert_level: str | None = None
+    is_active: bool | None = None
+    retro_days: int = Field(30, ge=0, le=365)
+
+
+class TopicOut(Schema):
+    id: int
+    plan_id: int
+    name: str
+    kind: str
+    query: str
+    exclude_query: str
+    channels: list[str]
+    languages: list[str]
+    alert_level: str
+    is_active: bool
+    version: int
+    updated_at: dt.datetime
+
+
+class VersionOut(Schema):
+    version: int
+    query: str
+    exclude_query: str
+    channels: list[str]
+    languages: list[str]
+    is_active: bool
+    changed_at: dt.datetime
+
+
+class MatchOut(Schema):
+    mention_id: int
+    terms: list[str]
+    via: str
+    topic_version: int
+    published_at: dt.datetime
+
+
+class RetroOut(Schema):
+    id: int
+    status: str
+    days: int
+    total: int
+    processed: int
+    matched: int
+    percent: int
+    error: str
+
+
+class QueryIn(Schema):
+    query: str
+
+
+class QueryCheckOut(Schema):
+    ok: bool
+    parsed: str
+    error: str
+    column: int | None
+
+
+class PreviewIn(Schema):
+    query: str
+    exclude_query: str = ""
+    channels: list[str] = []
+    languages: list[str] = []
+    days: int = Field(7, ge=1, le=90)
+
+
+class PreviewMention(Schema):
+    id: int
+    title: str
+    text: str
+    terms: list[str]
+
+
+class PreviewOut(Schema):
+    count: int
+    scanned: int
+    truncated: bool
+    error: str
+    examples: list[PreviewMention]
+
+
+def _topic_error(exc: TopicError) -> HttpError:
+    where = (
+        f" (field {exc.field}" + (f", column {exc.column})" if exc.column else ")")
+        if exc.field
+        else ""
+    )
+    return HttpError(400, f"{exc}{where}")
+
+
+@router.get("/plans", response=list[PlanOut], auth=requires("monitoring.view_monitoringplan"))
+def list_plans(request: HttpRequest) -> Any:
+    return MonitoringPlan.objects.all()
+
+
+@router.post("/plans", response={201: PlanOut}, auth=requires("monitoring.add_monitoringplan"))
+def add_plan(request: HttpRequest, payload: PlanIn) -> Status[MonitoringPlan]:
+    try:
+        plan = create_plan(
+            name=payload.name, scope=payload.scope, owner=request.user, actor=request.user
+        )
+    except TopicError as exc:
+        raise _topic_error(exc) from None
+    if not payload.is_active:
+        update_plan(plan, actor=request.user, is_active=False)
+    return Status(201, plan)
+
+
+@router.patch(
+    "/plans/{plan_id}", response=PlanOut, auth=requires("monitoring.change_monitoringplan")
+)
+def change_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> MonitoringPlan:
+    plan = get_object_or_404(MonitoringPlan, pk=plan_id)
+    return update_plan(plan, actor=request.user, **payload.dict())
+
+
+@router.get("/topics", response=list[TopicOut], auth=requires("monitoring.view_topic"))
+def list_topics(request: HttpRequest, plan_id: int | None = None) -> Any:
+    topics = Topic.objects.all()
+    return topics.filter(plan_id=plan_id) if plan_id else topics
+
+
+@router.post("/topics", response={201: TopicOut}, auth=requires("monitoring.add_topic"))
+def add_topic(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
+    plan = get_object_or_404(MonitoringPlan, pk=payload.plan_id)
+    data = payload.dict(exclude={"plan_id", "retro_days"})
+    try:
+        topic = create_topic(plan, actor=request.user, retro_days=payload.retro_days, **data)
+    except TopicError as exc:
+        raise _topic_error(exc) from None
+    return Status(201, topic)
+
+
+@router.get("/topics/{topic_id}", response=TopicOut, auth=requires("monitoring.view_topic"))
+def get_topic(request: HttpRequest, topic_id: int) -> Topic:
+    return get_object_or_404(Topic, pk=topic_id)
+
+
+@router.patch("/topics/{topic_id}", response=TopicOut, auth=requires("monitoring.change_topic"))
+def change_topic(request: HttpRequest, topic_id: int, payload: TopicPatch) -> Topic:
+    topic = get_object_or_404(Topic, pk=topic_id)
+    data = {k: v for k, v in payload.dict(exclude={"retro_days"}).items() if v is not None}
+    try:
+        return update_topic(topic, actor=request.user, retro_days=payload.retro_days, **data)
+    except TopicError as exc:
+        raise _topic_error(exc) from None
+
+
+@router.get(
+    "/topics/{topic_id}/versions", response=list[VersionOut], auth=requires("monitoring.view_topic")
+)
+def topic_versions(request: HttpRequest, topic_id: int) -> Any:
+    return TopicVersion.objects.filter(topic_id=topic_id)
+
+
+@router.get(
+    "/topics/{topic_id}/matches", response=list[MatchOut], auth=requires("monitoring.view_topic")
+)
+@paginate(PageNumberPagination, page_size=50)
+def topic_matches(request: HttpRequest, topic_id: int) -> Any:
+    return Match.objects.filter(topic_id=topic_id).order_by("-published_at")
+
+
+@router.get("/topics/{topic_id}/retro", response=RetroOut, auth=requires("monitoring.view_topic"))
+def topic_retro(request: HttpRequest, topic_id: int) -> RetroSearch:
+    search = RetroSearch.objects.filter(topic_id=topic_id).first()
+    if search is None:
+        raise HttpError(404, "no retro search for this topic")
+    return search
+
+
+@router.post("/query/check", response=QueryCheckOut, auth=requires())
+def query_check(request: HttpRequest, payload: QueryIn) -> QueryCheckOut:
+    result = check_query(payload.query)
+    return QueryCheckOut(
+        ok=result.ok, parsed=result.parsed, error=result.error, column=result.column
+    )
+
+
+@router.post("/query/preview", response=PreviewOut, auth=requires("monitoring.view_topic"))
+def topic_preview(request: HttpRequest, payload: PreviewIn) -> PreviewOut:
+    preview = preview_topic(
+        payload.query, payload.exclude_query, payload.channels, payload.languages, days=payload.days
+    )
+    return PreviewOut(
+        count=preview.count,
+        scanned=preview.scanned,
+        truncated=preview.truncated,
+        error=preview.error,
+        examples=[
+            PreviewMention(id=m.pk, title=m.title, text=m.text[:500], terms=r.terms)
+            for m, r in preview.examples
+        ],
+    )

@@ -1,0 +1,246 @@
+"""Monitoring verbs: plans and topics (validated, versioned, audited), previews, matching.
+
+Matching runs in the pipeline (``vigil.monitoring.stages.match``) against a process-wide
+percolator that is rebuilt when topics change; retro searches match a new or changed
+topic against stored mentions in the background (``vigil.monitoring.retro``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vigil.accounts.audit import record_audit, snapshot
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import MonitoringPlan, RetroSearch, Topic, TopicVersion
+from vigil.monitoring.query import Document, MatchResult, Percolator, QuerySyntaxError, parse
+from vigil.pipeline.runner import enqueue
+from vigil.sources.models import Channel
+
+TOPIC_FIELDS = [
+    "name",
+    "kind",
+    "query",
+    "exclude_query",
+    "channels",
+    "languages",
+    "alert_level",
+    "is_active",
+]
+LANGUAGES = ["zh", "en", "ja", "ko", "fr", "de", "es", "ru", "ar", "pt"]
+
+
+class TopicError(ValueError):
+    """A topic that cannot be saved; ``field`` and ``column`` say where."""
+
+    def __init__(self, message: str, *, field: str = "", column: int | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.column = column
+
+
+@dataclass(frozen=True)
+class QueryCheck:
+    ok: bool
+    parsed: str = ""
+    error: str = ""
+    column: int | None = None
+
+
+def check_query(text: str) -> QueryCheck:
+    """Parse a query for the live validation of the editor and the API."""
+    try:
+        return QueryCheck(ok=True, parsed=parse(text).to_string())
+    except QuerySyntaxError as exc:
+        return QueryCheck(ok=False, error=str(exc), column=exc.column)
+
+
+def _validate(data: dict[str, Any]) -> dict[str, Any]:
+    clean = dict(data)
+    for field_name in ("query", "exclude_query"):
+        text = (clean.get(field_name) or "").strip()
+        clean[field_name] = text
+        if field_name == "query" or text:
+            try:
+                parse(text)
+            except QuerySyntaxError as exc:
+                raise TopicError(str(exc), field=field_name, column=exc.column) from None
+    channels = [c for c in clean.get("channels") or [] if c]
+    unknown = set(channels) - set(Channel.values)
+    if unknown:
+        raise TopicError(f"unknown channel(s): {', '.join(sorted(unknown))}", field="channels")
+    clean["channels"] = sorted(set(channels))
+    clean["languages"] = sorted(
+        {lang.strip().lower() for lang in clean.get("languages") or [] if lang.strip()}
+    )
+    if not (clean.get("name") or "").strip():
+        raise TopicError("a topic needs a name", field="name")
+    clean["name"] = clean["name"].strip()
+    return clean
+
+
+# --- plans ----------------------------------------------------------------------------------
+@transaction.atomic
+def create_plan(
+    *, name: str, scope: str = "", owner: Any = None, department: Any = None, actor: Any = None
+) -> MonitoringPlan:
+    if MonitoringPlan.objects.filter(name=name).exists():
+        raise TopicError(f"a plan named {name!r} exists", field="name")
+    plan = MonitoringPlan.objects.create(name=name, scope=scope, owner=owner, department=department)
+    record_audit(actor, "plan.created", plan, after=snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def update_plan(plan: MonitoringPlan, *, actor: Any = None, **changes: Any) -> MonitoringPlan:
+    before = snapshot(plan)
+    for key, value in changes.items():
+        setattr(plan, key, value)
+    plan.save()
+    record_audit(actor, "plan.changed", plan, before=before, after=snapshot(plan))
+    return plan
+
+
+# --- topics ---------------------------------------------------------------------------------
+def _version(topic: Topic, actor: Any) -> None:
+    TopicVersion.objects.create(
+        topic=topic,
+        version=topic.version,
+        query=topic.query,
+        exclude_query=topic.exclude_query,
+        channels=topic.channels,
+        languages=topic.languages,
+        is_active=topic.is_active,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def create_topic(
+    plan: MonitoringPlan, *, actor: Any = None, retro_days: int = 30, **data: Any
+) -> Topic:
+    """Add a topic; its query is validated, versioned, audited and searched back in time."""
+    clean = _validate(data)
+    if Topic.objects.filter(plan=plan, name=clean["name"]).exists():
+        raise TopicError(f"this plan already has a topic named {clean['name']!r}", field="name")
+    topic = Topic.objects.create(plan=plan, **{k: v for k, v in clean.items() if k in TOPIC_FIELDS})
+    _version(topic, actor)
+    record_audit(actor, "topic.created", topic, after=snapshot(topic, TOPIC_FIELDS))
+    if topic.is_active and retro_days:
+        start_retro_search(topic, days=retro_days)
+    return topic
+
+
+@transaction.atomic
+def update_topic(topic: Topic, *, actor: Any = None, retro_days: int = 30, **data: Any) -> Topic:
+    """Change a topic: a new version; a changed query is searched back in time again."""
+    merged = {**snapshot(topic, TOPIC_FIELDS), **data}
+    clean = _validate(merged)
+    if Topic.objects.filter(plan=topic.plan, name=clean["name"]).exclude(pk=topic.pk).exists():
+        raise TopicError(f"this plan already has a topic named {clean['name']!r}", field="name")
+    before = snapshot(topic, TOPIC_FIELDS)
+    changed = {k for k in TOPIC_FIELDS if before.get(k) != clean.get(k)}
+    if not changed:
+        return topic
+    for key in TOPIC_FIELDS:
+        setattr(topic, key, clean[key])
+    topic.version += 1
+    topic.save()
+    _version(topic, actor)
+    record_audit(actor, "topic.changed", topic, before=before, after=snapshot(topic, TOPIC_FIELDS))
+    matching = {"query", "exclude_query", "channels", "languages", "is_active"}
+    if topic.is_active and retro_days and changed & matching:
+        start_retro_search(topic, days=retro_days)
+    return topic
+
+
+def start_retro_search(topic: Topic, days: int = 30) -> RetroSearch:
+    search = RetroSearch.objects.create(topic=topic, topic_version=topic.version, days=days)
+    enqueue("monitoring.retro_search", search_id=search.pk)
+    return search
+
+
+# --- matching -------------------------------------------------------------------------------
+def document_of(mention: Mention) -> Document:
+    return Document(
+        id=str(mention.pk),
+        title=mention.title,
+        text=mention.text,
+        author=mention.author,
+        url=mention.url,
+        site=mention.site,
+        lang=mention.lang,
+        channel=mention.channel,
+    )
+
+
+def topic_percolator(topics: list[Topic]) -> Percolator:
+    """One percolator over the given topics (keyed by topic id)."""
+    percolator = Percolator()
+    for topic in topics:
+        percolator.add(
+            topic.pk,
+            topic.query,
+            exclude=topic.exclude_query or None,
+            channels=topic.channels,
+            langs=topic.languages,
+        )
+    return percolator
+
+
+def active_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(is_active=True, plan__is_active=True)
+
+
+@dataclass
+class Preview:
+    count: int
+    scanned: int
+    examples: list[tuple[Mention, MatchResult]]
+    error: str = ""
+    truncated: bool = False
+
+
+PREVIEW_SCAN_LIMIT = 20_000
+
+
+def preview_topic(
+    query: str,
+    exclude: str = "",
+    channels: list[str] | None = None,
+    languages: list[str] | None = None,
+    days: int = 7,
+    limit: int = 10,
+    now: dt.datetime | None = None,
+) -> Preview:
+    """Run a query over the last ``days`` of stored mentions before saving it."""
+    try:
+        percolator = Percolator()
+        percolator.add(
+            "preview",
+            query,
+            exclude=exclude or None,
+            channels=channels or (),
+            langs=languages or (),
+        )
+    except QuerySyntaxError as exc:
+        return Preview(count=0, scanned=0, examples=[], error=str(exc))
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    mentions = Mention.objects.filter(published_at__gte=since).order_by("-published_at")
+    count = scanned = 0
+    examples: list[tuple[Mention, MatchResult]] = []
+    for mention in mentions.iterator(chunk_size=2000):
+        scanned += 1
+        if scanned > PREVIEW_SCAN_LIMIT:
+            return Preview(count=count, scanned=scanned - 1, examples=examples, truncated=True)
+        found = percolator.match(document_of(mention))
+        if found:
+            count += 1
+            if len(examples) < limit:
+                examples.append((mention, found[0][1]))
+    return Preview(count=count, scanned=scanned, examples=examples)

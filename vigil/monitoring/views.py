@@ -1,0 +1,207 @@
+"""Monitoring screens: plans and topics, the query editor with live check and preview,
+topic detail with highlighted matches and retro-search progress. Thin: services act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.monitoring.forms import PlanForm, TopicForm
+from vigil.monitoring.highlight import highlight
+from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic
+from vigil.monitoring.query import parse
+from vigil.monitoring.services import (
+    TopicError,
+    check_query,
+    create_plan,
+    create_topic,
+    document_of,
+    preview_topic,
+    update_plan,
+    update_topic,
+)
+from vigil.web.decorators import perm_required
+
+
+@perm_required("monitoring.view_topic")
+def topic_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    topics = Topic.objects.select_related("plan").annotate(
+        matches_24h=Count(
+            "matches", filter=Q(matches__published_at__gte=now - dt.timedelta(days=1))
+        ),
+        matches_7d=Count(
+            "matches", filter=Q(matches__published_at__gte=now - dt.timedelta(days=7))
+        ),
+    )
+    plans: dict[int, dict[str, Any]] = {}
+    for plan in MonitoringPlan.objects.select_related("department", "owner"):
+        plans[plan.pk] = {"plan": plan, "topics": []}
+    for topic in topics:
+        plans[topic.plan_id]["topics"].append(topic)
+    return render(request, "monitoring/list.html", {"plans": list(plans.values())})
+
+
+def _plan_form_view(request: HttpRequest, plan: MonitoringPlan | None) -> HttpResponse:
+    initial = (
+        {
+            "name": plan.name,
+            "scope": plan.scope,
+            "department": plan.department,
+            "is_active": plan.is_active,
+        }
+        if plan
+        else {}
+    )
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if plan is None:
+                plan = create_plan(
+                    name=data["name"],
+                    scope=data["scope"],
+                    owner=request.user,
+                    department=data["department"],
+                    actor=request.user,
+                )
+            else:
+                update_plan(plan, actor=request.user, **data)
+        except TopicError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("topics:list")
+    return render(request, "monitoring/plan_form.html", {"form": form, "plan": plan})
+
+
+@perm_required("monitoring.add_monitoringplan")
+def plan_add(request: HttpRequest) -> HttpResponse:
+    return _plan_form_view(request, None)
+
+
+@perm_required("monitoring.change_monitoringplan")
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _plan_form_view(request, get_object_or_404(MonitoringPlan, pk=plan_id))
+
+
+def _topic_form_view(request: HttpRequest, topic: Topic | None) -> HttpResponse:
+    if topic is not None:
+        initial: dict[str, Any] = {
+            "plan": topic.plan,
+            "name": topic.name,
+            "kind": topic.kind,
+            "query": topic.query,
+            "exclude_query": topic.exclude_query,
+            "channels": topic.channels,
+            "languages": topic.languages,
+            "alert_level": topic.alert_level,
+            "is_active": topic.is_active,
+        }
+    else:
+        initial = {"plan": request.GET.get("plan"), "is_active": True}
+    form = TopicForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if topic is None:
+                topic = create_topic(
+                    form.cleaned_data["plan"], actor=request.user, **form.topic_data()
+                )
+            else:
+                update_topic(topic, actor=request.user, **form.topic_data())
+        except TopicError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(request, _("Topic saved; matching it against the last 30 days."))
+            return redirect("topics:detail", topic_id=topic.pk)
+    return render(request, "monitoring/topic_form.html", {"form": form, "topic": topic})
+
+
+@perm_required("monitoring.add_topic")
+def topic_add(request: HttpRequest) -> HttpResponse:
+    return _topic_form_view(request, None)
+
+
+@perm_required("monitoring.change_topic")
+def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
+    return _topic_form_view(request, get_object_or_404(Topic, pk=topic_id))
+
+
+@perm_required("monitoring.view_topic")
+def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = get_object_or_404(Topic.objects.select_related("plan"), pk=topic_id)
+    matches = (
+        Match.objects.filter(topic=topic)
+        .select_related("mention", "mention__source")
+        .order_by("-published_at")[:30]
+    )
+    query = parse(topic.query)
+    rows = []
+    for match in matches:
+        found = query.match(document_of(match.mention))
+        spans = found.spans if found else {}
+        rows.append(
+            {
+                "match": match,
+                "mention": match.mention,
+                "title": highlight(match.mention.title, spans.get("title")),
+                "text": highlight(match.mention.text, spans.get("text"), limit=280),
+            }
+        )
+    return render(
+        request,
+        "monitoring/topic_detail.html",
+        {
+            "topic": topic,
+            "rows": rows,
+            "versions": topic.versions.all()[:10],
+            "retro": topic.retro_searches.first(),
+            "total": topic.matches.count(),
+        },
+    )
+
+
+@perm_required("monitoring.view_topic")
+def retro_progress(request: HttpRequest, search_id: int) -> HttpResponse:
+    search = get_object_or_404(RetroSearch, pk=search_id)
+    return render(request, "monitoring/_retro.html", {"retro": search})
+
+
+@perm_required("monitoring.view_topic")
+@require_POST
+def query_check(request: HttpRequest) -> HttpResponse:
+    """htmx: validate the query (and exclusion) as the user types."""
+    field = request.POST.get("field", "query")
+    text = request.POST.get(field, "")
+    result = check_query(text) if text.strip() or field == "query" else None
+    return render(request, "monitoring/_check.html", {"result": result, "text": text})
+
+
+@perm_required("monitoring.view_topic")
+@require_POST
+def query_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: count and highlighted examples over the last 7 days, before saving."""
+    preview = preview_topic(
+        request.POST.get("query", ""),
+        request.POST.get("exclude_query", ""),
+        request.POST.getlist("channels"),
+        request.POST.getlist("languages"),
+    )
+    rows = []
+    for mention, result in preview.examples:
+        rows.append(
+            {
+                "mention": mention,
+                "title": highlight(mention.title, result.spans.get("title")),
+                "text": highlight(mention.text, result.spans.get("text"), limit=240),
+            }
+        )
+    return render(request, "monitoring/_preview.html", {"preview": preview, "rows": rows})
