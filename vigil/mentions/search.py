@@ -41,7 +41,9 @@ class SearchResult:
 
 def _key_condition(key: str) -> Q:
     vendor = connection.vendor
-    if vendor == "sqlite" and "%" not in key and "_" not in key:
+    # FTS5's trigram index answers LIKE only for 3+ characters (shorter: no rows at all),
+    # so two-character Chinese words fall back to a scan of search_text on SQLite.
+    if vendor == "sqlite" and len(key) >= 3 and "%" not in key and "_" not in key:
         sql = "SELECT rowid FROM mentions_mention_fts WHERE search_text LIKE %s"
         return Q(id__in=RawSQL(sql, [f"%{key}%"]))  # noqa: S611 - the key is a parameter
     if vendor == "postgresql" and any(is_cjk(c) for c in key):

@@ -1,0 +1,141 @@
+"""Plans and topics: validated queries, versions, audit, live matching and retro search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import MentionFactory, RawItemFactory, SourceFactory
+from vigil.accounts.models import AuditEntry
+from vigil.monitoring.models import Match, RetroSearch, TopicVersion
+from vigil.monitoring.retro import run_retro_search
+from vigil.monitoring.services import (
+    TopicError,
+    create_plan,
+    create_topic,
+    preview_topic,
+    update_topic,
+)
+from vigil.pipeline.services import process_pending
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(make_user):  # noqa: ANN001, ANN201
+    return create_plan(
+        name="Lumina brand", scope="Our brand and products", actor=make_user("Analyst")
+    )
+
+
+def _raw(text: str, title: str = "", **payload):  # noqa: ANN003, ANN202
+    return RawItemFactory(payload={"title": title, "text": text, **payload})
+
+
+def test_a_bad_query_is_refused_with_its_column(plan) -> None:
+    with pytest.raises(TopicError) as error:
+        create_topic(plan, name="Broken", query="明光 AND (烫伤 OR")
+    assert error.value.field == "query" and error.value.column is not None
+    with pytest.raises(TopicError) as error:
+        create_topic(plan, name="Broken", query="明光", exclude_query="re*")
+    assert error.value.field == "exclude_query"
+
+
+def test_new_mentions_are_matched_live_with_their_terms(plan) -> None:
+    create_topic(
+        plan, name="Kettle", kind="product", query="明光 AND (电水壶 OR kettle) -招聘", retro_days=0
+    )
+    _raw("明光电水壶烫伤了我的手，太危险了")
+    _raw("明光招聘电水壶工程师")
+    _raw("Lumina kettle review", title="Not the brand in Chinese")
+    process_pending()
+    match = Match.objects.get()
+    assert match.mention.text.startswith("明光电水壶") and match.via == "live"
+    assert match.terms == ["明光电水壶"]  # adjacent matched words are highlighted as one
+
+
+def test_channel_and_language_filters_apply(plan) -> None:
+    create_topic(
+        plan, name="News only", query="Lumina", channels=["news"], languages=["en"], retro_days=0
+    )
+    forum = SourceFactory(channel="forum")
+    _raw("Lumina opens a plant", lang="en")
+    RawItemFactory(source=forum, payload={"text": "Lumina forum thread", "lang": "en"})
+    _raw("Lumina 在苏州开厂", lang="zh")
+    process_pending()
+    assert [m.mention.text for m in Match.objects.all()] == ["Lumina opens a plant"]
+
+
+def test_changing_a_topic_versions_audits_and_takes_effect_without_restart(plan, make_user) -> None:
+    analyst = make_user("Analyst")
+    topic = create_topic(plan, name="Brand", query="Lumina", actor=analyst, retro_days=0)
+    _raw("明光发布新品")
+    process_pending()
+    assert not Match.objects.exists()
+    update_topic(topic, query="Lumina OR 明光", actor=analyst, retro_days=0)
+    assert topic.version == 2
+    assert list(TopicVersion.objects.filter(topic=topic).values_list("version", "query")) == [
+        (2, "Lumina OR 明光"),
+        (1, "Lumina"),
+    ]
+    entry = AuditEntry.objects.get(action="topic.changed")
+    assert entry.before["query"] == "Lumina" and entry.after["query"] == "Lumina OR 明光"
+    _raw("明光召回电水壶")
+    process_pending()
+    assert Match.objects.filter(topic=topic, topic_version=2).count() == 1
+
+
+def test_retro_search_matches_stored_mentions_and_reports_progress(
+    plan, django_capture_on_commit_callbacks
+) -> None:
+    now = timezone.now()
+    for days in (1, 3, 10, 40):
+        MentionFactory(
+            title="",
+            text=f"明光 mention {days} days old",
+            published_at=now - dt.timedelta(days=days),
+        )
+    MentionFactory(title="", text="unrelated")
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = create_topic(plan, name="Brand", query="明光")  # default: last 30 days
+    search = RetroSearch.objects.get(topic=topic)
+    # The search ran after commit (no runner here): done, three within 30 days.
+    assert search.status == "done" and search.matched == 3 and search.percent == 100
+    assert Match.objects.filter(topic=topic, via="retro").count() == 3
+
+
+def test_retro_search_resumes_where_it_stopped(plan) -> None:
+    for i in range(5):
+        MentionFactory(title="", text=f"明光 item {i}")
+    topic = create_topic(plan, name="Brand", query="明光", retro_days=0)
+    search = RetroSearch.objects.create(topic=topic, topic_version=topic.version, days=30)
+    stops = iter([False, True])
+    import vigil.monitoring.retro as retro
+
+    retro.CHUNK, old = 2, retro.CHUNK
+    try:
+        run_retro_search(search.pk, should_stop=lambda: next(stops, True))
+        search.refresh_from_db()
+        assert search.status == "running" and search.processed == 2
+        run_retro_search(search.pk)
+    finally:
+        retro.CHUNK = old
+    search.refresh_from_db()
+    assert search.status == "done" and Match.objects.filter(topic=topic).count() == 5
+
+
+def test_preview_counts_and_highlights_the_last_seven_days() -> None:
+    now = timezone.now()
+    MentionFactory(
+        title="Lumina kettle recall",
+        text="The kettle overheats.",
+        published_at=now - dt.timedelta(days=2),
+    )
+    MentionFactory(title="Old Lumina news", published_at=now - dt.timedelta(days=9))
+    preview = preview_topic("Lumina AND kettle")
+    assert preview.count == 1 and preview.scanned == 1
+    mention, result = preview.examples[0]
+    assert result.spans["title"] == [(0, 6), (7, 13)]
+    assert preview_topic("Lumina AND (").error.startswith("error at column")

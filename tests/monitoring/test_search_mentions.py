@@ -1,0 +1,80 @@
+"""The query language over stored mentions: same results as live matching, indexed prefilter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import MentionFactory
+from vigil.mentions.models import Mention
+from vigil.mentions.search import candidates, search_mentions
+from vigil.monitoring.query import parse
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [
+    "明光电水壶降价了，双十一入手",
+    "华为手机降价，二手也跌",
+    "Lumina recalls kettles after burns",
+    "Lumina recalled 126,000 kettles",
+    "降温了，多喝热水",
+    "中国移动信号差",
+]
+
+
+@pytest.fixture
+def corpus() -> list[Mention]:
+    return [MentionFactory(title="", text=text) for text in TEXTS]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("降价", {0, 1}),
+        ("降价 -二手", {0}),
+        ("recall*", {2, 3}),
+        ('"Lumina recalls"', {2}),
+        ("明光 NEAR/3 降价", {0}),
+        ("中国移动", {5}),
+        ("移动", {5}),
+        ("kettle", set()),  # whole words only: "kettles" is not "kettle"
+    ],
+)
+def test_search_finds_what_live_matching_finds(corpus, query: str, expected: set[int]) -> None:
+    result = search_mentions(query, Mention.objects.all())
+    assert {TEXTS.index(hit.mention.text) for hit in result.hits} == expected
+    assert result.count == len(expected) and result.exact
+
+
+def test_the_prefilter_narrows_candidates_with_the_index(corpus) -> None:
+    assert candidates(parse("降价"), Mention.objects.all()).count() == 2
+    assert candidates(parse("recall*"), Mention.objects.all()).count() == 2
+    # A query with no required text (pure NOT) scans everything.
+    assert candidates(parse("-降价"), Mention.objects.all()).count() == len(TEXTS)
+
+
+def test_bad_search_reports_the_column() -> None:
+    result = search_mentions('明光 AND "kettle', Mention.objects.all())
+    assert result.error.startswith("error at column") and result.column
+
+
+def test_mentions_screen_and_api_take_the_query_language(client_for, corpus) -> None:
+    viewer = client_for("Viewer")
+    page = viewer.get("/mentions/", {"q": "降价 -二手"}).content.decode()
+    assert "<mark>降价</mark>" in page and "华为" not in page
+    api = viewer.get("/api/mentions", {"q": "recall*"}).json()
+    assert api["count"] == 2 and api["items"][0]["matched_terms"]
+    bad = viewer.get("/api/mentions", {"q": "("})
+    assert bad.status_code == 400 and "column" in bad.json()["error"]["message"]
+    assert 'id="query-error"' in viewer.get("/mentions/", {"q": "("}).content.decode()
+
+
+@pytest.mark.postgres
+def test_postgres_uses_its_cjk_index_for_two_character_words(corpus) -> None:
+    from django.db import connection
+
+    sql = str(candidates(parse("降价"), Mention.objects.all()).query)
+    assert "phraseto_tsquery" in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'mentions_mention'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"mention_search_cjk", "mention_search_trgm"} <= names
