@@ -13,6 +13,7 @@ from vigil.cli import main
 from vigil.demo.connector import load_scenario
 from vigil.demo.services import DEMO_SOURCE_NAME, load_demo
 from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match, Topic
 from vigil.pipeline.services import process_pending
 from vigil.sources.models import Source
 from vigil.sources.services import collect_sources
@@ -30,6 +31,7 @@ def test_demo_creates_company_users_and_source() -> None:
     }
     assert set(roles.values()) | {"Administrator"} == set(ROLE_NAMES)
     assert Source.objects.get(name=DEMO_SOURCE_NAME).kind == "demo"
+    assert report.topics == 12 and Topic.objects.filter(is_active=True).count() == 12
 
 
 def test_loading_twice_changes_nothing() -> None:
@@ -49,6 +51,9 @@ def test_replay_releases_history_now_and_the_rest_over_time() -> None:
     assert report.error == "" and report.new == len(history)
     process_pending()
     assert Mention.objects.count() == len(history)
+    # The demo topics match the replayed mentions live.
+    brand = Topic.objects.get(kind="brand")
+    assert Match.objects.filter(topic=brand).count() > len(history) // 2
     assert Mention.objects.filter(lang="zh").exists() and Mention.objects.filter(lang="en").exists()
 
     # Two real hours later, at 60× speed, 120 scenario hours have played: everything.

@@ -37,11 +37,38 @@ class DemoLoadReport:
     departments: int = 0
     users: dict[str, str] = field(default_factory=dict)  # username -> password (printed once)
     source_created: bool = False
+    topics: int = 0
     already_loaded: bool = False
 
 
 def load_company(path: Path | None = None) -> dict[str, Any]:
     return json.loads((path or SCENARIO_DIR / "company.json").read_text(encoding="utf-8"))
+
+
+def _load_topics(company: dict[str, Any], department: Department | None) -> int:
+    """The demo monitoring plan: the company's brand, products, people, competitors."""
+    from vigil.monitoring.models import MonitoringPlan
+    from vigil.monitoring.services import create_plan, create_topic
+
+    name = f"{company['company']['name_en']} · {company['company']['name_zh']}"
+    if MonitoringPlan.objects.filter(name=name).exists():
+        return 0
+    plan = create_plan(
+        name=name,
+        department=department,
+        scope="Brand, products, executives and competitors across news, social, forums and "
+        "blogs · 品牌、产品、高管与竞品的全网舆情",
+    )
+    for topic in company["topics"]:
+        create_topic(
+            plan,
+            name=f"{topic['name_en']} · {topic['name_zh']}",
+            kind=topic["kind"],
+            query=topic["query"],
+            exclude_query=topic.get("exclude") or "",
+            retro_days=0,
+        )
+    return len(company["topics"])
 
 
 def demo_is_loaded() -> bool:
@@ -81,6 +108,7 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
     if demo_is_loaded():
         report.already_loaded = True
         return report
+    report.topics = _load_topics(company, departments.get("pr"))
     now = timezone.now()
     Source.objects.create(
         name=DEMO_SOURCE_NAME,
