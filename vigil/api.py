@@ -120,6 +120,8 @@ def require_perm(request: HttpRequest, perm: str) -> None:
 
 def _add_routers() -> None:
     from vigil.accounts.api import router as accounts_router
+    from vigil.alerts.api import router as alerts_router
+    from vigil.analysis.api import router as analysis_router
     from vigil.mentions.api import router as mentions_router
     from vigil.monitoring.api import router as monitoring_router
     from vigil.sources.api import ingest_router
@@ -132,6 +134,8 @@ def _add_routers() -> None:
     api.add_router("/sources", sources_router)
     api.add_router("/", ingest_router)
     api.add_router("/", monitoring_router)
+    api.add_router("/", analysis_router)
+    api.add_router("/alerts", alerts_router)
 
 
 _add_routers()

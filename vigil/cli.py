@@ -261,7 +261,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_demo and _database_is_empty():
         from vigil.demo.services import load_demo
 
-        _print_demo_report(load_demo())
+        _print_demo_report(load_demo(password=os.environ.get("VIGIL_DEMO_PASSWORD")))
 
     runner = None
     if not args.web_only and settings.TASK_MODE == "embedded":

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "vigil.mentions",
     "vigil.pipeline",
     "vigil.monitoring",
+    "vigil.analysis",
+    "vigil.alerts",
     "vigil.web",
 ]
 
@@ -213,5 +215,7 @@ PIPELINE_STAGES = [
     "vigil.pipeline.stages.deduplicate",
     "vigil.pipeline.stages.store",
     "vigil.monitoring.stages.match",
+    "vigil.analysis.stages.analyse",
+    "vigil.alerts.stages.warn",
 ]
 SOURCE_MAX_FAILURES = env_int("VIGIL_SOURCE_MAX_FAILURES", 5, minimum=1, maximum=1000)

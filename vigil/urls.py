@@ -16,5 +16,7 @@ urlpatterns = [
     path("sources/", include("vigil.sources.urls")),
     path("mentions/", include("vigil.mentions.urls")),
     path("topics/", include("vigil.monitoring.urls")),
+    path("analysis/", include("vigil.analysis.urls")),
+    path("alerts/", include("vigil.alerts.urls")),
     path("", include("vigil.web.urls")),
 ]

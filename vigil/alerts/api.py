@@ -1,0 +1,7 @@
+"""Alerts API."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+
+from ninja import Router
+
+router = Router(tags=["alerts"])

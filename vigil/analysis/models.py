@@ -1,0 +1,3 @@
+"""Analysis models."""
+
+from __future__ import annotations
