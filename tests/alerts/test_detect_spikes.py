@@ -106,6 +106,8 @@ def test_cooldown_holds_repeat_alerts_unless_the_burst_escalates() -> None:
     assert fired == [base]
     counts[base + 4] = 400.0
     assert run(counts) == [base, base + 4]
+    counts[base + 12 * 12] = 80.0  # the same story twelve hours later: still one alert a day
+    assert run(counts) == [base, base + 4]
 
 
 def test_resuming_from_saved_state_gives_the_same_future_alerts() -> None:

@@ -37,6 +37,15 @@ class MentionOut(Schema):
     comments: int | None
     views: int | None
     duplicate_count: int
+    sentiment: str
+    sentiment_score: float | None
+    sentiment_confidence: float | None
+    sentiment_corrected: str
+    emotion: str
+    relevance: str
+    impact: float | None
+    story_id: int | None
+    reprint_of_id: int | None
 
 
 class MentionHit(MentionOut):
@@ -54,6 +63,7 @@ class MentionQuery(Schema):
     source: int | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    sentiment: str | None = None
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 

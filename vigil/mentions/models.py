@@ -40,6 +40,42 @@ class Mention(models.Model):
     # search (SQLite FTS5 trigram, PostgreSQL pg_trgm + a CJK-character tsvector).
     search_text = models.TextField(blank=True, editable=False)
     raw = models.JSONField(_("raw payload"), default=dict, blank=True)
+
+    # --- analysis (filled by the analyse stage; see vigil/analysis) ---------------------
+    sentiment = models.CharField(_("sentiment"), max_length=8, blank=True, db_index=True)
+    sentiment_score = models.FloatField(_("sentiment score"), null=True, blank=True)
+    sentiment_confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    sentiment_path = models.CharField(max_length=8, blank=True)  # fast | accurate
+    emotion = models.CharField(_("emotion"), max_length=10, blank=True)
+    emotions = models.JSONField(default=dict, blank=True)
+    entities = models.JSONField(default=list, blank=True)
+    reprint_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reprints",
+        verbose_name=_("reprint of"),
+    )
+    reprint_group = models.BigIntegerField(null=True, blank=True, db_index=True)
+    story = models.ForeignKey(
+        "analysis.Story",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentions",
+        verbose_name=_("story"),
+    )
+    authority_tier = models.CharField(_("authority"), max_length=12, blank=True)
+    reach = models.BigIntegerField(_("estimated reach"), null=True, blank=True)
+    impact = models.FloatField(_("impact"), null=True, blank=True, db_index=True)
+    impact_explained = models.JSONField(default=dict, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    # --- analysts' corrections override what the models said --------------------------
+    sentiment_corrected = models.CharField(max_length=8, blank=True)
+    emotion_corrected = models.CharField(max_length=10, blank=True)
+    relevance = models.CharField(_("relevance"), max_length=8, blank=True)  # "" | relevant | noise
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -50,6 +86,19 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return (self.title or self.text)[:80]
+
+    @property
+    def effective_sentiment(self) -> str:
+        """The analyst's correction when there is one, else the model's label."""
+        return self.sentiment_corrected or self.sentiment
+
+    @property
+    def effective_emotion(self) -> str:
+        return self.emotion_corrected or self.emotion
+
+    @property
+    def is_noise(self) -> bool:
+        return self.relevance == "noise"
 
     @property
     def headline(self) -> str:

@@ -21,6 +21,8 @@ class MentionFilter:
     source: int | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    sentiment: str | None = None  # positive | neutral | negative | unknown (corrections win)
+    include_noise: bool = False
 
 
 def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
@@ -40,6 +42,14 @@ def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
         mentions = mentions.filter(published_at__gte=f.since)
     if f.until:
         mentions = mentions.filter(published_at__lt=f.until)
+    if f.sentiment == "unknown":
+        mentions = mentions.filter(sentiment_corrected="", sentiment__in=["", "unknown"])
+    elif f.sentiment:
+        mentions = mentions.filter(
+            Q(sentiment_corrected=f.sentiment) | Q(sentiment_corrected="", sentiment=f.sentiment)
+        )
+    if not f.include_noise:
+        mentions = mentions.exclude(relevance="noise")
     return mentions.order_by("-published_at", "-id")
 
 

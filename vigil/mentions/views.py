@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 
+from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MentionFilter, find_mentions
 from vigil.monitoring.highlight import highlight
@@ -77,6 +78,15 @@ def mention_list(request: HttpRequest) -> HttpResponse:
 
 @perm_required("mentions.view_mention")
 def mention_detail(request: HttpRequest, mention_id: int) -> HttpResponse:
-    mention = get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)
+    mention = get_object_or_404(Mention.objects.select_related("source", "story"), pk=mention_id)
     matches = mention.matches.select_related("topic")
-    return render(request, "mentions/detail.html", {"m": mention, "matches": matches})
+    return render(
+        request,
+        "mentions/detail.html",
+        {
+            "m": mention,
+            "matches": matches,
+            "sentiments": SENTIMENTS,
+            "emotions": EMOTIONS,
+        },
+    )

@@ -130,6 +130,9 @@ class Match(models.Model):
     )
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="matches")
     terms = models.JSONField(default=list)
+    spans = models.JSONField(default=dict)  # field -> [[start, end], …] for highlighting
+    sentiment = models.CharField(max_length=8, blank=True)  # toward this topic
+    sentiment_score = models.FloatField(null=True, blank=True)
     via = models.CharField(max_length=5, choices=Via.choices, default=Via.LIVE)
     topic_version = models.PositiveIntegerField(default=1)
     matched_at = models.DateTimeField(auto_now_add=True)

@@ -65,6 +65,7 @@ def run_retro_search(
                             "mention_id": mention.pk,
                             "topic_id": topic.pk,
                             "terms": result.terms,
+                            "spans": result.spans,
                             "via": Match.Via.RETRO,
                             "topic_version": topic.version,
                             "published_at": mention.published_at,

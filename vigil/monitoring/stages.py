@@ -55,6 +55,7 @@ def match(batch: Batch) -> None:
                     "mention_id": mention.pk,
                     "topic_id": topic_id,
                     "terms": result.terms,
+                    "spans": result.spans,
                     "via": Match.Via.LIVE,
                     "topic_version": versions.get(int(topic_id), 1),
                     "published_at": mention.published_at,

@@ -57,3 +57,30 @@ def insert_ignoring_conflicts(model: type[models.Model], rows: Sequence[dict[str
         params.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def update_rows(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], fields: list[str]
+) -> None:
+    """``UPDATE … SET field = %s … WHERE id = %s`` for each row (``id`` plus ``fields``).
+
+    One prepared statement run with ``executemany``: far cheaper than ``bulk_update``'s
+    CASE expressions for thousands of rows.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    targets = [meta.get_field(name) for name in fields]
+    adapters = [_adapter(f) for f in targets]  # type: ignore[arg-type]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in targets)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]  # noqa: S608
+    params = []
+    for row in rows:
+        values = [
+            None if row[f.attname] is None else adapt(row[f.attname])  # type: ignore[union-attr]
+            for f, adapt in zip(targets, adapters, strict=True)
+        ]
+        params.append([*values, row["id"]])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -14,6 +14,7 @@ NAV_AREAS: list[tuple[str | None, Any, str | None]] = [
     ("dashboard", _("Dashboard"), None),
     ("mentions:list", _("Mentions"), "mentions.view_mention"),
     ("topics:list", _("Topics"), "monitoring.view_topic"),
+    ("analysis:overview", _("Analysis"), "analysis.view_story"),
     ("sources:list", _("Sources"), "sources.view_source"),
     ("alerts:list", _("Alerts"), "alerts.view_alert"),
     ("incidents:list", _("Incidents"), "incidents.view_incident"),

@@ -62,8 +62,8 @@ class SpikeConfig:
     false_alarms_per_week: float | None = None  # overrides the sensitivity's rate
     min_count: float | None = None  # overrides the sensitivity's minimum volume
     min_ratio: float = 1.5  # observed must be at least this multiple of expected
-    cooldown_seconds: int = 6 * 3600
-    escalation_ratio: float = 2.0  # re-fire inside the cooldown at this multiple
+    cooldown_seconds: int = 24 * 3600  # one alert per story per day
+    escalation_ratio: float = 4.0  # re-fire inside the cooldown at this multiple
     warmup_seconds: int = 86400
     level_half_life: float = 12 * _HOUR
     daily_half_life: float = 7 * _DAY

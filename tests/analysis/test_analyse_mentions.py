@@ -1,0 +1,138 @@
+"""The analyse stage on real rows: language, sentiment (overall and toward topics),
+emotion, entities, reprints, stories, impact; corrections override and are audited."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import RawItemFactory, SourceFactory
+from vigil.accounts.models import AuditEntry
+from vigil.analysis.models import Correction, Story
+from vigil.analysis.runtime import reset_runtime
+from vigil.analysis.services import agreement, correct_mention, export_corrections
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match
+from vigil.monitoring.services import create_plan, create_topic
+from vigil.pipeline.services import process_pending
+
+pytestmark = pytest.mark.django_db
+
+SCALD = "明光电水壶壶盖自己弹开，孩子被开水烫伤了，客服还说是使用不当，太气人了！"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_runtime():  # noqa: ANN202
+    reset_runtime()
+    yield
+    reset_runtime()
+
+
+@pytest.fixture
+def topics():  # noqa: ANN201
+    plan = create_plan(name="Brand")
+    lumina = create_topic(plan, name="Lumina", query="明光 OR Lumina", retro_days=0)
+    corvane = create_topic(plan, name="Corvane", query="科旺 OR Corvane", retro_days=0)
+    return lumina, corvane
+
+
+def _push(text: str, source=None, **payload):  # noqa: ANN001, ANN003, ANN202
+    return RawItemFactory(**({"source": source} if source else {}),
+                          payload={"title": "", "text": text, **payload})
+
+
+def test_every_new_mention_is_analysed(topics) -> None:
+    _push(SCALD, author_followers=1_200_000, shares=300)
+    _push("The Lumina purifier is great, quiet and effective. Love it!")
+    process_pending()
+    zh, en = Mention.objects.order_by("id")
+    assert (zh.lang, en.lang) == ("zh", "en")
+    assert zh.sentiment == "negative" and en.sentiment == "positive"
+    assert zh.analysed_at is not None and zh.impact is not None and zh.impact_explained["explanation"]
+    assert zh.emotion in {"anger", "fear", "sadness", "disgust"}
+
+
+def test_sentiment_toward_each_topic_can_differ_from_the_whole(topics) -> None:
+    lumina, corvane = topics
+    _push("科旺的电水壶质量很好，非常满意。明光的电水壶烫伤孩子，太差劲了，再也不买。")
+    process_pending()
+    toward = {m.topic_id: m.sentiment for m in Match.objects.all()}
+    assert toward[lumina.pk] == "negative"
+    assert toward[corvane.pk] == "positive"
+
+
+def test_reprints_join_the_original_and_matched_mentions_form_a_story(topics) -> None:
+    a, b = SourceFactory(name="weibo"), SourceFactory(name="forum")
+    _push(SCALD, source=a, site="weibo.example")
+    process_pending()
+    _push("转发：" + SCALD.replace("太气人了", "太过分了"), source=b, site="tieba.example")
+    process_pending()
+    original, reprint = Mention.objects.order_by("id")
+    assert reprint.reprint_of_id == original.pk and reprint.reprint_group == original.pk
+    assert original.story_id and original.story_id == reprint.story_id
+    story = Story.objects.get(pk=original.story_id)
+    assert story.size == 2 and story.sources == 2 and story.impact is not None
+
+
+def test_unmatched_mentions_do_not_make_stories(topics) -> None:
+    _push("今天天气很好，适合出去玩。")
+    process_pending()
+    assert Mention.objects.get().story_id is None and not Story.objects.exists()
+
+
+def test_a_correction_overrides_is_audited_and_counts_in_agreement(topics, make_user, tmp_path) -> None:
+    analyst = make_user("Analyst")
+    _push(SCALD)
+    _push("明光发布新款空气净化器，售价1999元。")
+    process_pending()
+    scald, launch = Mention.objects.order_by("id")
+    correct_mention(scald, "sentiment", scald.sentiment, actor=analyst)  # confirms the model
+    other = "neutral" if launch.sentiment != "neutral" else "positive"
+    correct_mention(launch, "sentiment", other, actor=analyst)
+    launch.refresh_from_db()
+    assert launch.effective_sentiment == other and launch.sentiment != other
+    assert AuditEntry.objects.filter(action="mention.corrected.sentiment").count() == 2
+    assert agreement("sentiment") == (2, 1, 0.5)
+    path = tmp_path / "corrections.jsonl"
+    assert export_corrections(str(path)) == 2
+    assert '"label": "%s"' % other in path.read_text(encoding="utf-8")
+
+
+def test_noise_is_left_out_of_lists(topics, make_user, client_for) -> None:
+    _push("明光路上新开了一家面馆")
+    process_pending()
+    mention = Mention.objects.get()
+    correct_mention(mention, "relevance", "noise", actor=make_user("Analyst"))
+    viewer = client_for("Viewer")
+    assert viewer.get("/api/mentions").json()["count"] == 0
+
+
+def test_correction_screen_and_api(topics, client_for) -> None:
+    _push(SCALD)
+    process_pending()
+    mention = Mention.objects.get()
+    analyst = client_for("Analyst")
+    panel = analyst.post(f"/analysis/mentions/{mention.pk}/correct/", {"field": "emotion", "value": "anger"})
+    assert panel.status_code == 200 and "anger" in panel.content.decode()
+    api = analyst.post(f"/api/mentions/{mention.pk}/corrections", data={"field": "sentiment", "value": "bogus"},
+                       content_type="application/json")
+    assert api.status_code == 400
+    assert client_for("Viewer").post(f"/analysis/mentions/{mention.pk}/correct/",
+                                     {"field": "emotion", "value": "joy"}).status_code == 403
+    assert Correction.objects.count() == 1
+
+
+def test_analysis_screens_render(topics, client_for) -> None:
+    a = SourceFactory(name="weibo")
+    _push(SCALD, source=a, site="weibo.example")
+    _push("转发：" + SCALD, source=SourceFactory(name="b"), site="b.example")
+    process_pending()
+    viewer = client_for("Viewer")
+    overview = viewer.get("/analysis/").content.decode()
+    assert "Sentiment by topic" in overview and "Lumina" in overview
+    story = Story.objects.get()
+    detail = viewer.get(f"/analysis/stories/{story.pk}/").content.decode()
+    assert "Propagation path" in detail and "b.example" in detail
+    mention_page = viewer.get(f"/mentions/{Mention.objects.first().pk}/").content.decode()
+    assert 'id="analysis-panel"' in mention_page and "why this score" in mention_page
+    api = viewer.get(f"/api/stories/{story.pk}").json()
+    assert api["size"] == 2 and len(api["propagation"]) == 1

@@ -1,0 +1,84 @@
+"""Process-wide analysis state: the reprint index, the story clusterer, the authority table.
+
+Both indexes live in memory over a sliding window (3 days) and are warmed from the
+database on first use, so a restarted process continues the same reprint groups and
+stories. In scale mode each worker process has its own copy; stories found by
+different workers are joined when their mentions are reprints of each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from vigil.analysis.dedup import ReprintIndex
+from vigil.analysis.impact_tiers import AuthorityTable
+from vigil.analysis.stories import StoryClusterer, StoryMention
+
+WINDOW = dt.timedelta(days=3)
+
+
+@dataclass
+class AnalysisRuntime:
+    reprints: ReprintIndex
+    stories: StoryClusterer
+    authority: AuthorityTable
+    story_rows: dict[int, int] = field(default_factory=dict)  # clusterer id -> Story pk
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_runtime: AnalysisRuntime | None = None
+_build_lock = threading.Lock()
+
+
+def authority_table() -> AuthorityTable:
+    from vigil.analysis.models import SiteAuthority
+
+    return AuthorityTable(overrides={a.domain: a.tier for a in SiteAuthority.objects.all()})
+
+
+def runtime() -> AnalysisRuntime:
+    """The process's analysis state, built and warmed on first use."""
+    global _runtime
+    with _build_lock:
+        if _runtime is None:
+            _runtime = _warm(AnalysisRuntime(ReprintIndex(), StoryClusterer(), authority_table()))
+        return _runtime
+
+
+def reset_runtime() -> None:
+    """Forget the in-memory state (tests; after bulk deletes)."""
+    global _runtime
+    with _build_lock:
+        _runtime = None
+
+
+def story_mention(mention: object) -> StoryMention:
+    return StoryMention(
+        mention_id=mention.pk,  # type: ignore[attr-defined]
+        text=mention.text,  # type: ignore[attr-defined]
+        title=mention.title,  # type: ignore[attr-defined]
+        published_at=mention.published_at,  # type: ignore[attr-defined]
+        source=mention.site,  # type: ignore[attr-defined]
+        reprint_group=mention.reprint_group,  # type: ignore[attr-defined]
+    )
+
+
+def _warm(state: AnalysisRuntime) -> AnalysisRuntime:
+    from vigil.mentions.models import Mention
+
+    since = timezone.now() - WINDOW
+    recent = (
+        Mention.objects.filter(published_at__gte=since, analysed_at__isnull=False)
+        .only("id", "title", "text", "published_at", "site", "reprint_group", "story_id")
+        .order_by("published_at", "id")
+    )
+    for mention in recent.iterator(chunk_size=2000):
+        state.reprints.add(mention.pk, f"{mention.title}\n{mention.text}", mention.published_at)
+        if mention.story_id:
+            assignment = state.stories.add(story_mention(mention))
+            state.story_rows.setdefault(assignment.story_id, mention.story_id)
+    return state

@@ -1,0 +1,295 @@
+"""Analysis verbs: analyse new mentions, keep stories current, take analysts' corrections.
+
+The pure cores (language, sentiment, emotion, entities, reprints, stories, impact) live
+beside this module; here they meet the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from vigil.accounts.audit import record_audit
+from vigil.analysis.emotion import score_emotion
+from vigil.analysis.entities import extract_entities
+from vigil.analysis.impact import MentionSignals, score_group, score_mention
+from vigil.analysis.langid import identify_languages
+from vigil.analysis.models import Correction, Story
+from vigil.analysis.runtime import runtime, story_mention
+from vigil.analysis.sentiment import score_sentiments, score_sentiments_toward
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match
+from vigil.pipeline.bulk import update_rows
+
+MENTION_FIELDS = [
+    "lang",
+    "sentiment",
+    "sentiment_score",
+    "sentiment_confidence",
+    "sentiment_path",
+    "emotion",
+    "emotions",
+    "entities",
+    "reprint_of",
+    "reprint_group",
+    "story",
+    "authority_tier",
+    "reach",
+    "impact",
+    "impact_explained",
+    "analysed_at",
+]
+SENTIMENTS = ("positive", "neutral", "negative")
+EMOTIONS = ("anger", "fear", "sadness", "joy", "surprise", "disgust")
+RELEVANCE = ("relevant", "noise")
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be taken (unknown field or value)."""
+
+
+def _text(mention: Mention) -> str:
+    return f"{mention.title}\n{mention.text}".strip()
+
+
+def signals_of(mention: Mention, score: float | None = None) -> MentionSignals:
+    return MentionSignals(
+        published_at=mention.published_at,
+        url=mention.url or mention.site,
+        sentiment=score if score is not None else mention.sentiment_score,
+        followers=mention.author_followers,
+        likes=mention.likes or 0,
+        shares=mention.shares or 0,
+        comments=mention.comments or 0,
+        views=mention.views,
+    )
+
+
+def analyse_mentions(mentions: list[Mention]) -> None:
+    """Analyse mentions just stored by the pipeline and save the results in bulk."""
+    state = runtime()
+    texts = [_text(m) for m in mentions]
+    langs = identify_languages(texts)
+    overall = score_sentiments(texts, langs)
+    matches = list(Match.objects.filter(mention__in=mentions))
+    matched = {match.mention_id for match in matches}
+    _score_toward_topics(
+        matches,
+        {m.pk: m for m in mentions},
+        dict(zip([m.pk for m in mentions], langs, strict=True)),
+    )
+    now = timezone.now()
+    with state.lock:
+        reprints = state.reprints.add_many(
+            [(m.pk, t, m.published_at) for m, t in zip(mentions, texts, strict=True)]
+        )
+        touched: set[int] = set()
+        for mention, reprint in zip(mentions, reprints, strict=True):
+            mention.reprint_group = reprint.group_id if reprint else mention.pk
+            mention.reprint_of_id = reprint.original_id if reprint else None
+            if mention.pk in matched:
+                mention.story_id = _assign_story(state, mention, now)
+                touched.add(mention.story_id)
+    rows = []
+    for mention, lang, sentiment, text in zip(mentions, langs, overall, texts, strict=True):
+        emotion = score_emotion(text)
+        impact = score_mention(
+            signals_of(mention, sentiment.score if sentiment.label != "unknown" else None),
+            state.authority,
+        )
+        reach = next((f.value for f in impact.factors if f.key == "reach"), None)
+        tier = next((f.label for f in impact.factors if f.key == "authority"), "")
+        rows.append(
+            {
+                "id": mention.pk,
+                "lang": lang if lang != "und" else mention.lang,
+                "sentiment": sentiment.label,
+                "sentiment_score": sentiment.score,
+                "sentiment_confidence": sentiment.confidence,
+                "sentiment_path": "fast",
+                "emotion": emotion.dominant or "",
+                "emotions": {k: round(v, 3) for k, v in emotion.scores.items() if v},
+                "entities": [
+                    {"name": e.name, "kind": e.kind, "count": e.count}
+                    for e in extract_entities(text)[:20]
+                ]
+                if mention.pk in matched
+                else [],
+                "reprint_of_id": mention.reprint_of_id,
+                "reprint_group": mention.reprint_group,
+                "story_id": mention.story_id,
+                "authority_tier": _tier_name(tier),
+                "reach": int(reach) if reach is not None else None,
+                "impact": impact.score,
+                "impact_explained": impact.as_dict(),
+                "analysed_at": now,
+            }
+        )
+    update_rows(Mention, rows, MENTION_FIELDS)
+    refresh_stories(touched - {None})  # type: ignore[operator]
+
+
+def _tier_name(label: str) -> str:
+    # "source authority (national)" -> "national"
+    return label.rsplit("(", 1)[-1].rstrip(")") if "(" in label else ""
+
+
+def _score_toward_topics(
+    matches: list[Match], mentions: dict[int, Mention], langs: dict[int, str]
+) -> None:
+    if not matches:
+        return
+    items, item_langs = [], []
+    for match in matches:
+        mention = mentions[match.mention_id]
+        spans = match.spans.get("text") or []
+        text = mention.text
+        if not spans:
+            text, spans = mention.title, match.spans.get("title") or []
+        items.append((text, [tuple(s) for s in spans]))
+        item_langs.append(langs.get(match.mention_id))
+    results = score_sentiments_toward(items, item_langs)
+    update_rows(
+        Match,
+        [
+            {"id": m.pk, "sentiment": r.label, "sentiment_score": r.score}
+            for m, r in zip(matches, results, strict=True)
+        ],
+        ["sentiment", "sentiment_score"],
+    )
+
+
+def _assign_story(state: Any, mention: Mention, now: dt.datetime) -> int:
+    assignment = state.stories.add(story_mention(mention))
+    story_pk = state.story_rows.get(assignment.story_id)
+    if story_pk is None or not Story.objects.filter(pk=story_pk).exists():
+        story = Story.objects.create(
+            title=(mention.title or mention.text)[:300] or "—",
+            first_seen=mention.published_at,
+            last_seen=mention.published_at,
+        )
+        story_pk = state.story_rows[assignment.story_id] = story.pk
+    return story_pk
+
+
+def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None:
+    """Recompute the figures of the given stories from their mentions."""
+    if not story_ids:
+        return
+    now = now or timezone.now()
+    state = runtime()
+    by_row = {pk: cid for cid, pk in state.story_rows.items()}
+    for story in Story.objects.filter(pk__in=story_ids):
+        members = Mention.objects.filter(story=story)
+        figures = members.aggregate(
+            size=Count("id"),
+            sources=Count("site", distinct=True),
+            first=Min("published_at"),
+            last=Max("published_at"),
+            last_hour=Count("id", filter=Q(published_at__gte=now - dt.timedelta(hours=1))),
+            negative=Count("id", filter=Q(sentiment="negative")),
+            judged=Count("id", filter=Q(sentiment__in=SENTIMENTS)),
+        )
+        impact = score_group(
+            [signals_of(m) for m in members.order_by("-published_at")[:500]],
+            subject="story",
+            table=state.authority,
+        )
+        cluster = state.stories.stories.get(by_row.get(story.pk, -1))
+        story.size, story.sources = figures["size"], figures["sources"]
+        story.first_seen, story.last_seen = (
+            figures["first"] or story.first_seen,
+            figures["last"] or story.last_seen,
+        )
+        story.growth_per_hour = figures["last_hour"]
+        story.negative_share = (
+            figures["negative"] / figures["judged"] if figures["judged"] else None
+        )
+        if cluster is not None:
+            story.title = cluster.title()[:300] or story.title
+            story.top_terms = cluster.top_terms()
+        story.impact, story.impact_explained = impact.score, impact.as_dict()
+        story.suggested_level = impact.level or ""
+        story.save()
+
+
+# --- corrections ----------------------------------------------------------------------------
+@transaction.atomic
+def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> Correction:
+    """An analyst overrides the model: shown at once, audited, kept for retraining."""
+    allowed = {"sentiment": SENTIMENTS, "emotion": EMOTIONS + ("none",), "relevance": RELEVANCE}
+    if field not in allowed:
+        raise CorrectionError(f"cannot correct {field!r}; choose sentiment, emotion or relevance")
+    if value not in allowed[field]:
+        raise CorrectionError(f"{field} must be one of {', '.join(allowed[field])}")
+    model_value = {"sentiment": mention.sentiment, "emotion": mention.emotion, "relevance": ""}[
+        field
+    ]
+    attr = {
+        "sentiment": "sentiment_corrected",
+        "emotion": "emotion_corrected",
+        "relevance": "relevance",
+    }[field]
+    before = {attr: getattr(mention, attr)}
+    setattr(mention, attr, value)
+    mention.save(update_fields=[attr])
+    correction = Correction.objects.create(
+        mention=mention,
+        field=field,
+        model_value=model_value,
+        value=value,
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_audit(actor, f"mention.corrected.{field}", mention, before=before, after={attr: value})
+    return correction
+
+
+def agreement(field: str = "sentiment") -> tuple[int, int, float | None]:
+    """(corrections, of which the model already agreed, agreement share) for a field.
+
+    The latest correction per mention counts; a model label equal to the analyst's
+    is agreement (analysts also confirm labels).
+    """
+    latest: dict[int, Correction] = {}
+    for correction in Correction.objects.filter(field=field).order_by("at"):
+        latest[correction.mention_id] = correction
+    total = len(latest)
+    agreed = sum(1 for c in latest.values() if c.model_value == c.value)
+    return total, agreed, (agreed / total if total else None)
+
+
+def export_corrections(path: str) -> int:
+    """Write sentiment corrections as JSONL for ``vigil train sentiment --corrections``."""
+    import json
+
+    latest: dict[int, Correction] = {}
+    for correction in (
+        Correction.objects.filter(field="sentiment").select_related("mention").order_by("at")
+    ):
+        latest[correction.mention_id] = correction
+    with open(path, "w", encoding="utf-8") as out:
+        for correction in latest.values():
+            mention = correction.mention
+            out.write(
+                json.dumps(
+                    {"text": _text(mention), "label": correction.value, "lang": mention.lang},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    return len(latest)
+
+
+def sentiment_breakdown(mentions: Any) -> dict[str, int]:
+    """Counts per effective sentiment (corrections win; noise left out)."""
+    counts = dict.fromkeys((*SENTIMENTS, "unknown"), 0)
+    for label, corrected in mentions.exclude(relevance="noise").values_list(
+        "sentiment", "sentiment_corrected"
+    ):
+        key = corrected or label or "unknown"
+        counts[key if key in counts else "unknown"] += 1
+    return counts

@@ -1,0 +1,155 @@
+"""Analysis screens: overview (agreement, sentiment by topic, hot words), stories and
+their propagation paths, and analysts' corrections of a mention (htmx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vigil.analysis.keywords import hot_words
+from vigil.analysis.models import Story
+from vigil.analysis.runtime import story_mention
+from vigil.analysis.services import (
+    EMOTIONS,
+    SENTIMENTS,
+    CorrectionError,
+    agreement,
+    correct_mention,
+    sentiment_breakdown,
+)
+from vigil.analysis.stories import propagation_path
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Topic
+from vigil.web.decorators import perm_required
+
+PERIODS = {"1d": 1, "7d": 7, "30d": 30}
+
+
+@perm_required("analysis.view_story")
+def overview(request: HttpRequest) -> HttpResponse:
+    days = PERIODS.get(request.GET.get("period", "7d"), 7)
+    since = timezone.now() - dt.timedelta(days=days)
+    topics = list(Topic.objects.filter(is_active=True).select_related("plan"))
+    topic_id = request.GET.get("topic")
+    topic = next((t for t in topics if str(t.pk) == topic_id), topics[0] if topics else None)
+    rows = []
+    for t in topics:
+        mentions = Mention.objects.filter(matches__topic=t, published_at__gte=since)
+        counts = sentiment_breakdown(mentions)
+        total = sum(counts.values())
+        rows.append(
+            {
+                "topic": t,
+                "counts": counts,
+                "total": total,
+                "negative_share": counts["negative"] / total if total else None,
+            }
+        )
+    words = []
+    if topic is not None:
+        texts = list(
+            Mention.objects.filter(matches__topic=topic, published_at__gte=since)
+            .exclude(relevance="noise")
+            .values_list("title", "text")[:2000]
+        )
+        words = hot_words([f"{a} {b}" for a, b in texts], top_k=25)
+    total, agreed, share = agreement("sentiment")
+    return render(
+        request,
+        "analysis/overview.html",
+        {
+            "rows": rows,
+            "topic": topic,
+            "topics": topics,
+            "words": words,
+            "period": request.GET.get("period", "7d"),
+            "periods": PERIODS,
+            "agreement": {"total": total, "agreed": agreed, "share": share},
+            "stories": Story.objects.filter(last_seen__gte=since).order_by("-impact")[:10],
+        },
+    )
+
+
+@perm_required("analysis.view_story")
+def story_list(request: HttpRequest) -> HttpResponse:
+    stories = Story.objects.filter(size__gte=2).order_by("-last_seen")[:200]
+    return render(request, "analysis/stories.html", {"stories": stories})
+
+
+@perm_required("analysis.view_story")
+def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=story_id)
+    members = list(story.mentions.order_by("published_at", "id")[:500])
+    by_id = {m.pk: m for m in members}
+    edges = propagation_path(story_mention(m) for m in members)
+    path = [
+        {"parent": by_id.get(e.parent), "child": by_id.get(e.child), "at": e.at, "delay": e.delay}
+        for e in edges
+    ]
+    return render(
+        request,
+        "analysis/story_detail.html",
+        {
+            "story": story,
+            "members": members,
+            "path": path,
+            "graph": json.dumps(_graph(members, edges)),
+            "explain": (story.impact_explained or {}).get("explanation", []),
+        },
+    )
+
+
+def _graph(members: list[Mention], edges: list[Any]) -> dict[str, Any]:
+    """Nodes on a time axis, one row per site; edges from original to reprint."""
+    sites = sorted({m.site or "?" for m in members})
+    row = {site: i for i, site in enumerate(sites)}
+    nodes = {
+        m.pk: {
+            "x": m.published_at.isoformat(),
+            "y": row[m.site or "?"],
+            "label": (m.title or m.text)[:60],
+            "site": m.site,
+            "sentiment": m.effective_sentiment,
+            "size": m.impact or 0,
+        }
+        for m in members
+    }
+    lines = [
+        [nodes[e.parent], nodes[e.child]] for e in edges if e.parent in nodes and e.child in nodes
+    ]
+    return {"nodes": list(nodes.values()), "edges": lines, "sites": sites}
+
+
+@perm_required("mentions.change_mention")
+@require_POST
+def correct(request: HttpRequest, mention_id: int) -> HttpResponse:
+    """htmx: an analyst corrects sentiment, emotion or relevance; the panel re-renders."""
+    mention = get_object_or_404(Mention, pk=mention_id)
+    error = ""
+    try:
+        correct_mention(
+            mention,
+            request.POST.get("field", ""),
+            request.POST.get("value", ""),
+            actor=request.user,
+        )
+    except CorrectionError as exc:
+        error = str(exc)
+    mention.refresh_from_db()
+    return render(
+        request,
+        "analysis/_analysis_panel.html",
+        {
+            "m": mention,
+            "error": error,
+            "sentiments": SENTIMENTS,
+            "emotions": EMOTIONS,
+            "matches": mention.matches.select_related("topic"),
+        },
+    )
