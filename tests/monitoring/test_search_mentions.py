@@ -78,3 +78,19 @@ def test_postgres_uses_its_cjk_index_for_two_character_words(corpus) -> None:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'mentions_mention'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"mention_search_cjk", "mention_search_trgm"} <= names
+
+
+def test_fts_triggers_survive_table_rebuilds(corpus) -> None:
+    """Altering the mentions table on SQLite drops its triggers; migrate puts them back."""
+    from django.db import connection
+
+    from vigil.mentions.search_index import ensure_sqlite_search_index
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER mentions_fts_ai")
+    assert ensure_sqlite_search_index() is True
+    MentionFactory(title="", text="售后服务太差")
+    assert search_mentions("售后服务", Mention.objects.all()).count == 1
+    assert ensure_sqlite_search_index() is False

@@ -46,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a scratch database to measure on (default: a temporary SQLite file)",
     )
     collect.set_defaults(func=cmd_bench_collect)
+    search = bench_sub.add_parser("search", help="query-language search over stored mentions")
+    search.add_argument("--mentions", type=int, default=50_000)
+    search.add_argument(
+        "--database-url",
+        default=None,
+        help="a scratch database to measure on (default: a temporary SQLite file)",
+    )
+    search.set_defaults(func=cmd_bench_search)
 
 
 def _parse_option(text: str) -> tuple[str, Any]:
@@ -129,6 +137,34 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"duplicates={outcome.duplicates} bad={len(outcome.errors)} mentions_in_source={stored}"
     )
     return 1 if outcome.errors and not outcome.new and not outcome.duplicates else 0
+
+
+def _scratch_database(database_url: str | None) -> str:
+    """Point Django at a scratch database (never the user's own) and migrate it."""
+    import os
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="vigil-bench-")
+    os.environ["VIGIL_DATA_DIR"] = scratch
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    from django.core.management import call_command
+
+    from vigil.cli import setup_django
+
+    setup_django()
+    call_command("migrate", verbosity=0, interactive=False)
+    return database_url or scratch + "/vigil.sqlite3"
+
+
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    print(f"database: {_scratch_database(args.database_url)}")
+    from vigil.mentions.bench import run_search_benchmark
+
+    run_search_benchmark(args.mentions, sys.stdout)
+    return 0
 
 
 def cmd_bench_collect(args: argparse.Namespace) -> int:
