@@ -36,8 +36,9 @@ def topics():  # noqa: ANN201
 
 
 def _push(text: str, source=None, **payload):  # noqa: ANN001, ANN003, ANN202
-    return RawItemFactory(**({"source": source} if source else {}),
-                          payload={"title": "", "text": text, **payload})
+    return RawItemFactory(
+        **({"source": source} if source else {}), payload={"title": "", "text": text, **payload}
+    )
 
 
 def test_every_new_mention_is_analysed(topics) -> None:
@@ -47,7 +48,9 @@ def test_every_new_mention_is_analysed(topics) -> None:
     zh, en = Mention.objects.order_by("id")
     assert (zh.lang, en.lang) == ("zh", "en")
     assert zh.sentiment == "negative" and en.sentiment == "positive"
-    assert zh.analysed_at is not None and zh.impact is not None and zh.impact_explained["explanation"]
+    assert (
+        zh.analysed_at is not None and zh.impact is not None and zh.impact_explained["explanation"]
+    )
     assert zh.emotion in {"anger", "fear", "sadness", "disgust"}
 
 
@@ -79,7 +82,9 @@ def test_unmatched_mentions_do_not_make_stories(topics) -> None:
     assert Mention.objects.get().story_id is None and not Story.objects.exists()
 
 
-def test_a_correction_overrides_is_audited_and_counts_in_agreement(topics, make_user, tmp_path) -> None:
+def test_a_correction_overrides_is_audited_and_counts_in_agreement(
+    topics, make_user, tmp_path
+) -> None:
     analyst = make_user("Analyst")
     _push(SCALD)
     _push("明光发布新款空气净化器，售价1999元。")
@@ -111,13 +116,22 @@ def test_correction_screen_and_api(topics, client_for) -> None:
     process_pending()
     mention = Mention.objects.get()
     analyst = client_for("Analyst")
-    panel = analyst.post(f"/analysis/mentions/{mention.pk}/correct/", {"field": "emotion", "value": "anger"})
+    panel = analyst.post(
+        f"/analysis/mentions/{mention.pk}/correct/", {"field": "emotion", "value": "anger"}
+    )
     assert panel.status_code == 200 and "anger" in panel.content.decode()
-    api = analyst.post(f"/api/mentions/{mention.pk}/corrections", data={"field": "sentiment", "value": "bogus"},
-                       content_type="application/json")
+    api = analyst.post(
+        f"/api/mentions/{mention.pk}/corrections",
+        data={"field": "sentiment", "value": "bogus"},
+        content_type="application/json",
+    )
     assert api.status_code == 400
-    assert client_for("Viewer").post(f"/analysis/mentions/{mention.pk}/correct/",
-                                     {"field": "emotion", "value": "joy"}).status_code == 403
+    assert (
+        client_for("Viewer")
+        .post(f"/analysis/mentions/{mention.pk}/correct/", {"field": "emotion", "value": "joy"})
+        .status_code
+        == 403
+    )
     assert Correction.objects.count() == 1
 
 

@@ -1,3 +1,0 @@
-"""Analysis models."""
-
-from __future__ import annotations
