@@ -150,3 +150,15 @@ def test_analysis_screens_render(topics, client_for) -> None:
     assert 'id="analysis-panel"' in mention_page and "why this score" in mention_page
     api = viewer.get(f"/api/stories/{story.pk}").json()
     assert api["size"] == 2 and len(api["propagation"]) == 1
+
+
+def test_accurate_path_refines_matched_mentions_within_a_budget(topics) -> None:
+    from vigil.analysis.services import refine_sentiment
+
+    _push(SCALD)
+    _push("今天天气很好，适合出去玩。")  # not matched: stays on the fast path
+    process_pending()
+    assert refine_sentiment(budget_seconds=30) == 1
+    matched, other = Mention.objects.order_by("id")
+    assert matched.sentiment_path == "accurate" and other.sentiment_path == "fast"
+    assert refine_sentiment(budget_seconds=30) == 0

@@ -44,7 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = train.add_parser("sentiment", help="retrain the sentiment models (reproducible)")
     p.add_argument("--dev", type=Path, default=None, help="brand-mention dev set JSONL")
     p.add_argument("--with-corrections", action="store_true", help="blend analysts' corrections")
-    p.add_argument("--corrections", type=Path, default=None, help="corrections JSONL")
+    p.add_argument(
+        "--corrections",
+        type=Path,
+        default=None,
+        help="corrections JSONL (default with --with-corrections: this installation's)",
+    )
     p.add_argument("--out", type=Path, default=None, help="model directory (default: shipped)")
     p.add_argument("--cache", type=Path, default=None, help="training-data cache directory")
     p.add_argument("--no-accurate", action="store_true", help="skip the e5 head (slow)")
@@ -114,8 +119,17 @@ def handle_train_sentiment(args: argparse.Namespace) -> int:
     from vigil.analysis.training.train import train_sentiment
 
     if args.with_corrections and args.corrections is None:
-        print("--with-corrections needs --corrections FILE", file=sys.stderr)
-        return 2
+        # The installation's own corrections, exported from its database.
+        import tempfile
+
+        from vigil.cli import setup_django
+
+        setup_django()
+        from vigil.analysis.services import export_corrections
+
+        args.corrections = Path(tempfile.mkdtemp(prefix="vigil-corrections-")) / "corrections.jsonl"
+        count = export_corrections(str(args.corrections))
+        print(f"{count} sentiment corrections exported from the database to {args.corrections}")
     if args.rebuild_corpus:
         from vigil.analysis.training.corpus import CORPUS_PATH, write_corpus
 

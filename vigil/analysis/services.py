@@ -293,3 +293,44 @@ def sentiment_breakdown(mentions: Any) -> dict[str, int]:
         key = corrected or label or "unknown"
         counts[key if key in counts else "unknown"] += 1
     return counts
+
+
+def refine_sentiment(
+    budget_seconds: float = 10.0, batch: int = 16, should_stop: Any = lambda: False
+) -> int:
+    """Re-score matched, fast-path mentions with the accurate model; return how many."""
+    import time
+
+    deadline = time.monotonic() + budget_seconds
+    done = 0
+    since = timezone.now() - dt.timedelta(days=3)
+    while time.monotonic() < deadline and not should_stop():
+        mentions = list(
+            Mention.objects.filter(
+                sentiment_path="fast", matches__isnull=False, published_at__gte=since
+            )
+            .exclude(relevance="noise")
+            .distinct()
+            .order_by("-published_at")[:batch]
+        )
+        if not mentions:
+            break
+        results = score_sentiments(
+            [_text(m) for m in mentions], [m.lang or None for m in mentions], path="accurate"
+        )
+        update_rows(
+            Mention,
+            [
+                {
+                    "id": m.pk,
+                    "sentiment": r.label,
+                    "sentiment_score": r.score,
+                    "sentiment_confidence": r.confidence,
+                    "sentiment_path": "accurate",
+                }
+                for m, r in zip(mentions, results, strict=True)
+            ],
+            ["sentiment", "sentiment_score", "sentiment_confidence", "sentiment_path"],
+        )
+        done += len(mentions)
+    return done
