@@ -64,8 +64,8 @@ def test_analyst_signs_in_and_sees_mentions_arrive_in_both_languages(page, make_
     MentionFactory(source=source, channel="forum", title="Kettle lid broke after a week")
     page.get_by_text("Kettle lid broke after a week").wait_for(timeout=15000)
 
-    page.select_option(".langswitch select", "zh-hans")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option(".langswitch select", "zh-hans")
     assert page.locator("h1").first.inner_text() == "仪表盘"
     assert page.get_by_role("link", name="舆情信息", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "dashboard-zh.png"), full_page=True)

@@ -181,7 +181,7 @@ def query_check(request: HttpRequest) -> HttpResponse:
     """htmx: validate the query (and exclusion) as the user types."""
     field = request.POST.get("field", "query")
     text = request.POST.get(field, "")
-    result = check_query(text) if text.strip() or field == "query" else None
+    result = check_query(text) if text.strip() else None
     return render(request, "monitoring/_check.html", {"result": result, "text": text})
 
 
