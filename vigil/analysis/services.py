@@ -133,6 +133,16 @@ def analyse_mentions(mentions: list[Mention]) -> None:
     refresh_stories(touched - {None})  # type: ignore[operator]
 
 
+def readable_title(text: str) -> str:
+    """A story title without a Weibo repost chain: "comment//@a: //@b: original" → original."""
+    if "//@" in text:
+        tail = text.rsplit("//@", 1)[1]
+        for colon in (":", "："):
+            if colon in tail:
+                return tail.split(colon, 1)[1].strip() or text
+    return text
+
+
 def _tier_name(label: str) -> str:
     # "source authority (national)" -> "national"
     return label.rsplit("(", 1)[-1].rstrip(")") if "(" in label else ""
@@ -210,7 +220,7 @@ def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None
             figures["negative"] / figures["judged"] if figures["judged"] else None
         )
         if cluster is not None:
-            story.title = cluster.title()[:300] or story.title
+            story.title = readable_title(cluster.title())[:300] or story.title
             story.top_terms = cluster.top_terms()
         story.impact, story.impact_explained = impact.score, impact.as_dict()
         story.suggested_level = impact.level or ""
