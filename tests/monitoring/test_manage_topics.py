@@ -139,3 +139,12 @@ def test_preview_counts_and_highlights_the_last_seven_days() -> None:
     mention, result = preview.examples[0]
     assert result.spans["title"] == [(0, 6), (7, 13)]
     assert preview_topic("Lumina AND (").error.startswith("error at column")
+
+
+def test_topic_names_teach_the_chinese_segmenter(plan) -> None:
+    from vigil.analysis.keywords import terms
+    from vigil.monitoring.stages import current_percolator
+
+    create_topic(plan, name="Kettle", query='"明光电水壶K3" OR 明光蒸汽锅', retro_days=0)
+    current_percolator()
+    assert "明光蒸汽锅" in terms("我买的明光蒸汽锅漏水了")

@@ -7,6 +7,7 @@ in the UI takes effect on the next batch without stopping the pipeline.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -19,6 +20,8 @@ from vigil.pipeline.batch import Batch
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
 _lock = threading.Lock()
+_QUOTED = re.compile(r'"([^"]{2,40})"')
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,12}")
 _cached: tuple[Any, Percolator, dict[int, int]] | None = None
 
 
@@ -26,6 +29,18 @@ def _fingerprint() -> tuple[Any, ...]:
     topics = Topic.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
     plans = MonitoringPlan.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
     return (topics["n"], topics["latest"], plans["n"], plans["latest"])
+
+
+def teach_segmenter(topics: list[Topic]) -> None:
+    """Brand and product names from the plans go into jieba's user dictionary, so keywords
+    and entities keep "明光电水壶" whole instead of cutting it into pieces."""
+    from vigil.analysis.keywords import add_terms
+
+    names: set[str] = set()
+    for topic in topics:
+        names.update(_QUOTED.findall(topic.query))
+        names.update(_CJK_RUN.findall(topic.query))
+    add_terms(sorted(n.strip() for n in names if len(n.strip()) >= 2))
 
 
 def current_percolator() -> tuple[Percolator, dict[int, int]]:
@@ -36,6 +51,7 @@ def current_percolator() -> tuple[Percolator, dict[int, int]]:
         if _cached is None or _cached[0] != fingerprint:
             topics = list(active_topics())
             _cached = (fingerprint, topic_percolator(topics), {t.pk: t.version for t in topics})
+            teach_segmenter(topics)
         return _cached[1], _cached[2]
 
 
