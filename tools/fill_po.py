@@ -35,7 +35,9 @@ def fill(po_path: Path, glossary: dict[str, str]) -> tuple[int, list[str]]:
         quoted = json.dumps(translation, ensure_ascii=False)
         if "#, fuzzy" in block or "#| msgid" in block:
             # makemessages guessed from a similar msgid: replace the guess, drop the hints.
-            block = re.sub(r'^msgstr (?:".*"\n?)+', f"msgstr {quoted}\n", block, flags=re.M).rstrip("\n")
+            block = re.sub(r'^msgstr (?:".*"\n?)+', f"msgstr {quoted}\n", block, flags=re.M).rstrip(
+                "\n"
+            )
             block = "\n".join(line for line in block.splitlines() if not line.startswith("#|"))
         block = re.sub(r'^msgstr ""$', f"msgstr {quoted}", block, flags=re.M)
         block = re.sub(r"^msgstr\[(\d)\] \"\"$", rf"msgstr[\1] {quoted}", block, flags=re.M)

@@ -167,6 +167,8 @@ def test_accurate_path_refines_matched_mentions_within_a_budget(topics) -> None:
 def test_story_titles_drop_repost_chains() -> None:
     from vigil.analysis.services import readable_title
 
-    assert readable_title("四天不回复？？//@消费维权观察: 【孩子被烫伤】原文") == "【孩子被烫伤】原文"
+    assert (
+        readable_title("四天不回复？？//@消费维权观察: 【孩子被烫伤】原文") == "【孩子被烫伤】原文"
+    )
     assert readable_title("求扩散//@a：//@b：原帖内容") == "原帖内容"
     assert readable_title("No chain here") == "No chain here"

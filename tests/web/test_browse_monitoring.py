@@ -41,8 +41,14 @@ def test_analyst_writes_a_topic_with_live_check_and_preview(page, make_user) -> 
 
 def test_analyst_corrects_a_sentiment_and_the_page_shows_it(page, make_user) -> None:  # noqa: F811
     make_user("Analyst", username="lin")
-    mention = MentionFactory(title="明光发布新款净化器", text="售价1999元", sentiment="negative",
-                             sentiment_score=-0.4, sentiment_confidence=0.6, sentiment_path="fast")
+    mention = MentionFactory(
+        title="明光发布新款净化器",
+        text="售价1999元",
+        sentiment="negative",
+        sentiment_score=-0.4,
+        sentiment_confidence=0.6,
+        sentiment_path="fast",
+    )
     _sign_in(page, "lin")
     with page.expect_navigation():
         page.select_option(".langswitch select", "zh-hans")
