@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/vigil run
 
 ## test: ruff, then the whole suite on SQLite, then on PostgreSQL when CI=true or it answers
-test: $(STAMP) lint test-sqlite test-postgres
+test: $(STAMP) lint typecheck test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check vigil tests bench tools
@@ -40,8 +40,12 @@ format: $(STAMP)
 	$(BIN)/ruff format vigil tests bench tools
 	$(BIN)/ruff check --fix vigil tests bench tools
 
+## typecheck: mypy (strict defs) on the pure cores
+PURE_CORES := vigil/lib vigil/monitoring/query vigil/alerts/detectors vigil/analysis/sentiment \
+	vigil/analysis/dedup.py vigil/analysis/stories.py vigil/analysis/impact.py vigil/analysis/emotion.py \
+	vigil/analysis/keywords.py vigil/analysis/entities.py vigil/analysis/langid.py
 typecheck: $(STAMP)
-	$(BIN)/mypy vigil/lib vigil/monitoring/query vigil/alerts/detectors vigil/analysis/sentiment
+	VIGIL_DATA_DIR=var/typecheck $(BIN)/mypy $(PURE_CORES)
 
 ## messages: refresh and compile the translation catalogs (needs gettext)
 messages: $(STAMP)
