@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -22,12 +22,29 @@ class DashboardFigures:
     sources_failing: int
     sources_paused: int
     pending_items: int
+    negative_24h: int = 0
+    judged_24h: int = 0
+
+    @property
+    def negative_share_24h(self) -> int | None:
+        return round(100 * self.negative_24h / self.judged_24h) if self.judged_24h else None
 
 
 def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
     now = now or timezone.now()
     sources = Source.objects.all()
+    day = Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=24)).exclude(
+        relevance="noise"
+    )
+    judged = day.filter(
+        Q(sentiment__in=["positive", "neutral", "negative"]) | ~Q(sentiment_corrected="")
+    )
+    negative = judged.filter(
+        Q(sentiment_corrected="negative") | Q(sentiment_corrected="", sentiment="negative")
+    )
     return DashboardFigures(
+        negative_24h=negative.count(),
+        judged_24h=judged.count(),
         mentions_total=Mention.objects.count(),
         mentions_24h=Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=24)).count(),
         mentions_1h=Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=1)).count(),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from vigil.analysis.models import Story
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
 from vigil.web.services import dashboard_figures, hourly_volume
@@ -22,6 +25,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": dashboard_figures(),
             "recent": _recent(),
             "channel_labels": dict(Channel.choices),
+            "stories": Story.objects.filter(
+                last_seen__gte=timezone.now() - dt.timedelta(hours=48), size__gte=2
+            ).order_by("-impact")[:6],
         },
     )
 
