@@ -68,6 +68,19 @@ def _test_settings(request: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_analysis_state() -> Any:
+    """Each test starts with empty in-memory reprint and story indexes (warmed from its DB)."""
+    try:
+        from vigil.analysis.runtime import reset_runtime
+    except Exception:  # noqa: BLE001 - pure tests without Django
+        yield
+        return
+    reset_runtime()
+    yield
+    reset_runtime()
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from vigil.accounts.services import create_user

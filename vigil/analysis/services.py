@@ -87,10 +87,16 @@ def analyse_mentions(mentions: list[Mention]) -> None:
         reprints = state.reprints.add_many(
             [(m.pk, t, m.published_at) for m, t in zip(mentions, texts, strict=True)]
         )
+        # The in-memory index may remember mentions deleted since (retention, tests):
+        # a reprint of something no longer stored starts its own group.
+        referenced = {r.original_id for r in reprints if r} | {r.group_id for r in reprints if r}
+        alive = set(Mention.objects.filter(pk__in=referenced).values_list("pk", flat=True))
         touched: set[int] = set()
         for mention, reprint in zip(mentions, reprints, strict=True):
-            mention.reprint_group = reprint.group_id if reprint else mention.pk
-            mention.reprint_of_id = reprint.original_id if reprint else None
+            if reprint and {reprint.original_id, reprint.group_id} <= alive:
+                mention.reprint_group, mention.reprint_of_id = reprint.group_id, reprint.original_id
+            else:
+                mention.reprint_group, mention.reprint_of_id = mention.pk, None
             if mention.pk in matched:
                 mention.story_id = _assign_story(state, mention, now)
                 touched.add(mention.story_id)
