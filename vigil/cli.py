@@ -26,6 +26,7 @@ log = logging.getLogger("vigil")
 COMMAND_MODULES = [
     "vigil.monitoring.commands",
     "vigil.alerts.commands",
+    "vigil.alerts.commands_bench",
     "vigil.analysis.commands",
     "vigil.analysis.commands_extra",
     "vigil.sources.commands",

@@ -1,7 +1,434 @@
-"""Alerts API."""
+"""Alerts API: rules, alerts (list, acknowledge, handle, feedback), channels, deliveries."""
 
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from vigil.alerts.models import Alert, AlertRule, Channel, Delivery, Notification
+from vigil.alerts.services import (
+    AlertError,
+    RuleError,
+    acknowledge_alert,
+    assign_alert,
+    close_alert,
+    create_channel,
+    create_rule,
+    flag_mention,
+    give_feedback,
+    report_warning,
+    send_test,
+    update_rule,
+)
+from vigil.alerts.services.firing import can_flag
+from vigil.alerts.transports import build_transport
+from vigil.api import BearerToken, SessionWithCsrf, requires
+from vigil.mentions.models import Mention
 
 router = Router(tags=["alerts"])
+
+FLAG_DENIED = "You need the permission “mentions.flag_mention” to flag mentions."
+
+
+class _FlagBearer(BearerToken):
+    """Checked before the body is parsed, like every permission of the API."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = super().authenticate(request, token)
+        if user is not None and not can_flag(user):
+            raise PermissionDenied(FLAG_DENIED)
+        return user
+
+
+class _FlagSession(SessionWithCsrf):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and not can_flag(user):
+            raise PermissionDenied(FLAG_DENIED)
+        return user
+
+
+class RuleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: AlertRule.Kind
+    topic_id: int | None = None
+    plan_id: int | None = None
+    conditions: dict[str, Any] = {}
+    level: str = "III"
+    raise_at_impact: float | None = None
+    routing: dict[str, Any] = {}
+    cooldown_minutes: int = Field(360, ge=1, le=7 * 24 * 60)
+    is_active: bool = True
+
+
+class RulePatch(Schema):
+    name: str | None = None
+    topic_id: int | None = None
+    plan_id: int | None = None
+    conditions: dict[str, Any] | None = None
+    level: str | None = None
+    raise_at_impact: float | None = None
+    routing: dict[str, Any] | None = None
+    cooldown_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
+    is_active: bool | None = None
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    topic_id: int | None
+    plan_id: int | None
+    conditions: dict[str, Any]
+    level: str
+    raise_at_impact: float | None
+    routing: dict[str, Any]
+    cooldown_minutes: int
+    is_active: bool
+    updated_at: dt.datetime
+
+
+class AlertOut(Schema):
+    id: int
+    key: str
+    origin: str
+    rule_id: int | None
+    topic_id: int | None
+    story_id: int | None
+    title: str
+    summary: str
+    level: str
+    state: str
+    impact: float | None
+    data: dict[str, Any]
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    mention_count: int
+    assigned_to_id: int | None
+    acknowledged_by_id: int | None
+    acknowledged_at: dt.datetime | None
+    closed_by_id: int | None
+    closed_at: dt.datetime | None
+    feedback: str
+    escalation_step: int
+    next_escalation_at: dt.datetime | None
+    links: list[str]
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class FeedbackIn(Schema):
+    feedback: str = Field(..., pattern="^(useful|false_alarm)$")
+
+
+class AssignIn(Schema):
+    user_id: int | None = None
+
+
+class FlagIn(Schema):
+    mention_id: int
+    note: str = ""
+    level: str = "III"
+
+
+class ReportIn(Schema):
+    title: str = Field(..., min_length=1, max_length=300)
+    text: str = ""
+    links: list[str] = []
+    level: str = "III"
+    topic_id: int | None = None
+
+
+class ChannelIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    kind: str
+    config: dict[str, Any] = {}
+    is_default: bool = False
+
+
+class ChannelOut(Schema):
+    id: int
+    name: str
+    kind: str
+    described: str
+    is_active: bool
+    is_default: bool
+    health: str
+    consecutive_failures: int
+    last_error: str
+    last_error_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_described(obj: Channel) -> str:
+        try:
+            return build_transport(obj.kind, obj.config).describe()
+        except Exception:  # noqa: BLE001 - a broken config is reported, not raised
+            return "invalid configuration"
+
+
+class DeliveryOut(Schema):
+    id: int
+    alert_id: int | None
+    channel_id: int
+    recipient_id: int | None
+    reason: str
+    status: str
+    digest: bool
+    held_reason: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str
+    created_at: dt.datetime
+
+
+class NotificationOut(Schema):
+    id: int
+    alert_id: int | None
+    title: str
+    url: str
+    level: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+def _rule_data(payload: dict[str, Any]) -> dict[str, Any]:
+    data = dict(payload)
+    if "topic_id" in data:
+        data["topic"] = data.pop("topic_id")
+    if "plan_id" in data:
+        data["plan"] = data.pop("plan_id")
+    return data
+
+
+# --- rules ----------------------------------------------------------------------------------
+@router.get(
+    "/rules", response=list[RuleOut], auth=requires("alerts.view_alertrule"), summary="Alert rules"
+)
+def list_rules(request: HttpRequest) -> Any:
+    return AlertRule.objects.all()
+
+
+@router.post(
+    "/rules", response={201: RuleOut}, auth=requires("alerts.add_alertrule"), summary="Add a rule"
+)
+def add_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
+    try:
+        rule = create_rule(actor=request.user, **_rule_data(payload.dict()))  # type: ignore[arg-type]
+    except RuleError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, rule)
+
+
+@router.get(
+    "/rules/{rule_id}", response=RuleOut, auth=requires("alerts.view_alertrule"), summary="One rule"
+)
+def get_rule(request: HttpRequest, rule_id: int) -> Any:
+    return get_object_or_404(AlertRule, pk=rule_id)
+
+
+@router.patch(
+    "/rules/{rule_id}",
+    response=RuleOut,
+    auth=requires("alerts.change_alertrule"),
+    summary="Change a rule",
+)
+def patch_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
+    rule = get_object_or_404(AlertRule, pk=rule_id)
+    try:
+        return update_rule(rule, actor=request.user, **_rule_data(payload.dict(exclude_unset=True)))  # type: ignore[arg-type]
+    except RuleError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+# --- channels and deliveries -----------------------------------------------------------------
+@router.get(
+    "/channels", response=list[ChannelOut], auth=requires("alerts.view_channel"), summary="Channels"
+)
+def list_channels(request: HttpRequest) -> Any:
+    return Channel.objects.all()
+
+
+@router.post(
+    "/channels",
+    response={201: ChannelOut},
+    auth=requires("alerts.add_channel"),
+    summary="Add a channel",
+)
+def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
+    try:
+        channel = create_channel(actor=request.user, **payload.dict())  # type: ignore[arg-type]
+    except RuleError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, channel)
+
+
+@router.post(
+    "/channels/{channel_id}/test",
+    response=DeliveryOut,
+    auth=requires("alerts.change_channel"),
+    summary="Send a test",
+)
+def test_channel(request: HttpRequest, channel_id: int) -> Any:
+    channel = get_object_or_404(Channel, pk=channel_id)
+    return send_test(channel, actor=request.user)  # type: ignore[arg-type]
+
+
+@router.get(
+    "/deliveries",
+    response=list[DeliveryOut],
+    auth=requires("alerts.view_delivery"),
+    summary="Delivery log",
+)
+@paginate(PageNumberPagination)
+def list_deliveries(request: HttpRequest, status: str = "", alert_id: int | None = None) -> Any:
+    rows = Delivery.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    if alert_id:
+        rows = rows.filter(alert_id=alert_id)
+    return rows
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="My in-app notifications")
+def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
+    rows = Notification.objects.filter(user=request.user)  # type: ignore[misc]
+    if unread:
+        rows = rows.filter(read_at=None)
+    return rows[:100]
+
+
+# --- manual warnings -------------------------------------------------------------------------
+@router.post(
+    "/flag",
+    response={201: AlertOut},
+    auth=[_FlagBearer(), _FlagSession()],
+    summary="Flag a mention as a warning (警)",
+)
+def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
+    mention = get_object_or_404(Mention, pk=payload.mention_id)
+    try:
+        alert = flag_mention(mention, actor=request.user, note=payload.note, level=payload.level)  # type: ignore[arg-type]
+    except AlertError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, alert)
+
+
+@router.post(
+    "/report",
+    response={201: AlertOut},
+    auth=requires("alerts.report_warning"),
+    summary="Report a warning by hand",
+)
+def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
+    try:
+        alert = report_warning(actor=request.user, **payload.dict())  # type: ignore[arg-type]
+    except AlertError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, alert)
+
+
+# --- alerts ----------------------------------------------------------------------------------
+@router.get(
+    "",
+    response=list[AlertOut],
+    auth=requires("alerts.view_alert"),
+    summary="Alerts, newest activity first",
+)
+@paginate(PageNumberPagination)
+def list_alerts(
+    request: HttpRequest,
+    state: str = "",
+    level: str = "",
+    topic_id: int | None = None,
+    rule_id: int | None = None,
+) -> Any:
+    alerts = Alert.objects.all()
+    if state == "open":
+        alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
+    elif state:
+        alerts = alerts.filter(state=state)
+    if level:
+        alerts = alerts.filter(level=level)
+    if topic_id:
+        alerts = alerts.filter(topic_id=topic_id)
+    if rule_id:
+        alerts = alerts.filter(rule_id=rule_id)
+    return alerts
+
+
+@router.get(
+    "/{alert_id}", response=AlertOut, auth=requires("alerts.view_alert"), summary="One alert"
+)
+def get_alert(request: HttpRequest, alert_id: int) -> Any:
+    return get_object_or_404(Alert, pk=alert_id)
+
+
+def _act(alert_id: int, action: Any) -> Alert:
+    alert = get_object_or_404(Alert, pk=alert_id)
+    try:
+        return action(alert)
+    except AlertError as exc:
+        raise HttpError(409, str(exc)) from None
+
+
+@router.post(
+    "/{alert_id}/ack",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Acknowledge",
+)
+def ack(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
+    return _act(alert_id, lambda a: acknowledge_alert(a, actor=request.user, note=payload.note))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{alert_id}/handle",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Mark handled",
+)
+def handle(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
+    return _act(alert_id, lambda a: close_alert(a, actor=request.user, note=payload.note))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{alert_id}/false-alarm",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Dismiss as a false alarm",
+)
+def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
+    return _act(
+        alert_id,
+        lambda a: close_alert(a, actor=request.user, false_alarm=True, note=payload.note),  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/{alert_id}/feedback",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Useful or false alarm",
+)
+def feedback(request: HttpRequest, alert_id: int, payload: FeedbackIn) -> Any:
+    return _act(alert_id, lambda a: give_feedback(a, actor=request.user, feedback=payload.feedback))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{alert_id}/assign", response=AlertOut, auth=requires("alerts.change_alert"), summary="Assign"
+)
+def assign(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
+    assignee = get_object_or_404(User, pk=payload.user_id) if payload.user_id else None
+    return _act(alert_id, lambda a: assign_alert(a, actor=request.user, assignee=assignee))  # type: ignore[arg-type]

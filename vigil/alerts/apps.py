@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "vigil.alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from vigil.alerts import tasks  # noqa: F401 - registers deliver, close_buckets, escalate
+        from vigil.alerts.transports import load_transports
+
+        load_transports()

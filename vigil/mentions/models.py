@@ -81,6 +81,7 @@ class Mention(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["source", "-published_at"])]
+        permissions = [("flag_mention", "Can flag a mention as a warning")]
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")
 

@@ -1,0 +1,90 @@
+"""The alert screens in a real browser: inbox with inline acknowledge (htmx), rule editor
+switching condition fields by kind and previewing, channels, in English and Chinese."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from vigil.alerts.models import Alert
+from vigil.alerts.services import create_channel, create_rule
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("VIGIL_SCREENSHOTS", "var/screenshots"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture
+def page(live_server, chromium_path):  # noqa: ANN001, ANN201
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+        page.base = live_server.url
+        yield page
+        browser.close()
+
+
+def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  # noqa: ANN001
+    make_user("Responder", username="wang")
+    topic = make_topic()
+    create_channel(
+        name="Ops webhook", kind="webhook", config={"url": "https://hooks.example.com/vigil"}
+    )
+    create_rule(name="Burns", kind="keyword", topic=topic, level="II", conditions={"query": "烫伤"})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户") for _ in range(3)])
+    alert = Alert.objects.get()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(page.base + "/")
+    page.fill("#id_username", "wang")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+    page.goto(page.base + "/alerts/")
+    row = page.locator(f"#alert-{alert.pk}")
+    assert "明光水壶烫伤用户" in row.inner_text() or "Kettle" in row.inner_text()
+    page.screenshot(path=str(SHOTS / "alerts-inbox-en.png"), full_page=True)
+    row.get_by_role("button", name="Acknowledge").click()
+    page.wait_for_function(
+        f"document.querySelector('#alert-{alert.pk} .state').textContent.includes('acknowledged')"
+    )
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged"
+
+    page.goto(page.base + f"/alerts/{alert.pk}/")
+    assert page.get_by_text("alert.acknowledged").is_visible()
+    page.screenshot(path=str(SHOTS / "alerts-detail-en.png"), full_page=True)
+
+    page.goto(page.base + "/alerts/rules/new/")
+    assert (
+        page.locator("#id_query").is_visible() and not page.locator("#id_sensitivity").is_visible()
+    )
+    page.select_option("#id_kind", "spike")
+    assert (
+        page.locator("#id_sensitivity").is_visible() and not page.locator("#id_query").is_visible()
+    )
+    page.select_option("#id_kind", "keyword")
+    page.fill("#id_name", "Burns 2")
+    page.select_option("#id_topic", str(topic.pk))
+    page.fill("#id_query", "烫伤")
+    page.get_by_role("button", name="What would have fired in the last 7 days?").click()
+    page.wait_for_selector("#preview-result")
+    assert "1 alert would have fired" in page.locator("#preview-result").inner_text()
+    page.screenshot(path=str(SHOTS / "alerts-rule-editor-en.png"), full_page=True)
+
+    with page.expect_navigation():
+        page.select_option(".langswitch select", "zh-hans")
+    page.goto(page.base + "/alerts/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.screenshot(path=str(SHOTS / "alerts-inbox-zh.png"), full_page=True)
+    page.goto(page.base + "/alerts/channels/")
+    assert page.get_by_text("Ops webhook").is_visible()
+    page.screenshot(path=str(SHOTS / "alerts-channels-zh.png"), full_page=True)

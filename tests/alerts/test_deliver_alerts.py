@@ -1,0 +1,204 @@
+"""The outbox: signed webhooks, Apprise (JSON and e-mail), retries with backoff,
+failing channels flagged to administrators, each delivery sent once, send test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.utils import timezone
+from werkzeug import Request, Response
+
+from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from vigil.accounts.models import SystemNotice
+from vigil.alerts.conditions import Recipients
+from vigil.alerts.models import Alert, Channel, Delivery, Notification
+from vigil.alerts.services import create_channel, create_rule, deliver_due, send_test
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER, LEASE, MAX_ATTEMPTS, _claim
+from vigil.alerts.services.routing import queue_deliveries
+
+pytestmark = pytest.mark.django_db
+
+
+def _fire(channel: Channel, **routing: object) -> Alert:
+    topic = make_topic()
+    create_rule(
+        name="Any",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={"channels": [channel.pk], **routing},
+    )
+    evaluate_new_mentions([matched_mention(topic, title="Kettle burns", url="https://x.example/1")])
+    return Alert.objects.get()
+
+
+def test_the_webhook_body_is_signed_with_the_channel_secret(httpserver) -> None:
+    received: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        received.append(request)
+        return Response("ok")
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
+    channel = create_channel(
+        name="Ops hook",
+        kind="webhook",
+        config={"url": httpserver.url_for("/hook"), "secret": "s" * 32},
+    )
+    alert = _fire(channel)
+    report = deliver_due()
+    assert report.sent == 1
+    request = received[0]
+    body = request.get_data()
+    timestamp = request.headers["X-Vigil-Timestamp"]
+    expected = hmac.new(b"s" * 32, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert request.headers["X-Vigil-Signature"] == f"sha256={expected}"
+    payload = json.loads(body)
+    assert payload["event"] == "alert.fired" and payload["level"] == "II"
+    assert payload["alert"]["id"] == alert.pk and payload["alert"]["rule"]["kind"] == "keyword"
+    assert payload["alert"]["mentions"][0]["title"] == "Kettle burns"
+    delivery = Delivery.objects.get(channel=channel)
+    assert delivery.status == "sent" and delivery.attempts == 1
+    assert deliver_due().sent == 0  # sent once
+
+
+def test_apprise_json_url_reaches_a_local_server(httpserver) -> None:
+    httpserver.expect_request("/apprise", method="POST").respond_with_data("ok")
+    url = httpserver.url_for("/apprise").replace("http://", "json://")
+    channel = create_channel(name="Team room", kind="apprise", config={"urls": [url]})
+    _fire(channel)
+    deliver_due()
+    assert Delivery.objects.get(channel=channel).status == "sent"
+    ((request, _response),) = httpserver.log
+    body = json.loads(request.get_data())
+    assert body["title"].startswith("[II] ") and "Level II" in body["message"]
+
+
+def test_email_goes_to_each_recipient_through_smtp(make_user) -> None:
+    alice = make_user("Responder", email="alice@example.com")
+    bob = make_user("Responder", email="bob@example.com")
+    with SmtpStub() as smtp:
+        channel = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        _fire(channel, recipients={"users": [alice.pk, bob.pk]})
+        report = deliver_due()
+    assert report.sent == 4  # e-mail and in-app, for each of the two
+    assert sorted(m["rcpt"][0] for m in smtp.messages) == [
+        "<alice@example.com>",
+        "<bob@example.com>",
+    ]
+    assert "Kettle burns" in smtp.messages[0]["data"]
+    assert Notification.objects.filter(user__in=[alice, bob]).count() == 2
+
+
+def test_failures_back_off_then_give_up_and_the_channel_is_flagged(httpserver, make_user) -> None:
+    admin = make_user("Administrator")
+    httpserver.expect_request("/hook").respond_with_data("down", status=503)
+    channel = create_channel(
+        name="Flaky", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    _fire(channel)
+    delivery = Delivery.objects.get(channel=channel)
+    now = timezone.now()
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        deliver_due(now=now)
+        delivery.refresh_from_db()
+        waits.append((delivery.next_attempt_at - now).total_seconds())
+        now = delivery.next_attempt_at + dt.timedelta(seconds=1)
+    assert delivery.status == "failed" and delivery.attempts == MAX_ATTEMPTS
+    assert "HTTP 503" in delivery.last_error
+    assert [round(w) for w in waits[:4]] == [30, 60, 120, 240]  # exponential backoff
+    channel.refresh_from_db()
+    assert channel.consecutive_failures == MAX_ATTEMPTS and channel.flagged_at is not None
+    notice = SystemNotice.objects.get(code="channel.failing")
+    assert notice.object_id == str(channel.pk) and "Flaky" in notice.message
+    assert SystemNotice.objects.count() == 1  # flagged once, not at every failure
+    assert Notification.objects.filter(user=admin, alert=None).count() == 1
+    assert CHANNEL_FLAG_AFTER < MAX_ATTEMPTS
+
+
+def test_a_4xx_answer_is_permanent_and_not_retried(httpserver) -> None:
+    httpserver.expect_request("/hook").respond_with_data("no such hook", status=404)
+    channel = create_channel(
+        name="Gone", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    _fire(channel)
+    deliver_due()
+    delivery = Delivery.objects.get(channel=channel)
+    assert delivery.status == "failed" and delivery.attempts == 1
+
+
+def test_a_claimed_delivery_is_not_sent_by_a_second_worker(httpserver) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    _fire(channel)
+    delivery = Delivery.objects.get(channel=channel)
+    now = timezone.now()
+    assert _claim([delivery.pk], now) == [delivery.pk]
+    assert _claim([delivery.pk], now) == []  # the other worker's UPDATE matches nothing
+    assert deliver_due(now=now).sent == 0  # leased by the first worker
+    assert not httpserver.log
+    # The first worker died: its lease runs out and the delivery is sent after all.
+    assert deliver_due(now=now + LEASE + dt.timedelta(seconds=1)).sent == 1
+    assert len(httpserver.log) == 1
+
+
+def test_private_receivers_are_refused_unless_allowed(settings, httpserver) -> None:
+    settings.ALLOW_PRIVATE_FETCH = False
+    channel = create_channel(
+        name="Inside", kind="webhook", config={"url": httpserver.url_for("/h")}
+    )
+    _fire(channel)
+    deliver_due()
+    delivery = Delivery.objects.get(channel=channel)
+    assert delivery.status == "failed" and "non-public address" in delivery.last_error
+
+
+def test_send_test_records_the_outcome(httpserver, make_user) -> None:
+    user = make_user("Responder")
+    httpserver.expect_request("/ok").respond_with_data("ok")
+    good = create_channel(name="Good", kind="webhook", config={"url": httpserver.url_for("/ok")})
+    bad = create_channel(name="Bad", kind="webhook", config={"url": "http://127.0.0.1:9/none"})
+    assert send_test(good, actor=user).status == "sent"
+    failed = send_test(bad, actor=user)
+    assert failed.status == "failed" and failed.last_error
+    assert json.loads(httpserver.log[0][0].get_data())["event"] == "test"
+
+
+def test_bad_channel_configs_are_refused() -> None:
+    from vigil.alerts.services import RuleError
+
+    with pytest.raises(RuleError, match="http"):
+        create_channel(name="x", kind="webhook", config={"url": "ftp://example.com"})
+    with pytest.raises(RuleError, match="Apprise does not understand"):
+        create_channel(name="y", kind="apprise", config={"urls": ["nosuch://thing"]})
+    with pytest.raises(RuleError, match="unknown channel kind"):
+        create_channel(name="z", kind="pigeon", config={})
+
+
+def test_default_channels_serve_rules_without_channels(httpserver, make_user) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    create_channel(
+        name="Default", kind="webhook", config={"url": httpserver.url_for("/hook")}, is_default=True
+    )
+    topic = make_topic()
+    create_rule(name="Any", kind="keyword", topic=topic)
+    evaluate_new_mentions([matched_mention(topic)])
+    alert = Alert.objects.get()
+    queue_deliveries(alert, Recipients(users=[make_user("Viewer").pk]), reason="fired")
+    deliver_due()
+    assert len(httpserver.log) == 1

@@ -1,0 +1,160 @@
+"""Routing and escalation: on-call ladder after the level's response target, ack stops it;
+quiet hours and weekends hold deliveries (never level I); level IV digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.alerts._support import make_topic, matched_mention
+from tests.factories import DepartmentFactory
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.conditions import Routing
+from vigil.alerts.models import Alert, Delivery, Notification, ResponseTarget
+from vigil.alerts.services import (
+    acknowledge_alert,
+    create_channel,
+    create_rule,
+    deliver_due,
+    escalate_due,
+)
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.routing import hold_until, next_digest_at
+
+pytestmark = pytest.mark.django_db
+
+
+def _alert(level: str = "II", **routing: object) -> Alert:
+    topic = make_topic()
+    create_rule(name="Rule", kind="keyword", topic=topic, level=level, routing=routing)
+    evaluate_new_mentions([matched_mention(topic)])
+    return Alert.objects.get()
+
+
+def _told(alert: Alert) -> list[str]:
+    return sorted(
+        Delivery.objects.filter(alert=alert, channel__kind="in_app").values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def test_unacknowledged_alerts_climb_the_ladder_after_the_level_target(make_user) -> None:
+    primary, backup = make_user("Responder", "primary"), make_user("Responder", "backup")
+    head = make_user("Responder", "head")
+    department = DepartmentFactory(head=head)
+    alert = _alert(
+        "II",
+        on_call=[primary.pk, backup.pk],
+        escalation=[{"departments": [department.pk], "department_heads": True}],
+    )
+    assert _told(alert) == ["primary"]
+    assert escalate_due(timezone.now() + dt.timedelta(hours=5)) == 0  # level II: 6 h target
+    later = timezone.now() + dt.timedelta(hours=6, minutes=1)
+    assert escalate_due(later) == 1
+    assert _told(alert) == ["backup", "primary"]
+    alert.refresh_from_db()
+    assert alert.escalation_step == 1 and alert.next_escalation_at > later
+    assert escalate_due(alert.next_escalation_at) == 1
+    assert _told(alert) == ["backup", "head", "primary"]
+    assert escalate_due(later + dt.timedelta(days=2)) == 0  # the ladder is exhausted
+    entry = AuditEntry.objects.filter(action="alert.escalated", object_id=str(alert.pk)).first()
+    assert entry is not None and entry.actor is None
+    deliver_due(now=later + dt.timedelta(days=3))
+    assert Notification.objects.get(user=head).title.startswith("⏫ [II]")
+
+
+def test_response_targets_are_configurable_and_acknowledging_stops_escalation(make_user) -> None:
+    ResponseTarget.objects.create(level="II", hours=1)
+    primary, backup = make_user("Responder"), make_user("Responder")
+    alert = _alert("II", on_call=[primary.pk, backup.pk])
+    acknowledge_alert(alert, actor=primary)
+    assert escalate_due(timezone.now() + dt.timedelta(hours=2)) == 0
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged" and alert.acknowledged_by == primary
+    assert alert.assigned_to == primary
+
+
+def test_new_alert_escalation_uses_the_configured_target(make_user) -> None:
+    ResponseTarget.objects.create(level="III", hours=0.5)
+    _alert("III", on_call=[make_user("Responder").pk, make_user("Responder").pk])
+    assert escalate_due(timezone.now() + dt.timedelta(minutes=31)) == 1
+
+
+def test_quiet_hours_and_weekends_hold_deliveries_but_never_level_one() -> None:
+    routing = Routing(
+        quiet_start=dt.time(22, 0),
+        quiet_end=dt.time(7, 0),
+        mute_weekends=True,
+        timezone="Asia/Shanghai",
+    )
+    friday_night = dt.datetime(2026, 3, 6, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    held, reason = hold_until(routing, "II", friday_night)
+    assert reason == "quiet_hours"
+    # Quiet until Saturday 07:00, then the weekend until Monday 00:00, then quiet hours
+    # again until Monday 07:00 Shanghai time (23:00 UTC on Sunday).
+    assert held == dt.datetime(2026, 3, 8, 23, 0, tzinfo=dt.UTC)
+    assert hold_until(routing, "I", friday_night) == (None, "")
+    tuesday_noon = dt.datetime(2026, 3, 3, 4, 0, tzinfo=dt.UTC)
+    assert hold_until(routing, "III", tuesday_noon) == (None, "")
+
+
+def test_a_muted_rule_holds_its_channel_deliveries_but_the_bell_still_rings(
+    httpserver, make_user
+) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    user = make_user("Responder")
+    now = timezone.now()
+    start = (now - dt.timedelta(hours=1)).time().replace(microsecond=0)
+    end = (now + dt.timedelta(hours=1)).time().replace(microsecond=0)
+    alert = _alert(
+        "III",
+        channels=[channel.pk],
+        recipients={"users": [user.pk]},
+        quiet_start=start.isoformat(),
+        quiet_end=end.isoformat(),
+    )
+    hook = Delivery.objects.get(alert=alert, channel=channel)
+    assert hook.held_reason == "quiet_hours" and hook.next_attempt_at > now + dt.timedelta(
+        minutes=50
+    )
+    deliver_due()
+    assert not httpserver.log and Notification.objects.filter(user=user).exists()
+
+
+def test_level_four_digest_sends_one_message_for_many_alerts(httpserver) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    kettle, fridge = make_topic("Kettle", "kettle"), make_topic("Fridge", "fridge")
+    create_rule(
+        name="Low",
+        kind="keyword",
+        plan=kettle.plan,
+        level="IV",
+        routing={"channels": [channel.pk], "digest": "hourly"},
+    )
+    evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
+    rows = Delivery.objects.filter(channel=channel)
+    assert rows.count() == 2 and all(r.digest for r in rows)
+    due = rows.first().next_attempt_at
+    assert due == next_digest_at(Routing(digest="hourly"), timezone.now())
+    assert deliver_due().sent == 0
+    assert deliver_due(now=due).sent == 2
+    ((request, _),) = httpserver.log
+    assert request.get_json()["event"] == "digest" and len(request.get_json()["alerts"]) == 2
+
+
+def test_digests_are_for_level_four_only() -> None:
+    from vigil.alerts.services import RuleError
+
+    with pytest.raises(RuleError, match="level IV"):
+        create_rule(
+            name="x", kind="keyword", topic=make_topic(), level="II", routing={"digest": "daily"}
+        )

@@ -1,0 +1,154 @@
+"""Rules fire alerts: keyword, authority, negative share, story growth; one alert per episode."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.alerts._support import make_topic, matched_mention
+from tests.factories import RawItemFactory
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, Delivery, Notification
+from vigil.alerts.services import close_alert, create_rule, deliver_due
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.analysis.models import Story
+from vigil.pipeline.services import process_pending
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_keyword_rule_fires_once_for_a_burst_and_tells_the_on_call_user(make_user) -> None:
+    responder = make_user("Responder")
+    topic = make_topic()
+    rule = create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        conditions={"query": "烫伤 OR burn"},
+        level="II",
+        routing={"on_call": [responder.pk]},
+    )
+    first = [matched_mention(topic, text=f"明光水壶烫伤 {i}") for i in range(3)]
+    other = matched_mention(topic, text="明光 new colour")
+    evaluate_new_mentions([*first, other])
+    later = [matched_mention(topic, text="another burn from a Lumina kettle")]
+    evaluate_new_mentions(later)
+
+    alert = Alert.objects.get()
+    assert alert.rule == rule and alert.level == "II" and alert.state == "new"
+    assert alert.key == f"rule:{rule.pk}:topic:{topic.pk}:1"
+    assert alert.mention_count == 4 and other not in alert.mentions.all()
+    assert alert.next_escalation_at is not None
+    assert Delivery.objects.filter(alert=alert, recipient=responder).count() == 1
+    assert AuditEntry.objects.filter(action="alert.fired", object_id=str(alert.pk)).exists()
+
+
+def test_a_closed_alert_or_a_quiet_window_starts_a_new_episode(make_user) -> None:
+    topic = make_topic()
+    rule = create_rule(name="Any", kind="keyword", topic=topic, cooldown_minutes=60)
+    evaluate_new_mentions([matched_mention(topic)])
+    first = Alert.objects.get()
+    close_alert(first, actor=make_user("Responder"))
+    evaluate_new_mentions([matched_mention(topic)])
+    second = Alert.objects.exclude(pk=first.pk).get()
+    assert second.key.endswith(":2")
+    later = timezone.now() + dt.timedelta(minutes=61)
+    evaluate_new_mentions([matched_mention(topic)], now=later)
+    assert Alert.objects.count() == 3
+    assert sorted(a.key[-1] for a in Alert.objects.filter(rule=rule)) == ["1", "2", "3"]
+
+
+def test_a_plan_rule_watches_every_topic_of_the_plan() -> None:
+    kettle = make_topic("Kettle", "kettle")
+    fridge = make_topic("Fridge", "fridge")
+    create_rule(name="Plan-wide", kind="keyword", plan=kettle.plan)
+    evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
+    assert sorted(Alert.objects.values_list("topic__name", flat=True)) == ["Fridge", "Kettle"]
+
+
+def test_authority_rule_fires_on_big_accounts_and_listed_sites() -> None:
+    topic = make_topic()
+    create_rule(
+        name="Big voices",
+        kind="authority",
+        topic=topic,
+        conditions={"min_followers": 100_000, "sites": ["www.People.com.cn"]},
+    )
+    small = matched_mention(topic, author_followers=50, site="blog.example.com")
+    evaluate_new_mentions([small])
+    assert not Alert.objects.exists()
+    big = matched_mention(topic, author_followers=2_000_000, author="Big V")
+    official = matched_mention(topic, site="news.people.com.cn")
+    evaluate_new_mentions([big, official])
+    alert = Alert.objects.get()
+    assert set(alert.mentions.all()) == {big, official}
+
+
+def test_negative_share_fires_only_above_threshold_with_enough_volume() -> None:
+    topic = make_topic()
+    create_rule(
+        name="Turning sour",
+        kind="negative_share",
+        topic=topic,
+        conditions={"threshold_percent": 50, "window_minutes": 60, "min_mentions": 6},
+        level="III",
+    )
+    batch = [matched_mention(topic, sentiment="negative") for _ in range(3)]
+    batch += [matched_mention(topic, sentiment="positive") for _ in range(2)]
+    evaluate_new_mentions(batch)
+    assert not Alert.objects.exists()  # 5 analysed mentions: below the minimum volume
+    unknown = matched_mention(topic)  # not analysed: does not count either way
+    evaluate_new_mentions([unknown])
+    assert not Alert.objects.exists()
+    evaluate_new_mentions([matched_mention(topic, sentiment="negative")])
+    alert = Alert.objects.get()
+    assert alert.data == {"negative": 4, "analysed": 6, "share": 66.7}
+    assert "4 of 6" in alert.summary
+
+
+def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
+    topic = make_topic()
+    now = timezone.now()
+    hot = Story.objects.create(
+        title="Kettle burns", first_seen=now, last_seen=now, growth_per_hour=80
+    )
+    calm = Story.objects.create(
+        title="New colour", first_seen=now, last_seen=now, growth_per_hour=2
+    )
+    create_rule(
+        name="Growing",
+        kind="story_growth",
+        topic=topic,
+        conditions={"min_per_hour": 50},
+        level="III",
+        raise_at_impact=70,
+    )
+    mentions = [matched_mention(topic, story=hot, impact=40.0) for _ in range(3)]
+    mentions.append(matched_mention(topic, story=calm))
+    evaluate_new_mentions(mentions)
+    alert = Alert.objects.get()
+    assert alert.story_id == hot.pk and alert.mention_count == 3 and alert.level == "III"
+    assert "Kettle burns" in alert.title
+    evaluate_new_mentions([matched_mention(topic, story=hot, impact=85.0)])
+    alert.refresh_from_db()
+    assert alert.level == "II" and alert.mention_count == 4
+    assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
+
+
+def test_the_pipeline_warns_through_the_stage(make_user) -> None:
+    responder = make_user("Responder")
+    topic = make_topic(query="明光")
+    create_rule(
+        name="Any", kind="keyword", topic=topic, routing={"recipients": {"roles": ["Responder"]}}
+    )
+    for i in range(3):
+        RawItemFactory(
+            payload={"title": f"明光水壶 {i}", "text": "明光电水壶烫伤了我的手，太危险了"}
+        )
+    process_pending()
+    deliver_due()
+    alerts = list(Alert.objects.all())
+    assert alerts and sum(a.mention_count for a in alerts) == 3
+    assert Notification.objects.filter(user=responder).count() == len(alerts)

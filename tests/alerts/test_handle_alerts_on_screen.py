@@ -1,0 +1,193 @@
+"""The alert screens and API: inbox filters, inline actions with htmx, detail timeline,
+rule editor with its 7-day preview, channels with “send test”, the bell, flags, reports,
+and who may do what."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, AlertRule, Channel, Notification
+from vigil.alerts.services import create_rule, deliver_due
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+pytestmark = pytest.mark.django_db
+
+
+def _alert(level: str = "II", **routing: object) -> Alert:
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level=level,
+        conditions={"query": "烫伤"},
+        routing=routing,
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    return Alert.objects.get()
+
+
+def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
+    alert = _alert()
+    responder = client_for("Responder")
+    page = responder.get("/alerts/").content.decode()
+    assert "明光水壶烫伤" in page or "Burns" in page
+    assert f'id="alert-{alert.pk}"' in page
+    assert f'id="alert-{alert.pk}"' not in responder.get("/alerts/?level=I").content.decode()
+    row = responder.post(
+        f"/alerts/{alert.pk}/act/", {"action": "ack"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert row.startswith(f'<tr id="alert-{alert.pk}"') and "acknowledged" in row
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged" and alert.acknowledged_by == responder.user
+    again = responder.post(
+        f"/alerts/{alert.pk}/act/", {"action": "ack"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "only a new alert can be acknowledged" in again
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "false_alarm"})
+    alert.refresh_from_db()
+    assert alert.state == "false_alarm" and alert.feedback == "false_alarm"
+    detail = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "alert.acknowledged" in detail and "alert.false_alarm" in detail
+
+
+def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(
+    client, client_for
+) -> None:
+    alert = _alert()
+    viewer = client_for("Viewer")
+    assert viewer.get("/alerts/").status_code == 200
+    assert "Acknowledge" not in viewer.get("/alerts/").content.decode()
+    assert viewer.post(f"/alerts/{alert.pk}/act/", {"action": "ack"}).status_code == 403
+    assert viewer.get("/alerts/rules/new/").status_code == 403
+    assert viewer.get("/alerts/report/").status_code == 403
+    alert.refresh_from_db()
+    assert alert.state == "new"
+    response = client.get("/alerts/")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get("/api/alerts").status_code == 401
+    assert (
+        viewer.post(f"/api/alerts/{alert.pk}/ack", {}, content_type="application/json").status_code
+        == 403
+    )
+
+
+def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> None:
+    topic = make_topic()
+    for text in ("明光水壶烫伤", "又一例烫伤", "明光新品"):
+        matched_mention(topic, title=text)
+    responder = client_for("Responder")
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "query": "烫伤",
+        "level": "II",
+        "cooldown_minutes": 360,
+        "timezone": "Asia/Shanghai",
+        "is_active": "on",
+        "on_call": responder.user.username,
+    }
+    preview = responder.post("/alerts/rules/preview/", form).content.decode()
+    assert "1 alert would have fired in the last 7 days" in preview and "2 mentions" in preview
+    bad = responder.post("/alerts/rules/preview/", {**form, "query": "烫伤 AND ("}).content.decode()
+    assert "query" in bad and "msg-error" in bad
+    response = responder.post("/alerts/rules/new/", form)
+    assert response.status_code == 302
+    rule = AlertRule.objects.get()
+    assert rule.conditions == {"query": "烫伤"} and rule.routing["on_call"] == [responder.user.pk]
+    assert AuditEntry.objects.filter(action="alertrule.created", object_id=str(rule.pk)).exists()
+    edit = responder.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
+    assert 'value="烫伤"' in edit and "Burns" in edit
+
+
+def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    admin = client_for("Administrator")
+    response = admin.post(
+        "/alerts/channels/new/",
+        {"name": "Ops", "kind": "webhook", "url": httpserver.url_for("/hook")},
+    )
+    assert response.status_code == 302
+    channel = Channel.objects.get(name="Ops")
+    assert len(channel.config["secret"]) >= 16
+    result = admin.post(
+        f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "sent" in result and len(httpserver.log) == 1
+    listing = admin.get("/alerts/channels/").content.decode()
+    assert (
+        "Ops" in listing and "POST http://" in listing and channel.config["secret"] not in listing
+    )
+    assert "Ops" in admin.get("/alerts/deliveries/").content.decode()
+
+
+def test_the_bell_counts_unread_notifications(client_for) -> None:
+    responder = client_for("Responder")
+    alert = _alert(recipients={"users": [responder.user.pk]})
+    deliver_due()
+    bell = responder.get("/alerts/bell/").content.decode()
+    assert 'class="bell-count">1<' in bell and 'hx-trigger="every 15s"' in bell
+    responder.get(f"/alerts/{alert.pk}/")  # opening the alert reads its notice
+    assert "bell-count" not in responder.get("/alerts/bell/").content.decode()
+    assert Notification.objects.get().read_at is not None
+
+
+def test_working_roles_flag_a_mention_and_a_liaison_can_report(client_for) -> None:
+    topic = make_topic()
+    mention = matched_mention(topic, title="可疑帖子")
+    assert client_for("Viewer").post(f"/alerts/flag/{mention.pk}/").status_code == 403
+    liaison = client_for("Department liaison")
+    liaison.post(f"/alerts/flag/{mention.pk}/")
+    liaison.post(f"/alerts/flag/{mention.pk}/")  # twice: still one warning
+    flagged = Alert.objects.get()
+    assert flagged.origin == "flag" and flagged.topic == topic
+    assert flagged.reported_by == liaison.user
+    response = liaison.post(
+        "/alerts/report/",
+        {
+            "title": "门店投诉",
+            "text": "顾客在门店闹事",
+            "links": "https://weibo.example/1",
+            "level": "II",
+        },
+    )
+    assert response.status_code == 302
+    report = Alert.objects.get(origin="report")
+    assert report.links == ["https://weibo.example/1"] and report.level == "II"
+
+
+def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
+    alert = _alert()
+    responder = client_for("Responder")
+    listing = responder.get("/api/alerts?state=open").json()
+    assert listing["count"] == 1 and listing["items"][0]["id"] == alert.pk
+    acked = responder.post(
+        f"/api/alerts/{alert.pk}/ack", {"note": "mine"}, content_type="application/json"
+    ).json()
+    assert acked["state"] == "acknowledged"
+    again = responder.post(f"/api/alerts/{alert.pk}/ack", {}, content_type="application/json")
+    assert again.status_code == 409
+    useful = responder.post(
+        f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
+    )
+    assert useful.json()["feedback"] == "useful"
+    handled = responder.post(
+        f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json"
+    ).json()
+    assert handled["state"] == "handled" and handled["closed_by_id"] == responder.user.pk
+    rules = responder.get("/api/alerts/rules").json()
+    assert rules[0]["kind"] == "keyword"
+    bad = responder.post(
+        "/api/alerts/rules",
+        {
+            "name": "x",
+            "kind": "negative_share",
+            "topic_id": alert.topic_id,
+            "conditions": {"threshold_percent": 500},
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "threshold_percent" in bad.json()["error"]["message"]

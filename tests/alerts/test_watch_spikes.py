@@ -1,0 +1,91 @@
+"""Spike rules live: the detector learns from history, judges closed 5-minute buckets,
+fires early on a bucket that is already a spike, and keeps one alert per episode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from tests.factories import MentionFactory, SourceFactory
+from vigil.alerts.models import Alert, RuleSubject
+from vigil.alerts.services import create_rule
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.spikes import BUCKET, bucket_floor, close_buckets
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
+
+
+def _history(topic, days: int = 2) -> None:  # noqa: ANN001
+    """A quiet topic: 0–4 matches per bucket for ``days`` before NOW."""
+    rng = random.Random(3)
+    source = SourceFactory()
+    mentions = []
+    start = bucket_floor(NOW) - dt.timedelta(days=days)
+    bucket = start
+    n = 0
+    while bucket < bucket_floor(NOW):
+        for _ in range(rng.randint(0, 4)):
+            n += 1
+            at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
+            mentions.append(
+                MentionFactory.build(
+                    source=source, item_key=f"h{n:039d}", published_at=at, fetched_at=at
+                )
+            )
+        bucket += BUCKET
+    Mention.objects.bulk_create(mentions, batch_size=500)
+    Match.objects.bulk_create(
+        [Match(mention=m, topic=topic, published_at=m.published_at) for m in mentions],
+        batch_size=500,
+    )
+
+
+def test_history_teaches_the_baseline_without_firing() -> None:
+    topic = make_topic()
+    _history(topic)
+    rule = create_rule(
+        name="Spike", kind="spike", topic=topic, conditions={"sensitivity": "medium"}
+    )
+    assert close_buckets(NOW) == 0
+    row = RuleSubject.objects.get(rule=rule)
+    assert row.last_bucket == bucket_floor(NOW) - BUCKET  # the bucket before NOW's, closed
+    assert row.detector_state["n"] > 500
+    assert not Alert.objects.exists()
+
+
+def test_a_burst_fires_before_its_bucket_closes_and_the_close_updates_the_same_alert() -> None:
+    topic = make_topic()
+    _history(topic)
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
+    evaluate_new_mentions(burst, now=moment)
+    alert = Alert.objects.get()
+    assert alert.rule == rule and alert.title == f"Volume spike: {topic.name}"
+    assert alert.data["observed"] >= 40 and alert.data["expected"] < 10
+    assert alert.mention_count == 40
+    state_before = RuleSubject.objects.get(rule=rule).detector_state
+    assert state_before["last_t"] < bucket_floor(NOW).timestamp() + 1  # the peek did not learn
+    # The bucket closes: the real detector judges it and the open episode is updated.
+    close_buckets(bucket_floor(NOW) + BUCKET + dt.timedelta(minutes=1))
+    assert Alert.objects.count() == 1
+
+
+def test_a_quiet_bucket_does_not_fire_and_negative_only_counts_negatives() -> None:
+    topic = make_topic()
+    _history(topic)
+    create_rule(name="Neg", kind="spike", topic=topic, conditions={"negative_only": True})
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    evaluate_new_mentions(
+        [matched_mention(topic, at=moment, sentiment="positive") for _ in range(40)], now=moment
+    )
+    assert not Alert.objects.exists()

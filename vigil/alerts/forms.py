@@ -1,0 +1,259 @@
+"""Forms of the alert screens: one rule form whose condition fields depend on the kind,
+a channel form per transport kind, the hand-made report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
+
+from vigil.accounts.models import Department
+from vigil.alerts.models import AlertRule, Channel
+from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
+
+
+def _ids(values: Any) -> list[int]:
+    return [int(v.pk if hasattr(v, "pk") else v) for v in values or []]
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AlertRule.Kind.choices)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.select_related("plan"), required=False
+    )
+    plan = forms.ModelChoiceField(
+        label=_("or a whole plan"), queryset=MonitoringPlan.objects.all(), required=False
+    )
+    level = forms.ChoiceField(label=_("Warning level"), choices=WarningLevel.choices, initial="III")
+    raise_at_impact = forms.FloatField(
+        label=_("Raise the level at impact"), required=False, min_value=0, max_value=100
+    )
+    cooldown_minutes = forms.IntegerField(
+        label=_("Episode window (minutes)"), initial=360, min_value=5, max_value=7 * 24 * 60
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    # Conditions: which fields apply depends on the kind (shown by the template).
+    query = forms.CharField(
+        label=_("Sensitive words (query)"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "mono"}),
+        help_text=_("Empty: any new mention of the topic. e.g. 烫伤 OR 爆炸 OR recall"),
+    )
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity"),
+        choices=[
+            ("low", _("low (about one a month)")),
+            ("medium", _("medium (about one a week)")),
+            ("high", _("high (several a week)")),
+        ],
+        initial="medium",
+        required=False,
+    )
+    negative_only = forms.BooleanField(label=_("Negative mentions only"), required=False)
+    threshold_percent = forms.FloatField(
+        label=_("Negative share above (%)"), required=False, initial=40
+    )
+    window_minutes = forms.IntegerField(label=_("Over (minutes)"), required=False, initial=60)
+    min_mentions = forms.IntegerField(
+        label=_("With at least (mentions)"), required=False, initial=20
+    )
+    min_followers = forms.IntegerField(label=_("Author followers at least"), required=False)
+    sites = forms.CharField(
+        label=_("Authoritative sites"),
+        required=False,
+        help_text=_("One per line, e.g. people.com.cn"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    min_per_hour = forms.IntegerField(
+        label=_("Story grows by at least (per hour)"), required=False, initial=20
+    )
+    # Routing.
+    users = forms.ModelMultipleChoiceField(
+        label=_("Tell these people"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    roles = forms.ModelMultipleChoiceField(
+        label=_("Tell these roles"),
+        queryset=Group.objects.all(),
+        required=False,
+        to_field_name="name",
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Tell these departments"), queryset=Department.objects.all(), required=False
+    )
+    on_call = forms.CharField(
+        label=_("On-call order (user names, first is told first)"),
+        required=False,
+        help_text=_("Unacknowledged within the level's target: the next person is told."),
+    )
+    escalate_to_heads = forms.BooleanField(
+        label=_("Then escalate to the department heads"), required=False
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Channels"),
+        queryset=Channel.objects.exclude(kind="in_app"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the default channels. In-app is always on."),
+    )
+    quiet_start = forms.TimeField(label=_("Quiet from"), required=False)
+    quiet_end = forms.TimeField(label=_("Quiet until"), required=False)
+    mute_weekends = forms.BooleanField(label=_("Hold at weekends"), required=False)
+    timezone = forms.CharField(label=_("Time zone"), initial="Asia/Shanghai", max_length=64)
+    digest = forms.ChoiceField(
+        label=_("Digest (level IV)"),
+        choices=[("", _("no, send each")), ("hourly", _("hourly")), ("daily", _("daily"))],
+        required=False,
+    )
+
+    def clean_on_call(self) -> list[int]:
+        names = [n for n in self.cleaned_data.get("on_call", "").replace(",", " ").split() if n]
+        found = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown user(s): %(names)s") % {"names": ", ".join(missing)}
+            )
+        return [found[n] for n in names]
+
+    def conditions(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kind = data.get("kind")
+        keys = {
+            "keyword": ["query"],
+            "spike": ["sensitivity", "negative_only"],
+            "negative_share": ["threshold_percent", "window_minutes", "min_mentions"],
+            "authority": ["min_followers"],
+            "story_growth": ["min_per_hour"],
+        }.get(kind or "", [])
+        out = {k: data[k] for k in keys if data.get(k) not in (None, "")}
+        if kind == "authority":
+            out["sites"] = [s for s in (data.get("sites") or "").split() if s]
+        return out
+
+    def routing(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        ladder = []
+        if data.get("escalate_to_heads"):
+            ladder.append({"departments": _ids(data.get("departments")), "department_heads": True})
+        return {
+            "recipients": {
+                "users": _ids(data.get("users")),
+                "roles": [g.name for g in data.get("roles") or []],
+                "departments": _ids(data.get("departments")),
+            },
+            "on_call": data.get("on_call") or [],
+            "escalation": ladder,
+            "channels": _ids(data.get("channels")),
+            "quiet_start": data["quiet_start"].isoformat() if data.get("quiet_start") else None,
+            "quiet_end": data["quiet_end"].isoformat() if data.get("quiet_end") else None,
+            "mute_weekends": bool(data.get("mute_weekends")),
+            "timezone": data.get("timezone") or "UTC",
+            "digest": data.get("digest") or "",
+        }
+
+    def rule_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "kind": data["kind"],
+            "topic": data.get("topic"),
+            "plan": data.get("plan") if not data.get("topic") else None,
+            "level": data["level"],
+            "raise_at_impact": data.get("raise_at_impact"),
+            "cooldown_minutes": data["cooldown_minutes"],
+            "is_active": bool(data.get("is_active")),
+            "conditions": self.conditions(),
+            "routing": self.routing(),
+        }
+
+    @staticmethod
+    def initial_for(rule: AlertRule) -> dict[str, Any]:
+        routing = rule.routing or {}
+        recipients = routing.get("recipients", {})
+        cond = rule.conditions or {}
+        on_call = dict(
+            User.objects.filter(pk__in=routing.get("on_call", [])).values_list("pk", "username")
+        )
+        return {
+            "name": rule.name,
+            "kind": rule.kind,
+            "topic": rule.topic_id,
+            "plan": rule.plan_id,
+            "level": rule.level,
+            "raise_at_impact": rule.raise_at_impact,
+            "cooldown_minutes": rule.cooldown_minutes,
+            "is_active": rule.is_active,
+            **{k: v for k, v in cond.items() if k != "sites"},
+            "sites": "\n".join(cond.get("sites", [])),
+            "users": recipients.get("users", []),
+            "roles": recipients.get("roles", []),
+            "departments": recipients.get("departments", []),
+            "on_call": " ".join(on_call.get(pk, "") for pk in routing.get("on_call", [])),
+            "escalate_to_heads": any(
+                s.get("department_heads") for s in routing.get("escalation", [])
+            ),
+            "channels": routing.get("channels", []),
+            "quiet_start": routing.get("quiet_start"),
+            "quiet_end": routing.get("quiet_end"),
+            "mute_weekends": routing.get("mute_weekends", False),
+            "timezone": routing.get("timezone", "UTC"),
+            "digest": routing.get("digest", ""),
+        }
+
+
+class ChannelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (
+                "apprise",
+                _("Apprise (e-mail, Slack, Teams, DingTalk, WeCom, Feishu, Telegram, ntfy …)"),
+            ),
+            ("webhook", _("Signed webhook (JSON)")),
+        ],
+    )
+    urls = forms.CharField(
+        label=_("Apprise URLs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
+        help_text=_(
+            "One per line: mailto://user:pass@smtp.example.com, dingtalk://token, wecombot://key, feishu://token, slack://…, msteams://…, tgram://…, ntfy://…"
+        ),
+    )
+    to_recipients = forms.BooleanField(
+        label=_("Send to each recipient's e-mail address"), required=False
+    )
+    url = forms.URLField(label=_("Webhook URL"), required=False, assume_scheme="https")
+    secret = forms.CharField(
+        label=_("Signing secret"), required=False, help_text=_("Empty: one is generated.")
+    )
+    is_default = forms.BooleanField(label=_("Default channel"), required=False)
+
+    def config(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data["kind"] == "webhook":
+            config: dict[str, Any] = {"url": data.get("url") or ""}
+            if data.get("secret"):
+                config["secret"] = data["secret"]
+            return config
+        return {
+            "urls": [u.strip() for u in (data.get("urls") or "").splitlines() if u.strip()],
+            "to_recipients": bool(data.get("to_recipients")),
+        }
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("What is happening"), max_length=300)
+    text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    level = forms.ChoiceField(label=_("Warning level"), choices=WarningLevel.choices, initial="III")
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)

@@ -1,3 +1,0 @@
-"""Alerts models."""
-
-from __future__ import annotations

@@ -1,0 +1,152 @@
+"""Alerts, the mentions behind them, and in-app notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vigil.monitoring.models import WarningLevel
+
+
+class Alert(models.Model):
+    """One warning: a rule firing on a subject for one episode, a flag, or a report.
+
+    ``key`` makes firing idempotent: the same rule, subject and episode always lands on
+    the same row, which is updated (last seen, mention count) instead of duplicated.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", _("new")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        HANDLED = "handled", _("handled")
+        FALSE_ALARM = "false_alarm", _("false alarm")
+
+    class Origin(models.TextChoices):
+        RULE = "rule", _("rule")
+        FLAG = "flag", _("flagged mention")
+        REPORT = "report", _("reported by hand")
+
+    class Feedback(models.TextChoices):
+        NONE = "", _("no feedback")
+        USEFUL = "useful", _("useful")
+        FALSE_ALARM = "false_alarm", _("false alarm")
+
+    key = models.CharField(max_length=120, unique=True)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices)
+    rule = models.ForeignKey(
+        "alerts.AlertRule",
+        verbose_name=_("rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    topic = models.ForeignKey(
+        "monitoring.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    story_id = models.BigIntegerField(_("story"), null=True, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    level = models.CharField(_("level"), max_length=3, choices=WarningLevel.choices)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.NEW, db_index=True
+    )
+    impact = models.FloatField(_("impact"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)  # the signal: counts, expected, p-value …
+    first_seen = models.DateTimeField(_("first seen"), db_index=True)
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+    mention_count = models.PositiveIntegerField(_("mentions"), default=0)
+    mentions = models.ManyToManyField(
+        "mentions.Mention", through="alerts.AlertMention", related_name="alerts", blank=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_alerts",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    feedback = models.CharField(
+        _("feedback"), max_length=12, choices=Feedback.choices, default="", blank=True
+    )
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    escalation_step = models.PositiveSmallIntegerField(_("escalation step"), default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    links = models.JSONField(_("links"), default=list, blank=True)
+    # Hand-off point for the crisis-response work: the incident opened from this alert.
+    incident_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        indexes = [models.Index(fields=["state", "level", "-last_seen"])]
+        permissions = [("report_warning", "Can report a warning by hand")]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"[{self.level}] {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (self.State.NEW, self.State.ACKNOWLEDGED)
+
+
+class AlertMention(models.Model):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_to_mentions")
+    mention = models.ForeignKey("mentions.Mention", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "mention"], name="alertmention_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}:{self.mention_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (the bell): an alert, or a system notice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    level = models.CharField(max_length=3, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title[:60]}"

@@ -1,0 +1,103 @@
+"""Where notices go (``Channel``) and the outbox of sends (``Delivery``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.Model):
+    """A configured transport (an Apprise URL, a signed webhook, in-app); ``config`` is
+    checked by the transport's pydantic model (``vigil.alerts.transports``)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_default = models.BooleanField(
+        _("default channel"),
+        default=False,
+        help_text=_(
+            "Also used for flagged mentions, hand-made reports and rules without channels."
+        ),
+    )
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    flagged_at = models.DateTimeField(null=True, blank=True)  # administrators told it fails
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def health(self) -> str:
+        if not self.is_active:
+            return "paused"
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_success_at is None:
+            return "new"
+        return "ok"
+
+
+class Delivery(models.Model):
+    """One send of one alert to one channel (and, for personal channels, one user).
+
+    An outbox row: created in the alert's transaction, sent by the ``alerts.deliver``
+    task, which claims it with a conditional UPDATE so two workers never send it twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    alert = models.ForeignKey(
+        "alerts.Alert", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alert_deliveries",
+    )
+    recipient_key = models.CharField(max_length=20, default="", blank=True)  # "" or user id
+    reason = models.CharField(max_length=20, default="fired")  # fired | raised | escalated:N | test
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    digest = models.BooleanField(default=False)  # held and sent with others in one message
+    held_reason = models.CharField(max_length=20, blank=True)  # quiet_hours | weekend | digest
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "channel", "recipient_key", "reason"], name="delivery_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.alert_id}→{self.channel_id}/{self.recipient_key or '*'} {self.status}"

@@ -1,0 +1,63 @@
+"""Alert verbs. Start here:
+
+| verb | module |
+|---|---|
+| ``create_rule`` / ``update_rule`` / ``create_channel`` / ``update_channel`` | ``config`` |
+| ``evaluate_new_mentions`` (the warn stage) | ``evaluate`` |
+| ``advance`` / ``close_buckets`` (spike rules) | ``spikes`` |
+| ``fire_alert`` / ``flag_mention`` / ``report_warning`` | ``firing`` |
+| ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``escalate_due`` | ``lifecycle`` |
+| ``queue_deliveries`` / quiet hours / digests | ``routing`` |
+| ``deliver_due`` / ``send_test`` | ``outbox`` |
+| ``preview_rule`` | ``preview`` |
+"""
+
+from __future__ import annotations
+
+from vigil.alerts.services.config import (
+    RuleError,
+    create_channel,
+    create_rule,
+    update_channel,
+    update_rule,
+)
+from vigil.alerts.services.firing import (
+    AlertError,
+    Firing,
+    fire_alert,
+    flag_mention,
+    report_warning,
+)
+from vigil.alerts.services.lifecycle import (
+    acknowledge_alert,
+    assign_alert,
+    close_alert,
+    escalate_due,
+    give_feedback,
+    link_incident,
+)
+from vigil.alerts.services.outbox import deliver_due, send_test
+from vigil.alerts.services.routing import in_app_channel, queue_deliveries
+
+__all__ = [
+    "AlertError",
+    "Firing",
+    "RuleError",
+    "acknowledge_alert",
+    "assign_alert",
+    "close_alert",
+    "create_channel",
+    "create_rule",
+    "deliver_due",
+    "escalate_due",
+    "fire_alert",
+    "flag_mention",
+    "give_feedback",
+    "in_app_channel",
+    "link_incident",
+    "queue_deliveries",
+    "report_warning",
+    "send_test",
+    "update_channel",
+    "update_rule",
+]

@@ -1,0 +1,237 @@
+"""Evaluating active rules against a batch of new mentions (the ``warn`` stage).
+
+Each rule kind has one evaluator taking the rule and the batch's matches in its scope;
+evaluators group what they find by subject (the mention's story when analysis has
+clustered it, else the topic) and call ``fire_alert`` once per subject, so a batch of
+forty mentions about one story updates one alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.utils import timezone
+
+from vigil.alerts import signals
+from vigil.alerts.models import Alert, AlertRule
+from vigil.alerts.services import spikes
+from vigil.alerts.services.firing import Firing, fire_alert
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match
+from vigil.monitoring.query import Query, parse
+from vigil.monitoring.services import document_of
+
+
+@lru_cache(maxsize=512)
+def compiled(query: str) -> Query | None:
+    return parse(query) if query else None
+
+
+@dataclass
+class Hit:
+    match: Match
+    mention: Mention
+
+
+@dataclass
+class Group:
+    subject: str
+    topic_id: int
+    story_id: int | None
+    hits: list[Hit] = field(default_factory=list)
+
+
+def subject_of(hit: Hit) -> tuple[str, int | None]:
+    story = signals.story_id_of(hit.mention)
+    return (f"story:{story}", story) if story else (f"topic:{hit.match.topic_id}", None)
+
+
+def group_hits(hits: list[Hit]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for hit in hits:
+        subject, story = subject_of(hit)
+        group = groups.setdefault(subject, Group(subject, hit.match.topic_id, story))
+        group.hits.append(hit)
+    return list(groups.values())
+
+
+def _max_impact(hits: list[Hit]) -> float | None:
+    values = [v for h in hits if (v := signals.impact_of(h.mention)) is not None]
+    return max(values) if values else None
+
+
+def _fire_groups(
+    rule: AlertRule, hits: list[Hit], title: Callable[[Group], str], now: dt.datetime
+) -> list[Alert]:
+    alerts = []
+    for group in group_hits(hits):
+        first = group.hits[0]
+        story_title = signals.story_title(first.mention)
+        alerts.append(
+            fire_alert(
+                Firing(
+                    rule=rule,
+                    subject=group.subject,
+                    title=title(group) + (f" · {story_title}" if story_title else ""),
+                    summary=first.mention.headline,
+                    topic_id=group.topic_id,
+                    story_id=group.story_id,
+                    mention_ids=[h.mention.pk for h in group.hits],
+                    impact=_max_impact(group.hits),
+                    seen_at=max(h.mention.published_at for h in group.hits),
+                ),
+                now=now,
+            )
+        )
+    return alerts
+
+
+def keyword_hit(rule: AlertRule, hit: Hit) -> bool:
+    query = compiled(rule.conditions.get("query", ""))
+    return query is None or query.match(document_of(hit.mention)) is not None
+
+
+def authority_hit(rule: AlertRule, hit: Hit) -> bool:
+    cond = rule.conditions
+    mention = hit.mention
+    followers = cond.get("min_followers")
+    if followers and (mention.author_followers or 0) >= followers:
+        return True
+    site = (mention.site or "").lower().removeprefix("www.")
+    if site and any(site == s or site.endswith("." + s) for s in cond.get("sites", [])):
+        return True
+    tier = signals.authority_tier_of(mention)
+    return bool(tier and tier in cond.get("tiers", []))
+
+
+def story_hit(rule: AlertRule, hit: Hit) -> bool:
+    growth = signals.story_growth_per_hour(hit.mention)
+    return growth is not None and growth >= rule.conditions.get("min_per_hour", 20)
+
+
+def evaluate_keyword(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
+    found = [h for h in hits if keyword_hit(rule, h)]
+    query = rule.conditions.get("query") or ""
+    return _fire_groups(
+        rule, found, lambda g: f"{g.hits[0].match.topic.name}: {query or 'new mention'}", now
+    )
+
+
+def evaluate_authority(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
+    found = [h for h in hits if authority_hit(rule, h)]
+    return _fire_groups(
+        rule,
+        found,
+        lambda g: (
+            f"{g.hits[0].match.topic.name}: {g.hits[0].mention.author or g.hits[0].mention.site}"
+        ),
+        now,
+    )
+
+
+def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
+    found = [h for h in hits if story_hit(rule, h)]
+    return _fire_groups(
+        rule, found, lambda g: f"Fast-growing story on {g.hits[0].match.topic.name}", now
+    )
+
+
+def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int]:
+    """(negative, analysed) matches of a topic since ``since``; unanalysed ones don't count."""
+    negative = analysed = 0
+    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=since).select_related(
+        "mention"
+    )
+    for match in matches.iterator(chunk_size=2000):
+        verdict = signals.is_negative(match.mention, match)
+        if verdict is None:
+            continue
+        analysed += 1
+        negative += int(verdict)
+    return negative, analysed
+
+
+def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
+    cond = rule.conditions
+    alerts = []
+    by_topic: dict[int, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_topic[hit.match.topic_id].append(hit)
+    for topic_id, topic_hits in by_topic.items():
+        negative, analysed = negative_share(
+            topic_id, now - dt.timedelta(minutes=cond["window_minutes"])
+        )
+        if analysed < cond["min_mentions"] or 100 * negative / analysed < cond["threshold_percent"]:
+            continue
+        share = 100 * negative / analysed
+        negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
+        name = topic_hits[0].match.topic.name
+        alerts.append(
+            fire_alert(
+                Firing(
+                    rule=rule,
+                    subject=f"topic:{topic_id}",
+                    title=f"Negative share {share:.0f}% on {name}",
+                    summary=(
+                        f"{negative} of {analysed} analysed mentions in the last "
+                        f"{cond['window_minutes']} min are negative (threshold {cond['threshold_percent']:g}%)."
+                    ),
+                    topic_id=topic_id,
+                    mention_ids=[h.mention.pk for h in negatives],
+                    impact=_max_impact(topic_hits),
+                    data={"negative": negative, "analysed": analysed, "share": round(share, 1)},
+                ),
+                now=now,
+            )
+        )
+    return alerts
+
+
+def evaluate_spike(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
+    alerts = []
+    for topic_id in sorted({h.match.topic_id for h in hits}):
+        alerts.extend(spikes.advance(rule, topic_id, now, early=True))
+    return alerts
+
+
+EVALUATORS: dict[str, Callable[[AlertRule, list[Hit], dt.datetime], list[Alert]]] = {
+    AlertRule.Kind.KEYWORD: evaluate_keyword,
+    AlertRule.Kind.AUTHORITY: evaluate_authority,
+    AlertRule.Kind.STORY_GROWTH: evaluate_story,
+    AlertRule.Kind.NEGATIVE_SHARE: evaluate_negative_share,
+    AlertRule.Kind.SPIKE: evaluate_spike,
+}
+
+
+def evaluate_new_mentions(mentions: list[Mention], now: dt.datetime | None = None) -> list[Alert]:
+    """Run every active rule over the topic matches of ``mentions``."""
+    if not mentions:
+        return []
+    rules = list(AlertRule.objects.filter(is_active=True))
+    if not rules:
+        return []
+    now = now or timezone.now()
+    by_id = {m.pk: m for m in mentions}
+    by_topic: dict[int, list[Hit]] = defaultdict(list)
+    for match in Match.objects.filter(mention_id__in=list(by_id)).select_related("topic"):
+        by_topic[match.topic_id].append(Hit(match=match, mention=by_id[match.mention_id]))
+    if not by_topic:
+        return []
+    plan_topics: dict[int, list[int]] = {}
+    alerts: list[Alert] = []
+    for rule in rules:
+        if rule.topic_id:
+            scope = [rule.topic_id]
+        else:
+            assert rule.plan_id is not None  # noqa: S101 - a rule has a topic or a plan
+            if rule.plan_id not in plan_topics:
+                plan_topics[rule.plan_id] = rule.topic_ids()
+            scope = plan_topics[rule.plan_id]
+        hits = [h for topic_id in scope for h in by_topic.get(topic_id, [])]
+        if hits:
+            alerts.extend(EVALUATORS[rule.kind](rule, hits, now))
+    return alerts

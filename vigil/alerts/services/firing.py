@@ -1,0 +1,226 @@
+"""Turning a signal into an alert: one per rule, subject and episode, updated in place.
+
+``fire_alert`` is idempotent: the (rule, subject) row remembers the open episode, so a
+developing story within the rule's episode window updates one alert (last seen, mention
+count, linked mentions) instead of sending twenty. A new episode starts after the
+window, or once the previous alert is closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vigil.accounts.audit import record_audit, snapshot
+from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
+from vigil.alerts.models.rules import more_severe, raised
+from vigil.alerts.services.routing import DEFAULT_RECIPIENTS, queue_deliveries, routing_for
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import WarningLevel
+from vigil.pipeline.bulk import insert_ignoring_conflicts
+
+ALERT_AUDIT_FIELDS = ["state", "level", "assigned_to", "feedback", "escalation_step", "title"]
+
+
+class AlertError(ValueError):
+    """An alert action that is not allowed (wrong state, bad input)."""
+
+
+@dataclass
+class Firing:
+    """A rule's verdict on one subject: what to say and which mentions it is about."""
+
+    rule: AlertRule
+    subject: str  # "topic:12" | "story:7"
+    title: str
+    summary: str = ""
+    topic_id: int | None = None
+    story_id: int | None = None
+    mention_ids: list[int] = field(default_factory=list)
+    impact: float | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    seen_at: dt.datetime | None = None
+
+
+def _link_mentions(alert: Alert, mention_ids: list[int]) -> None:
+    insert_ignoring_conflicts(
+        AlertMention, [{"alert_id": alert.pk, "mention_id": m} for m in dict.fromkeys(mention_ids)]
+    )
+
+
+def _level_for(rule: AlertRule, impact: float | None) -> str:
+    if rule.raise_at_impact is not None and impact is not None and impact >= rule.raise_at_impact:
+        return raised(rule.level)
+    return rule.level
+
+
+def _subject_row(rule: AlertRule, subject: str) -> RuleSubject:
+    row, _created = RuleSubject.objects.get_or_create(rule=rule, subject=subject)
+    if connection.features.has_select_for_update:
+        # PostgreSQL: two workers firing the same subject queue here; SQLite's
+        # IMMEDIATE transactions already serialise writers.
+        row = RuleSubject.objects.select_for_update().get(pk=row.pk)
+    return row
+
+
+@transaction.atomic
+def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
+    """Create the alert for this episode, or update the open one; route a new one."""
+    now = now or timezone.now()
+    seen = firing.seen_at or now
+    rule = firing.rule
+    row = _subject_row(rule, firing.subject)
+    current = row.alert
+    window = dt.timedelta(minutes=rule.cooldown_minutes)
+    same_episode = (
+        current is not None
+        and current.is_open
+        and row.last_fired_at is not None
+        and now - row.last_fired_at <= window
+    )
+    row.last_fired_at = now
+    if same_episode:
+        assert current is not None  # noqa: S101 - narrowed by same_episode
+        row.save(update_fields=["last_fired_at"])
+        return _update(current, firing, seen, now)
+    row.episode += 1
+    level = _level_for(rule, firing.impact)
+    alert = Alert.objects.create(
+        key=f"rule:{rule.pk}:{firing.subject}:{row.episode}",
+        origin=Alert.Origin.RULE,
+        rule=rule,
+        topic_id=firing.topic_id,
+        story_id=firing.story_id,
+        title=firing.title[:300],
+        summary=firing.summary,
+        level=level,
+        impact=firing.impact,
+        data=firing.data,
+        first_seen=seen,
+        last_seen=seen,
+        next_escalation_at=now + response_window(level),
+    )
+    _link_mentions(alert, firing.mention_ids)
+    alert.mention_count = alert.links_to_mentions.count()
+    alert.save(update_fields=["mention_count"])
+    row.alert = alert
+    row.save(update_fields=["episode", "alert", "last_fired_at"])
+    record_audit(None, "alert.fired", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
+    queue_deliveries(alert, routing_for(alert).first_step(), reason="fired", now=now)
+    return alert
+
+
+def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -> Alert:
+    _link_mentions(alert, firing.mention_ids)
+    alert.mention_count = alert.links_to_mentions.count()
+    alert.last_seen = max(alert.last_seen, seen)
+    if firing.summary:
+        alert.summary = firing.summary
+    if firing.data:
+        alert.data = {**alert.data, **firing.data}
+    if firing.impact is not None:
+        alert.impact = max(alert.impact or 0.0, firing.impact)
+    fields = ["mention_count", "last_seen", "summary", "data", "impact"]
+    new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
+    if new_level != alert.level:
+        before = snapshot(alert, ALERT_AUDIT_FIELDS)
+        alert.level = new_level
+        fields.append("level")
+        alert.save(update_fields=fields)
+        record_audit(
+            None, "alert.raised", alert, before=before, after=snapshot(alert, ALERT_AUDIT_FIELDS)
+        )
+        queue_deliveries(
+            alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
+        )
+        return alert
+    alert.save(update_fields=fields)
+    return alert
+
+
+FLAG_PERMISSIONS = ("mentions.flag_mention", "alerts.add_alert", "alerts.report_warning")
+
+
+def can_flag(user: Any) -> bool:
+    """Every working role may raise the 警 flag; Viewers only read."""
+    return any(user.has_perm(p) for p in FLAG_PERMISSIONS)
+
+
+@transaction.atomic
+def flag_mention(
+    mention: Mention, *, actor: User, note: str = "", level: str = WarningLevel.III
+) -> Alert:
+    """The 警 flag: any user marks a mention as a warning; flagging again adds nothing."""
+    if level not in WarningLevel.values:
+        raise AlertError(f"unknown level {level!r}")
+    now = timezone.now()
+    alert, created = Alert.objects.get_or_create(
+        key=f"flag:{mention.pk}",
+        defaults={
+            "origin": Alert.Origin.FLAG,
+            "title": f"⚑ {mention.headline}"[:300],
+            "summary": note,
+            "level": level,
+            "first_seen": mention.published_at,
+            "last_seen": mention.published_at,
+            "reported_by": actor,
+            "next_escalation_at": now + response_window(level),
+            "links": [mention.url] if mention.url else [],
+        },
+    )
+    if created:
+        _link_mentions(alert, [mention.pk])
+        alert.mention_count = 1
+        topic_id = mention.matches.values_list("topic_id", flat=True).first()
+        alert.topic_id = topic_id
+        alert.save(update_fields=["mention_count", "topic"])
+        record_audit(
+            actor, "alert.flagged", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
+        )
+        queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
+    return alert
+
+
+@transaction.atomic
+def report_warning(
+    *,
+    actor: User,
+    title: str,
+    text: str,
+    links: list[str] | None = None,
+    level: str = WarningLevel.III,
+    topic_id: int | None = None,
+) -> Alert:
+    """A department liaison reports a warning by hand, with text and links."""
+    title = title.strip()
+    if not title:
+        raise AlertError("a report needs a title")
+    if level not in WarningLevel.values:
+        raise AlertError(f"unknown level {level!r}")
+    clean_links = [u.strip() for u in links or [] if u.strip()]
+    for url in clean_links:
+        if not url.startswith(("http://", "https://")):
+            raise AlertError(f"not a web link: {url!r}")
+    now = timezone.now()
+    alert = Alert.objects.create(
+        key=f"report:{uuid.uuid4().hex}",
+        origin=Alert.Origin.REPORT,
+        title=title[:300],
+        summary=text,
+        level=level,
+        topic_id=topic_id,
+        first_seen=now,
+        last_seen=now,
+        reported_by=actor,
+        links=clean_links,
+        next_escalation_at=now + response_window(level),
+    )
+    record_audit(actor, "alert.reported", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
+    queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
+    return alert

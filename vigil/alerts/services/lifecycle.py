@@ -1,0 +1,154 @@
+"""What people do with an alert (acknowledge, assign, handle, judge) and escalation.
+
+States: new → acknowledged → handled | false_alarm (a new alert may also be closed
+directly). Each change is audited with who and when. An alert still new after its
+level's response target climbs one step of the rule's escalation ladder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.accounts.audit import record_audit, snapshot
+from vigil.alerts.conditions import Recipients
+from vigil.alerts.models import Alert, response_window
+from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
+from vigil.alerts.services.routing import queue_deliveries, routing_for
+
+State = Alert.State
+
+
+def _change(
+    alert: Alert, actor: User | None, action: str, note: str = "", **fields: object
+) -> Alert:
+    before = snapshot(alert, ALERT_AUDIT_FIELDS)
+    for name, value in fields.items():
+        setattr(alert, name, value)
+    alert.save(update_fields=list(fields))
+    record_audit(
+        actor, action, alert, before=before, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
+    )
+    return alert
+
+
+def _locked(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+@transaction.atomic
+def acknowledge_alert(alert: Alert, *, actor: User, note: str = "") -> Alert:
+    """Someone owns it now: escalation stops."""
+    alert = _locked(alert)
+    if alert.state != State.NEW:
+        raise AlertError(f"only a new alert can be acknowledged (this one is {alert.state})")
+    now = timezone.now()
+    return _change(
+        alert,
+        actor,
+        "alert.acknowledged",
+        note,
+        state=State.ACKNOWLEDGED,
+        acknowledged_by=actor,
+        acknowledged_at=now,
+        next_escalation_at=None,
+        assigned_to=alert.assigned_to or actor,
+    )
+
+
+@transaction.atomic
+def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: str = "") -> Alert:
+    """Handled, or dismissed as a false alarm (which is also the feedback)."""
+    alert = _locked(alert)
+    if not alert.is_open:
+        raise AlertError(f"the alert is already closed ({alert.state})")
+    now = timezone.now()
+    fields: dict[str, object] = {
+        "state": State.FALSE_ALARM if false_alarm else State.HANDLED,
+        "closed_by": actor,
+        "closed_at": now,
+        "next_escalation_at": None,
+    }
+    if alert.acknowledged_at is None:
+        fields.update(acknowledged_by=actor, acknowledged_at=now)
+    if false_alarm:
+        fields.update(feedback=Alert.Feedback.FALSE_ALARM, feedback_by=actor, feedback_at=now)
+    action = "alert.false_alarm" if false_alarm else "alert.handled"
+    return _change(alert, actor, action, note, **fields)
+
+
+@transaction.atomic
+def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
+    """Useful / false alarm: drives the precision figures of rules."""
+    if feedback not in (Alert.Feedback.USEFUL, Alert.Feedback.FALSE_ALARM):
+        raise AlertError("feedback is 'useful' or 'false_alarm'")
+    alert = _locked(alert)
+    return _change(
+        alert,
+        actor,
+        "alert.feedback",
+        feedback=feedback,
+        feedback_by=actor,
+        feedback_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
+    alert = _locked(alert)
+    if assignee is not None and not assignee.is_active:
+        raise AlertError("cannot assign to an inactive user")
+    alert = _change(alert, actor, "alert.assigned", assigned_to=assignee)
+    if assignee is not None and assignee != actor:
+        queue_deliveries(alert, Recipients(users=[assignee.pk]), reason=f"assigned:{assignee.pk}")
+    return alert
+
+
+@transaction.atomic
+def link_incident(alert: Alert, *, actor: User, incident_id: int) -> Alert:
+    """Hand-off point for the crisis-response work: the incident opened from this alert."""
+    alert = _locked(alert)
+    return _change(alert, actor, "alert.incident_opened", incident_id=incident_id)
+
+
+def escalate_due(now: dt.datetime | None = None) -> int:
+    """Climb one ladder step for every alert still new after its response target."""
+    now = now or timezone.now()
+    due = list(
+        Alert.objects.filter(state=State.NEW, next_escalation_at__lte=now).values_list(
+            "pk", "next_escalation_at"
+        )
+    )
+    done = 0
+    for pk, deadline in due:
+        with transaction.atomic():
+            # Claim: only the worker whose UPDATE still sees this deadline escalates.
+            if not Alert.objects.filter(pk=pk, state=State.NEW, next_escalation_at=deadline).update(
+                next_escalation_at=None
+            ):
+                continue
+            alert = Alert.objects.select_related("rule", "topic").get(pk=pk)
+            ladder = routing_for(alert).ladder()
+            step = alert.escalation_step
+            if step >= len(ladder):
+                record_audit(None, "alert.overdue", alert, note="no escalation step left")
+                continue
+            before = snapshot(alert, ALERT_AUDIT_FIELDS)
+            alert.escalation_step = step + 1
+            more = step + 1 < len(ladder)
+            alert.next_escalation_at = now + response_window(alert.level) if more else None
+            alert.save(update_fields=["escalation_step", "next_escalation_at"])
+            record_audit(
+                None,
+                "alert.escalated",
+                alert,
+                before=before,
+                after=snapshot(alert, ALERT_AUDIT_FIELDS),
+                note=f"unacknowledged after the level {alert.level} target",
+            )
+            queue_deliveries(alert, ladder[step], reason=f"escalated:{step + 1}", now=now)
+            done += 1
+    return done

@@ -1,0 +1,301 @@
+"""Sending the outbox: claim due deliveries, send through their transport, record outcome.
+
+Claiming is a conditional UPDATE per row (``status = pending`` and no live lease): two
+workers may read the same candidates, but only one UPDATE matches, so each delivery is
+sent once. A worker that dies mid-send leaves a lease that expires, and the row is
+retried. Sending happens outside any transaction; failures back off exponentially, and
+a channel failing ``CHANNEL_FLAG_AFTER`` times in a row is flagged to administrators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from vigil.accounts.models import SystemNotice
+from vigil.accounts.roles import ADMINISTRATOR
+from vigil.alerts.models import Alert, Channel, Delivery, Notification
+from vigil.alerts.transports import Message, TransportError, build_transport
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+LEASE = dt.timedelta(minutes=2)
+CHANNEL_FLAG_AFTER = 3
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 60 s, 2 min, 4 min … capped at an hour."""
+    return dt.timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def alert_payload(alert: Alert) -> dict[str, object]:
+    """The ``alert`` object of the webhook body (documented in docs/adding-a-channel.md)."""
+    mentions = alert.mentions.order_by("-published_at")[:5]
+    return {
+        "id": alert.pk,
+        "url": absolute(reverse("alerts:detail", args=[alert.pk])),
+        "title": alert.title,
+        "summary": alert.summary,
+        "level": alert.level,
+        "state": alert.state,
+        "origin": alert.origin,
+        "rule": (
+            {"id": alert.rule.pk, "name": alert.rule.name, "kind": alert.rule.kind}
+            if alert.rule
+            else None
+        ),
+        "topic": {"id": alert.topic.pk, "name": alert.topic.name} if alert.topic else None,
+        "story_id": alert.story_id,
+        "first_seen": alert.first_seen.isoformat(),
+        "last_seen": alert.last_seen.isoformat(),
+        "mention_count": alert.mention_count,
+        "impact": alert.impact,
+        "escalation_step": alert.escalation_step,
+        "signal": alert.data,
+        "mentions": [
+            {
+                "id": m.pk,
+                "title": m.headline,
+                "url": m.url,
+                "site": m.site,
+                "published_at": m.published_at.isoformat(),
+            }
+            for m in mentions
+        ],
+    }
+
+
+def _event(reason: str) -> str:
+    head = reason.split(":", 1)[0]
+    return {"fired": "alert.fired", "escalated": "alert.escalated", "raised": "alert.raised"}.get(
+        head, f"alert.{head}"
+    )
+
+
+def message_for(delivery: Delivery) -> Message:
+    alert = delivery.alert
+    assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
+    prefix = {"escalated": "⏫ ", "raised": "⬆ "}.get(delivery.reason.split(":")[0], "")
+    lines = [alert.summary] if alert.summary else []
+    lines.append(f"Level {alert.level} · {alert.mention_count} mention(s) · state {alert.state}")
+    if alert.topic:
+        lines.append(f"Topic: {alert.topic.name}")
+    return Message(
+        title=f"{prefix}[{alert.level}] {alert.title}",
+        body="\n".join(lines),
+        level=alert.level,
+        url=absolute(reverse("alerts:detail", args=[alert.pk])),
+        event=_event(delivery.reason),
+        payload={"alert": alert_payload(alert)},
+        recipient_id=delivery.recipient_id,
+        recipient_email=delivery.recipient.email if delivery.recipient else "",
+        alert_id=alert.pk,
+    )
+
+
+def digest_message(rows: list[Delivery]) -> Message:
+    alerts = [r.alert for r in rows if r.alert is not None]
+    first = rows[0]
+    return Message(
+        title=f"Vigil digest: {len(alerts)} level IV alert(s)",
+        body="\n".join(f"- [{a.level}] {a.title} ({a.mention_count} mentions)" for a in alerts),
+        level="IV",
+        url=absolute(reverse("alerts:list")),
+        event="digest",
+        payload={"alerts": [alert_payload(a) for a in alerts]},
+        recipient_id=first.recipient_id,
+        recipient_email=first.recipient.email if first.recipient else "",
+    )
+
+
+def _claim(ids: list[int], now: dt.datetime) -> list[int]:
+    claimed = []
+    for pk in ids:
+        won = (
+            Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(claimed_until=now + LEASE)
+        )
+        if won:
+            claimed.append(pk)
+    return claimed
+
+
+@dataclass
+class DeliverReport:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverReport:
+    """Send every delivery that is due; digests go as one message per channel and person."""
+    now = now or timezone.now()
+    candidates = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed = _claim(candidates, now)
+    rows = list(
+        Delivery.objects.filter(pk__in=claimed)
+        .select_related("alert__rule", "alert__topic", "channel", "recipient")
+        .order_by("id")
+    )
+    groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
+    singles: list[list[Delivery]] = []
+    for row in rows:
+        if row.digest:
+            groups[(row.channel_id, row.recipient_key)].append(row)
+        else:
+            singles.append([row])
+    report = DeliverReport()
+    for batch in [*singles, *groups.values()]:
+        _send(batch, report, now)
+    return report
+
+
+def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> None:
+    first = batch[0]
+    channel = first.channel
+    try:
+        if not channel.is_active:
+            raise TransportError("the channel is paused", permanent=True)
+        transport = build_transport(channel.kind, channel.config)
+        message = digest_message(batch) if first.digest else message_for(first)
+        transport.notify(message)
+    except TransportError as exc:
+        _record_failure(batch, channel, str(exc) or type(exc).__name__, exc.permanent, report, now)
+    except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
+        log.exception("channel %s raised", channel.pk)
+        _record_failure(batch, channel, f"{type(exc).__name__}: {exc}", False, report, now)
+    else:
+        _record_success(batch, channel, now)
+        report.sent += len(batch)
+
+
+def _record_success(batch: list[Delivery], channel: Channel, now: dt.datetime) -> None:
+    with transaction.atomic():
+        Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            last_error="",
+        )
+        if channel.kind != "in_app":
+            Channel.objects.filter(pk=channel.pk).update(
+                consecutive_failures=0, last_success_at=now, flagged_at=None
+            )
+            SystemNotice.objects.filter(
+                code="channel.failing",
+                object_type="alerts.channel",
+                object_id=str(channel.pk),
+                resolved_at=None,
+            ).update(resolved_at=now)
+
+
+def _record_failure(
+    batch: list[Delivery],
+    channel: Channel,
+    error: str,
+    permanent: bool,
+    report: DeliverReport,
+    now: dt.datetime,
+) -> None:
+    with transaction.atomic():
+        for delivery in batch:
+            attempts = delivery.attempts + 1
+            final = permanent or attempts >= MAX_ATTEMPTS
+            Delivery.objects.filter(pk=delivery.pk).update(
+                attempts=attempts,
+                last_error=error[:2000],
+                claimed_until=None,
+                status=Delivery.Status.FAILED if final else Delivery.Status.PENDING,
+                next_attempt_at=now if final else now + backoff(attempts),
+            )
+            if final:
+                report.failed += 1
+            else:
+                report.retrying += 1
+        Channel.objects.filter(pk=channel.pk).update(
+            consecutive_failures=F("consecutive_failures") + 1,
+            last_error=error[:2000],
+            last_error_at=now,
+        )
+        channel.refresh_from_db(fields=["consecutive_failures", "flagged_at"])
+        if channel.consecutive_failures >= CHANNEL_FLAG_AFTER and channel.flagged_at is None:
+            flag_failing_channel(channel, error, now)
+
+
+def flag_failing_channel(channel: Channel, error: str, now: dt.datetime) -> None:
+    """Tell administrators (system notice + bell) that a channel keeps failing."""
+    Channel.objects.filter(pk=channel.pk).update(flagged_at=now)
+    text = f"Channel “{channel.name}” failed {channel.consecutive_failures} times in a row: {error[:300]}"
+    SystemNotice.objects.create(
+        level=SystemNotice.Level.ERROR,
+        code="channel.failing",
+        message=text,
+        object_type="alerts.channel",
+        object_id=str(channel.pk),
+    )
+    admins = User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, title=text[:300], url=reverse("alerts:channels"))
+            for u in admins.distinct()
+        ]
+    )
+
+
+def send_test(channel: Channel, *, actor: User) -> Delivery:
+    """Send a test message now and record it in the delivery log."""
+    delivery = Delivery.objects.create(
+        alert=None,
+        channel=channel,
+        recipient=actor,
+        recipient_key=str(actor.pk),
+        reason="test",
+        next_attempt_at=timezone.now(),
+        claimed_until=timezone.now() + LEASE,
+    )
+    message = Message(
+        title="Vigil test message",
+        body=f"This is a test of the channel “{channel.name}”. If you can read it, it works.",
+        level="IV",
+        url=absolute(reverse("alerts:channels")),
+        event="test",
+        payload={"channel": {"id": channel.pk, "name": channel.name}},
+        recipient_id=actor.pk,
+        recipient_email=actor.email,
+    )
+    report = DeliverReport()
+    try:
+        build_transport(channel.kind, channel.config).notify(message)
+    except TransportError as exc:
+        _record_failure([delivery], channel, str(exc), True, report, timezone.now())
+    else:
+        _record_success([delivery], channel, timezone.now())
+    delivery.refresh_from_db()
+    return delivery

@@ -1,0 +1,165 @@
+"""Who hears about an alert, through which channels, and when (quiet hours, digests).
+
+``queue_deliveries`` writes the outbox rows inside the caller's transaction; the
+``alerts.deliver`` task sends them after commit. Level I is never held back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.utils import timezone
+
+from vigil.accounts.models import Department
+from vigil.accounts.roles import ADMINISTRATOR, RESPONDER
+from vigil.alerts.conditions import Recipients, Routing, routing_of
+from vigil.alerts.models import Alert, Channel, Delivery
+from vigil.alerts.transports import TransportError, build_transport
+from vigil.pipeline.bulk import insert_ignoring_conflicts
+from vigil.pipeline.runner import enqueue
+
+IN_APP_CHANNEL = "In-app"
+DAILY_DIGEST_HOUR = 9
+
+#: Manual warnings (flags, reports) and system notices go to these roles in-app.
+DEFAULT_RECIPIENTS = Recipients(roles=[RESPONDER, ADMINISTRATOR])
+
+
+def in_app_channel() -> Channel:
+    """The built-in in-app channel, created on first use."""
+    channel, _created = Channel.objects.get_or_create(
+        kind="in_app", defaults={"name": IN_APP_CHANNEL, "config": {}}
+    )
+    return channel
+
+
+def routing_for(alert: Alert) -> Routing:
+    if alert.rule is not None:
+        return routing_of(alert.rule.routing)
+    return Routing(recipients=DEFAULT_RECIPIENTS)
+
+
+def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[User]:
+    """Active users named directly, by role, by department, or as department heads."""
+    query = Q(pk__in=recipients.users)
+    if recipients.roles:
+        query |= Q(groups__name__in=recipients.roles)
+    if recipients.departments:
+        query |= Q(profile__department_id__in=recipients.departments)
+    if recipients.department_heads:
+        departments = Department.objects.filter(pk__in=recipients.departments)
+        if not recipients.departments and alert is not None and alert.topic_id:
+            departments = Department.objects.filter(plans__topics=alert.topic_id)
+        query |= Q(pk__in=departments.exclude(head=None).values("head_id"))
+    return list(User.objects.filter(query, is_active=True).distinct().order_by("pk"))
+
+
+def _in_quiet(moment: dt.time, start: dt.time, end: dt.time) -> bool:
+    if start <= end:
+        return start <= moment < end
+    return moment >= start or moment < end  # overnight, e.g. 22:00–07:00
+
+
+def hold_until(routing: Routing, level: str, now: dt.datetime) -> tuple[dt.datetime | None, str]:
+    """When a delivery may go out under the rule's quiet hours and weekend rule.
+
+    Returns (None, "") to send now. Level I is never muted.
+    """
+    if level == "I":
+        return None, ""
+    tz = zoneinfo.ZoneInfo(routing.timezone)
+    local = now.astimezone(tz)
+    reason = ""
+    for _ in range(10):  # quiet hours and weekends can chain (Friday night → Monday)
+        if routing.mute_weekends and local.weekday() >= 5:
+            monday = local.date() + dt.timedelta(days=7 - local.weekday())
+            local = dt.datetime.combine(monday, dt.time(0, 0), tzinfo=tz)
+            reason = reason or "weekend"
+            continue
+        quiet = routing.quiet_start and routing.quiet_end
+        if quiet and _in_quiet(local.time(), routing.quiet_start, routing.quiet_end):  # type: ignore[arg-type]
+            end = dt.datetime.combine(local.date(), routing.quiet_end, tzinfo=tz)  # type: ignore[arg-type]
+            if end <= local:
+                end += dt.timedelta(days=1)
+            local = end
+            reason = reason or "quiet_hours"
+            continue
+        break
+    if not reason:
+        return None, ""
+    return local.astimezone(dt.UTC), reason
+
+
+def next_digest_at(routing: Routing, now: dt.datetime) -> dt.datetime:
+    """The next hourly or daily (09:00 local) digest boundary."""
+    tz = zoneinfo.ZoneInfo(routing.timezone)
+    local = now.astimezone(tz)
+    if routing.digest == "hourly":
+        boundary = local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    else:
+        boundary = local.replace(hour=DAILY_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+        if boundary <= local:
+            boundary += dt.timedelta(days=1)
+    return boundary.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class QueueReport:
+    users: int
+    deliveries: int
+
+
+def channels_for(routing: Routing) -> list[Channel]:
+    chosen = Channel.objects.filter(is_active=True).exclude(kind="in_app")
+    if routing.channels:
+        chosen = chosen.filter(pk__in=routing.channels)
+    else:
+        chosen = chosen.filter(is_default=True)
+    return [in_app_channel(), *chosen]
+
+
+def queue_deliveries(
+    alert: Alert, recipients: Recipients, *, reason: str, now: dt.datetime | None = None
+) -> QueueReport:
+    """Outbox rows for ``alert``: per user on personal channels, once on shared ones."""
+    now = now or timezone.now()
+    routing = routing_for(alert)
+    users = resolve_users(recipients, alert)
+    held_at, held_reason = hold_until(routing, alert.level, now)
+    digest = bool(routing.digest) and alert.level == "IV"
+    rows = []
+    for channel in channels_for(routing):
+        try:
+            personal = build_transport(channel.kind, channel.config).is_personal()
+        except TransportError:
+            personal = False  # sent (and failed, visibly) once, so the error shows in the log
+        when, why, batched = now, "", False
+        if channel.kind != "in_app":  # the bell is silent: never held back
+            if digest:
+                when, why, batched = next_digest_at(routing, held_at or now), "digest", True
+            elif held_at is not None:
+                when, why = held_at, held_reason
+        targets: list[User | None] = list(users) if personal else [None]
+        for user in targets:
+            rows.append(
+                {
+                    "alert_id": alert.pk,
+                    "channel_id": channel.pk,
+                    "recipient_id": user.pk if user else None,
+                    "recipient_key": str(user.pk) if user else "",
+                    "reason": reason,
+                    "status": Delivery.Status.PENDING,
+                    "digest": batched,
+                    "held_reason": why,
+                    "attempts": 0,
+                    "next_attempt_at": when,
+                }
+            )
+    insert_ignoring_conflicts(Delivery, rows)
+    if rows:
+        enqueue("alerts.deliver")
+    return QueueReport(users=len(users), deliveries=len(rows))

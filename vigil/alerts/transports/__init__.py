@@ -1,0 +1,29 @@
+"""Notification transports, one module per channel kind (see docs/adding-a-channel.md)."""
+
+from __future__ import annotations
+
+from vigil.alerts.transports.base import (
+    Message,
+    Transport,
+    TransportConfig,
+    TransportError,
+    build_transport,
+    load_transports,
+    register,
+    transport_class,
+    transport_kinds,
+    validate_transport_config,
+)
+
+__all__ = [
+    "Message",
+    "Transport",
+    "TransportConfig",
+    "TransportError",
+    "build_transport",
+    "load_transports",
+    "register",
+    "transport_class",
+    "transport_kinds",
+    "validate_transport_config",
+]

@@ -1,0 +1,140 @@
+"""The transport contract: one class per channel kind, registered by name.
+
+A transport turns a ``Message`` into one send. ``notify`` returns on success and raises
+``TransportError`` otherwise; ``permanent=True`` says retrying cannot help (a bad URL,
+a 4xx answer), so the outbox stops retrying. Config is JSON checked by the transport's
+pydantic ``Config`` model (healthchecks' transports, without its ``if kind ==`` chains).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+__all__ = [
+    "Message",
+    "Transport",
+    "TransportConfig",
+    "TransportError",
+    "build_transport",
+    "load_transports",
+    "register",
+    "transport_class",
+    "transport_kinds",
+    "validate_transport_config",
+]
+
+
+class TransportError(Exception):
+    """A send that failed; ``permanent`` when only a configuration change can fix it."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class TransportConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Message:
+    """What every transport sends: a title and text for people, a payload for machines."""
+
+    title: str
+    body: str
+    level: str = ""
+    url: str = ""
+    event: str = "alert.fired"  # alert.fired | alert.escalated | alert.raised | digest | test
+    payload: dict[str, Any] = field(default_factory=dict)
+    recipient_id: int | None = None
+    recipient_email: str = ""
+    alert_id: int | None = None
+
+
+class Transport(ABC):
+    """Sends messages through one configured channel."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    Config: ClassVar[type[TransportConfig]]
+    #: Personal transports send once per recipient (in-app, e-mail to each user);
+    #: the others once per alert (a team room, a webhook).
+    personal: ClassVar[bool] = False
+
+    def __init__(self, config: TransportConfig) -> None:
+        self.config = config
+
+    def is_personal(self) -> bool:
+        return self.personal
+
+    @abstractmethod
+    def notify(self, message: Message) -> None:
+        """Send ``message`` or raise ``TransportError``."""
+
+    def describe(self) -> str:
+        """A one-line summary of the configuration that is safe to show (no secrets)."""
+        return self.kind
+
+
+_registry: dict[str, type[Transport]] = {}
+
+
+def register(cls: type[Transport]) -> type[Transport]:
+    """Class decorator: make ``cls`` available as channel kind ``cls.kind``."""
+    existing = _registry.get(cls.kind)
+    if existing is not None and existing.__qualname__ != cls.__qualname__:
+        raise ValueError(f"channel kind {cls.kind!r} is registered twice")
+    _registry[cls.kind] = cls
+    return cls
+
+
+def load_transports() -> None:
+    """Import every module of this package so each registers its transport."""
+    package = importlib.import_module("vigil.alerts.transports")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "base":
+            importlib.import_module(f"vigil.alerts.transports.{info.name}")
+
+
+def transport_kinds() -> dict[str, type[Transport]]:
+    if not _registry:
+        load_transports()
+    return dict(sorted(_registry.items()))
+
+
+def transport_class(kind: str) -> type[Transport]:
+    kinds = transport_kinds()
+    try:
+        return kinds[kind]
+    except KeyError:
+        raise TransportError(
+            f"unknown channel kind {kind!r}; choose one of {', '.join(kinds)}", permanent=True
+        ) from None
+
+
+def validate_transport_config(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    """The config of ``kind`` with defaults filled in; ``ValueError`` lists the problems."""
+    cls = transport_class(kind)
+    try:
+        return cls.Config.model_validate(data or {}).model_dump(mode="json")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: "
+            f"{str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ValueError(problems) from None
+
+
+def build_transport(kind: str, config: dict[str, Any]) -> Transport:
+    cls = transport_class(kind)
+    try:
+        return cls(cls.Config.model_validate(config or {}))
+    except ValidationError as exc:
+        raise TransportError(f"invalid channel configuration: {exc}", permanent=True) from None

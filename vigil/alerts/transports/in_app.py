@@ -1,0 +1,41 @@
+"""In-app notifications: a ``Notification`` row per user, shown by the bell."""
+
+from __future__ import annotations
+
+from vigil.alerts.transports.base import (
+    Message,
+    Transport,
+    TransportConfig,
+    TransportError,
+    register,
+)
+
+
+class InAppConfig(TransportConfig):
+    pass
+
+
+@register
+class InAppTransport(Transport):
+    kind = "in_app"
+    label = "In-app (bell)"
+    Config = InAppConfig
+    personal = True
+
+    def describe(self) -> str:
+        return "in-app bell"
+
+    def notify(self, message: Message) -> None:
+        from vigil.alerts.models import Notification
+
+        if message.recipient_id is None:
+            if message.event == "test":
+                return  # a test of the in-app channel has no one to tell
+            raise TransportError("in-app notice without a recipient", permanent=True)
+        Notification.objects.create(
+            user_id=message.recipient_id,
+            alert_id=message.alert_id,
+            title=message.title[:300],
+            url=message.url[:500],
+            level=message.level,
+        )

@@ -1,0 +1,124 @@
+"""Vigil's own signed webhook: a JSON body, HMAC-SHA256 over ``<timestamp>.<body>``.
+
+Receivers check ``X-Vigil-Signature: sha256=<hex>`` with the channel's secret and reject
+timestamps older than five minutes (the same scheme as the push-ingest API). The body is
+documented in docs/adding-a-channel.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import Field, field_validator
+
+from vigil.alerts.transports.base import (
+    Message,
+    Transport,
+    TransportConfig,
+    TransportError,
+    register,
+)
+
+USER_AGENT = "Vigil-Webhook/1"
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256(secret, "<timestamp>.<body>")."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+class WebhookConfig(TransportConfig):
+    url: str = Field(..., max_length=2000)
+    secret: str = Field(default_factory=lambda: secrets.token_urlsafe(24), min_length=16)
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL")
+        return value.strip()
+
+
+def _refuse_private(url: str) -> None:
+    """The webhook goes where an administrator typed; refuse internal addresses unless allowed."""
+    from django.conf import settings
+
+    if settings.ALLOW_PRIVATE_FETCH:
+        return
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise TransportError(f"could not resolve {host}: {exc}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise TransportError(
+                f"{host} resolves to non-public address {address} "
+                "(set VIGIL_ALLOW_PRIVATE_FETCH=1 to allow internal receivers)",
+                permanent=True,
+            )
+
+
+@register
+class WebhookTransport(Transport):
+    kind = "webhook"
+    label = "Signed webhook (JSON)"
+    Config = WebhookConfig
+
+    def describe(self) -> str:
+        parts = urlsplit(self.cfg.url)
+        return f"POST {parts.scheme}://{parts.netloc}{parts.path}"
+
+    @property
+    def cfg(self) -> WebhookConfig:
+        assert isinstance(self.config, WebhookConfig)  # noqa: S101 - narrowing for mypy
+        return self.config
+
+    def body_of(self, message: Message) -> bytes:
+        payload = {
+            "event": message.event,
+            "sent_at": int(time.time()),
+            "title": message.title,
+            "text": message.body,
+            "level": message.level,
+            "url": message.url,
+            **message.payload,
+        }
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def notify(self, message: Message) -> None:
+        cfg = self.cfg
+        _refuse_private(cfg.url)
+        body = self.body_of(message)
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "X-Vigil-Event": message.event,
+            "X-Vigil-Timestamp": timestamp,
+            "X-Vigil-Signature": sign(cfg.secret, timestamp, body),
+        }
+        try:
+            with httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False) as client:
+                response = client.post(cfg.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return
+        permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
+        raise TransportError(
+            f"HTTP {response.status_code}: {response.text[:300]}", permanent=permanent
+        )

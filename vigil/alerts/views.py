@@ -1,0 +1,248 @@
+"""Alert screens: inbox with inline actions, detail with timeline, the bell, flags and
+hand-made reports. Rules, channels and the delivery log are in ``views_config``.
+Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.forms import ReportForm
+from vigil.alerts.models import Alert, Channel, Delivery, Notification
+from vigil.alerts.services import (
+    AlertError,
+    acknowledge_alert,
+    assign_alert,
+    close_alert,
+    flag_mention,
+    give_feedback,
+    report_warning,
+)
+from vigil.alerts.services.firing import can_flag
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Topic, WarningLevel
+from vigil.web.decorators import perm_required
+
+ACTIONS = ("ack", "handle", "false_alarm", "useful", "assign")
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - every view here requires sign-in
+    return user
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    state = request.GET.get("state", "open")
+    level = request.GET.get("level", "")
+    topic = request.GET.get("topic", "")
+    return {
+        "state": state,
+        "level": level if level in WarningLevel.values else "",
+        "topic": int(topic) if topic.isdigit() else None,
+    }
+
+
+@perm_required("alerts.view_alert")
+def inbox(request: HttpRequest) -> HttpResponse:
+    f = _filters(request)
+    alerts = Alert.objects.select_related("rule", "topic", "assigned_to")
+    if f["state"] == "open":
+        alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
+    elif f["state"] in Alert.State.values:
+        alerts = alerts.filter(state=f["state"])
+    if f["level"]:
+        alerts = alerts.filter(level=f["level"])
+    if f["topic"]:
+        alerts = alerts.filter(topic_id=f["topic"])
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "alerts/inbox.html",
+        {
+            "page": page,
+            "filter": f,
+            "levels": WarningLevel.choices,
+            "states": Alert.State.choices,
+            "topics": Topic.objects.only("pk", "name"),
+            "users": User.objects.filter(is_active=True).order_by("username"),
+            "now": timezone.now(),
+        },
+    )
+
+
+@perm_required("alerts.view_alert")
+def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = get_object_or_404(
+        Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
+    )
+    timeline = AuditEntry.objects.filter(
+        object_type="alerts.alert", object_id=str(alert.pk)
+    ).select_related("actor")
+    deliveries = alert.deliveries.select_related("channel", "recipient").order_by("created_at")
+    mentions = alert.mentions.select_related("source").order_by("-published_at")[:50]
+    Notification.objects.filter(user=_me(request), alert=alert, read_at=None).update(
+        read_at=timezone.now()
+    )
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "timeline": timeline,
+            "deliveries": deliveries,
+            "mentions": mentions,
+            "users": User.objects.filter(is_active=True).order_by("username"),
+        },
+    )
+
+
+@perm_required("alerts.change_alert")
+@require_POST
+def act(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Inline actions (htmx): the changed row comes back; full page otherwise."""
+    alert = get_object_or_404(
+        Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
+    )
+    action = request.POST.get("action", "")
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - perm_required signed them in
+    error = ""
+    try:
+        if action == "ack":
+            alert = acknowledge_alert(alert, actor=user, note=request.POST.get("note", ""))
+        elif action in ("handle", "false_alarm"):
+            alert = close_alert(
+                alert,
+                actor=user,
+                false_alarm=action == "false_alarm",
+                note=request.POST.get("note", ""),
+            )
+        elif action == "useful":
+            alert = give_feedback(alert, actor=user, feedback=Alert.Feedback.USEFUL)
+        elif action == "assign":
+            assignee_id = request.POST.get("assignee", "")
+            assignee = (
+                User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
+            )
+            alert = assign_alert(alert, actor=user, assignee=assignee)
+        else:
+            error = _("Unknown action.")
+    except AlertError as exc:
+        error = str(exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        alert = Alert.objects.select_related("rule", "topic", "assigned_to").get(pk=alert.pk)
+        users = User.objects.filter(is_active=True).order_by("username")
+        return render(
+            request,
+            "alerts/_row.html",
+            {"a": alert, "error": error, "users": users, "perms_change": True},
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("alerts:detail", alert_id=alert.pk)
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
+    """The 警 flag: anyone in a working role turns a mention into a warning."""
+    mention = get_object_or_404(Mention, pk=mention_id)
+    user = _me(request)
+    if not can_flag(user):
+        raise PermissionDenied
+    level = request.POST.get("level", WarningLevel.III)
+    try:
+        alert = flag_mention(mention, actor=user, note=request.POST.get("note", ""), level=level)
+    except AlertError as exc:
+        messages.error(request, str(exc))
+        return redirect("mentions:detail", mention_id=mention.pk)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "alerts/_flagged.html", {"alert": alert})
+    messages.success(request, _("Flagged as a warning; the responders have been told."))
+    if user.has_perm("alerts.view_alert"):
+        return redirect("alerts:detail", alert_id=alert.pk)
+    return redirect("mentions:detail", mention_id=mention.pk)
+
+
+@perm_required("alerts.report_warning")
+def report(request: HttpRequest) -> HttpResponse:
+    """A department liaison reports a warning by hand, with text and links."""
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user
+        assert isinstance(user, User)  # noqa: S101
+        try:
+            alert = report_warning(
+                actor=user,
+                title=data["title"],
+                text=data["text"],
+                links=(data.get("links") or "").split(),
+                level=data["level"],
+                topic_id=data["topic"].pk if data.get("topic") else None,
+            )
+        except AlertError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Warning reported; the responders have been told."))
+            if user.has_perm("alerts.view_alert"):
+                return redirect("alerts:detail", alert_id=alert.pk)
+            return redirect("dashboard")
+    return render(request, "alerts/report.html", {"form": form})
+
+
+@login_required
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell with the unread count (htmx polls this fragment)."""
+    unread = Notification.objects.filter(user=_me(request), read_at=None).count()
+    return render(request, "alerts/_bell.html", {"unread": unread})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=_me(request)).select_related("alert")[:100]
+    return render(request, "alerts/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(user=_me(request), read_at=None).update(read_at=timezone.now())
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "alerts/_bell.html", {"unread": 0})
+    return redirect("alerts:notifications")
+
+
+@perm_required("alerts.view_delivery")
+def deliveries(request: HttpRequest) -> HttpResponse:
+    rows = Delivery.objects.select_related("alert", "channel", "recipient")
+    status = request.GET.get("status", "")
+    if status in Delivery.Status.values:
+        rows = rows.filter(status=status)
+    channel = request.GET.get("channel", "")
+    if channel.isdigit():
+        rows = rows.filter(channel_id=int(channel))
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "alerts/deliveries.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Delivery.Status.choices,
+            "channels": Channel.objects.all(),
+            "channel": channel,
+        },
+    )
