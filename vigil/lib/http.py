@@ -39,9 +39,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
+
+from vigil.lib.http_errors import (
+    BadContent,
+    BlockedAddress,
+    FetchError,
+    HttpStatusError,
+    InvalidURL,
+    RedirectLoop,
+    ResponseTooLarge,
+    RobotsDisallowed,
+    Timeout,
+    TooManyRedirects,
+    TransportError,
+    redact_url,
+)
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -64,89 +79,9 @@ __all__ = [
 DEFAULT_USER_AGENT = "Vigil/0.1 (+https://github.com/vigil-opinion/vigil; public-opinion monitor)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_SECRET_PARAMS = frozenset(
-    {"key", "api_key", "apikey", "token", "access_token", "password", "sig", "signature", "secret"}
-)
 _ROBOTS_TTL = 3600.0
 _ROBOTS_MAX_BYTES = 512 * 1024
 _MAX_CRAWL_DELAY = 30.0
-
-
-class FetchError(Exception):
-    """Anything that stopped a fetch. `permanent` says whether retrying later can help."""
-
-    permanent: bool = False
-
-    def __init__(self, message: str, *, url: str = "") -> None:
-        super().__init__(message)
-        self.url = url
-
-
-class InvalidURL(FetchError):
-    permanent = True
-
-
-class BlockedAddress(FetchError):
-    permanent = True
-
-
-class RobotsDisallowed(FetchError):
-    permanent = True
-
-
-class TransportError(FetchError):
-    pass
-
-
-class Timeout(TransportError):
-    pass
-
-
-class TooManyRedirects(FetchError):
-    pass
-
-
-class RedirectLoop(TooManyRedirects):
-    pass
-
-
-class ResponseTooLarge(FetchError):
-    permanent = True
-
-
-class BadContent(FetchError):
-    pass
-
-
-class HttpStatusError(FetchError):
-    """A 4xx/5xx answer. Client errors are permanent except 408 and 429."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        url: str = "",
-        status: int,
-        retry_after: float | None = None,
-        body: bytes = b"",
-    ) -> None:
-        super().__init__(message, url=url)
-        self.status = status
-        self.retry_after = retry_after
-        self.body = body  # first bytes of the error body; APIs explain themselves there
-        self.permanent = 400 <= status < 500 and status not in (408, 429)
-
-
-def redact_url(url: str) -> str:
-    """The URL with secret-looking query values masked, safe to show in messages and logs."""
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    pairs = [
-        (k, "***" if k.lower() in _SECRET_PARAMS else v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-    ]
-    return urlunsplit(parts._replace(query=urlencode(pairs)))
 
 
 @dataclass(frozen=True)
