@@ -32,6 +32,7 @@ def test_demo_creates_company_users_and_source() -> None:
     assert set(roles.values()) | {"Administrator"} == set(ROLE_NAMES)
     assert Source.objects.get(name=DEMO_SOURCE_NAME).kind == "demo"
     assert report.topics == 12 and Topic.objects.filter(is_active=True).count() == 12
+    assert report.rules == 5
 
 
 def test_loading_twice_changes_nothing() -> None:

@@ -192,7 +192,7 @@ def _print_demo_report(report: Any) -> None:
     if report.already_loaded:
         print("the demo source already exists; nothing else to do")
     elif report.source_created:
-        print(f"demo monitoring plan: {report.topics} topics")
+        print(f"demo monitoring plan: {report.topics} topics, {report.rules} alert rules")
         print("demo source created: mentions arrive as the scenario replays")
 
 

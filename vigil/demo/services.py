@@ -38,6 +38,7 @@ class DemoLoadReport:
     users: dict[str, str] = field(default_factory=dict)  # username -> password (printed once)
     source_created: bool = False
     topics: int = 0
+    rules: int = 0
     already_loaded: bool = False
 
 
@@ -69,6 +70,70 @@ def _load_topics(company: dict[str, Any], department: Department | None) -> int:
             retro_days=0,
         )
     return len(company["topics"])
+
+
+def _load_site_tiers(company: dict[str, Any]) -> None:
+    """The fictional sites' authority tiers, so impact scores mean something in the demo."""
+    from vigil.analysis.models import SiteAuthority
+
+    for site in company.get("sites", []):
+        SiteAuthority.objects.get_or_create(
+            domain=site["domain"], defaults={"tier": site["tier"], "name": site.get("name_en", "")}
+        )
+
+
+def _load_alert_rules() -> int:
+    """Warnings a PR team would set up first: safety words, spikes, negative share, big accounts."""
+    from vigil.alerts.services.config import create_rule
+    from vigil.monitoring.models import Topic
+
+    brand = Topic.objects.filter(kind="brand").first()
+    safety = Topic.objects.filter(kind="custom", name__startswith="Product safety").first()
+    if brand is None:
+        return 0
+    responders = {"recipients": {"roles": ["Responder", "Analyst"]}, "timezone": "Asia/Shanghai"}
+    rules = [
+        {
+            "name": "Safety words · 安全敏感词",
+            "kind": "keyword",
+            "topic": safety or brand,
+            "level": "II",
+            "conditions": {
+                "query": "烫伤 OR 起火 OR 爆炸 OR 漏电 OR 召回 OR scald* OR fire OR recall*"
+            },
+        },
+        {
+            "name": "Brand volume spike · 品牌声量突增",
+            "kind": "spike",
+            "topic": brand,
+            "level": "II",
+            "conditions": {"sensitivity": "medium"},
+        },
+        {
+            "name": "Negative share · 负面占比",
+            "kind": "negative_share",
+            "topic": brand,
+            "level": "III",
+            "conditions": {"threshold_percent": 60, "window_minutes": 120, "min_mentions": 15},
+        },
+        {
+            "name": "Big accounts · 大V与权威媒体",
+            "kind": "authority",
+            "topic": brand,
+            "level": "III",
+            "conditions": {"min_followers": 1_000_000, "tiers": ["central", "national"]},
+        },
+        {
+            "name": "Fast-growing story · 快速发酵",
+            "kind": "story_growth",
+            "topic": brand,
+            "level": "II",
+            "conditions": {"min_per_hour": 15},
+        },
+    ]
+    for rule in rules:
+        create_rule(routing=responders, **rule)
+    return len(rules)
 
 
 def demo_is_loaded() -> bool:
@@ -109,6 +174,8 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
         report.already_loaded = True
         return report
     report.topics = _load_topics(company, departments.get("pr"))
+    _load_site_tiers(company)
+    report.rules = _load_alert_rules()
     now = timezone.now()
     Source.objects.create(
         name=DEMO_SOURCE_NAME,

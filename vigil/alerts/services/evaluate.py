@@ -45,15 +45,20 @@ class Group:
     hits: list[Hit] = field(default_factory=list)
 
 
-def subject_of(hit: Hit) -> tuple[str, int | None]:
+def subject_of(hit: Hit, by_story: bool = False) -> tuple[str, int | None]:
+    """What one alert is about. A crisis spreads over several clustered stories (the
+    complaint, the company's reply, the recall …), so most rules keep one alert per topic
+    and episode; only the story-growth rule speaks of one story."""
     story = signals.story_id_of(hit.mention)
-    return (f"story:{story}", story) if story else (f"topic:{hit.match.topic_id}", None)
+    if by_story and story:
+        return f"story:{story}", story
+    return f"topic:{hit.match.topic_id}", story
 
 
-def group_hits(hits: list[Hit]) -> list[Group]:
+def group_hits(hits: list[Hit], by_story: bool = False) -> list[Group]:
     groups: dict[str, Group] = {}
     for hit in hits:
-        subject, story = subject_of(hit)
+        subject, story = subject_of(hit, by_story)
         group = groups.setdefault(subject, Group(subject, hit.match.topic_id, story))
         group.hits.append(hit)
     return list(groups.values())
@@ -68,7 +73,7 @@ def _fire_groups(
     rule: AlertRule, hits: list[Hit], title: Callable[[Group], str], now: dt.datetime
 ) -> list[Alert]:
     alerts = []
-    for group in group_hits(hits):
+    for group in group_hits(hits, by_story=rule.kind == "story_growth"):
         first = group.hits[0]
         story_title = signals.story_title(first.mention)
         alerts.append(

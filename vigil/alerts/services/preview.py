@@ -48,7 +48,7 @@ def _episodes(rule: Any, hits: list[Hit], window: dt.timedelta) -> list[PreviewF
     last: dict[str, dt.datetime] = {}
     fires: list[PreviewFire] = []
     for hit in hits:
-        subject, _story = subject_of(hit)
+        subject, _story = subject_of(hit, by_story=getattr(rule, "kind", "") == "story_growth")
         at = hit.match.published_at
         if subject in open_ and at - last[subject] <= window:
             open_[subject].mentions += 1
