@@ -118,6 +118,11 @@ def _zh_lexicon() -> tuple[dict[str, int], int]:
 
 
 _ZH_TABLE, _ZH_MAXLEN = _zh_lexicon()
+# Longest cue starting with each character: most characters start none, so most
+# positions cost one dict lookup instead of one per possible length.
+_ZH_FIRST: dict[str, int] = {}
+for _word in _ZH_TABLE:
+    _ZH_FIRST[_word[0]] = max(_ZH_FIRST.get(_word[0], 0), len(_word))
 
 
 def _chinese_lexicon(text: str) -> tuple[float, float, int]:
@@ -132,7 +137,8 @@ def _chinese_lexicon(text: str) -> tuple[float, float, int]:
             if clause.startswith(_BUT_ZH, i):
                 weight = 1.5
             hit = 0
-            for size in range(min(_ZH_MAXLEN, n - i), 0, -1):
+            longest = _ZH_FIRST.get(clause[i], 0)
+            for size in range(min(longest, n - i), 0, -1):
                 polarity = _ZH_TABLE.get(clause[i : i + size])
                 if polarity is not None:
                     hit = size
