@@ -152,3 +152,46 @@ def test_the_pipeline_warns_through_the_stage(make_user) -> None:
     alerts = list(Alert.objects.all())
     assert alerts and sum(a.mention_count for a in alerts) == 3
     assert Notification.objects.filter(user=responder).count() == len(alerts)
+
+
+def test_the_most_serious_mention_of_an_episode_names_the_alert() -> None:
+    from vigil.alerts.services.firing import Firing, fire_alert
+
+    topic = make_topic()
+    rule = create_rule(
+        name="Big accounts",
+        kind="authority",
+        topic=topic,
+        conditions={"min_followers": 1000},
+        cooldown_minutes=60,
+    )
+    first = fire_alert(
+        Firing(
+            rule=rule,
+            subject=f"topic:{topic.pk}",
+            title="A calm review",
+            topic_id=topic.pk,
+            impact=20.0,
+        )
+    )
+    again = fire_alert(
+        Firing(
+            rule=rule,
+            subject=f"topic:{topic.pk}",
+            title="Kettle scalds a child",
+            topic_id=topic.pk,
+            impact=60.0,
+        )
+    )
+    later = fire_alert(
+        Firing(
+            rule=rule,
+            subject=f"topic:{topic.pk}",
+            title="A small follow-up",
+            topic_id=topic.pk,
+            impact=10.0,
+        )
+    )
+    assert first.pk == again.pk == later.pk
+    later.refresh_from_db()
+    assert later.title == "Kettle scalds a child" and later.impact == 60.0

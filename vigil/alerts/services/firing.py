@@ -124,9 +124,13 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         alert.summary = firing.summary
     if firing.data:
         alert.data = {**alert.data, **firing.data}
-    if firing.impact is not None:
-        alert.impact = max(alert.impact or 0.0, firing.impact)
     fields = ["mention_count", "last_seen", "summary", "data", "impact"]
+    if firing.impact is not None:
+        if firing.impact > (alert.impact or 0.0) and firing.title:
+            # The episode's most serious mention names the alert.
+            alert.title = firing.title[:300]
+            fields.append("title")
+        alert.impact = max(alert.impact or 0.0, firing.impact)
     new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
     if new_level != alert.level:
         before = snapshot(alert, ALERT_AUDIT_FIELDS)
