@@ -52,3 +52,19 @@ def test_fast_scan_agrees_with_full_scan(text: str) -> None:
     assert texts == full.texts and glued == full.glued and marks == full.marks
     assert canon == canonical(full)
     assert all(0 <= s < e <= len(text) for s, e in zip(full.starts, full.ends, strict=True))
+
+
+def test_traditional_chinese_folds_to_simplified_keeping_offsets() -> None:
+    from vigil.lib.text import fold, to_simplified
+
+    assert to_simplified("明光電水壺燙傷") == "明光电水壶烫伤"
+    assert fold("蘋果手機") == "苹果手机"
+    assert len(to_simplified("香港蘋果日報")) == len("香港蘋果日報")
+
+
+def test_a_simplified_query_matches_a_traditional_post_and_highlights_it() -> None:
+    from vigil.monitoring.query import Document, parse
+
+    found = parse("苹果 AND 电水壶").match(Document(text="蘋果和明光電水壺"))
+    assert found is not None and found.terms == ["蘋果", "電水壺"]
+    assert parse('"電水壺"').match(Document(text="明光电水壶")) is not None

@@ -100,6 +100,30 @@ class Token(NamedTuple):
     mark: str
 
 
+def _traditional_to_simplified() -> dict[int, str]:
+    """One-to-one traditional → simplified characters (zhconv's zh-Hans table).
+
+    Traditional characters appear in real posts (Hong Kong, Taiwan, overseas); folding
+    them per character keeps offsets intact, so 蘋果 matches 苹果 and highlights still
+    land on the right characters. Phrase-level conversions are not needed for matching.
+    """
+    try:
+        from zhconv import zhconv as tables
+    except ImportError:  # pragma: no cover - zhconv is a dependency
+        return {}
+    tables.loaddict()
+    pairs = tables.zhcdicts["zh2Hans"]
+    return str.maketrans({k: v for k, v in pairs.items() if len(k) == 1 and len(v) == 1 and k != v})
+
+
+_T2S = _traditional_to_simplified()
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters folded to simplified, one for one (same length)."""
+    return text.translate(_T2S)
+
+
 def is_cjk(char: str) -> bool:
     """True for one Han, kana or bopomofo character."""
     return _CJK_RE.fullmatch(char) is not None
@@ -126,11 +150,12 @@ def fold_keep_case(text: str) -> str:
 
 @lru_cache(maxsize=131072)
 def fold(text: str) -> str:
-    """Fold ``text`` for comparison: width (NFKC), case (casefold) and accents."""
+    """Fold ``text`` for comparison: width (NFKC), case (casefold), accents, and
+    traditional Chinese characters to simplified."""
     text = unicodedata.normalize("NFKC", text)
     if text.isascii():
         return text.lower()
-    return _strip_marks(text.casefold())
+    return _strip_marks(text.casefold()).translate(_T2S)
 
 
 @lru_cache(maxsize=131072)
@@ -182,7 +207,7 @@ def _append_cjk_slowly(cols: TokenColumns, chars: str, seg_start: int, first: bo
         folded = unicodedata.normalize("NFKC", char)
         if not folded or unicodedata.combining(folded[0]):  # a lone half-width sound mark
             continue
-        cols.texts.append(folded)
+        cols.texts.append(folded.translate(_T2S))
         cols.raws.append(folded)
         cols.starts.append(seg_start + offset)
         cols.ends.append(seg_start + offset + 1)
@@ -240,7 +265,7 @@ def _append_cjk(cols: TokenColumns, chars: str, start: int, prev_cjk_end: int) -
         _append_cjk_slowly(cols, chars, start, first)
         return
     size = len(chars)
-    cols.texts.extend(chars)
+    cols.texts.extend(chars.translate(_T2S))
     cols.raws.extend(chars)
     cols.starts.extend(range(start, start + size))
     cols.ends.extend(range(start + 1, start + size + 1))
@@ -274,6 +299,7 @@ def scan_words(text: str) -> tuple[list[str], list[bool], dict[int, str], str]:
                 chars = "".join(cols.texts)
                 if not chars:
                     continue
+            chars = chars.translate(_T2S)
             texts.extend(chars)
             glued.append(first)
             glued.extend([True] * (len(chars) - 1))

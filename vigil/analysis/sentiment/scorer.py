@@ -19,6 +19,7 @@ from vigil.analysis.langid import identify_language
 from vigil.analysis.sentiment import accurate
 from vigil.analysis.sentiment.features import extract_features
 from vigil.analysis.sentiment.model import CLASSES, load_head, softmax
+from vigil.lib.text import to_simplified
 
 __all__ = ["FAST_LANGUAGES", "Label", "Path_", "SentimentResult", "score_many"]
 
@@ -96,6 +97,9 @@ def score_many(
     use_accurate = path == "accurate" and accurate.available(model_dir)
     for group, idx in groups.items():
         batch = [texts[i] for i in idx]
+        if group == "zh":
+            # The Chinese models learnt simplified text; 燙傷 reads as 烫伤.
+            batch = [to_simplified(text) for text in batch]
         if group in FAST_LANGUAGES:
             probs = fast_probs(batch, group, model_dir)
             if use_accurate:
