@@ -23,7 +23,7 @@ CASES = [
     ("华为", "华\n为发布会", True),
     ("华为手机", "华为的手机", False),
     ("手机", "华为手机很好", True),
-    ("苹果", "蘋果", False),  # traditional forms are not folded (yet)
+    ("苹果", "蘋果", True),  # traditional characters fold to simplified
     ("ｶﾒﾗ", "カメラ", True),
     # mixed scripts
     ("小米SU7", "小米SU7发布", True),
