@@ -8,7 +8,6 @@ import pytest
 from tests.factories import RawItemFactory, SourceFactory
 from vigil.accounts.models import AuditEntry
 from vigil.analysis.models import Correction, Story
-from vigil.analysis.runtime import reset_runtime
 from vigil.analysis.services import agreement, correct_mention, export_corrections
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
@@ -18,13 +17,6 @@ from vigil.pipeline.services import process_pending
 pytestmark = pytest.mark.django_db
 
 SCALD = "明光电水壶壶盖自己弹开，孩子被开水烫伤了，客服还说是使用不当，太气人了！"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_runtime():  # noqa: ANN202
-    reset_runtime()
-    yield
-    reset_runtime()
 
 
 @pytest.fixture

@@ -264,15 +264,23 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
     return correction
 
 
+def _latest_corrections(field: str) -> dict[int, Correction]:
+    """Each corrected mention's latest correction of ``field`` (an analyst may change their mind)."""
+    latest: dict[int, Correction] = {}
+    for correction in (
+        Correction.objects.filter(field=field).select_related("mention").order_by("at")
+    ):
+        latest[correction.mention_id] = correction
+    return latest
+
+
 def agreement(field: str = "sentiment") -> tuple[int, int, float | None]:
     """(corrections, of which the model already agreed, agreement share) for a field.
 
     The latest correction per mention counts; a model label equal to the analyst's
     is agreement (analysts also confirm labels).
     """
-    latest: dict[int, Correction] = {}
-    for correction in Correction.objects.filter(field=field).order_by("at"):
-        latest[correction.mention_id] = correction
+    latest = _latest_corrections(field)
     total = len(latest)
     agreed = sum(1 for c in latest.values() if c.model_value == c.value)
     return total, agreed, (agreed / total if total else None)
@@ -282,11 +290,7 @@ def export_corrections(path: str) -> int:
     """Write sentiment corrections as JSONL for ``vigil train sentiment --corrections``."""
     import json
 
-    latest: dict[int, Correction] = {}
-    for correction in (
-        Correction.objects.filter(field="sentiment").select_related("mention").order_by("at")
-    ):
-        latest[correction.mention_id] = correction
+    latest = _latest_corrections("sentiment")
     with open(path, "w", encoding="utf-8") as out:
         for correction in latest.values():
             mention = correction.mention

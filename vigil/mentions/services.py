@@ -25,6 +25,13 @@ class MentionFilter:
     include_noise: bool = False
 
 
+def effective_sentiment_is(label: str) -> Q:
+    """Mentions whose shown sentiment is ``label``: the analyst's correction wins."""
+    if label == "unknown":
+        return Q(sentiment_corrected="", sentiment__in=["", "unknown"])
+    return Q(sentiment_corrected=label) | Q(sentiment_corrected="", sentiment=label)
+
+
 def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
     """Every filter but ``q``, newest first."""
     mentions = Mention.objects.all()
@@ -42,12 +49,8 @@ def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
         mentions = mentions.filter(published_at__gte=f.since)
     if f.until:
         mentions = mentions.filter(published_at__lt=f.until)
-    if f.sentiment == "unknown":
-        mentions = mentions.filter(sentiment_corrected="", sentiment__in=["", "unknown"])
-    elif f.sentiment:
-        mentions = mentions.filter(
-            Q(sentiment_corrected=f.sentiment) | Q(sentiment_corrected="", sentiment=f.sentiment)
-        )
+    if f.sentiment:
+        mentions = mentions.filter(effective_sentiment_is(f.sentiment))
     if not f.include_noise:
         mentions = mentions.exclude(relevance="noise")
     return mentions.order_by("-published_at", "-id")

@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_date
 from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MentionFilter, find_mentions
-from vigil.monitoring.highlight import highlight
+from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Topic
 from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
@@ -46,14 +46,7 @@ def mention_list(request: HttpRequest) -> HttpResponse:
     )
     page = max(1, _int(get.get("page")) or 1)
     result = find_mentions(mention_filter, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    rows = [
-        {
-            "mention": hit.mention,
-            "title": highlight(hit.mention.title, hit.match.spans.get("title")),
-            "text": highlight(hit.mention.text, hit.match.spans.get("text"), limit=260),
-        }
-        for hit in result.hits
-    ]
+    rows = [highlighted(hit.mention, hit.match.spans) for hit in result.hits]
     query = get.copy()
     query.pop("page", None)
     pages = max(1, -(-result.count // PAGE_SIZE))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,3 +30,13 @@ def highlight(text: str, spans: list[tuple[int, int]] | None, limit: int = 0) ->
     prefix = "…" if start_at > 0 else ""
     suffix = "…" if end_at < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece is escaped
+
+
+def highlighted(mention: Any, spans: dict[str, Any] | None, limit: int = 260) -> dict[str, Any]:
+    """A mention with its title and (windowed) text marked, as the result lists show it."""
+    spans = spans or {}
+    return {
+        "mention": mention,
+        "title": highlight(mention.title, spans.get("title")),
+        "text": highlight(mention.text, spans.get("text"), limit=limit),
+    }

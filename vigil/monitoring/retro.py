@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match, RetroSearch
-from vigil.monitoring.services import document_of, topic_percolator
+from vigil.monitoring.services import match_rows, topic_percolator
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
 CHUNK = 1000
@@ -57,20 +57,7 @@ def run_retro_search(
             chunk = list(mentions.filter(pk__gt=search.last_mention_id).order_by("pk")[:CHUNK])
             if not chunk:
                 break
-            rows = []
-            for mention in chunk:
-                for _key, result in percolator.match(document_of(mention)):
-                    rows.append(
-                        {
-                            "mention_id": mention.pk,
-                            "topic_id": topic.pk,
-                            "terms": result.terms,
-                            "spans": result.spans,
-                            "via": Match.Via.RETRO,
-                            "topic_version": topic.version,
-                            "published_at": mention.published_at,
-                        }
-                    )
+            rows = match_rows(chunk, percolator, Match.Via.RETRO, lambda _topic_id: topic.version)
             with transaction.atomic():
                 insert_ignoring_conflicts(Match, rows)
                 search.processed += len(chunk)

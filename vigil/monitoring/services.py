@@ -8,6 +8,7 @@ topic against stored mentions in the background (``vigil.monitoring.retro``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +192,27 @@ def topic_percolator(topics: list[Topic]) -> Percolator:
             langs=topic.languages,
         )
     return percolator
+
+
+def match_rows(
+    mentions: Iterable[Mention], percolator: Percolator, via: str, version_of: Callable[[int], int]
+) -> list[dict[str, Any]]:
+    """``Match`` rows for every (mention, topic) the percolator finds (live and retro)."""
+    rows = []
+    for mention in mentions:
+        for topic_id, result in percolator.match(document_of(mention)):
+            rows.append(
+                {
+                    "mention_id": mention.pk,
+                    "topic_id": topic_id,
+                    "terms": result.terms,
+                    "spans": result.spans,
+                    "via": via,
+                    "topic_version": version_of(int(topic_id)),
+                    "published_at": mention.published_at,
+                }
+            )
+    return rows
 
 
 def active_topics() -> QuerySet[Topic]:

@@ -15,7 +15,7 @@ from django.db.models import Count, Max
 
 from vigil.monitoring.models import Match, MonitoringPlan, Topic
 from vigil.monitoring.query import Percolator
-from vigil.monitoring.services import active_topics, document_of, topic_percolator
+from vigil.monitoring.services import active_topics, match_rows, topic_percolator
 from vigil.pipeline.batch import Batch
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
@@ -63,20 +63,9 @@ def match(batch: Batch) -> None:
     percolator, versions = current_percolator()
     if not len(percolator):
         return
-    rows = []
-    for mention in mentions:
-        for topic_id, result in percolator.match(document_of(mention)):
-            rows.append(
-                {
-                    "mention_id": mention.pk,
-                    "topic_id": topic_id,
-                    "terms": result.terms,
-                    "spans": result.spans,
-                    "via": Match.Via.LIVE,
-                    "topic_version": versions.get(int(topic_id), 1),
-                    "published_at": mention.published_at,
-                }
-            )
+    rows = match_rows(
+        mentions, percolator, Match.Via.LIVE, lambda topic_id: versions.get(topic_id, 1)
+    )
     insert_ignoring_conflicts(Match, rows)
 
 

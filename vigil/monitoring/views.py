@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.monitoring.forms import PlanForm, TopicForm
-from vigil.monitoring.highlight import highlight
+from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic
-from vigil.monitoring.query import parse
 from vigil.monitoring.services import (
     TopicError,
     check_query,
     create_plan,
     create_topic,
-    document_of,
     preview_topic,
     update_plan,
     update_topic,
@@ -143,19 +141,8 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
         .select_related("mention", "mention__source")
         .order_by("-published_at")[:30]
     )
-    query = parse(topic.query)
-    rows = []
-    for match in matches:
-        found = query.match(document_of(match.mention))
-        spans = found.spans if found else {}
-        rows.append(
-            {
-                "match": match,
-                "mention": match.mention,
-                "title": highlight(match.mention.title, spans.get("title")),
-                "text": highlight(match.mention.text, spans.get("text"), limit=280),
-            }
-        )
+    # Spans were stored with each match, for the topic version that matched.
+    rows = [{**highlighted(m.mention, m.spans, limit=280), "match": m} for m in matches]
     return render(
         request,
         "monitoring/topic_detail.html",
@@ -195,13 +182,5 @@ def query_preview(request: HttpRequest) -> HttpResponse:
         request.POST.getlist("channels"),
         request.POST.getlist("languages"),
     )
-    rows = []
-    for mention, result in preview.examples:
-        rows.append(
-            {
-                "mention": mention,
-                "title": highlight(mention.title, result.spans.get("title")),
-                "text": highlight(mention.text, result.spans.get("text"), limit=240),
-            }
-        )
+    rows = [highlighted(mention, result.spans, limit=240) for mention, result in preview.examples]
     return render(request, "monitoring/_preview.html", {"preview": preview, "rows": rows})

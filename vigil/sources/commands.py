@@ -168,24 +168,8 @@ def cmd_bench_search(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_collect(args: argparse.Namespace) -> int:
-    import os
-    import tempfile
-
-    # Never in the user's own database: a temporary SQLite file unless told otherwise.
-    scratch = tempfile.mkdtemp(prefix="vigil-bench-")
-    os.environ["VIGIL_DATA_DIR"] = scratch
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    from django.core.management import call_command
-
-    from vigil.cli import setup_django
-
-    setup_django()
-    call_command("migrate", verbosity=0, interactive=False)
+    print(f"database: {_scratch_database(args.database_url)}")
     from vigil.sources.bench import run_collect_benchmark
 
-    print(f"database: {os.environ.get('DATABASE_URL') or scratch + '/vigil.sqlite3'}")
     run_collect_benchmark(feeds=args.feeds, items=args.items, out=sys.stdout)
     return 0

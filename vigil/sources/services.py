@@ -295,6 +295,18 @@ def _audited(source: Source) -> dict[str, Any]:
     return data
 
 
+def _check_name_and_interval(
+    name: str, interval_seconds: int, source: Source | None = None
+) -> None:
+    others = Source.objects.filter(name=name)
+    if source is not None:
+        others = others.exclude(pk=source.pk)
+    if others.exists():
+        raise SourceConfigError(f"a source named {name!r} already exists")
+    if interval_seconds < 10:
+        raise SourceConfigError("interval must be at least 10 seconds")
+
+
 @transaction.atomic
 def create_source(
     *,
@@ -306,10 +318,7 @@ def create_source(
     actor: Any = None,
 ) -> Source:
     """Add a source after validating its configuration."""
-    if Source.objects.filter(name=name).exists():
-        raise SourceConfigError(f"a source named {name!r} already exists")
-    if interval_seconds < 10:
-        raise SourceConfigError("interval must be at least 10 seconds")
+    _check_name_and_interval(name, interval_seconds)
     clean = validate_config(kind, config)
     connector_cls = get_connector_class(kind)
     if not channel and isinstance(clean.get("channel"), str):
@@ -337,10 +346,7 @@ def update_source(
     actor: Any = None,
 ) -> Source:
     """Change a source's name, configuration, channel or interval (kind stays)."""
-    if Source.objects.filter(name=name).exclude(pk=source.pk).exists():
-        raise SourceConfigError(f"a source named {name!r} already exists")
-    if interval_seconds < 10:
-        raise SourceConfigError("interval must be at least 10 seconds")
+    _check_name_and_interval(name, interval_seconds, source=source)
     before = _audited(source)
     # A masked secret sent back from the edit form means "unchanged".
     for key in secret_fields(source.kind):

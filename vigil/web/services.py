@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from vigil.mentions.models import Mention
+from vigil.mentions.services import effective_sentiment_is
 from vigil.sources.models import RawItem, Source
 
 
@@ -36,12 +37,8 @@ def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
     day = Mention.objects.filter(published_at__gte=now - dt.timedelta(hours=24)).exclude(
         relevance="noise"
     )
-    judged = day.filter(
-        Q(sentiment__in=["positive", "neutral", "negative"]) | ~Q(sentiment_corrected="")
-    )
-    negative = judged.filter(
-        Q(sentiment_corrected="negative") | Q(sentiment_corrected="", sentiment="negative")
-    )
+    judged = day.exclude(effective_sentiment_is("unknown"))
+    negative = day.filter(effective_sentiment_is("negative"))
     return DashboardFigures(
         negative_24h=negative.count(),
         judged_24h=judged.count(),
