@@ -94,3 +94,19 @@ def test_fts_triggers_survive_table_rebuilds(corpus) -> None:
     MentionFactory(title="", text="售后服务太差")
     assert search_mentions("售后服务", Mention.objects.all()).count == 1
     assert ensure_sqlite_search_index() is False
+
+
+def test_mentions_screen_filters_by_sentiment_with_corrections_winning(client_for) -> None:
+    MentionFactory(title="", text="Lumina kettle burns", sentiment="negative")
+    MentionFactory(title="", text="Lumina kettle is lovely", sentiment="positive")
+    MentionFactory(
+        title="", text="Lumina kettle launch", sentiment="negative", sentiment_corrected="neutral"
+    )
+    viewer = client_for("Viewer")
+    page = viewer.get("/mentions/", {"sentiment": "negative"}).content.decode()
+    assert "Lumina kettle burns" in page and "lovely" not in page and "launch" not in page
+    assert '<option value="neutral"' in page
+    assert (
+        "Lumina kettle launch"
+        in viewer.get("/mentions/", {"sentiment": "neutral"}).content.decode()
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
@@ -17,6 +18,12 @@ from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
 
 PAGE_SIZE = 25
+SENTIMENT_CHOICES = [
+    ("positive", _("positive")),
+    ("neutral", _("neutral")),
+    ("negative", _("negative")),
+    ("unknown", _("unknown")),
+]
 
 
 def _int(value: str | None) -> int | None:
@@ -43,6 +50,7 @@ def mention_list(request: HttpRequest) -> HttpResponse:
         source=_int(get.get("source")),
         since=_day(get.get("since")),
         until=_day(get.get("until"), end=True),
+        sentiment=get.get("sentiment") or None,
     )
     page = max(1, _int(get.get("page")) or 1)
     result = find_mentions(mention_filter, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
@@ -65,6 +73,7 @@ def mention_list(request: HttpRequest) -> HttpResponse:
             "querystring": query.urlencode(),
             "since": get.get("since", ""),
             "until": get.get("until", ""),
+            "sentiment_choices": SENTIMENT_CHOICES,
         },
     )
 
