@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from vigil.mentions.models import Mention
-from vigil.mentions.search import SearchResult, search_mentions
+from vigil.mentions.search import SearchHit, SearchResult, search_mentions
+from vigil.monitoring.query import MatchResult
 
 
 @dataclass
@@ -61,8 +62,5 @@ def find_mentions(f: MentionFilter, *, offset: int = 0, limit: int = 25) -> Sear
     mentions = filter_mentions(f).select_related("source")
     if f.q and f.q.strip():
         return search_mentions(f.q, mentions, offset=offset, limit=limit)
-    from vigil.mentions.search import SearchHit
-    from vigil.monitoring.query import MatchResult
-
     page = list(mentions[offset : offset + limit])
     return SearchResult(hits=[SearchHit(m, MatchResult()) for m in page], count=mentions.count())
