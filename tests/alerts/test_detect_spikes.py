@@ -128,6 +128,46 @@ def test_state_is_compact() -> None:
     assert len(json.dumps(detector.to_state())) < 4096
 
 
+def test_long_windows_are_the_open_hour_plus_whole_hours_before_it() -> None:
+    rng = random.Random(6)
+    counts = [float(rng.randrange(0, 30)) for _ in range(600)]
+    detector = SpikeDetector(burst_cap=0.0)  # no capping: windows are plain sums
+    for i, count in enumerate(counts):
+        detector.observe(START + i * STEP, count)
+        if i < 100 or (i + 1) % 12 == 0:
+            continue  # (after an hour closes, the ring already counts as a whole block)
+        sums = detector._window_sums(count)  # what the bucket that just closed was judged on
+        observed, _expected, _q, length = sums[detector.config.scales.index(72)]
+        assert 61 <= length <= 72 and length % 12 == (i + 1) % 12
+        assert observed == pytest.approx(sum(counts[i + 1 - length : i + 1]))
+
+
+def test_long_windows_learn_their_band_once_an_hour() -> None:
+    """A story building for hours must not widen its own band within hours (slow learning)."""
+    detector = SpikeDetector()
+    counts = mention_stream(10, seed=8)
+    run(counts[: 9 * 288], detector)
+    before = detector.to_state()["disp_num"][-1]
+    for i in range(11):  # within one hour block: the 6-hour window learns nothing yet
+        detector.observe(START + (9 * 288 + i) * STEP, 500.0)
+    assert detector.to_state()["disp_num"][-1] == before
+
+
+def test_a_state_saved_before_long_windows_still_resumes() -> None:
+    counts = mention_stream(12, seed=12, burst_at=10 * 288 + 30)
+    cut = 8 * 288 + 5
+    old_style = SpikeDetector(scales=(1, 3, 12))
+    run(counts[:cut], old_style)
+    state = json.loads(json.dumps(old_style.to_state()))
+    state["v"] = 1
+    for key in ("blocks", "block_pos", "block_n"):
+        del state[key]
+    del state["config"]["block_buckets"]
+    resumed = run(counts[cut:], SpikeDetector.from_state(state), offset=cut)
+    assert resumed == run(counts[cut:], old_style, offset=cut)
+    assert resumed
+
+
 def test_missing_buckets_in_a_count_stream_are_zeros() -> None:
     gappy = SpikeDetector()
     filled = SpikeDetector()

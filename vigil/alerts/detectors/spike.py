@@ -8,17 +8,21 @@ Model (see docs/spike-detection.md): expected count = level x hour-of-day factor
 x day-of-week factor (a multiplicative Holt-Winters baseline with exponential
 forgetting, updated with winsorised counts so a spike does not teach itself),
 and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
-and 12 buckets, each window with its own learnt over-dispersion.
+and 12 buckets and on two long windows built from hourly totals (3 h and 6 h,
+for stories that build for hours), each window with its own learnt
+over-dispersion; the long windows learn theirs once an hour, so a rising story
+cannot widen its own band.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from vigil.alerts.detectors.state import DetectorState, state_from_dict, state_to_dict
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 
 __all__ = ["SENSITIVITIES", "Sensitivity", "SpikeConfig", "SpikeDetector", "SpikeSignal"]
@@ -33,7 +37,7 @@ _WEEK = 7 * 86400.0
 _DAY = 86400.0
 _HOUR = 3600.0
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_STATE_VERSION = 1
+_STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three windows)
 #: Surprise (-ln p) above which a bucket counts as an exceedance for tail calibration.
 _POT_U = -math.log(1e-3)
 _POT_U2 = -math.log(1e-6)
@@ -73,7 +77,8 @@ class SpikeConfig:
     tail_half_life: float = 14 * _DAY
     tail_prior_rate: float = 1.0  # prior exceedance rate, as a multiple of the model's
     tail_prior_scale: float = 1.5  # prior tail scale (1.0 = the model is exact)
-    scales: tuple[int, ...] = (1, 3, 12)
+    scales: tuple[int, ...] = (1, 3, 12, 36, 72)  # windows in buckets (36, 72: see block_buckets)
+    block_buckets: int = 12  # windows longer than this are summed in whole blocks (1 h)
     burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
     max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
     unit: str = "mentions"
@@ -85,6 +90,8 @@ class SpikeConfig:
             raise ValueError("bucket_seconds must be positive")
         if not self.scales or min(self.scales) < 1:
             raise ValueError("scales must be positive bucket counts")
+        if any(k > self.block_buckets and k % self.block_buckets for k in self.scales):
+            raise ValueError("windows longer than a block must be whole blocks")
 
     @property
     def alarm_rate(self) -> float:
@@ -115,25 +122,8 @@ class SpikeSignal:
     explanation: str
 
 
-@dataclass(slots=True)
-class _State:
-    n: int = 0
-    last_t: float | None = None
-    level: float = 0.0
-    hod: array[float] = field(default_factory=lambda: array("d", [1.0] * 24))
-    dow: array[float] = field(default_factory=lambda: array("d", [1.0] * 7))
-    disp_num: array[float] = field(default_factory=lambda: array("d"))
-    disp_den: array[float] = field(default_factory=lambda: array("d"))
-    recent_x: array[float] = field(default_factory=lambda: array("d"))
-    recent_mu: array[float] = field(default_factory=lambda: array("d"))
-    pos: int = 0
-    cooldown_until: float = -math.inf
-    last_alert_rate: float = 0.0
-    count_mode: bool = True
-    seen_zero: bool = False
-    pot_total: array[float] = field(default_factory=lambda: array("d"))
-    pot_n1: array[float] = field(default_factory=lambda: array("d"))
-    pot_n2: array[float] = field(default_factory=lambda: array("d"))
+#: (observed, expected, sum of expected squared, buckets) over one window.
+Window = tuple[float, float, float, int]
 
 
 def _local_seconds(moment: datetime) -> float:
@@ -152,6 +142,7 @@ class SpikeDetector:
         "_a_week",
         "_cfg",
         "_log_thr",
+        "_blocks",
         "_s",
         "_window",
     )
@@ -161,10 +152,11 @@ class SpikeDetector:
     ) -> None:
         self._cfg = SpikeConfig(sensitivity=sensitivity, bucket_seconds=bucket_seconds, **options)
         self._setup()
-        self._s = _State()
+        self._s = DetectorState()
         k = self._window
         self._s.recent_x = array("d", [0.0] * k)
         self._s.recent_mu = array("d", [0.0] * k)
+        self._s.blocks = array("d", [0.0] * (3 * self._blocks))
         self._s.disp_num = array("d", [0.0] * len(self._cfg.scales))
         self._s.disp_den = array("d", [0.0] * len(self._cfg.scales))
         # Tail prior: one week of buckets behaving like the model, with a mildly heavy tail.
@@ -186,7 +178,9 @@ class SpikeDetector:
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = cfg.log_p_threshold
-        self._window = max(cfg.scales)
+        # The ring holds one block of buckets; longer windows add completed blocks.
+        self._window = min(max(cfg.scales), cfg.block_buckets)
+        self._blocks = max(cfg.scales) // self._window - 1
 
     @property
     def config(self) -> SpikeConfig:
@@ -220,60 +214,20 @@ class SpikeDetector:
 
     def to_state(self) -> dict[str, Any]:
         """JSON-safe snapshot; `from_state` resumes exactly where this left off."""
-        s = self._s
         cfg = asdict(self._cfg)
         cfg["scales"] = list(self._cfg.scales)
-        return {
-            "v": _STATE_VERSION,
-            "config": cfg,
-            "n": s.n,
-            "last_t": s.last_t,
-            "level": s.level,
-            "hod": s.hod.tolist(),
-            "dow": s.dow.tolist(),
-            "disp_num": s.disp_num.tolist(),
-            "disp_den": s.disp_den.tolist(),
-            "recent_x": s.recent_x.tolist(),
-            "recent_mu": s.recent_mu.tolist(),
-            "pos": s.pos,
-            "cooldown_until": None if s.cooldown_until == -math.inf else s.cooldown_until,
-            "last_alert_rate": s.last_alert_rate,
-            "count_mode": s.count_mode,
-            "seen_zero": s.seen_zero,
-            "pot_total": s.pot_total.tolist(),
-            "pot_n1": s.pot_n1.tolist(),
-            "pot_n2": s.pot_n2.tolist(),
-        }
+        return {"v": _STATE_VERSION, "config": cfg, **state_to_dict(self._s)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> SpikeDetector:
-        if state.get("v") != _STATE_VERSION:
+        if state.get("v") not in (1, _STATE_VERSION):
             raise ValueError(f"unsupported spike state version {state.get('v')!r}")
         raw = dict(state["config"])
         raw["scales"] = tuple(raw["scales"])
         self = cls.__new__(cls)
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()
-        cooldown = state["cooldown_until"]
-        self._s = _State(
-            n=int(state["n"]),
-            last_t=state["last_t"],
-            level=float(state["level"]),
-            hod=array("d", state["hod"]),
-            dow=array("d", state["dow"]),
-            disp_num=array("d", state["disp_num"]),
-            disp_den=array("d", state["disp_den"]),
-            recent_x=array("d", state["recent_x"]),
-            recent_mu=array("d", state["recent_mu"]),
-            pos=int(state["pos"]),
-            cooldown_until=-math.inf if cooldown is None else float(cooldown),
-            last_alert_rate=float(state["last_alert_rate"]),
-            count_mode=bool(state["count_mode"]),
-            seen_zero=bool(state["seen_zero"]),
-            pot_total=array("d", state["pot_total"]),
-            pot_n1=array("d", state["pot_n1"]),
-            pot_n2=array("d", state["pot_n2"]),
-        )
+        self._s = state_from_dict(state)
         return self
 
     # ---------------------------------------------------------------- internals
@@ -321,32 +275,68 @@ class SpikeDetector:
         if warm:
             signal = self._judge(t, moment, sums)
         self._learn(x, mu, season, i0, i1, w1, day, sums)
+        if s.pos == 0 and self._blocks and s.n + 1 >= self._window:
+            self._close_block()
         s.n += 1
         s.last_t = t
         return signal
 
-    def _window_sums(self, x: float) -> list[tuple[float, float, float]]:
-        """(observed, expected, sum of expected squared) over each scale, in one pass.
+    def _window_sums(self, x: float) -> list[Window]:
+        """(observed, expected, sum of expected squared, buckets) for each window, in one pass.
 
         Longer windows sum burst-capped counts, so one 5-minute blip (a bot, a
-        single retweet storm) cannot pass for a sustained rise.
+        single retweet storm) cannot pass for a sustained rise. Windows longer
+        than a block are the open block plus the last whole blocks before it
+        (so a "3 h" window covers 2 h 5 min to 3 h).
         """
         s = self._s
         size = self._window
-        wanted = self._cfg.scales
         depth = min(size, s.n + 1)
         total_x = total_mu = total_q = 0.0
-        by_depth: dict[int, tuple[float, float, float]] = {}
+        by_depth: list[Window] = [(0.0, 0.0, 0.0, 0)]
         j = s.pos
+        recent_x, recent_mu = s.recent_x, s.recent_mu
         for back in range(1, depth + 1):
             j = j - 1 if j else size - 1
-            mu = s.recent_mu[j]
-            total_x += s.recent_x[j]
+            mu = recent_mu[j]
+            total_x += recent_x[j]
             total_mu += mu
             total_q += mu * mu
-            by_depth[back] = (x if back == 1 else total_x, total_mu, total_q)
-        last = by_depth[depth]
-        return [by_depth.get(k, last) for k in wanted]
+            by_depth.append((total_x, total_mu, total_q, back))
+        # Long windows: the open block, then completed blocks going back.
+        by_blocks = [by_depth[min(s.pos or size, depth)]]
+        if self._blocks:
+            obs, exp, q, n = by_blocks[0]
+            j = s.block_pos
+            for _ in range(s.block_n):
+                j = j - 1 if j else self._blocks - 1
+                obs += s.blocks[3 * j]
+                exp += s.blocks[3 * j + 1]
+                q += s.blocks[3 * j + 2]
+                n += size
+                by_blocks.append((obs, exp, q, n))
+        sums: list[Window] = []
+        for k in self._cfg.scales:
+            if k == 1:
+                sums.append((x, *by_depth[1][1:]))
+            elif k <= size:
+                sums.append(by_depth[min(k, depth)])
+            else:
+                sums.append(by_blocks[min(k // size - 1, len(by_blocks) - 1)])
+        return sums
+
+    def _close_block(self) -> None:
+        """The ring has just filled a block: remember its totals for the long windows."""
+        s = self._s
+        total_x = total_mu = total_q = 0.0
+        for x, mu in zip(s.recent_x, s.recent_mu, strict=True):
+            total_x += x
+            total_mu += mu
+            total_q += mu * mu
+        base = 3 * s.block_pos
+        s.blocks[base], s.blocks[base + 1], s.blocks[base + 2] = total_x, total_mu, total_q
+        s.block_pos = (s.block_pos + 1) % self._blocks
+        s.block_n = min(s.block_n + 1, self._blocks)
 
     def _dispersion(self, j: int) -> float:
         s = self._s
@@ -381,9 +371,7 @@ class SpikeDetector:
         scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
         return log_n1 - (surprise - _POT_U) / scale
 
-    def _judge(
-        self, t: float, moment: datetime | None, sums: list[tuple[float, float, float]]
-    ) -> SpikeSignal | None:
+    def _judge(self, t: float, moment: datetime | None, sums: list[Window]) -> SpikeSignal | None:
         """Update the tail calibration with this bucket; return a signal if it fires.
 
         Gap-filled buckets (moment None) count for calibration but never fire.
@@ -391,14 +379,14 @@ class SpikeDetector:
         s, cfg = self._s, self._cfg
         keep = 1.0 - self._a_pot
         best: tuple[float, int, float, float, float] | None = None
-        for j, k in enumerate(cfg.scales):
-            total, expected, q = sums[j]
+        for j in range(len(cfg.scales)):
+            total, expected, q, length = sums[j]
             found = self._raw_log_p(j, total, expected, q)
             surprise = -found if found is not None else 0.0
             if surprise > _POT_U:
                 log_p = self._calibrated(j, surprise)
                 if best is None or log_p < best[0]:
-                    best = (log_p, k, total, expected, surprise)
+                    best = (log_p, length, total, expected, surprise)
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
             s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
             s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
@@ -447,16 +435,16 @@ class SpikeDetector:
         i1: int,
         w1: float,
         day: int,
-        sums: list[tuple[float, float, float]],
+        sums: list[Window],
     ) -> None:
         s, cfg = self._s, self._cfg
         poisson = 1.0 if s.count_mode else 0.0
         n = s.n
         # Dispersion per window, from clipped residuals so spikes do not widen the band.
         for j, k in enumerate(cfg.scales):
-            if n + 1 < k:
+            total, expected, q, length = sums[j]
+            if length < k:
                 continue
-            total, expected, q = sums[j]
             var = poisson * expected + self._dispersion(j) * q
             lim = self._cfg.dispersion_clip * math.sqrt(var)
             r = min(max(total - expected, -lim), lim)

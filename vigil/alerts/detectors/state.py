@@ -1,0 +1,75 @@
+"""A spike detector's per-topic state and its JSON form.
+
+Kept apart from the model so the saved shape is easy to see: every field here
+is stored (arrays as lists, minus infinity as null), and a field missing from an
+older saved state keeps its default, so states saved before a field existed
+still load.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+__all__ = ["DetectorState", "state_from_dict", "state_to_dict"]
+
+
+@dataclass(slots=True)
+class DetectorState:
+    """Everything a detector learns; a few dozen floats per topic."""
+
+    n: int = 0
+    last_t: float | None = None
+    level: float = 0.0
+    hod: array[float] = field(default_factory=lambda: array("d", [1.0] * 24))
+    dow: array[float] = field(default_factory=lambda: array("d", [1.0] * 7))
+    disp_num: array[float] = field(default_factory=lambda: array("d"))
+    disp_den: array[float] = field(default_factory=lambda: array("d"))
+    recent_x: array[float] = field(default_factory=lambda: array("d"))
+    recent_mu: array[float] = field(default_factory=lambda: array("d"))
+    pos: int = 0
+    blocks: array[float] = field(default_factory=lambda: array("d"))  # (x, mu, q) per hour
+    block_pos: int = 0
+    block_n: int = 0
+    cooldown_until: float = -math.inf
+    last_alert_rate: float = 0.0
+    count_mode: bool = True
+    seen_zero: bool = False
+    pot_total: array[float] = field(default_factory=lambda: array("d"))
+    pot_n1: array[float] = field(default_factory=lambda: array("d"))
+    pot_n2: array[float] = field(default_factory=lambda: array("d"))
+
+
+def state_to_dict(state: DetectorState) -> dict[str, Any]:
+    """JSON-safe copy of every field."""
+    out: dict[str, Any] = {}
+    for item in fields(state):
+        value = getattr(state, item.name)
+        if isinstance(value, array):
+            value = value.tolist()
+        elif isinstance(value, float) and value == -math.inf:
+            value = None
+        out[item.name] = value
+    return out
+
+
+def state_from_dict(saved: dict[str, Any]) -> DetectorState:
+    """Inverse of `state_to_dict`; fields an older state lacks keep their defaults."""
+    state = DetectorState()
+    for item in fields(state):
+        if item.name not in saved:
+            continue
+        default = getattr(state, item.name)
+        value = saved[item.name]
+        if isinstance(default, array):
+            value = array("d", value)
+        elif isinstance(default, bool):
+            value = bool(value)
+        elif isinstance(default, int):
+            value = int(value)
+        elif isinstance(default, float):
+            value = -math.inf if value is None else float(value)
+        setattr(state, item.name, value)
+    return state
