@@ -147,12 +147,18 @@ def test_analysis_screens_render(topics, client_for) -> None:
 def test_accurate_path_refines_matched_mentions_within_a_budget(topics) -> None:
     from vigil.analysis.services import refine_sentiment
 
-    _push(SCALD)
-    _push("今天天气很好，适合出去玩。")  # not matched: stays on the fast path
+    _push("La bouilloire Lumina a brûlé mon fils, le service client ne répond pas. Honteux !")
+    _push(SCALD)  # matched, but Chinese: the fast head is the better model
+    _push("Il fait beau aujourd'hui, parfait pour une promenade.")  # not matched
     process_pending()
+    french, chinese, other = Mention.objects.order_by("id")
+    assert french.lang == "fr" and french.sentiment == "unknown"  # no French fast head
     assert refine_sentiment(budget_seconds=30) == 1
-    matched, other = Mention.objects.order_by("id")
-    assert matched.sentiment_path == "accurate" and other.sentiment_path == "fast"
+    french.refresh_from_db()
+    chinese.refresh_from_db()
+    other.refresh_from_db()
+    assert french.sentiment_path == "accurate" and french.sentiment in {"negative", "unknown"}
+    assert chinese.sentiment_path == other.sentiment_path == "fast"
     assert refine_sentiment(budget_seconds=30) == 0
 
 

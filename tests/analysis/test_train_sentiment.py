@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from vigil.analysis.sentiment.features import extract_features
 from vigil.analysis.sentiment.model import CLASSES, LinearHead, softmax
-from vigil.analysis.training.data import Example, dev_split, split_by_hash
+from vigil.analysis.training.crossval import cross_validate
+from vigil.analysis.training.data import (
+    Example,
+    dev_split,
+    read_written,
+    split_by_hash,
+    stratified_folds,
+)
 from vigil.analysis.training.fit import fit_head, source_weights
 
 
@@ -56,3 +64,59 @@ def test_splits_are_deterministic(tmp_path: Path) -> None:
     train, test = dev_split(dev)
     assert len(test) == 5
     assert not {e.text for e in train} & {e.text for e in test}
+
+
+def test_stratified_folds_keep_each_label_mix_and_are_stable() -> None:
+    items = [
+        Example(f"{label} text {i}", label, lang, "dev")
+        for lang in ("en", "zh")
+        for label in ("positive", "neutral", "negative")
+        for i in range(10)
+    ]
+    folds = stratified_folds(items, 5, "salt")
+    assert folds == stratified_folds(items, 5, "salt")
+    for k in range(5):
+        chosen = [ex for ex, f in zip(items, folds, strict=True) if f == k]
+        assert Counter((ex.lang, ex.label) for ex in chosen) == {
+            (lang, label): 2
+            for lang in ("en", "zh")
+            for label in ("positive", "neutral", "negative")
+        }
+    assert folds != stratified_folds(items, 5, "other salt")
+
+
+def test_shipped_written_mentions_are_well_formed() -> None:
+    items = read_written()
+    assert len(items) > 5000
+    assert {ex.lang for ex in items} == {"en", "zh"}
+    assert {ex.label for ex in items} == set(CLASSES)
+    assert all(ex.text.strip() for ex in items)
+    texts = [ex.text for ex in items]
+    assert len(set(texts)) == len(texts)
+    for lang in ("en", "zh"):
+        labels = Counter(ex.label for ex in items if ex.lang == lang)
+        assert min(labels.values()) / sum(labels.values()) > 0.25  # no label starved
+
+
+def test_cross_validation_scores_every_dev_item_without_training_on_it(monkeypatch) -> None:
+    import vigil.analysis.training.train as train
+
+    seen: list[set[str]] = []
+    real_fit = train.fit_fast
+
+    def spying_fit(lang, examples, docs=None):
+        seen.append({ex.text for ex in examples if ex.source == "dev"})
+        return real_fit(lang, examples, docs)
+
+    monkeypatch.setattr(train, "fit_fast", spying_fit)
+    monkeypatch.setitem(train.REGULARISATION, "en", 10.0)
+    monkeypatch.setattr(train, "MIN_DF", 1)
+    domain = _examples()
+    dev = [Example(ex.text + f" {i}", ex.label, "en", "dev") for i, ex in enumerate(domain)]
+    figures = cross_validate(dev, {"en": []}, domain, cache=None, folds=3)
+    assert set(figures) == {"cv:fast:en", "unseen:fast:en"}
+    assert figures["cv:fast:en"]["n"] == len(dev)
+    assert figures["cv:fast:en"]["accuracy"] > 0.8
+    assert len(seen) == 4  # three folds, then one fit with no dev item
+    assert seen[-1] == set()
+    assert all(len(s) == len(dev) * 2 // 3 for s in seen[:3])

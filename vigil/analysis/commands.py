@@ -52,6 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, default=None, help="model directory (default: shipped)")
     p.add_argument("--cache", type=Path, default=None, help="training-data cache directory")
+    p.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds on --dev (0: skip; default 5)"
+    )
     p.add_argument("--no-accurate", action="store_true", help="skip the e5 head (slow)")
     p.add_argument(
         "--rebuild-corpus",
@@ -140,5 +143,6 @@ def handle_train_sentiment(args: argparse.Namespace) -> int:
         out=args.out,
         cache=args.cache,
         accurate_path=not args.no_accurate,
+        folds=args.folds,
     )
     return 0

@@ -318,8 +318,16 @@ def sentiment_breakdown(mentions: Any) -> dict[str, int]:
 def refine_sentiment(
     budget_seconds: float = 10.0, batch: int = 16, should_stop: Any = lambda: False
 ) -> int:
-    """Re-score matched, fast-path mentions with the accurate model; return how many."""
+    """Re-score matched, fast-path mentions with the accurate model; return how many.
+
+    Only languages the accurate path can change are picked (today: those other than
+    English and Chinese, see ``scorer.refines``), so no e5 time is spent for nothing.
+    """
     import time
+
+    from vigil.analysis.sentiment.scorer import FAST_LANGUAGES, refines
+
+    skip = sorted(lang for lang in FAST_LANGUAGES if not refines(lang))
 
     deadline = time.monotonic() + budget_seconds
     done = 0
@@ -330,6 +338,7 @@ def refine_sentiment(
                 sentiment_path="fast", matches__isnull=False, published_at__gte=since
             )
             .exclude(relevance="noise")
+            .exclude(lang__in=skip)
             .distinct()
             .order_by("-published_at")[:batch]
         )

@@ -1,9 +1,10 @@
 """Score sentiment: fast path for every mention, accurate path where it pays.
 
 Fast: a linear head per language (English words, Chinese characters) — thousands of
-documents per second per core. Accurate: the fast head's probabilities averaged with
-an e5-embedding head. Other languages get the embedding head on the accurate path
-and "unknown" on the fast path, rather than an English model's guess.
+documents per second per core. Accurate: an e5-embedding head, for languages other than
+English and Chinese ("unknown" on the fast path, rather than an English model's guess);
+for English and Chinese it could be blended with the fast head, but cross-validation on
+brand mentions found the fast heads alone more accurate (docs/sentiment.md).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from vigil.analysis.sentiment.features import extract_features
 from vigil.analysis.sentiment.model import CLASSES, load_head, softmax
 from vigil.lib.text import to_simplified
 
-__all__ = ["FAST_LANGUAGES", "Label", "Path_", "SentimentResult", "score_many"]
+__all__ = ["FAST_LANGUAGES", "Label", "Path_", "SentimentResult", "refines", "score_many"]
 
 Label = Literal["positive", "neutral", "negative", "unknown"]
 Path_ = Literal["fast", "accurate"]
@@ -31,8 +32,15 @@ FAST_LANGUAGES = frozenset({"en", "zh"})
 #: are trained on the domain, so they always answer; the multilingual fallback must
 #: be fairly sure before it speaks.
 MIN_CONFIDENCE = {"en": 0.0, "zh": 0.0, "other": 0.55}
-#: Weight of the embedding head when the accurate path blends it with the fast head.
-ACCURATE_BLEND = 0.5
+#: Weight of the embedding head when the accurate path blends it with the fast head for
+#: English and Chinese. 0: trained on the written brand mentions, the fast heads alone
+#: beat every blend in cross-validation (en 88.3 % polar vs 87.7 % at 0.5, e5 alone 82.2 %).
+ACCURATE_BLEND = 0.0
+
+
+def refines(lang: str) -> bool:
+    """True when the accurate path can change a ``lang`` result (worth the e5 cost)."""
+    return lang not in FAST_LANGUAGES or ACCURATE_BLEND > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +110,7 @@ def score_many(
             batch = [to_simplified(text) for text in batch]
         if group in FAST_LANGUAGES:
             probs = fast_probs(batch, group, model_dir)
-            if use_accurate:
+            if use_accurate and ACCURATE_BLEND > 0:
                 e5 = accurate.embedding_probs(batch, model_dir)
                 probs = (1 - ACCURATE_BLEND) * probs + ACCURATE_BLEND * e5
         elif use_accurate:

@@ -57,11 +57,17 @@ def fit_head(
     lang: str,
     c: float = 4.0,
     min_df: int = 2,
+    docs: Sequence[DocFeatures] | None = None,
 ) -> LinearHead:
-    """Train a multinomial logistic regression on features seen in ``min_df`` examples or more."""
+    """Train a multinomial logistic regression on features seen in ``min_df`` examples or more.
+
+    ``docs`` are the examples' features when the caller already has them (cross-validation
+    fits the same examples several times).
+    """
     from sklearn.linear_model import LogisticRegression
 
-    docs = [extract_features(ex.text, lang) for ex in examples]
+    if docs is None:
+        docs = [extract_features(ex.text, lang) for ex in examples]
     head = build_vocabulary(docs, min_df)
     x = _matrix(head, docs)
     y = np.asarray([CLASSES.index(ex.label) for ex in examples])

