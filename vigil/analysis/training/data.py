@@ -10,7 +10,7 @@ Sources (all MIT-licensed packages; see docs/sentiment.md for provenance):
 - The Vigil brand-mention dev set, split once by a hash of each item's id.
 - Vigil's own brand-mention corpus (``brand_mentions.jsonl``, shipped in the repository),
   split by the hand-written piece each item comes from.
-- Vigil's written brand mentions (``written/*.jsonl``, shipped): ~9,000 single mentions in
+- Vigil's written brand mentions (``written/*.jsonl``, shipped): ~10,600 single mentions in
   English and Chinese, each written and labelled by hand under the dev set's labelling rule
   by writers who never saw the dev set; all of them train.
 
