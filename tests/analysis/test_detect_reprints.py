@@ -106,12 +106,59 @@ def test_batch_add_gives_the_same_groups() -> None:
     results = index.add_many([("a", EN, T0), ("b", EN_OTHER, T0), ("c", EN_REPRINT, T0)])
     assert results[0] is None and results[1] is None
     assert results[2] is not None and results[2].group_id == "a"
+    one_by_one = ReprintIndex()
+    expected = [
+        one_by_one.add(doc_id, text, T0)
+        for doc_id, text in [("a", EN), ("b", EN_OTHER), ("c", EN_REPRINT)]
+    ]
+    assert results == expected
 
 
 def test_shingles_fold_case_width_and_punctuation() -> None:
     assert shingles("Hello, WORLD again") == shingles("hello world  again!")
     assert shingles("ＡＢＣ手机电池") == shingles("abc手机电池")
     assert shingles("星澜手机")[0] == "星澜手"
+    assert shingles("星澜手机怎么样？Ｘ２：") == shingles("星澜手机怎么样?x2:")
+
+
+def test_ascii_posts_cut_the_same_shingles_as_other_latin_text() -> None:
+    # ASCII posts take a byte-level shortcut; a non-word non-ASCII character (…) sends
+    # the same words down the general path.
+    text = "Nimbus X2 phone: battery_fault in LEEDS -- owners can't wait!!"
+    assert shingles(text) == [
+        "nimbus x2",
+        "x2 phone",
+        "phone battery",
+        "battery fault",
+        "fault in",
+        "in leeds",
+        "leeds owners",
+        "owners can",
+        "can t",
+        "t wait",
+    ]
+    assert shingles(text + " …") == shingles(text)
+    assert shingles("Café au lait, s'il vous plaît") == [
+        "café au",
+        "au lait",
+        "lait s",
+        "s il",
+        "il vous",
+        "vous plaît",
+    ]
+
+
+def test_a_lone_mention_is_a_group_of_one_until_it_leaves_the_window() -> None:
+    index = ReprintIndex(DedupConfig(window=timedelta(days=1)))
+    index.add("a", EN, T0)
+    index.add("b", EN_REPRINT, T0)
+    index.add("z", ZH, T0)
+    assert index.group_size("z") == 1
+    assert index.group_size("a") == 2
+    assert index.group_size("b") == 0  # b joined a's group; it has none of its own
+    index.add("later", EN_OTHER, T0 + timedelta(days=2))
+    assert index.group_size("z") == 0
+    assert index.group_size("a") == 0
 
 
 def test_datasketch_fallback_finds_the_same_reprint() -> None:

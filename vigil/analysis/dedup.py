@@ -21,10 +21,10 @@ import hashlib
 import heapq
 import re
 import threading
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, AnyStr, Protocol
 
 __all__ = [
     "DedupConfig",
@@ -39,7 +39,9 @@ DocId = Hashable
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _WORD_RE = re.compile(r"[^\W_]+")
 _FULL_WIDTH_RE = re.compile("[\uff10-\uff5a]")
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B)}
+# Byte table for ASCII posts: letters and digits lower-cased, every other byte a space, so
+# that split() gives the same words as _WORD_RE on the lower-cased text.
+_ASCII_FOLD = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)).lower() + b" " * 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,37 +83,61 @@ def shingles(text: str, config: DedupConfig | None = None) -> list[str]:
     Case, punctuation and full-width letters/digits are folded first, so a reprint
     that only re-punctuates or changes width still matches.
     """
-    cfg = config or DedupConfig()
+    tokens = _tokens(text, config or DedupConfig())
+    return [t.decode() if isinstance(t, bytes) else t for t in tokens]
+
+
+def _tokens(text: str, cfg: DedupConfig) -> list[str] | list[bytes]:
+    """The shingles as the sketch takes them: UTF-8 bytes for ASCII posts, else str.
+
+    An ASCII post is folded (case, punctuation) by one ``bytes.translate`` and split in
+    C; the hasher reads str and bytes alike (as UTF-8), so both give the same sketch.
+    """
     if text.isascii():
-        return _word_shingles(_WORD_RE.findall(text.lower()), cfg.word_shingle)
-    if _FULL_WIDTH_RE.search(text):
-        text = text.translate(_FULL_WIDTH)
+        words = text.encode().translate(_ASCII_FOLD).split()
+        return _word_shingles(words, b" ", cfg.word_shingle)
+    text = _fold_width(text)
     if not _is_cjk(text):
-        return _word_shingles(_WORD_RE.findall(text.lower()), cfg.word_shingle)
-    chars = _NON_WORD_RE.sub("", text).lower()
+        return _word_shingles(_WORD_RE.findall(text.lower()), " ", cfg.word_shingle)
+    chars = "".join(_WORD_RE.findall(text)).lower()
     k = cfg.cjk_shingle
     if len(chars) <= k:
         return [chars] if chars else []
     return [chars[i : i + k] for i in range(len(chars) - k + 1)]
 
 
-def _word_shingles(words: list[str], k: int) -> list[str]:
+def _fold_width(text: str) -> str:
+    """Full-width letters, digits and ASCII punctuation to ASCII (ＡＢＣ１２３？ → ABC123?)."""
+    # A search for one character class is a fast scan, and a match usually means a
+    # stray ？ or ：, so rewrite just those; str.translate would cost a failed dict
+    # lookup for every character of the post.
+    if _FULL_WIDTH_RE.search(text) is None:
+        return text
+    return _FULL_WIDTH_RE.sub(lambda m: chr(ord(m[0]) - 0xFEE0), text)
+
+
+def _word_shingles(words: list[AnyStr], sep: AnyStr, k: int) -> list[AnyStr]:
     if len(words) <= k:
-        return [" ".join(words)] if words else []
+        return [sep.join(words)] if words else []
     if k == 2:
-        return [a + " " + b for a, b in zip(words, words[1:], strict=False)]
-    return [" ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
+        return list(map(sep.join, zip(words, words[1:], strict=False)))
+    return [sep.join(words[i : i + k]) for i in range(len(words) - k + 1)]
 
 
 class _Backend(Protocol):
-    name: str
+    """A MinHash implementation and its LSH index.
 
-    def sketch(self, tokens: Sequence[str]) -> Any: ...
-    def sketch_many(self, token_sets: Sequence[Sequence[str]]) -> list[Any]: ...
-    def query(self, sketch: Any) -> Iterable[int]: ...
-    def insert(self, key: int, sketch: Any) -> None: ...
-    def remove(self, key: int) -> None: ...
-    def similarity(self, a: Any, b: Any) -> float: ...
+    ``query``/``insert``/``remove`` are the index's own bound methods and sketches
+    compare with their own ``jaccard``: no Python frame between the index and the
+    native code on the per-mention path.
+    """
+
+    name: str
+    query: Callable[[Any], Iterable[int]]
+    insert: Callable[[int, Any], object]
+    remove: Callable[[int], object]
+
+    def sketch(self, tokens: list[str] | list[bytes]) -> Any: ...
 
 
 class _RensaBackend:
@@ -120,31 +146,15 @@ class _RensaBackend:
     def __init__(self, cfg: DedupConfig) -> None:
         import rensa
 
-        self._rensa = rensa
-        self._cfg = cfg
-        self._lsh = rensa.RMinHashLSH(cfg.threshold, cfg.num_perm, cfg.num_bands)
+        self._minhash = rensa.RMinHash
+        self._num_perm, self._seed = cfg.num_perm, cfg.seed
+        lsh = rensa.RMinHashLSH(cfg.threshold, cfg.num_perm, cfg.num_bands)
+        self.query, self.insert, self.remove = lsh.query, lsh.insert, lsh.remove
 
-    def sketch(self, tokens: Sequence[str]) -> Any:
-        m = self._rensa.RMinHash(self._cfg.num_perm, self._cfg.seed)
-        m.update(list(tokens))
+    def sketch(self, tokens: list[str] | list[bytes]) -> Any:
+        m = self._minhash(self._num_perm, self._seed)
+        m.update(tokens)
         return m
-
-    def sketch_many(self, token_sets: Sequence[Sequence[str]]) -> list[Any]:
-        return list(
-            self._rensa.RMinHash.from_token_sets(token_sets, self._cfg.num_perm, self._cfg.seed)
-        )
-
-    def query(self, sketch: Any) -> Iterable[int]:
-        return self._lsh.query(sketch)
-
-    def insert(self, key: int, sketch: Any) -> None:
-        self._lsh.insert(key, sketch)
-
-    def remove(self, key: int) -> None:
-        self._lsh.remove(key)
-
-    def similarity(self, a: Any, b: Any) -> float:
-        return float(a.jaccard(b))
 
 
 class _DatasketchBackend:
@@ -156,27 +166,13 @@ class _DatasketchBackend:
         self._minhash = MinHash
         self._cfg = cfg
         rows = cfg.num_perm // cfg.num_bands
-        self._lsh = MinHashLSH(num_perm=cfg.num_perm, params=(cfg.num_bands, rows))
+        lsh = MinHashLSH(num_perm=cfg.num_perm, params=(cfg.num_bands, rows))
+        self.query, self.insert, self.remove = lsh.query, lsh.insert, lsh.remove
 
-    def sketch(self, tokens: Sequence[str]) -> Any:
+    def sketch(self, tokens: list[str] | list[bytes]) -> Any:
         m = self._minhash(num_perm=self._cfg.num_perm, seed=self._cfg.seed)
-        m.update_batch([t.encode() for t in tokens])
+        m.update_batch([t.encode() if isinstance(t, str) else t for t in tokens])
         return m
-
-    def sketch_many(self, token_sets: Sequence[Sequence[str]]) -> list[Any]:
-        return [self.sketch(t) for t in token_sets]
-
-    def query(self, sketch: Any) -> Iterable[int]:
-        return self._lsh.query(sketch)
-
-    def insert(self, key: int, sketch: Any) -> None:
-        self._lsh.insert(key, sketch)
-
-    def remove(self, key: int) -> None:
-        self._lsh.remove(key)
-
-    def similarity(self, a: Any, b: Any) -> float:
-        return float(a.jaccard(b))
 
 
 def _make_backend(cfg: DedupConfig, prefer: str | None = None) -> _Backend:
@@ -205,6 +201,8 @@ class _Entry:
 
 @dataclass(slots=True)
 class _Group:
+    """A reprint group of two or more mentions; a lone mention has none (most have none)."""
+
     original_id: DocId
     original_at: datetime
     size: int
@@ -226,7 +224,7 @@ class ReprintIndex:
         self._exact: dict[str, int] = {}
         self._heap: list[tuple[datetime, int]] = []
         self._next_key = 0
-        self._newest: datetime | None = None
+        self._newest = self._horizon = datetime.min.replace(tzinfo=UTC)
 
     @property
     def backend(self) -> str:
@@ -237,23 +235,19 @@ class ReprintIndex:
 
     def add(self, doc_id: DocId, text: str, published_at: datetime) -> ReprintMatch | None:
         """Index a mention; return the group it joins, or None if it starts a new one."""
-        sketch, exact = self._prepare(text)
-        return self._add_prepared(doc_id, published_at, sketch, exact)
+        tokens = _tokens(text, self.config)
+        if len(tokens) < self.config.min_shingles:
+            # Too short for MinHash to tell reprint from chance: exact match only.
+            return self._add_prepared(doc_id, published_at, None, _exact_key(text))
+        return self._add_prepared(doc_id, published_at, self._backend.sketch(tokens), None)
 
     def add_many(self, docs: Sequence[tuple[DocId, str, datetime]]) -> list[ReprintMatch | None]:
-        """Like :meth:`add` for a batch, sketching all texts in one native call."""
-        token_sets = [shingles(text, self.config) for _, text, _ in docs]
-        long_idx = [i for i, t in enumerate(token_sets) if len(t) >= self.config.min_shingles]
-        sketches: list[Any] = [None] * len(docs)
-        for i, s in zip(
-            long_idx, self._backend.sketch_many([token_sets[i] for i in long_idx]), strict=True
-        ):
-            sketches[i] = s
-        results: list[ReprintMatch | None] = []
-        for (doc_id, text, at), sketch in zip(docs, sketches, strict=True):
-            exact = None if sketch is not None else _exact_key(text)
-            results.append(self._add_prepared(doc_id, at, sketch, exact))
-        return results
+        """:meth:`add` for each mention of a batch, in order (the pipeline's call).
+
+        Not rensa's batch sketching: it hands each batch to a thread pool and measured
+        slower per CPU-second than sketching one mention at a time.
+        """
+        return [self.add(doc_id, text, at) for doc_id, text, at in docs]
 
     def group_of(self, doc_id: DocId) -> DocId | None:
         """The reprint group of an indexed mention (its own id when it is alone)."""
@@ -265,14 +259,10 @@ class ReprintIndex:
         """How many mentions have joined a group (including evicted ones)."""
         with self._lock:
             group = self._groups.get(group_id)
-            return 0 if group is None else group.size
-
-    def _prepare(self, text: str) -> tuple[Any, str | None]:
-        toks = shingles(text, self.config)
-        if len(toks) < self.config.min_shingles:
-            # Too short for MinHash to tell reprint from chance: exact match only.
-            return None, _exact_key(text)
-        return self._backend.sketch(toks), None
+            if group is not None:
+                return group.size
+            key = self._keys.get(group_id)
+            return int(key is not None and self._entries[key].group_id == group_id)
 
     def _add_prepared(
         self, doc_id: DocId, published_at: datetime, sketch: Any, exact: str | None
@@ -285,28 +275,20 @@ class ReprintIndex:
                 return self._match_for(self._entries[existing], None, 1.0)
             best_key, best_sim = self._best_candidate(sketch, exact)
             key = self._next_key
-            self._next_key += 1
-            if best_key is None:
-                entry = _Entry(doc_id, doc_id, published_at, sketch, exact)
-                self._groups[doc_id] = _Group(doc_id, published_at, 1, 1)
-            else:
-                group_id = self._entries[best_key].group_id
-                entry = _Entry(doc_id, group_id, published_at, sketch, exact)
-                group = self._groups[group_id]
-                group.size += 1
-                group.live += 1
-                if published_at < group.original_at:
-                    group.original_id, group.original_at = doc_id, published_at
-            self._entries[key] = entry
+            self._next_key = key + 1
+            group_id = doc_id if best_key is None else self._join(best_key, doc_id, published_at)
+            entry = self._entries[key] = _Entry(doc_id, group_id, published_at, sketch, exact)
             self._keys[doc_id] = key
             if sketch is not None:
                 self._backend.insert(key, sketch)
             elif exact is not None:
                 self._exact.setdefault(exact, key)
             heapq.heappush(self._heap, (published_at, key))
-            if self._newest is None or published_at > self._newest:
+            if published_at > self._newest:
                 self._newest = published_at
-            self._evict()
+                self._horizon = published_at - self.config.window
+            if self._heap[0][0] < self._horizon:
+                self._evict()
             if best_key is None:
                 return None
             return self._match_for(entry, self._entries.get(best_key), best_sim)
@@ -317,16 +299,30 @@ class ReprintIndex:
             return (key, 1.0) if key is not None else (None, 0.0)
         best_key: int | None = None
         best_sim = 0.0
+        entries = self._entries
         for key in self._backend.query(sketch):
-            entry = self._entries.get(key)
+            entry = entries.get(key)
             if entry is None or entry.sketch is None:
                 continue
-            sim = self._backend.similarity(sketch, entry.sketch)
+            sim = sketch.jaccard(entry.sketch)
             if sim > best_sim or (sim == best_sim and best_key is not None and key < best_key):
                 best_key, best_sim = key, sim
         if best_sim < self.config.threshold:
             return None, best_sim
         return best_key, best_sim
+
+    def _join(self, matched_key: int, doc_id: DocId, published_at: datetime) -> DocId:
+        """Count a new mention into the group of the one it matched; return the group id."""
+        matched = self._entries[matched_key]
+        group = self._groups.get(matched.group_id)
+        if group is None:  # the matched mention was alone until now
+            group = _Group(matched.doc_id, matched.published_at, 1, 1)
+            self._groups[matched.group_id] = group
+        group.size += 1
+        group.live += 1
+        if published_at < group.original_at:
+            group.original_id, group.original_at = doc_id, published_at
+        return matched.group_id
 
     def _match_for(self, entry: _Entry, matched: _Entry | None, sim: float) -> ReprintMatch | None:
         group = self._groups.get(entry.group_id)
@@ -343,8 +339,7 @@ class ReprintIndex:
         )
 
     def _evict(self) -> None:
-        assert self._newest is not None  # noqa: S101 - set by the caller
-        horizon = self._newest - self.config.window
+        horizon = self._horizon
         while self._heap and self._heap[0][0] < horizon:
             _, key = heapq.heappop(self._heap)
             entry = self._entries.pop(key)
@@ -353,12 +348,13 @@ class ReprintIndex:
                 self._backend.remove(key)
             elif entry.exact is not None and self._exact.get(entry.exact) == key:
                 del self._exact[entry.exact]
-            group = self._groups[entry.group_id]
-            group.live -= 1
-            if group.live == 0:
-                del self._groups[entry.group_id]
+            group = self._groups.get(entry.group_id)
+            if group is not None:
+                group.live -= 1
+                if group.live == 0:
+                    del self._groups[entry.group_id]
 
 
 def _exact_key(text: str) -> str:
-    folded = _NON_WORD_RE.sub("", text.translate(_FULL_WIDTH).lower())
+    folded = _NON_WORD_RE.sub("", _fold_width(text).lower())
     return hashlib.blake2b(folded.encode(), digest_size=12).hexdigest()
