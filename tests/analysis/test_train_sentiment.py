@@ -10,12 +10,11 @@ from vigil.analysis.sentiment.model import CLASSES, LinearHead, softmax
 from vigil.analysis.training.crossval import cross_validate
 from vigil.analysis.training.data import (
     Example,
-    dev_split,
     read_written,
     split_by_hash,
     stratified_folds,
 )
-from vigil.analysis.training.fit import fit_head, source_weights
+from vigil.analysis.training.fit import fit_head
 
 
 def _examples() -> list[Example]:
@@ -31,7 +30,7 @@ def _examples() -> list[Example]:
 
 def test_fit_head_learns_and_round_trips(tmp_path: Path) -> None:
     examples = _examples()
-    head = fit_head(examples, source_weights(examples, {}), "en", c=10.0, min_df=1)
+    head = fit_head(examples, np.ones(len(examples)), "en", c=10.0, min_df=1)
     probe = extract_features("terrible awful phone", "en")
     assert CLASSES[int(softmax(head.logits(probe)).argmax())] == "negative"
     head.save(tmp_path / "sentiment-en")
@@ -42,28 +41,19 @@ def test_fit_head_learns_and_round_trips(tmp_path: Path) -> None:
 def test_corrections_outweigh_when_weighted() -> None:
     examples = _examples()
     fix = [Example("great phone love it", "negative", "en", "corrections")] * 3
-    weights = source_weights(examples + fix, {"corrections": 500.0})
+    weights = np.asarray([500.0 / len(fix) if ex.source == "corrections" else 1.0
+                          for ex in examples + fix])  # fmt: skip
     head = fit_head(examples + fix, weights, "en", c=10.0, min_df=1)
     probe = extract_features("great phone love it", "en")
     assert CLASSES[int(head.logits(probe).argmax())] == "negative"
 
 
-def test_splits_are_deterministic(tmp_path: Path) -> None:
+def test_splits_are_deterministic() -> None:
     items = [Example(f"text {i}", "positive", "en", "s") for i in range(200)]
     a = split_by_hash(items, 0.2, "salt")
     b = split_by_hash(list(reversed(items)), 0.2, "salt")
     assert {e.text for e in a[1]} == {e.text for e in b[1]}
     assert 20 < len(a[1]) < 60
-    dev = tmp_path / "dev.jsonl"
-    dev.write_text(
-        "".join(
-            f'{{"id": "d{i}", "lang": "en", "text": "t{i}", "label": "neutral"}}\n'
-            for i in range(10)
-        )
-    )
-    train, test = dev_split(dev)
-    assert len(test) == 5
-    assert not {e.text for e in train} & {e.text for e in test}
 
 
 def test_stratified_folds_keep_each_label_mix_and_are_stable() -> None:

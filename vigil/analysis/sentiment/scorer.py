@@ -110,7 +110,7 @@ def score_many(
             batch = [to_simplified(text) for text in batch]
         if group in FAST_LANGUAGES:
             probs = fast_probs(batch, group, model_dir)
-            if use_accurate and ACCURATE_BLEND > 0:
+            if use_accurate and refines(group):
                 e5 = accurate.embedding_probs(batch, model_dir)
                 probs = (1 - ACCURATE_BLEND) * probs + ACCURATE_BLEND * e5
         elif use_accurate:

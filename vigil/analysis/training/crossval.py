@@ -15,21 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from vigil.analysis.sentiment.evaluate import figures
-from vigil.analysis.sentiment.features import DocFeatures, extract_features
 from vigil.analysis.sentiment.model import CLASSES, softmax
 from vigil.analysis.sentiment.scorer import ACCURATE_BLEND
 from vigil.analysis.training.data import Example, stratified_folds
-from vigil.lib.text import to_simplified
+from vigil.analysis.training.fit import example_features
 
 __all__ = ["cross_validate"]
 
 _LANGS = ("en", "zh")
-
-
-def _features(items: Sequence[Example], lang: str) -> list[DocFeatures]:
-    if lang == "zh":
-        return [extract_features(to_simplified(ex.text), lang) for ex in items]
-    return [extract_features(ex.text, lang) for ex in items]
 
 
 def _report(gold: list[str], probs: np.ndarray) -> dict[str, float | int]:
@@ -57,8 +50,8 @@ def cross_validate(
         if not tests:
             continue
         base = external.get(lang, []) + [ex for ex in domain if ex.lang == lang]
-        base_docs = _features(base, lang)
-        dev_docs = dict(zip(tests, _features([dev[i] for i in tests], lang), strict=True))
+        base_docs = example_features(base, lang)
+        dev_docs = dict(zip(tests, example_features([dev[i] for i in tests], lang), strict=True))
         brand = [ex for ex in domain if ex.lang == lang]
         vectors = (
             embed_cached([ex.text for ex in brand + [dev[i] for i in tests]], cache)

