@@ -33,6 +33,9 @@ def add_eval_dedup(eval_subparsers: argparse._SubParsersAction) -> None:
         help="comma-separated edit rates (default 0.02,0.10)",
     )
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--passes", type=int, default=5, help="timed passes; throughput is their median (default 5)"
+    )
     p.add_argument("--backend", choices=["rensa", "datasketch"], default=None)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=handle_eval_dedup)
@@ -49,12 +52,16 @@ def handle_eval_dedup(args: argparse.Namespace) -> int:
     if not rates or any(not 0 < r < 1 for r in rates) or args.distinct < 2 * args.planted:
         print("error: rates must be in (0, 1) and --distinct ≥ 2 × --planted", file=sys.stderr)
         return 2
+    if args.passes < 1:
+        print("error: --passes must be at least 1", file=sys.stderr)
+        return 2
     report = run_dedup_eval(
         distinct=args.distinct,
         planted=args.planted,
         rates=rates,
         seed=args.seed,
         backend=args.backend,
+        passes=args.passes,
     )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))

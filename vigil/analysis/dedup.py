@@ -39,6 +39,7 @@ DocId = Hashable
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _WORD_RE = re.compile(r"[^\W_]+")
 _FULL_WIDTH_RE = re.compile("[\uff10-\uff5a]")
+_CJK_ENCODING = "utf-32-le"  # four bytes per character, so n-grams are fixed-width slices
 # Byte table for ASCII posts: letters and digits lower-cased, every other byte a space, so
 # that split() gives the same words as _WORD_RE on the lower-cased text.
 _ASCII_FOLD = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)).lower() + b" " * 128
@@ -84,14 +85,20 @@ def shingles(text: str, config: DedupConfig | None = None) -> list[str]:
     that only re-punctuates or changes width still matches.
     """
     tokens = _tokens(text, config or DedupConfig())
-    return [t.decode() if isinstance(t, bytes) else t for t in tokens]
+    if not tokens or isinstance(tokens[0], str):
+        return list(tokens)  # type: ignore[arg-type]
+    encoding = "utf-8" if text.isascii() else _CJK_ENCODING
+    return [t.decode(encoding) for t in tokens]  # type: ignore[union-attr]
 
 
 def _tokens(text: str, cfg: DedupConfig) -> list[str] | list[bytes]:
-    """The shingles as the sketch takes them: UTF-8 bytes for ASCII posts, else str.
+    """The shingles as the sketch takes them: bytes for ASCII and CJK posts, else str.
 
     An ASCII post is folded (case, punctuation) by one ``bytes.translate`` and split in
     C; the hasher reads str and bytes alike (as UTF-8), so both give the same sketch.
+    A CJK post's character n-grams are slices of its UTF-32 encoding: a bytes slice is
+    one allocation, where a str slice of CJK text needs a second one (its UTF-8 copy)
+    when it is hashed, and making and freeing those objects is most of the cost.
     """
     if text.isascii():
         words = text.encode().translate(_ASCII_FOLD).split()
@@ -99,11 +106,11 @@ def _tokens(text: str, cfg: DedupConfig) -> list[str] | list[bytes]:
     text = _fold_width(text)
     if not _is_cjk(text):
         return _word_shingles(_WORD_RE.findall(text.lower()), " ", cfg.word_shingle)
-    chars = "".join(_WORD_RE.findall(text)).lower()
-    k = cfg.cjk_shingle
-    if len(chars) <= k:
+    chars = "".join(_WORD_RE.findall(text)).lower().encode(_CJK_ENCODING)
+    width = 4 * cfg.cjk_shingle
+    if len(chars) <= width:
         return [chars] if chars else []
-    return [chars[i : i + k] for i in range(len(chars) - k + 1)]
+    return [chars[i : i + width] for i in range(0, len(chars) - width + 4, 4)]
 
 
 def _fold_width(text: str) -> str:

@@ -11,12 +11,13 @@ of another family (a distinct post called a reprint).
 from __future__ import annotations
 
 import random
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from vigil.analysis.dedup import DedupConfig, ReprintIndex, shingles
+from vigil.analysis.dedup import DedupConfig, ReprintIndex, ReprintMatch, shingles
 from vigil.analysis.dedup_corpus import chinese_post, english_post
 
 __all__ = ["DedupReport", "edit_chars", "edit_words", "run_dedup_eval"]
@@ -107,8 +108,9 @@ class DedupReport:
     planted: dict[str, int] = field(default_factory=dict)
     false_matches: int = 0
     false_examples: list[tuple[str, str]] = field(default_factory=list)
-    docs_per_s: float = 0.0
-    cpu_docs_per_s: float = 0.0
+    docs_per_s: float = 0.0  # median over the timed passes
+    cpu_docs_per_s: float = 0.0  # median, per CPU-second
+    pass_docs_per_s: list[float] = field(default_factory=list)  # every pass, in order
     batch_docs_per_s: float = 0.0
     backend: str = ""
 
@@ -121,6 +123,7 @@ class DedupReport:
             "false_matches": self.false_matches,
             "docs_per_s": round(self.docs_per_s),
             "cpu_docs_per_s": round(self.cpu_docs_per_s),
+            "pass_docs_per_s": [round(x) for x in self.pass_docs_per_s],
             "batch_docs_per_s": round(self.batch_docs_per_s),
             "backend": self.backend,
         }
@@ -176,14 +179,29 @@ def run_dedup_eval(
     seed: int = 7,
     config: DedupConfig | None = None,
     backend: str | None = None,
+    passes: int = 5,
 ) -> DedupReport:
-    """Build the corpus, index it one mention at a time and in batches, and score it."""
+    """Build the corpus, index it one mention at a time and in batches, and score it.
+
+    Throughput is the median of ``passes`` timed passes, each into a fresh index: on a
+    shared virtual machine one pass can run at half speed for reasons outside the
+    process, so a single pass says little. Every pass gives the same groups; the
+    first one is scored.
+    """
     docs = _build_corpus(distinct, planted, rates, seed)
     family = {d.doc_id: d.family for d in docs}
+    walls: list[float] = []
+    cpus: list[float] = []
     index = ReprintIndex(config, backend=backend)
-    began, cpu = time.perf_counter(), time.process_time()
-    results = [index.add(d.doc_id, d.text, d.at) for d in docs]
-    elapsed, cpu_elapsed = time.perf_counter() - began, time.process_time() - cpu
+    results: list[ReprintMatch | None] = []
+    for n in range(max(1, passes)):
+        timed = ReprintIndex(config, backend=backend)
+        began, cpu = time.perf_counter(), time.process_time()
+        found = [timed.add(d.doc_id, d.text, d.at) for d in docs]
+        walls.append(time.perf_counter() - began)
+        cpus.append(time.process_time() - cpu)
+        if n == 0:
+            index, results = timed, found
 
     batch_index = ReprintIndex(config, backend=backend)
     batch = [(d.doc_id, d.text, d.at) for d in docs]
@@ -193,8 +211,9 @@ def run_dedup_eval(
     batch_elapsed = time.perf_counter() - began
 
     report = DedupReport(docs=len(docs), distinct=distinct, backend=index.backend)
-    report.docs_per_s = len(docs) / elapsed
-    report.cpu_docs_per_s = len(docs) / cpu_elapsed
+    report.pass_docs_per_s = [len(docs) / max(w, 1e-9) for w in walls]
+    report.docs_per_s = len(docs) / max(statistics.median(walls), 1e-9)
+    report.cpu_docs_per_s = len(docs) / max(statistics.median(cpus), 1e-9)
     report.batch_docs_per_s = len(docs) / batch_elapsed
     hits: dict[str, int] = {}
     for doc, match in zip(docs, results, strict=True):
@@ -226,7 +245,10 @@ def format_report(report: DedupReport) -> str:
         "",
         f"false matches (distinct posts grouped together): {report.false_matches}",
         f"throughput, one at a time: {report.docs_per_s:,.0f} docs/s "
-        f"({report.cpu_docs_per_s:,.0f} per CPU-second)",
+        f"({report.cpu_docs_per_s:,.0f} per CPU-second), median of "
+        f"{len(report.pass_docs_per_s)} passes; slowest "
+        f"{min(report.pass_docs_per_s, default=0):,.0f}, fastest "
+        f"{max(report.pass_docs_per_s, default=0):,.0f}",
         f"throughput, batches of 512: {report.batch_docs_per_s:,.0f} docs/s",
     ]
     for a, b in report.false_examples:
