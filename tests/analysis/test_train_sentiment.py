@@ -10,6 +10,8 @@ from vigil.analysis.sentiment.model import CLASSES, LinearHead, softmax
 from vigil.analysis.training.crossval import cross_validate
 from vigil.analysis.training.data import (
     Example,
+    echoes,
+    read_heldout,
     read_written,
     split_by_hash,
     stratified_folds,
@@ -102,11 +104,39 @@ def test_cross_validation_scores_every_dev_item_without_training_on_it(monkeypat
     monkeypatch.setitem(train.REGULARISATION, "en", 10.0)
     monkeypatch.setattr(train, "MIN_DF", 1)
     domain = _examples()
-    dev = [Example(ex.text + f" {i}", ex.label, "en", "dev") for i, ex in enumerate(domain)]
+    # Dev texts reverse the word order: same words, no shared phrase (so no echoes).
+    dev = [
+        Example(" ".join(reversed(ex.text.split())) + f" {i}", ex.label, "en", "dev")
+        for i, ex in enumerate(domain)
+    ]
     figures = cross_validate(dev, {"en": []}, domain, cache=None, folds=3)
-    assert set(figures) == {"cv:fast:en", "unseen:fast:en"}
+    assert set(figures) == {"echoes_left_out", "cv:fast:en", "unseen:fast:en"}
+    assert figures["echoes_left_out"] == 0
     assert figures["cv:fast:en"]["n"] == len(dev)
     assert figures["cv:fast:en"]["accuracy"] > 0.8
     assert len(seen) == 4  # three folds, then one fit with no dev item
     assert seen[-1] == set()
+    assert figures["unseen:fast:en"]["n"] == len(dev)
     assert all(len(s) == len(dev) * 2 // 3 for s in seen[:3])
+
+
+def test_echoes_flag_shared_phrasing_not_shared_topic() -> None:
+    dev = [
+        Example("Strideon leggings went see-through the moment I squatted.", "negative", "en", "d"),
+        Example("汇澄银行的柜员硬是拦了下来，还陪着他报了警。", "positive", "zh", "d"),
+    ]
+    items = [
+        Example("Trackora leggings went see-through the moment I squatted, refund pending", "negative", "en", "w"),
+        Example("Trackora leggings are see-through, returned them", "negative", "en", "w"),
+        Example("柜员硬是拦了下来，还陪着我报了警，谢谢", "positive", "zh", "w"),
+        Example("银行柜员帮我拦下了一笔诈骗转账", "positive", "zh", "w"),
+    ]  # fmt: skip
+    assert echoes(dev, items) == [True, False, True, False]
+
+
+def test_held_out_mentions_are_well_formed_and_never_training_data() -> None:
+    held = read_heldout()
+    assert Counter(ex.lang for ex in held) == {"en": 300, "zh": 300}
+    assert {ex.label for ex in held} == set(CLASSES)
+    assert {ex.source for ex in held} == {"heldout"}
+    assert not {ex.text for ex in held} & {ex.text for ex in read_written()}

