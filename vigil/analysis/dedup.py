@@ -84,11 +84,9 @@ def shingles(text: str, config: DedupConfig | None = None) -> list[str]:
     Case, punctuation and full-width letters/digits are folded first, so a reprint
     that only re-punctuates or changes width still matches.
     """
-    tokens = _tokens(text, config or DedupConfig())
-    if not tokens or isinstance(tokens[0], str):
-        return list(tokens)  # type: ignore[arg-type]
     encoding = "utf-8" if text.isascii() else _CJK_ENCODING
-    return [t.decode(encoding) for t in tokens]  # type: ignore[union-attr]
+    tokens = _tokens(text, config or DedupConfig())
+    return [t.decode(encoding) if isinstance(t, bytes) else t for t in tokens]
 
 
 def _tokens(text: str, cfg: DedupConfig) -> list[str] | list[bytes]:

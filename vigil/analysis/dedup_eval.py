@@ -172,6 +172,16 @@ def _build_corpus(distinct: int, planted: int, rates: tuple[float, ...], seed: i
     return docs
 
 
+def _timed_pass(
+    docs: list[_Doc], config: DedupConfig | None, backend: str | None
+) -> tuple[ReprintIndex, list[ReprintMatch | None], float, float]:
+    """Index every document into a fresh index, one at a time: (index, results, wall s, CPU s)."""
+    index = ReprintIndex(config, backend=backend)
+    began, cpu = time.perf_counter(), time.process_time()
+    results = [index.add(d.doc_id, d.text, d.at) for d in docs]
+    return index, results, time.perf_counter() - began, time.process_time() - cpu
+
+
 def run_dedup_eval(
     distinct: int = 20000,
     planted: int = 300,
@@ -190,18 +200,12 @@ def run_dedup_eval(
     """
     docs = _build_corpus(distinct, planted, rates, seed)
     family = {d.doc_id: d.family for d in docs}
-    walls: list[float] = []
-    cpus: list[float] = []
-    index = ReprintIndex(config, backend=backend)
-    results: list[ReprintMatch | None] = []
-    for n in range(max(1, passes)):
-        timed = ReprintIndex(config, backend=backend)
-        began, cpu = time.perf_counter(), time.process_time()
-        found = [timed.add(d.doc_id, d.text, d.at) for d in docs]
-        walls.append(time.perf_counter() - began)
-        cpus.append(time.process_time() - cpu)
-        if n == 0:
-            index, results = timed, found
+    index, results, wall, cpu = _timed_pass(docs, config, backend)
+    walls, cpus = [wall], [cpu]
+    for _ in range(passes - 1):
+        _, _, wall, cpu = _timed_pass(docs, config, backend)
+        walls.append(wall)
+        cpus.append(cpu)
 
     batch_index = ReprintIndex(config, backend=backend)
     batch = [(d.doc_id, d.text, d.at) for d in docs]
