@@ -4,6 +4,7 @@ failing channels flagged to administrators, each delivery sent once, send test."
 from __future__ import annotations
 
 import datetime as dt
+import email
 import hashlib
 import hmac
 import json
@@ -100,6 +101,54 @@ def test_email_goes_to_each_recipient_through_smtp(make_user) -> None:
     ]
     assert "Kettle burns" in smtp.messages[0]["data"]
     assert Notification.objects.filter(user__in=[alice, bob]).count() == 2
+
+
+def test_messages_are_written_in_each_recipients_language(make_user, settings) -> None:
+    settings.LANGUAGE_CODE = "en"
+    li = make_user("Responder", email="li@example.com", language="zh-hans")
+    bob = make_user("Responder", email="bob@example.com")
+    with SmtpStub() as smtp:
+        channel = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        _fire(channel, recipients={"users": [li.pk, bob.pk]})
+        deliver_due()
+    by_rcpt = {m["rcpt"][0]: _mail_text(m["data"]) for m in smtp.messages}
+    assert "专题：" in by_rcpt["<li@example.com>"] and "Topic:" not in by_rcpt["<li@example.com>"]
+    assert "Topic:" in by_rcpt["<bob@example.com>"]
+
+
+def _mail_text(data: str) -> str:
+    """Every text part of an e-mail, decoded (bodies may be base64 or quoted-printable)."""
+    parts = email.message_from_string(data).walk()
+    return "".join(
+        p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
+        for p in parts
+        if not p.is_multipart()
+    )
+
+
+def test_shared_channels_and_notices_follow_the_installation_language(
+    httpserver, make_user, settings
+) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    admin = make_user("Administrator", language="en")
+    httpserver.expect_request("/hook").respond_with_data("down", status=503)
+    channel = create_channel(name="群", kind="webhook", config={"url": httpserver.url_for("/hook")})
+    _fire(channel)
+    now = timezone.now()
+    for _ in range(CHANNEL_FLAG_AFTER):
+        deliver_due(now=now)
+        now = Delivery.objects.get(channel=channel).next_attempt_at + dt.timedelta(seconds=1)
+    body = json.loads(httpserver.log[0][0].get_data())
+    assert "专题" in body["text"] and "条提及" in body["text"]
+    assert "连续失败" in SystemNotice.objects.get(code="channel.failing").message
+    assert "failed 3 times in a row" in Notification.objects.get(user=admin, alert=None).title
 
 
 def test_failures_back_off_then_give_up_and_the_channel_is_flagged(httpserver, make_user) -> None:

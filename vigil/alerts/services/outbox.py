@@ -19,7 +19,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accounts.models import SystemNotice
 from vigil.accounts.roles import ADMINISTRATOR
@@ -90,14 +92,31 @@ def _event(reason: str) -> str:
     )
 
 
+def message_language(recipient: User | None) -> str:
+    """The language a message is written in: the recipient's own, else the installation's.
+
+    Shared channels (a team's Slack, WeCom or DingTalk group) have no recipient and take
+    ``VIGIL_LANGUAGE``, which a Chinese team sets to ``zh-hans``.
+    """
+    language = getattr(getattr(recipient, "profile", None), "language", "") if recipient else ""
+    return language or settings.LANGUAGE_CODE
+
+
 def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
     prefix = {"escalated": "⏫ ", "raised": "⬆ "}.get(delivery.reason.split(":")[0], "")
-    lines = [alert.summary] if alert.summary else []
-    lines.append(f"Level {alert.level} · {alert.mention_count} mention(s) · state {alert.state}")
-    if alert.topic:
-        lines.append(f"Topic: {alert.topic.name}")
+    with translation.override(message_language(delivery.recipient)):
+        lines = [alert.summary] if alert.summary else []
+        lines.append(
+            ngettext(
+                "Level {level} · {count} mention · state {state}",
+                "Level {level} · {count} mentions · state {state}",
+                alert.mention_count,
+            ).format(level=alert.level, count=alert.mention_count, state=alert.get_state_display())
+        )
+        if alert.topic:
+            lines.append(_("Topic: {name}").format(name=alert.topic.name))
     return Message(
         title=f"{prefix}[{alert.level}] {alert.title}",
         body="\n".join(lines),
@@ -114,9 +133,23 @@ def message_for(delivery: Delivery) -> Message:
 def digest_message(rows: list[Delivery]) -> Message:
     alerts = [r.alert for r in rows if r.alert is not None]
     first = rows[0]
+    with translation.override(message_language(first.recipient)):
+        title = ngettext(
+            "Vigil digest: {count} level IV alert",
+            "Vigil digest: {count} level IV alerts",
+            len(alerts),
+        ).format(count=len(alerts))
+        body = "\n".join(
+            ngettext(
+                "- [{level}] {title} ({count} mention)",
+                "- [{level}] {title} ({count} mentions)",
+                a.mention_count,
+            ).format(level=a.level, title=a.title, count=a.mention_count)
+            for a in alerts
+        )
     return Message(
-        title=f"Vigil digest: {len(alerts)} level IV alert(s)",
-        body="\n".join(f"- [{a.level}] {a.title} ({a.mention_count} mentions)" for a in alerts),
+        title=title,
+        body=body,
         level="IV",
         url=absolute(reverse("alerts:list")),
         event="digest",
@@ -250,20 +283,26 @@ def _record_failure(
 def flag_failing_channel(channel: Channel, error: str, now: dt.datetime) -> None:
     """Tell administrators (system notice + bell) that a channel keeps failing."""
     Channel.objects.filter(pk=channel.pk).update(flagged_at=now)
-    text = f"Channel “{channel.name}” failed {channel.consecutive_failures} times in a row: {error[:300]}"
+
+    def text(recipient: User | None) -> str:
+        with translation.override(message_language(recipient)):
+            return _("Channel “{name}” failed {count} times in a row: {error}").format(
+                name=channel.name, count=channel.consecutive_failures, error=error[:300]
+            )
+
     SystemNotice.objects.create(
         level=SystemNotice.Level.ERROR,
         code="channel.failing",
-        message=text,
+        message=text(None),
         object_type="alerts.channel",
         object_id=str(channel.pk),
     )
     admins = User.objects.filter(
         Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True
-    )
+    ).select_related("profile")
     Notification.objects.bulk_create(
         [
-            Notification(user=u, title=text[:300], url=reverse("alerts:channels"))
+            Notification(user=u, title=text(u)[:300], url=reverse("alerts:channels"))
             for u in admins.distinct()
         ]
     )
@@ -280,9 +319,14 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         next_attempt_at=timezone.now(),
         claimed_until=timezone.now() + LEASE,
     )
+    with translation.override(message_language(actor)):
+        title = _("Vigil test message")
+        body = _("This is a test of the channel “{name}”. If you can read it, it works.").format(
+            name=channel.name
+        )
     message = Message(
-        title="Vigil test message",
-        body=f"This is a test of the channel “{channel.name}”. If you can read it, it works.",
+        title=title,
+        body=body,
         level="IV",
         url=absolute(reverse("alerts:channels")),
         event="test",
