@@ -108,6 +108,25 @@ def test_negative_share_fires_only_above_threshold_with_enough_volume() -> None:
     assert "4 of 6" in alert.summary
 
 
+def test_titles_follow_the_installation_language_not_the_request(settings) -> None:
+    from django.utils import translation
+
+    topic = make_topic()
+    create_rule(name="Any", kind="keyword", topic=topic)
+    create_rule(
+        name="Sour",
+        kind="negative_share",
+        topic=topic,
+        conditions={"threshold_percent": 50, "window_minutes": 60, "min_mentions": 2},
+    )
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("en"):  # e.g. an English user's request ingests the batch
+        evaluate_new_mentions([matched_mention(topic, sentiment="negative") for _ in range(2)])
+    titles = sorted(Alert.objects.values_list("title", flat=True))
+    assert titles == sorted([f"{topic.name}：新提及", f"{topic.name}：负面占比 100%"])
+    assert "已分析的 2 条提及中有 2 条为负面" in Alert.objects.get(rule__name="Sour").summary
+
+
 def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
     topic = make_topic()
     now = timezone.now()

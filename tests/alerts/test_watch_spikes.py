@@ -60,6 +60,20 @@ def test_history_teaches_the_baseline_without_firing() -> None:
     assert not Alert.objects.exists()
 
 
+def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(settings) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    topic = make_topic()
+    _history(topic)
+    create_rule(name="Spike", kind="spike", topic=topic)
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
+    evaluate_new_mentions(burst, now=moment)
+    alert = Alert.objects.get()
+    assert alert.title == f"声量激增：{topic.name}"
+    assert "条提及" in alert.summary and "倍" in alert.summary and "mentions" not in alert.summary
+
+
 def test_a_burst_fires_before_its_bucket_closes_and_the_close_updates_the_same_alert() -> None:
     topic = make_topic()
     _history(topic)

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.models import Alert, AlertRule
@@ -69,6 +71,12 @@ def _max_impact(hits: list[Hit]) -> float | None:
     return max(values) if values else None
 
 
+def _in_installation_language(title: Callable[[Group], str], group: Group) -> str:
+    """Alert titles are stored once, so they are written in ``VIGIL_LANGUAGE``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return title(group)
+
+
 def _fire_groups(
     rule: AlertRule, hits: list[Hit], title: Callable[[Group], str], now: dt.datetime
 ) -> list[Alert]:
@@ -81,7 +89,8 @@ def _fire_groups(
                 Firing(
                     rule=rule,
                     subject=group.subject,
-                    title=title(group) + (f" · {story_title}" if story_title else ""),
+                    title=_in_installation_language(title, group)
+                    + (f" · {story_title}" if story_title else ""),
                     summary=first.mention.headline,
                     topic_id=group.topic_id,
                     story_id=group.story_id,
@@ -121,9 +130,12 @@ def story_hit(rule: AlertRule, hit: Hit) -> bool:
 def evaluate_keyword(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
     found = [h for h in hits if keyword_hit(rule, h)]
     query = rule.conditions.get("query") or ""
-    return _fire_groups(
-        rule, found, lambda g: f"{g.hits[0].match.topic.name}: {query or 'new mention'}", now
-    )
+
+    def title(group: Group) -> str:
+        topic = group.hits[0].match.topic.name
+        return f"{topic}: {query}" if query else _("{topic}: new mention").format(topic=topic)
+
+    return _fire_groups(rule, found, title, now)
 
 
 def evaluate_authority(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
@@ -141,7 +153,10 @@ def evaluate_authority(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> li
 def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
     found = [h for h in hits if story_hit(rule, h)]
     return _fire_groups(
-        rule, found, lambda g: f"Fast-growing story on {g.hits[0].match.topic.name}", now
+        rule,
+        found,
+        lambda g: _("Fast-growing story on {topic}").format(topic=g.hits[0].match.topic.name),
+        now,
     )
 
 
@@ -175,16 +190,24 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         share = 100 * negative / analysed
         negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
         name = topic_hits[0].match.topic.name
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Negative share {share}% on {topic}").format(share=f"{share:.0f}", topic=name)
+            summary = _(
+                "{negative} of {analysed} analysed mentions in the last {minutes} min are "
+                "negative (threshold {threshold}%)."
+            ).format(
+                negative=negative,
+                analysed=analysed,
+                minutes=cond["window_minutes"],
+                threshold=f"{cond['threshold_percent']:g}",
+            )
         alerts.append(
             fire_alert(
                 Firing(
                     rule=rule,
                     subject=f"topic:{topic_id}",
-                    title=f"Negative share {share:.0f}% on {name}",
-                    summary=(
-                        f"{negative} of {analysed} analysed mentions in the last "
-                        f"{cond['window_minutes']} min are negative (threshold {cond['threshold_percent']:g}%)."
-                    ),
+                    title=title,
+                    summary=summary,
                     topic_id=topic_id,
                     mention_ids=[h.mention.pk for h in negatives],
                     impact=_max_impact(topic_hits),

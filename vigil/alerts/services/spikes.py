@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector, SpikeSignal
@@ -65,6 +67,25 @@ def _last_closed(now: dt.datetime) -> dt.datetime:
     return bucket_floor(now - GRACE) - BUCKET
 
 
+def spike_summary(signal: SpikeSignal) -> str:
+    """The detector's explanation in the active language: what was seen against what was usual."""
+    minutes = signal.window_seconds // 60
+    span = (
+        _("{n} min").format(n=minutes) if minutes < 60 else _("{n} h").format(n=f"{minutes / 60:g}")
+    )
+    ratio = signal.observed / max(signal.expected, 1e-9)
+    return _(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for this "
+        "hour and weekday); chance under normal variation about {p}"
+    ).format(
+        observed=f"{signal.observed:g}",
+        span=span,
+        expected=f"{signal.expected:.3g}",
+        ratio=f"{ratio:.1f}",
+        p=f"{signal.p_value:.0e}",
+    )
+
+
 def _fire(
     rule: AlertRule, topic_id: int, signal: SpikeSignal, bucket: dt.datetime, now: dt.datetime
 ) -> Alert:
@@ -77,12 +98,15 @@ def _fire(
         .order_by("-published_at")
         .values_list("mention_id", flat=True)[:50]
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Volume spike: {topic}").format(topic=topic.name)
+        summary = spike_summary(signal)
     return fire_alert(
         Firing(
             rule=rule,
             subject=f"topic:{topic_id}",
-            title=f"Volume spike: {topic.name}",
-            summary=signal.explanation,
+            title=title,
+            summary=summary,
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
