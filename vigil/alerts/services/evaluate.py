@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.models import Alert, AlertRule
 from vigil.alerts.services import spikes
-from vigil.alerts.services.firing import Firing, fire_alert
+from vigil.alerts.services.firing import Firing, fire_alert, in_installation_language
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 from vigil.monitoring.query import Query, parse
@@ -71,12 +70,6 @@ def _max_impact(hits: list[Hit]) -> float | None:
     return max(values) if values else None
 
 
-def _in_installation_language(title: Callable[[Group], str], group: Group) -> str:
-    """Alert titles are stored once, so they are written in ``VIGIL_LANGUAGE``."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return title(group)
-
-
 def _fire_groups(
     rule: AlertRule, hits: list[Hit], title: Callable[[Group], str], now: dt.datetime
 ) -> list[Alert]:
@@ -89,8 +82,7 @@ def _fire_groups(
                 Firing(
                     rule=rule,
                     subject=group.subject,
-                    title=_in_installation_language(title, group)
-                    + (f" · {story_title}" if story_title else ""),
+                    title=title(group) + (f" · {story_title}" if story_title else ""),
                     summary=first.mention.headline,
                     topic_id=group.topic_id,
                     story_id=group.story_id,
@@ -190,17 +182,16 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         share = 100 * negative / analysed
         negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
         name = topic_hits[0].match.topic.name
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Negative share {share}% on {topic}").format(share=f"{share:.0f}", topic=name)
-            summary = _(
-                "{negative} of {analysed} analysed mentions in the last {minutes} min are "
-                "negative (threshold {threshold}%)."
-            ).format(
-                negative=negative,
-                analysed=analysed,
-                minutes=cond["window_minutes"],
-                threshold=f"{cond['threshold_percent']:g}",
-            )
+        title = _("Negative share {share}% on {topic}").format(share=f"{share:.0f}", topic=name)
+        summary = _(
+            "{negative} of {analysed} analysed mentions in the last {minutes} min are "
+            "negative (threshold {threshold}%)."
+        ).format(
+            negative=negative,
+            analysed=analysed,
+            minutes=cond["window_minutes"],
+            threshold=f"{cond['threshold_percent']:g}",
+        )
         alerts.append(
             fire_alert(
                 Firing(
@@ -235,6 +226,7 @@ EVALUATORS: dict[str, Callable[[AlertRule, list[Hit], dt.datetime], list[Alert]]
 }
 
 
+@in_installation_language
 def evaluate_new_mentions(mentions: list[Mention], now: dt.datetime | None = None) -> list[Alert]:
     """Run every active rule over the topic matches of ``mentions``."""
     if not mentions:

@@ -9,13 +9,16 @@ window, or once the previous alert is closed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
@@ -67,6 +70,22 @@ def _subject_row(rule: AlertRule, subject: str) -> RuleSubject:
         # IMMEDIATE transactions already serialise writers.
         row = RuleSubject.objects.select_for_update().get(pk=row.pk)
     return row
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_installation_language(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` in ``VIGIL_LANGUAGE``: alert titles and explanations are stored once, so
+    they are written in the installation's language whoever's request triggered them."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils import timezone
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector
 from vigil.alerts.services.evaluate import Hit, authority_hit, keyword_hit, story_hit, subject_of
-from vigil.alerts.services.spikes import BUCKET, bucket_counts, bucket_floor
+from vigil.alerts.services.spikes import BUCKET, bucket_counts, bucket_floor, spike_summary
 from vigil.monitoring.models import Match, Topic
 
 SCAN_LIMIT = 20_000
@@ -158,7 +158,7 @@ def _preview_spike(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
                         mentions=int(signal.observed),
-                        text=f"{names.get(topic_id, topic_id)}: {signal.explanation}",
+                        text=f"{names.get(topic_id, topic_id)}: {spike_summary(signal)}",
                     )
                 )
             bucket += BUCKET

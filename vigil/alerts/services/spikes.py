@@ -16,15 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector, SpikeSignal
 from vigil.alerts.models import Alert, AlertRule, RuleSubject
-from vigil.alerts.services.firing import Firing, fire_alert
+from vigil.alerts.services.firing import Firing, fire_alert, in_installation_language
 from vigil.monitoring.models import Match, Topic
 
 BUCKET = dt.timedelta(seconds=300)
@@ -98,15 +97,12 @@ def _fire(
         .order_by("-published_at")
         .values_list("mention_id", flat=True)[:50]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Volume spike: {topic}").format(topic=topic.name)
-        summary = spike_summary(signal)
     return fire_alert(
         Firing(
             rule=rule,
             subject=f"topic:{topic_id}",
-            title=title,
-            summary=summary,
+            title=_("Volume spike: {topic}").format(topic=topic.name),
+            summary=spike_summary(signal),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
@@ -124,6 +120,7 @@ def _fire(
     )
 
 
+@in_installation_language
 @transaction.atomic
 def advance(
     rule: AlertRule, topic_id: int, now: dt.datetime | None = None, *, early: bool = False
