@@ -10,9 +10,10 @@ Sources (all MIT-licensed packages; see docs/sentiment.md for provenance):
   :func:`stratified_folds` for cross-validation.
 - Vigil's own brand-mention corpus (``brand_mentions.jsonl``, shipped in the repository),
   split by the hand-written piece each item comes from.
-- Vigil's written brand mentions (``written/*.jsonl``, shipped): ~10,600 single mentions in
+- Vigil's written brand mentions (``written/*.jsonl``, shipped): ~14,200 single mentions in
   English and Chinese, each written and labelled by hand under the dev set's labelling rule
   by writers who never saw the dev set; all of them train.
+- Vigil's held-out brand mentions (``heldout/*.jsonl``, shipped): 600, only ever measured.
 
 Every split is a pure function of the item (its id or text hash), so it is the same on
 every machine and in every run.
@@ -149,20 +150,18 @@ def read_jsonl(path: Path, source: str = "file") -> Iterator[Example]:
             yield Example(text, str(row["label"]), str(lang), source)
 
 
+def _read_folder(directory: Path, source: str) -> list[Example]:
+    return [ex for path in sorted(directory.glob("*.jsonl")) for ex in read_jsonl(path, source)]
+
+
 def read_written(directory: Path = WRITTEN_DIR) -> list[Example]:
     """Every hand-written brand mention in ``directory/*.jsonl`` (fields text, label, lang)."""
-    items: list[Example] = []
-    for path in sorted(directory.glob("*.jsonl")):
-        items.extend(read_jsonl(path, "written"))
-    return items
+    return _read_folder(directory, "written")
 
 
 def read_heldout(directory: Path = HELDOUT_DIR) -> list[Example]:
     """The held-out brand mentions (``heldout/*.jsonl``): for figures only, never training."""
-    items: list[Example] = []
-    for path in sorted(directory.glob("*.jsonl")):
-        items.extend(read_jsonl(path, "heldout"))
-    return items
+    return _read_folder(directory, "heldout")
 
 
 def stratified_folds(items: Sequence[Example], folds: int, salt: str) -> list[int]:
