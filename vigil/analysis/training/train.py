@@ -9,8 +9,9 @@ Which data trains which model (held-out parts are never trained on):
 - e5 head (the accurate path): the same brand mentions and corrections, no public corpora.
 
 Figures: the dev set is cross-validated (each fold scored by models trained without it),
-which estimates accuracy on unseen brand mentions; the public held-out halves and the
-corpus's held-out families are scored by the shipped models. Held-out files are written
+which estimates accuracy on unseen brand mentions (training items that echo a dev item are
+left out there); the independent held-out brand mentions (``heldout/``), the public held-out
+halves and the corpus's held-out families are scored by the shipped models. Held-out files are written
 next to the cache so ``vigil eval sentiment`` can re-measure.
 """
 
