@@ -14,6 +14,7 @@ from vigil.alerts.models import Alert, Delivery, Notification
 from vigil.alerts.services import close_alert, create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.analysis.models import Story
+from vigil.mentions.models import Mention
 from vigil.pipeline.services import process_pending
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,10 @@ def test_negative_share_fires_only_above_threshold_with_enough_volume() -> None:
     evaluate_new_mentions([matched_mention(topic, sentiment="negative")])
     alert = Alert.objects.get()
     assert alert.data == {"negative": 4, "analysed": 6, "share": 66.7}
-    assert "4 of 6" in alert.summary
+    assert "4 of 6" in alert.summary and "67%" in alert.title
+    evaluate_new_mentions([matched_mention(topic, sentiment="negative")])
+    alert.refresh_from_db()
+    assert "5 of 7" in alert.summary and "71%" in alert.title  # the title keeps up
 
 
 def test_titles_follow_the_installation_language_not_the_request(settings) -> None:
@@ -171,6 +175,32 @@ def test_the_pipeline_warns_through_the_stage(make_user) -> None:
     alerts = list(Alert.objects.all())
     assert alerts and sum(a.mention_count for a in alerts) == 3
     assert Notification.objects.filter(user=responder).count() == len(alerts)
+
+
+def test_the_warn_stage_reads_what_analysis_wrote_in_the_same_batch() -> None:
+    """Authority tier and impact are written by the analyse stage in bulk; the warn stage
+    must judge the stored values, not the batch's stale objects."""
+    topic = make_topic(query="Lumina")
+    create_rule(
+        name="Official",
+        kind="authority",
+        topic=topic,
+        conditions={"tiers": ["central"]},
+        level="III",
+        raise_at_impact=1,
+    )
+    RawItemFactory(
+        payload={
+            "url": "https://www.gov.cn/news/lumina-recall.html",
+            "title": "Lumina kettles recalled",
+            "text": "The regulator orders Lumina to recall its kettles after burns.",
+        }
+    )
+    process_pending()
+    mention = Mention.objects.get()
+    assert mention.authority_tier == "central" and mention.impact
+    alert = Alert.objects.get()
+    assert alert.impact == mention.impact and alert.level == "II"
 
 
 def test_the_most_serious_mention_of_an_episode_names_the_alert() -> None:

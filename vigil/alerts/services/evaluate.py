@@ -182,7 +182,7 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         share = 100 * negative / analysed
         negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
         name = topic_hits[0].match.topic.name
-        title = _("Negative share {share}% on {topic}").format(share=f"{share:.0f}", topic=name)
+        title = _("Negative share {share} on {topic}").format(share=f"{share:.0f}%", topic=name)
         summary = _(
             "{negative} of {analysed} analysed mentions in the last {minutes} min are "
             "negative (threshold {threshold}%)."
@@ -203,6 +203,7 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
                     mention_ids=[h.mention.pk for h in negatives],
                     impact=_max_impact(topic_hits),
                     data={"negative": negative, "analysed": analysed, "share": round(share, 1)},
+                    live_title=True,
                 ),
                 now=now,
             )
@@ -235,7 +236,9 @@ def evaluate_new_mentions(mentions: list[Mention], now: dt.datetime | None = Non
     if not rules:
         return []
     now = now or timezone.now()
-    by_id = {m.pk: m for m in mentions}
+    # Read the stored rows: the analyse stage writes sentiment, authority and impact in
+    # bulk, so the batch's objects do not carry them.
+    by_id = Mention.objects.select_related("story").in_bulk([m.pk for m in mentions])
     by_topic: dict[int, list[Hit]] = defaultdict(list)
     for match in Match.objects.filter(mention_id__in=list(by_id)).select_related("topic"):
         by_topic[match.topic_id].append(Hit(match=match, mention=by_id[match.mention_id]))

@@ -49,6 +49,7 @@ class Firing:
     impact: float | None = None
     data: dict[str, Any] = field(default_factory=dict)
     seen_at: dt.datetime | None = None
+    live_title: bool = False  # the title states a figure (a share) that each firing updates
 
 
 def _link_mentions(alert: Alert, mention_ids: list[int]) -> None:
@@ -144,8 +145,11 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
     if firing.data:
         alert.data = {**alert.data, **firing.data}
     fields = ["mention_count", "last_seen", "summary", "data", "impact"]
+    if firing.live_title and firing.title:
+        alert.title = firing.title[:300]
+        fields.append("title")
     if firing.impact is not None:
-        if firing.impact > (alert.impact or 0.0) and firing.title:
+        if firing.impact > (alert.impact or 0.0) and firing.title and not firing.live_title:
             # The episode's most serious mention names the alert.
             alert.title = firing.title[:300]
             fields.append("title")
