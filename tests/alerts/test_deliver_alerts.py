@@ -239,6 +239,23 @@ def test_bad_channel_configs_are_refused() -> None:
         create_channel(name="z", kind="pigeon", config={})
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "mailto://ops:hunter2@smtp.example.com?to=a@example.com",
+            "mailto://ops:***@smtp.example.com",
+        ),
+        ("mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com", "mailto://127.0.0.1:8025"),
+        ("mailtos://me@example.com", "mailtos://me@example.com"),
+    ],
+)
+def test_apprise_urls_are_shown_without_passwords_or_queries(url: str, shown: str) -> None:
+    from vigil.alerts.transports import build_transport
+
+    assert build_transport("apprise", {"urls": [url]}).describe() == shown
+
+
 def test_default_channels_serve_rules_without_channels(httpserver, make_user) -> None:
     httpserver.expect_request("/hook").respond_with_data("ok")
     create_channel(

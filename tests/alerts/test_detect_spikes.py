@@ -240,3 +240,14 @@ def test_gamma_tail_matches_the_exponential_case() -> None:
     # dispersion 1 makes the gamma an exponential with the given mean.
     assert gamma_log_sf(6.0, 2.0, 1.0) == pytest.approx(-3.0, rel=1e-9)
     assert gamma_log_sf(-1.0, 2.0, 1.0) == 0.0
+
+
+def test_a_state_with_settings_this_version_does_not_know_still_resumes() -> None:
+    detector = SpikeDetector()
+    start = datetime(2026, 3, 2)
+    for i in range(600):
+        detector.observe(start + timedelta(minutes=5 * i), 10 + i % 3)
+    state = detector.to_state()
+    state["config"]["a_setting_from_a_newer_build"] = 1
+    resumed = SpikeDetector.from_state(json.loads(json.dumps(state)))
+    assert resumed.to_state()["level"] == state["level"]

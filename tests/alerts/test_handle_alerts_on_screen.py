@@ -113,6 +113,17 @@ def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -
     assert response.status_code == 302
     channel = Channel.objects.get(name="Ops")
     assert len(channel.config["secret"]) >= 16
+    # The generated secret is shown once saved (the receiver needs it), on the edit page
+    # only, and editing without a new secret keeps it.
+    assert response["Location"] == f"/alerts/channels/{channel.pk}/edit/"
+    edit = admin.get(response["Location"]).content.decode()
+    assert f'<code class="query" id="secret-value">{channel.config["secret"]}</code>' in edit
+    secret = channel.config["secret"]
+    admin.post(
+        response["Location"], {"name": "Ops", "kind": "webhook", "url": channel.config["url"]}
+    )
+    channel.refresh_from_db()
+    assert channel.config["secret"] == secret
     result = admin.post(
         f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true"
     ).content.decode()
@@ -122,6 +133,14 @@ def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -
         "Ops" in listing and "POST http://" in listing and channel.config["secret"] not in listing
     )
     assert "Ops" in admin.get("/alerts/deliveries/").content.decode()
+    made = admin.post(
+        "/api/alerts/channels",
+        {"name": "Ops 2", "kind": "webhook", "config": {"url": channel.config["url"]}},
+        content_type="application/json",
+    ).json()
+    stored = Channel.objects.get(name="Ops 2").config["secret"]
+    assert made["secret"] == stored
+    assert all("secret" not in c for c in admin.get("/api/alerts/channels").json())
 
 
 def test_the_bell_counts_unread_notifications(client_for) -> None:
@@ -168,8 +187,12 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
         f"/api/alerts/{alert.pk}/ack", {"note": "mine"}, content_type="application/json"
     ).json()
     assert acked["state"] == "acknowledged"
-    again = responder.post(f"/api/alerts/{alert.pk}/ack", {}, content_type="application/json")
+    # An empty body (curl -X POST) is understood: the note is optional.
+    again = responder.post(f"/api/alerts/{alert.pk}/ack", content_type="application/json")
     assert again.status_code == 409
+    assert responder.get("/api/alerts?state=all").json()["count"] == 1
+    wrong = responder.get("/api/alerts?state=closed")
+    assert wrong.status_code == 400 and "false_alarm" in wrong.json()["error"]["message"]
     useful = responder.post(
         f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
     )

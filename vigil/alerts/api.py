@@ -32,6 +32,7 @@ from vigil.alerts.services.firing import can_flag
 from vigil.alerts.transports import build_transport
 from vigil.api import BearerToken, SessionWithCsrf, requires
 from vigil.mentions.models import Mention
+from vigil.monitoring.models import WarningLevel
 
 router = Router(tags=["alerts"])
 
@@ -177,6 +178,17 @@ class ChannelOut(Schema):
             return "invalid configuration"
 
 
+class ChannelCreated(ChannelOut):
+    """The new channel, with the webhook signing secret its receiver needs (shown here and
+    on the channel's edit page, never in listings)."""
+
+    secret: str | None = None
+
+    @staticmethod
+    def resolve_secret(obj: Channel) -> str | None:
+        return obj.config.get("secret") if obj.kind == "webhook" else None
+
+
 class DeliveryOut(Schema):
     id: int
     alert_id: int | None
@@ -262,7 +274,7 @@ def list_channels(request: HttpRequest) -> Any:
 
 @router.post(
     "/channels",
-    response={201: ChannelOut},
+    response={201: ChannelCreated},
     auth=requires("alerts.add_channel"),
     summary="Add a channel",
 )
@@ -354,10 +366,15 @@ def list_alerts(
     topic_id: int | None = None,
     rule_id: int | None = None,
 ) -> Any:
+    states = {"", "all", "open", *Alert.State.values}
+    if state not in states:
+        raise HttpError(400, f"state must be one of: {', '.join(sorted(states - {''}))}")
+    if level and level not in WarningLevel.values:
+        raise HttpError(400, f"level must be one of: {', '.join(WarningLevel.values)}")
     alerts = Alert.objects.all()
     if state == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
-    elif state:
+    elif state and state != "all":
         alerts = alerts.filter(state=state)
     if level:
         alerts = alerts.filter(level=level)
@@ -375,6 +392,11 @@ def get_alert(request: HttpRequest, alert_id: int) -> Any:
     return get_object_or_404(Alert, pk=alert_id)
 
 
+def _note(payload: NoteIn | None) -> str:
+    """The note of an action; the body is optional, so a bare POST works."""
+    return payload.note if payload else ""
+
+
 def _act(alert_id: int, action: Any) -> Alert:
     alert = get_object_or_404(Alert, pk=alert_id)
     try:
@@ -389,8 +411,8 @@ def _act(alert_id: int, action: Any) -> Alert:
     auth=requires("alerts.change_alert"),
     summary="Acknowledge",
 )
-def ack(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
-    return _act(alert_id, lambda a: acknowledge_alert(a, actor=request.user, note=payload.note))  # type: ignore[arg-type]
+def ack(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
+    return _act(alert_id, lambda a: acknowledge_alert(a, actor=request.user, note=_note(payload)))  # type: ignore[arg-type]
 
 
 @router.post(
@@ -399,8 +421,8 @@ def ack(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
     auth=requires("alerts.change_alert"),
     summary="Mark handled",
 )
-def handle(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
-    return _act(alert_id, lambda a: close_alert(a, actor=request.user, note=payload.note))  # type: ignore[arg-type]
+def handle(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
+    return _act(alert_id, lambda a: close_alert(a, actor=request.user, note=_note(payload)))  # type: ignore[arg-type]
 
 
 @router.post(
@@ -409,10 +431,10 @@ def handle(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
     auth=requires("alerts.change_alert"),
     summary="Dismiss as a false alarm",
 )
-def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn) -> Any:
+def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
     return _act(
         alert_id,
-        lambda a: close_alert(a, actor=request.user, false_alarm=True, note=payload.note),  # type: ignore[arg-type]
+        lambda a: close_alert(a, actor=request.user, false_alarm=True, note=_note(payload)),  # type: ignore[arg-type]
     )
 
 

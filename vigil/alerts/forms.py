@@ -229,7 +229,9 @@ class ChannelForm(forms.Form):
     )
     url = forms.URLField(label=_("Webhook URL"), required=False, assume_scheme="https")
     secret = forms.CharField(
-        label=_("Signing secret"), required=False, help_text=_("Empty: one is generated.")
+        label=_("Signing secret"),
+        required=False,
+        help_text=_("Empty: a new channel gets a generated one, an existing one keeps its own."),
     )
     is_default = forms.BooleanField(label=_("Default channel"), required=False)
 

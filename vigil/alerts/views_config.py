@@ -127,7 +127,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
         data = form.cleaned_data
         try:
             if channel is None:
-                create_channel(
+                channel = create_channel(
                     name=data["name"],
                     kind=data["kind"],
                     config=form.config(),
@@ -145,9 +145,18 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
         except RuleError as exc:
             form.add_error(None, str(exc))
         else:
+            if channel.kind == "webhook":
+                # The receiver needs the secret to check signatures: show it where it is kept.
+                messages.success(
+                    request, _("Channel saved. Give the receiver the signing secret below.")
+                )
+                return redirect("alerts:channel-edit", channel.pk)
             messages.success(request, _("Channel saved. Send a test to check it."))
             return redirect("alerts:channels")
-    return render(request, "alerts/channel_form.html", {"form": form, "channel": channel})
+    secret = channel.config.get("secret") if channel and channel.kind == "webhook" else None
+    return render(
+        request, "alerts/channel_form.html", {"form": form, "channel": channel, "secret": secret}
+    )
 
 
 @perm_required("alerts.add_channel")

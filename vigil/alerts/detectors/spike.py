@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -222,8 +222,11 @@ class SpikeDetector:
     def from_state(cls, state: dict[str, Any]) -> SpikeDetector:
         if state.get("v") not in (1, _STATE_VERSION):
             raise ValueError(f"unsupported spike state version {state.get('v')!r}")
-        raw = dict(state["config"])
-        raw["scales"] = tuple(raw["scales"])
+        # Settings this version does not know (saved by a newer or experimental build) are
+        # dropped, so a topic keeps its learnt baseline instead of failing every bucket.
+        known = {f.name for f in fields(SpikeConfig)}
+        raw = {k: v for k, v in state["config"].items() if k in known}
+        raw["scales"] = tuple(raw.get("scales", SpikeConfig.scales))
         self = cls.__new__(cls)
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()

@@ -9,7 +9,6 @@ once per recipient with ``to=<their address>`` added.
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
@@ -22,15 +21,18 @@ from vigil.alerts.transports.base import (
     register,
 )
 
-_SECRET_IN_URL = re.compile(r"(//[^:/@]+:)[^@/]+@")
-
 
 def _mask(url: str) -> str:
-    """``scheme://user:***@host/…`` with path tokens shortened: safe to display."""
-    masked = _SECRET_IN_URL.sub(r"\1***@", url)
-    parts = urlsplit(masked)
+    """``scheme://user:***@host:port/…`` with path tokens shortened and the query dropped:
+    safe to display. Only the userinfo before the host's ``@`` is a password."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, has_password, _secret = userinfo.partition(":")
+        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
     path = "/".join(seg[:4] + "…" if len(seg) > 12 else seg for seg in parts.path.split("/"))
-    return urlunsplit(parts._replace(path=path, query=""))
+    return urlunsplit(parts._replace(netloc=netloc, path=path, query="", fragment=""))
 
 
 class AppriseConfig(TransportConfig):
