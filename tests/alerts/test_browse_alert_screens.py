@@ -60,7 +60,7 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     assert alert.state == "acknowledged"
 
     page.goto(page.base + f"/alerts/{alert.pk}/")
-    assert page.get_by_text("alert.acknowledged").is_visible()
+    assert page.locator(".timeline li", has_text="acknowledged").is_visible()
     page.screenshot(path=str(SHOTS / "alerts-detail-en.png"), full_page=True)
 
     page.goto(page.base + "/alerts/rules/new/")

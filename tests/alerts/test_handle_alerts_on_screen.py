@@ -30,8 +30,8 @@ def _alert(level: str = "II", **routing: object) -> Alert:
 
 
 def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
-    alert = _alert()
     responder = client_for("Responder")
+    alert = _alert(recipients={"roles": ["Responder"]})
     page = responder.get("/alerts/").content.decode()
     assert "明光水壶烫伤" in page or "Burns" in page
     assert f'id="alert-{alert.pk}"' in page
@@ -50,7 +50,12 @@ def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
     alert.refresh_from_db()
     assert alert.state == "false_alarm" and alert.feedback == "false_alarm"
     detail = responder.get(f"/alerts/{alert.pk}/").content.decode()
-    assert "alert.acknowledged" in detail and "alert.false_alarm" in detail
+    timeline = detail[detail.index('class="timeline"') :]
+    # One time order, in words rather than codes, deliveries among the events.
+    assert "alert.acknowledged" not in timeline and "· fired ·" not in timeline
+    fired, told = timeline.index("fired"), timeline.index("alert fired")
+    acked, closed = timeline.index("acknowledged"), timeline.index("marked a false alarm")
+    assert fired < told < acked < closed
 
 
 def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(
@@ -101,6 +106,27 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
     assert AuditEntry.objects.filter(action="alertrule.created", object_id=str(rule.pk)).exists()
     edit = responder.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
     assert 'value="烫伤"' in edit and "Burns" in edit
+
+
+def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:
+    from vigil.alerts.models import response_window
+
+    viewer, admin = client_for("Viewer"), client_for("Administrator")
+    page = viewer.get("/alerts/rules/").content.decode()
+    assert 'id="response-targets"' in page and 'name="hours_I"' not in page  # read-only
+    assert viewer.post("/alerts/rules/levels/", {"hours_I": "1"}).status_code == 403
+    saved = admin.post(
+        "/alerts/rules/levels/", {"hours_I": "0.5", "hours_II": "", "hours_IV": "48"}
+    )
+    assert saved.status_code == 302
+    assert response_window("I").total_seconds() == 1800 and response_window("IV").days == 2
+    assert response_window("II").total_seconds() == 6 * 3600  # left empty: the default stays
+    assert AuditEntry.objects.filter(action="response_target.changed").count() == 2
+    admin.post("/alerts/rules/levels/", {"hours_I": "0.2", "hours_III": "9999"})
+    assert response_window("I").total_seconds() == 1800  # one bad value saves nothing
+    form = admin.get("/alerts/rules/new/").content.decode()
+    assert "respond within 0.5 h" in form and "respond within 48 h" in form
+    assert "Department liaison" in form  # roles are offered by their labels
 
 
 def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -> None:

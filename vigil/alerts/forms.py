@@ -10,8 +10,17 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Department
+from vigil.accounts.roles import ROLE_LABELS
 from vigil.alerts.models import AlertRule, Channel
+from vigil.alerts.services.config import response_targets
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """Roles are groups with English names; people choose them by their translated label."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(ROLE_LABELS.get(obj.name, obj.name))
 
 
 def _ids(values: Any) -> list[int]:
@@ -51,6 +60,10 @@ class RuleForm(forms.Form):
         ],
         initial="medium",
         required=False,
+        help_text=_(
+            "A topic's first day of mentions teaches the baseline (its daily rhythm), so a spike "
+            "rule starts alerting after one day."
+        ),
     )
     negative_only = forms.BooleanField(label=_("Negative mentions only"), required=False)
     threshold_percent = forms.FloatField(
@@ -74,7 +87,7 @@ class RuleForm(forms.Form):
     users = forms.ModelMultipleChoiceField(
         label=_("Tell these people"), queryset=User.objects.filter(is_active=True), required=False
     )
-    roles = forms.ModelMultipleChoiceField(
+    roles = RoleChoiceField(
         label=_("Tell these roles"),
         queryset=Group.objects.all(),
         required=False,
@@ -107,6 +120,17 @@ class RuleForm(forms.Form):
         choices=[("", _("no, send each")), ("hourly", _("hourly")), ("daily", _("daily"))],
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each level says how soon it must be answered (the targets are configurable).
+        self.fields["level"].choices = [
+            (
+                t.level,
+                _("{level} · respond within {hours} h").format(level=t.label, hours=f"{t.hours:g}"),
+            )
+            for t in response_targets()
+        ]
 
     def clean_on_call(self) -> list[int]:
         names = [n for n in self.cleaned_data.get("on_call", "").replace(",", " ").split() if n]

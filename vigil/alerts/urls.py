@@ -18,6 +18,7 @@ urlpatterns = [
     path("deliveries/", views.deliveries, name="deliveries"),
     path("rules/", views_config.rule_list, name="rules"),
     path("rules/new/", views_config.rule_add, name="rule-add"),
+    path("rules/levels/", views_config.response_targets_edit, name="response-targets"),
     path("rules/preview/", views_config.rule_preview, name="rule-preview"),
     path("rules/<int:rule_id>/edit/", views_config.rule_edit, name="rule-edit"),
     path("channels/", views_config.channel_list, name="channels"),

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.accounts.models import AuditEntry
 from vigil.alerts.forms import ReportForm
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services import (
@@ -30,6 +29,7 @@ from vigil.alerts.services import (
     report_warning,
 )
 from vigil.alerts.services.firing import can_flag
+from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.web.decorators import perm_required
@@ -87,10 +87,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(
         Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
     )
-    timeline = AuditEntry.objects.filter(
-        object_type="alerts.alert", object_id=str(alert.pk)
-    ).select_related("actor")
-    deliveries = alert.deliveries.select_related("channel", "recipient").order_by("created_at")
+    timeline = alert_timeline(alert)
     mentions = alert.mentions.select_related("source").order_by("-published_at")[:50]
     Notification.objects.filter(user=_me(request), alert=alert, read_at=None).update(
         read_at=timezone.now()
@@ -101,7 +98,6 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         {
             "alert": alert,
             "timeline": timeline,
-            "deliveries": deliveries,
             "mentions": mentions,
             "users": User.objects.filter(is_active=True).order_by("username"),
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,9 @@ from vigil.alerts.services import (
     RuleError,
     create_channel,
     create_rule,
+    response_targets,
     send_test,
+    set_response_target,
     update_channel,
     update_rule,
 )
@@ -33,7 +36,25 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         useful=Count("alerts", filter=Q(alerts__feedback="useful")),
         false_alarms=Count("alerts", filter=Q(alerts__feedback="false_alarm")),
     )
-    return render(request, "alerts/rules.html", {"rules": rules})
+    return render(request, "alerts/rules.html", {"rules": rules, "targets": response_targets()})
+
+
+@perm_required("alerts.change_responsetarget")
+@require_POST
+def response_targets_edit(request: HttpRequest) -> HttpResponse:
+    """Save the four levels' response targets (hours) from the rules page."""
+    try:
+        with transaction.atomic():  # all four or none
+            for target in response_targets():
+                raw = request.POST.get(f"hours_{target.level}", "").strip().replace(",", ".")
+                if raw:
+                    set_response_target(target.level, float(raw), actor=request.user)  # type: ignore[arg-type]
+    except ValueError as exc:  # RuleError, or a number that is not one
+        text = str(exc) if isinstance(exc, RuleError) else _("Give the hours as a number.")
+        messages.error(request, text)
+    else:
+        messages.success(request, _("Response targets saved."))
+    return redirect("alerts:rules")
 
 
 def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpResponse:

@@ -18,6 +18,8 @@ from vigil.alerts.services.config import (
     RuleError,
     create_channel,
     create_rule,
+    response_targets,
+    set_response_target,
     update_channel,
     update_rule,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "close_alert",
     "create_channel",
     "create_rule",
+    "response_targets",
+    "set_response_target",
     "deliver_due",
     "escalate_due",
     "fire_alert",

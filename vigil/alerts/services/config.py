@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -9,7 +10,8 @@ from django.db import transaction
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.conditions import ConditionsError, validate_conditions, validate_routing
-from vigil.alerts.models import AlertRule, Channel
+from vigil.alerts.models import AlertRule, Channel, ResponseTarget
+from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
 from vigil.alerts.transports import validate_transport_config
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
 
@@ -150,3 +152,52 @@ def update_channel(channel: Channel, *, actor: User | None = None, **data: Any) 
         actor, "channel.changed", channel, before=before, after=snapshot(channel, CHANNEL_FIELDS)
     )
     return channel
+
+
+@dataclass(frozen=True)
+class LevelTarget:
+    """One warning level's response target as the screens show it."""
+
+    level: str
+    label: str
+    hours: float
+    is_default: bool
+
+
+def response_targets() -> list[LevelTarget]:
+    """The four levels, most severe first, with the hours an alert may stay unacknowledged."""
+    stored = dict(ResponseTarget.objects.values_list("level", "hours"))
+    return [
+        LevelTarget(
+            level=level.value,
+            label=str(level.label),
+            hours=stored.get(level.value, DEFAULT_RESPONSE_HOURS[level.value]),
+            is_default=level.value not in stored,
+        )
+        for level in WarningLevel
+    ]
+
+
+#: Three minutes (for a trial) up to a month.
+TARGET_HOURS_RANGE = (0.05, 720.0)
+
+
+@transaction.atomic
+def set_response_target(level: str, hours: float, *, actor: User | None = None) -> None:
+    """Change how long alerts of ``level`` may wait before they escalate (audited).
+
+    Open alerts keep the deadline they were given; the new target applies from their next
+    escalation step and to new alerts.
+    """
+    if level not in WarningLevel.values:
+        raise RuleError(f"unknown warning level {level!r}", field="level")
+    low, high = TARGET_HOURS_RANGE
+    if not low <= hours <= high:
+        raise RuleError(f"a response target is between {low:g} and {high:g} hours", field=level)
+    row = ResponseTarget.objects.filter(level=level).first()
+    before = {"level": level, "hours": row.hours if row else DEFAULT_RESPONSE_HOURS[level]}
+    if before["hours"] == hours:
+        return
+    row, _created = ResponseTarget.objects.update_or_create(level=level, defaults={"hours": hours})
+    after = {"level": level, "hours": hours}
+    record_audit(actor, "response_target.changed", row, before=before, after=after)

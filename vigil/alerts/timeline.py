@@ -1,0 +1,107 @@
+"""An alert's history as people read it.
+
+Audit entries (fired, escalated, acknowledged …) and deliveries (who was told, through
+which channel, and how it went) are merged into one time order, and the stored codes
+(``alert.escalated``, ``escalated:1``, ``quiet_hours``) are said in the reader's language.
+The codes stay in the data, where the API and exports use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, Delivery
+
+ACTION_TEXT: dict[str, Promise] = {
+    "alert.fired": gettext_lazy("fired"),
+    "alert.flagged": gettext_lazy("flagged a mention as a warning"),
+    "alert.reported": gettext_lazy("reported a warning"),
+    "alert.raised": gettext_lazy("raised the level"),
+    "alert.escalated": gettext_lazy("escalated"),
+    "alert.overdue": gettext_lazy("still unacknowledged; no escalation step left"),
+    "alert.acknowledged": gettext_lazy("acknowledged"),
+    "alert.handled": gettext_lazy("marked handled"),
+    "alert.false_alarm": gettext_lazy("marked a false alarm"),
+    "alert.feedback": gettext_lazy("gave feedback"),
+    "alert.assigned": gettext_lazy("assigned"),
+    "alert.incident_opened": gettext_lazy("opened an incident"),
+}
+
+HELD_TEXT: dict[str, Promise] = {
+    "quiet_hours": gettext_lazy("held for quiet hours"),
+    "weekend": gettext_lazy("held for the weekend"),
+    "digest": gettext_lazy("held for the digest"),
+}
+
+#: Notes the system writes itself; the action's text already says them.
+_SYSTEM_NOTES = ("unacknowledged after the level", "no escalation step left")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    who: str
+    text: str
+    note: str = ""
+    delivery: Delivery | None = None
+
+
+def delivery_reason(reason: str) -> str:
+    """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" …"""
+    head, _sep, tail = reason.partition(":")
+    if head == "fired":
+        return _("alert fired")
+    if head == "escalated":
+        return _("escalation step {step}").format(step=tail)
+    if head == "raised":
+        return _("level raised to {level}").format(level=tail)
+    if head == "assigned":
+        return _("assigned")
+    if head == "test":
+        return _("test")
+    return reason
+
+
+def held_reason(code: str) -> str:
+    return str(HELD_TEXT.get(code, code))
+
+
+def _action_text(entry: AuditEntry) -> str:
+    text = str(ACTION_TEXT.get(entry.action, entry.action))
+    after: dict[str, Any] = entry.after or {}
+    if entry.action == "alert.escalated" and after.get("escalation_step"):
+        return _("escalated to step {step}: unacknowledged after the level {level} target").format(
+            step=after["escalation_step"], level=after.get("level", "")
+        )
+    if entry.action == "alert.raised" and after.get("level"):
+        return _("raised the level to {level}").format(level=after["level"])
+    if entry.action == "alert.feedback" and after.get("feedback"):
+        label = _("useful") if after["feedback"] == "useful" else _("false alarm")
+        return f"{text}: {label}"
+    return text
+
+
+def alert_timeline(alert: Alert) -> list[TimelineEntry]:
+    """Everything that happened to ``alert``, oldest first."""
+    entries = [
+        TimelineEntry(
+            at=e.at,
+            who=_("system") if e.actor_label in ("", "system") else e.actor_label,
+            text=_action_text(e),
+            note="" if e.note.startswith(_SYSTEM_NOTES) else e.note,
+        )
+        for e in AuditEntry.objects.filter(object_type="alerts.alert", object_id=str(alert.pk))
+    ]
+    entries += [
+        TimelineEntry(at=d.created_at, who="", text=delivery_reason(d.reason), delivery=d)
+        for d in alert.deliveries.select_related("channel", "recipient")
+    ]
+    # Stable: an alert's own audit entry comes before the deliveries it queued.
+    return sorted(entries, key=lambda e: (e.at, e.delivery is not None))
