@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.sources.fixtures import fixture_bytes
@@ -19,6 +21,28 @@ def test_form_shows_the_config_fields_of_the_chosen_kind(client_for) -> None:
     assert 'type="password"' in page  # the token field is masked
     fields = analyst.get("/sources/add/?kind=web", HTTP_HX_REQUEST="true").content.decode()
     assert 'name="cfg__link_selector"' in fields and "<html" not in fields
+
+
+def _selected_kinds(page: str) -> list[str]:
+    select = re.search(r'<select name="kind".*?</select>', page, re.DOTALL)
+    assert select is not None
+    return re.findall(r'<option value="([\w-]+)" selected>', select.group())
+
+
+def test_kind_list_selects_the_kind_whose_fields_are_shown(client_for) -> None:
+    analyst = client_for("Analyst")
+    page = analyst.get("/sources/add/?kind=bluesky").content.decode()
+    assert _selected_kinds(page) == ["bluesky"]
+    assert 'name="cfg__query"' in page and 'name="cfg__url"' not in page
+    # After a validation error the page comes back with the posted kind still chosen.
+    bad = analyst.post(
+        "/sources/add/", {"save": "1", "name": "No url", "kind": "web", "interval_seconds": 600}
+    ).content.decode()
+    assert _selected_kinds(bad) == ["web"]
+    assert 'name="cfg__link_selector"' in bad
+    # An unknown kind falls back to RSS, selected and with RSS's fields.
+    unknown = analyst.get("/sources/add/?kind=nope").content.decode()
+    assert _selected_kinds(unknown) == ["rss"] and 'name="cfg__url"' in unknown
 
 
 def test_test_fetch_previews_items_without_saving(client_for, httpserver) -> None:

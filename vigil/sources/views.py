@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.sources.forms import ImportForm, SourceForm
+from vigil.sources.forms import ImportForm, SourceForm, addable_kinds
 from vigil.sources.intake import IntakeError, import_upload
 from vigil.sources.models import Source
 from vigil.sources.services import (
@@ -85,9 +85,15 @@ def _save(request: HttpRequest, form: SourceForm, source: Source | None) -> Sour
         return None
 
 
+def _requested_kind(request: HttpRequest) -> str:
+    """The kind picked on the add form; an unknown or hidden one falls back to RSS."""
+    kind = request.POST.get("kind") or request.GET.get("kind") or "rss"
+    return kind if kind in addable_kinds() else "rss"
+
+
 @perm_required("sources.add_source")
 def source_add(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind") or request.GET.get("kind") or "rss"
+    kind = _requested_kind(request)
     form = SourceForm(request.POST or None, kind=kind, initial={"kind": kind})
     if request.method == "POST" and "save" in request.POST:
         source = _save(request, form, None)
@@ -128,7 +134,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
 @require_POST
 def source_test(request: HttpRequest) -> HttpResponse:
     """htmx: fetch once with the form's configuration and show the first items."""
-    kind = request.POST.get("kind", "rss")
+    kind = _requested_kind(request)
     form = SourceForm(request.POST, kind=kind)
     form.is_valid()
     config: dict[str, Any] = form.config() if hasattr(form, "cleaned_data") else {}
