@@ -14,9 +14,9 @@ from vigil.sources.connectors import connector_kinds, get_connector_class
 from vigil.sources.models import Channel
 
 CONFIG_PREFIX = "cfg__"
-# Kinds that are not configured by hand: the demo replay, and push/import sources
-# that are created by their own flows.
-HIDDEN_KINDS = {"demo", "push", "upload"}
+# Kinds that are not configured by hand: the demo replay, and import sources, which the
+# Import screen creates.
+HIDDEN_KINDS = {"demo", "upload"}
 
 
 def addable_kinds() -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import shlex
 import time
 import zoneinfo
 from dataclasses import dataclass, field
@@ -74,6 +76,73 @@ def verify_signature(
     if skew > SIGNATURE_MAX_SKEW_SECONDS:
         return False
     return hmac.compare_digest(signature_for(secret, timestamp, body), signature)
+
+
+_EXAMPLE_ITEM = {
+    "id": "post-1",
+    "url": "https://forum.example.com/t/1",
+    "title": "Kettle leaks after three days",
+    "text": "Mine started leaking on day three and the base got very hot.",
+    "author": "kim",
+    "published_at": "2025-05-01T08:30:00+08:00",
+}
+
+
+@dataclass(frozen=True)
+class PushInstructions:
+    """What a sender needs to push to one source, shown on that source's page."""
+
+    endpoint: str
+    example_body: str
+    token_command: str
+    signed_command: str  # "" when the source has no signing secret
+    has_secret: bool
+    signing_secret: str  # "" unless the viewer may see it
+    max_items: int = MAX_PUSH_ITEMS
+    max_skew_minutes: int = SIGNATURE_MAX_SKEW_SECONDS // 60
+
+
+def push_instructions(
+    source: Source, endpoint: str, *, reveal_secret: bool
+) -> PushInstructions | None:
+    """How to push to ``source`` (None for a source that is not fed by the push API).
+
+    The commands are ready to paste; the secret goes into them only for a viewer
+    who may edit the source, the others get a placeholder.
+    """
+    if source.kind != "push":
+        return None
+    secret = str(source.config.get("signing_secret") or "")
+    url = shlex.quote(endpoint)
+    send = "  -H 'Content-Type: application/json' \\\n"
+    token_command = (
+        f"curl -X POST {url} \\\n{send}"
+        '  -H "Authorization: Bearer $VIGIL_TOKEN" \\\n'
+        "  --data-binary @items.json"
+    )
+    signed_command = ""
+    if secret:
+        shown = shlex.quote(secret) if reveal_secret else "'<signing secret>'"
+        signed_command = (
+            f"SECRET={shown}\n"
+            "TS=$(date +%s)\n"
+            "SIG=$({ printf '%s.' \"$TS\"; cat items.json; }"
+            " | openssl dgst -sha256 -hmac \"$SECRET\" -r | cut -d' ' -f1)\n"
+            f"curl -X POST {url} \\\n{send}"
+            '  -H "X-Vigil-Timestamp: $TS" \\\n'
+            '  -H "X-Vigil-Signature: sha256=$SIG" \\\n'
+            "  --data-binary @items.json"
+        )
+    return PushInstructions(
+        endpoint=endpoint,
+        example_body=json.dumps(
+            {"source": source.name, "items": [_EXAMPLE_ITEM]}, ensure_ascii=False, indent=2
+        ),
+        token_command=token_command,
+        signed_command=signed_command,
+        has_secret=bool(secret),
+        signing_secret=secret if reveal_secret else "",
+    )
 
 
 def _store(source: Source, report: ImportReport, received: int) -> IntakeOutcome:
