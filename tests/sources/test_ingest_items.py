@@ -72,24 +72,90 @@ def test_pushing_the_same_ids_again_adds_nothing(client, make_user, push_source)
     assert RawItem.objects.filter(source=push_source).count() == 1
 
 
+def _signed_post(client, body: bytes, timestamp: str, signature: str, **headers: str):  # noqa: ANN001, ANN202
+    if timestamp:
+        headers["HTTP_X_VIGIL_TIMESTAMP"] = timestamp
+    if signature:
+        headers["HTTP_X_VIGIL_SIGNATURE"] = signature
+    return client.post("/api/ingest", data=body, content_type="application/json", **headers)
+
+
 def test_signed_push_needs_a_fresh_correct_signature(client, push_source) -> None:
     body = json.dumps(_batch(GOOD)).encode()
     now = str(int(time.time()))
+    assert _signed_post(client, body, now, signature_for(SECRET, now, body)).status_code == 200
+    assert RawItem.objects.filter(source=push_source).count() == 1
 
-    def post(timestamp: str, signature: str):  # noqa: ANN202
-        return client.post(
-            "/api/ingest",
-            data=body,
-            content_type="application/json",
-            HTTP_X_VIGIL_TIMESTAMP=timestamp,
-            HTTP_X_VIGIL_SIGNATURE=signature,
+
+def _refusal(response) -> tuple[str, str]:  # noqa: ANN001
+    assert response.status_code == 401, response.content
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    return error["code"], error["message"]
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "says"),
+    [
+        ("wrong secret", "bad_signature", "does not match this source's secret"),
+        ("an hour old", "expired_signature", "too old (more than 5 minutes)"),
+        ("an hour ahead", "future_timestamp", "in the future"),
+        ("not a number", "bad_timestamp", "Unix seconds"),
+        ("not sha256=hex", "malformed_signature", "64 hexadecimal digits"),
+        ("no signature header", "missing_signature_header", "Send both X-Vigil-Timestamp"),
+    ],
+)
+def test_a_refused_signature_says_what_is_wrong(
+    client, push_source, case: str, code: str, says: str
+) -> None:
+    body = json.dumps(_batch(GOOD)).encode()
+    now = int(time.time())
+    timestamp = {
+        "an hour old": str(now - 3600),
+        "an hour ahead": str(now + 3600),
+        "not a number": "yesterday",
+    }.get(case, str(now))
+    secret = "wrong-secret" if case == "wrong secret" else SECRET
+    signature = {
+        "not sha256=hex": "md5=abc",
+        "no signature header": "",
+    }.get(case, signature_for(secret, timestamp, body))
+    got_code, message = _refusal(_signed_post(client, body, timestamp, signature))
+    assert (got_code, says in message) == (code, True), message
+    assert not RawItem.objects.exists()
+
+
+def test_a_signed_push_to_the_wrong_source_says_which_problem(client, push_source) -> None:
+    create_source(name="A feed", kind="rss", config={"url": "https://example.com/feed.xml"})
+    create_source(name="Token only", kind="push", config={})
+    now = str(int(time.time()))
+    for name, code, says in [
+        ("Nope", "unknown_source", "Unknown source"),
+        ("A feed", "not_push_source", "“A feed” is not a push source"),
+        ("Token only", "no_signing_secret", "has no signing secret"),
+    ]:
+        body = json.dumps({"source": name, "items": [GOOD]}).encode()
+        got_code, message = _refusal(
+            _signed_post(client, body, now, signature_for(SECRET, now, body))
         )
+        assert (got_code, says in message) == (code, True), message
 
-    assert post(now, signature_for(SECRET, now, body)).status_code == 200
-    assert post(now, signature_for("wrong", now, body)).status_code == 401
-    stale = str(int(time.time()) - 3600)
-    assert post(stale, signature_for(SECRET, stale, body)).status_code == 401
-    assert post(now, "").status_code == 401
+
+def test_an_unauthenticated_push_is_told_both_ways_in(client, push_source) -> None:
+    body = json.dumps(_batch(GOOD)).encode()
+    code, message = _refusal(_signed_post(client, body, "", ""))
+    assert code == "unauthenticated"
+    assert "Authorization: Bearer" in message and "X-Vigil-Signature" in message
+
+
+def test_signature_errors_are_translated(client, push_source) -> None:
+    body = json.dumps(_batch(GOOD)).encode()
+    now = str(int(time.time()))
+    response = _signed_post(
+        client, body, now, signature_for("wrong", now, body), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    code, message = _refusal(response)
+    assert code == "bad_signature" and "签名" in message
 
 
 def test_viewer_token_is_refused_and_other_kinds_cannot_be_pushed(

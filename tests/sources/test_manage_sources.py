@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+import time
+
 import pytest
 
 from tests.sources.fixtures import fixture_bytes
 from vigil.accounts.models import AuditEntry
+from vigil.sources.intake import push_instructions, signature_for
 from vigil.sources.models import Source
 from vigil.sources.services import REDACTED, create_source
 
@@ -19,6 +24,28 @@ def test_form_shows_the_config_fields_of_the_chosen_kind(client_for) -> None:
     assert 'type="password"' in page  # the token field is masked
     fields = analyst.get("/sources/add/?kind=web", HTTP_HX_REQUEST="true").content.decode()
     assert 'name="cfg__link_selector"' in fields and "<html" not in fields
+
+
+def _selected_kinds(page: str) -> list[str]:
+    select = re.search(r'<select name="kind".*?</select>', page, re.DOTALL)
+    assert select is not None
+    return re.findall(r'<option value="([\w-]+)" selected>', select.group())
+
+
+def test_kind_list_selects_the_kind_whose_fields_are_shown(client_for) -> None:
+    analyst = client_for("Analyst")
+    page = analyst.get("/sources/add/?kind=bluesky").content.decode()
+    assert _selected_kinds(page) == ["bluesky"]
+    assert 'name="cfg__query"' in page and 'name="cfg__url"' not in page
+    # After a validation error the page comes back with the posted kind still chosen.
+    bad = analyst.post(
+        "/sources/add/", {"save": "1", "name": "No url", "kind": "web", "interval_seconds": 600}
+    ).content.decode()
+    assert _selected_kinds(bad) == ["web"]
+    assert 'name="cfg__link_selector"' in bad
+    # An unknown kind falls back to RSS, selected and with RSS's fields.
+    unknown = analyst.get("/sources/add/?kind=nope").content.decode()
+    assert _selected_kinds(unknown) == ["rss"] and 'name="cfg__url"' in unknown
 
 
 def test_test_fetch_previews_items_without_saving(client_for, httpserver) -> None:
@@ -103,3 +130,60 @@ def test_viewer_sees_sources_but_cannot_add(client_for) -> None:
     viewer = client_for("Viewer")
     assert viewer.get("/sources/").status_code == 200
     assert viewer.get("/sources/add/").status_code == 403
+
+
+def test_a_push_source_is_added_from_the_form_and_its_page_says_how_to_push(
+    client_for,
+) -> None:
+    analyst = client_for("Analyst")
+    form = analyst.get("/sources/add/?kind=push").content.decode()
+    assert _selected_kinds(form) == ["push"] and 'name="cfg__signing_secret"' in form
+    response = analyst.post(
+        "/sources/add/",
+        {
+            "save": "1",
+            "name": "Vendor push",
+            "kind": "push",
+            "channel": "",
+            "interval_seconds": 900,
+            "cfg__signing_secret": "s3cret-signing-key",
+        },
+    )
+    source = Source.objects.get(name="Vendor push")
+    assert response.status_code == 302 and source.kind == "push"
+    assert source.config["signing_secret"] == "s3cret-signing-key"
+
+    page = html.unescape(analyst.get(f"/sources/{source.pk}/").content.decode())
+    assert "http://testserver/api/ingest" in page
+    assert '"source": "Vendor push"' in page and '"published_at"' in page
+    assert "Authorization: Bearer" in page and "X-Vigil-Signature: sha256=" in page
+    assert '<code class="secret">s3cret-signing-key</code>' in page  # the editor sees it
+    viewer_page = client_for("Viewer").get(f"/sources/{source.pk}/").content.decode()
+    assert "/api/ingest" in viewer_page and "s3cret-signing-key" not in viewer_page
+
+
+def test_the_example_body_on_a_push_source_page_is_accepted(client) -> None:
+    source = create_source(name="Vendor push", kind="push", config={"signing_secret": "k" * 20})
+    shown = push_instructions(source, "http://testserver/api/ingest", reveal_secret=True)
+    assert shown is not None and shown.signing_secret == "k" * 20
+    body = shown.example_body.encode()
+    now = str(int(time.time()))
+    response = client.post(
+        "/api/ingest",
+        data=body,
+        content_type="application/json",
+        HTTP_X_VIGIL_TIMESTAMP=now,
+        HTTP_X_VIGIL_SIGNATURE=signature_for("k" * 20, now, body),
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["new"] == 1 and not response.json()["errors"]
+
+
+def test_a_push_source_without_a_secret_points_to_api_tokens(client_for) -> None:
+    admin = client_for("Administrator")
+    source = create_source(name="Token push", kind="push", config={}, actor=admin.user)
+    page = admin.get(f"/sources/{source.pk}/").content.decode()
+    assert "Authorization: Bearer" in page and "takes only API tokens" in page
+    assert "X-Vigil-Signature: sha256=" not in page
+    rss = create_source(name="Feed", kind="rss", config={"url": "https://example.com/f.xml"})
+    assert "/api/ingest" not in admin.get(f"/sources/{rss.pk}/").content.decode()

@@ -7,12 +7,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from vigil.accounts.services import user_for_token
-from vigil.api import requires
-from vigil.sources.intake import IntakeError, ingest_items, verify_signature
+from vigil.api import ApiError, requires
+from vigil.sources.intake import IntakeError, SignatureError, check_signature, ingest_items
 from vigil.sources.models import FetchRun, Source
 from vigil.sources.services import (
     SourceConfigError,
@@ -140,8 +141,11 @@ ingest_router = Router(tags=["sources"])
         "Authenticate with `Authorization: Bearer <token>` (permission sources.add_rawitem) "
         "or sign the request: `X-Vigil-Timestamp: <unix seconds>` and `X-Vigil-Signature: "
         'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the source\'s signing '
-        "secret>`. Idempotent on each item's id; bad items are reported by position and "
-        "the good ones kept."
+        "secret>` (timestamps more than 5 minutes off are refused). A refused signature "
+        "answers 401 with a code saying why: `missing_signature_header`, `unknown_source`, "
+        "`not_push_source`, `no_signing_secret`, `bad_timestamp`, `expired_signature`, "
+        "`future_timestamp`, `malformed_signature` or `bad_signature`. Idempotent on each "
+        "item's id; bad items are reported by position and the good ones kept."
     ),
 )
 def ingest(request: HttpRequest) -> Status[IngestOut]:
@@ -155,8 +159,16 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
             400, "body must be an object with 'source' (a push source's name) and 'items'"
         )
     source = Source.objects.filter(name=body["source"]).first()
-    if signed and (source is None or not _signature_ok(request, source)):
-        raise AuthenticationError()
+    if signed:
+        try:
+            check_signature(
+                source,
+                request.headers.get("X-Vigil-Timestamp", ""),
+                request.headers.get("X-Vigil-Signature", ""),
+                request.body,
+            )
+        except SignatureError as exc:
+            raise ApiError(401, exc.code, exc.message) from None
     if source is None:
         raise HttpError(404, f"no source named {body['source']!r}")
     try:
@@ -170,7 +182,8 @@ def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
     """Check a bearer token now (401/403); otherwise demand signature headers.
 
     Returns True when the request is signed: the signature is checked once the body
-    names its source (each push source has its own secret).
+    names its source (each push source has its own secret), so that is also where a
+    signed request missing one of its two headers is told so.
     """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -180,15 +193,13 @@ def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
         if not user.has_perm("sources.add_rawitem"):
             raise PermissionDenied("You need the permission “sources.add_rawitem” to push items.")
         return False
-    if request.headers.get("X-Vigil-Signature") and request.headers.get("X-Vigil-Timestamp"):
+    if request.headers.get("X-Vigil-Signature") or request.headers.get("X-Vigil-Timestamp"):
         return True
-    raise AuthenticationError()
-
-
-def _signature_ok(request: HttpRequest, source: Source) -> bool:
-    return verify_signature(
-        source,
-        request.headers.get("X-Vigil-Timestamp", ""),
-        request.headers.get("X-Vigil-Signature", ""),
-        request.body,
+    raise ApiError(
+        401,
+        "unauthenticated",
+        _(
+            "Send an API token (Authorization: Bearer …) or sign the request with the "
+            "source's signing secret (X-Vigil-Timestamp and X-Vigil-Signature)."
+        ),
     )

@@ -14,9 +14,14 @@ from vigil.sources.connectors import connector_kinds, get_connector_class
 from vigil.sources.models import Channel
 
 CONFIG_PREFIX = "cfg__"
-# Kinds that are not configured by hand: the demo replay, and push/import sources
-# that are created by their own flows.
-HIDDEN_KINDS = {"demo", "push", "upload"}
+# Kinds that are not configured by hand: the demo replay, and import sources, which the
+# Import screen creates.
+HIDDEN_KINDS = {"demo", "upload"}
+
+
+def addable_kinds() -> list[str]:
+    """The kinds offered on Sources › Add."""
+    return [k for k in connector_kinds() if k not in HIDDEN_KINDS]
 
 
 @dataclass(frozen=True)
@@ -113,15 +118,14 @@ class SourceForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = []
-        for k in connector_kinds():
-            if k in HIDDEN_KINDS:
-                continue
-            choices.append((k, f"{get_connector_class(k).label} ({k})"))
-        self.fields["kind"].choices = choices
-        self.kind = kind or self.data.get("kind") or self.initial.get("kind") or "rss"
+        self.fields["kind"].choices = [
+            (k, f"{get_connector_class(k).label} ({k})") for k in addable_kinds()
+        ]
+        # Not ``self.kind``: the template's ``form.kind`` is the BoundField of the kind
+        # field, so the <select> could not tell which kind's fields are shown.
+        self.chosen_kind: str = kind or self.data.get("kind") or self.initial.get("kind") or "rss"
         self.config_names: list[str] = []
-        for field in config_fields(self.kind):
+        for field in config_fields(self.chosen_kind):
             form_field = _form_field(field)
             if initial_config and field.name in initial_config:
                 value = initial_config[field.name]
@@ -132,7 +136,7 @@ class SourceForm(forms.Form):
                 )
             self.fields[CONFIG_PREFIX + field.name] = form_field
             self.config_names.append(field.name)
-        self._types = {f.name: f.type for f in config_fields(self.kind)}
+        self._types = {f.name: f.type for f in config_fields(self.chosen_kind)}
 
     def config_bound_fields(self) -> list[forms.BoundField]:
         return [self[CONFIG_PREFIX + name] for name in self.config_names]

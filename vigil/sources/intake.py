@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import math
+import re
+import shlex
 import time
 import zoneinfo
 from dataclasses import dataclass, field
@@ -15,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit
 from vigil.pipeline.runner import enqueue
@@ -60,20 +65,165 @@ def signature_for(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def verify_signature(
-    source: Source, timestamp: str, signature: str, body: bytes, now: float | None = None
-) -> bool:
-    """True when the push source has a secret and the signature is fresh and right."""
+class SignatureError(Exception):
+    """A signed push that is refused; ``code`` is stable, so a client can act on the cause."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
+
+
+def check_signature(
+    source: Source | None,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    now: float | None = None,
+) -> None:
+    """Accept a signed push, or raise saying exactly what is wrong, so the sender can fix it."""
+    if not timestamp or not signature:
+        raise SignatureError(
+            "missing_signature_header",
+            _("Send both X-Vigil-Timestamp and X-Vigil-Signature, or an API token instead."),
+        )
+    if source is None:
+        raise SignatureError(
+            "unknown_source", _("Unknown source: no source has the name given in “source”.")
+        )
+    if source.kind != "push":
+        raise SignatureError(
+            "not_push_source",
+            _("“%(name)s” is not a push source; only push sources take pushed items.")
+            % {"name": source.name},
+        )
     secret = str(source.config.get("signing_secret") or "")
-    if not secret or not timestamp or not signature:
-        return False
+    if not secret:
+        raise SignatureError(
+            "no_signing_secret",
+            _(
+                "The source “%(name)s” has no signing secret, so it takes only API tokens; "
+                "send a token or set a secret on the source."
+            )
+            % {"name": source.name},
+        )
+    _check_timestamp(timestamp, now or time.time())
+    sent = signature.strip().lower()
+    if not _SIGNATURE.fullmatch(sent):
+        raise SignatureError(
+            "malformed_signature",
+            _("X-Vigil-Signature must be “sha256=” followed by 64 hexadecimal digits."),
+        )
+    if not hmac.compare_digest(signature_for(secret, timestamp, body), sent):
+        raise SignatureError(
+            "bad_signature",
+            _(
+                "The signature does not match this source's secret: sign "
+                "“<timestamp>.<raw body>”, byte for byte as sent, with HMAC-SHA256."
+            ),
+        )
+
+
+def _check_timestamp(timestamp: str, now: float) -> None:
+    minutes = SIGNATURE_MAX_SKEW_SECONDS // 60
     try:
-        skew = abs((now or time.time()) - float(timestamp))
+        sent = float(timestamp)
     except ValueError:
-        return False
-    if skew > SIGNATURE_MAX_SKEW_SECONDS:
-        return False
-    return hmac.compare_digest(signature_for(secret, timestamp, body), signature)
+        sent = math.nan
+    if not math.isfinite(sent):
+        raise SignatureError(
+            "bad_timestamp",
+            _("X-Vigil-Timestamp must be the current time in Unix seconds, e.g. %(now)d.")
+            % {"now": int(now)},
+        )
+    if now - sent > SIGNATURE_MAX_SKEW_SECONDS:
+        raise SignatureError(
+            "expired_signature",
+            _(
+                "The signature's timestamp is too old (more than %(minutes)d minutes); "
+                "sign each request with the current time."
+            )
+            % {"minutes": minutes},
+        )
+    if sent - now > SIGNATURE_MAX_SKEW_SECONDS:
+        raise SignatureError(
+            "future_timestamp",
+            _(
+                "The signature's timestamp is more than %(minutes)d minutes in the future; "
+                "check the sending machine's clock."
+            )
+            % {"minutes": minutes},
+        )
+
+
+_EXAMPLE_ITEM = {
+    "id": "post-1",
+    "url": "https://forum.example.com/t/1",
+    "title": "Kettle leaks after three days",
+    "text": "Mine started leaking on day three and the base got very hot.",
+    "author": "kim",
+    "published_at": "2025-05-01T08:30:00+08:00",
+}
+
+
+@dataclass(frozen=True)
+class PushInstructions:
+    """What a sender needs to push to one source, shown on that source's page."""
+
+    endpoint: str
+    example_body: str
+    token_command: str
+    signed_command: str  # "" when the source has no signing secret
+    has_secret: bool
+    signing_secret: str  # "" unless the viewer may see it
+    max_items: int = MAX_PUSH_ITEMS
+    max_skew_minutes: int = SIGNATURE_MAX_SKEW_SECONDS // 60
+
+
+def push_instructions(
+    source: Source, endpoint: str, *, reveal_secret: bool
+) -> PushInstructions | None:
+    """How to push to ``source`` (None for a source that is not fed by the push API).
+
+    The commands are ready to paste; the secret goes into them only for a viewer
+    who may edit the source, the others get a placeholder.
+    """
+    if source.kind != "push":
+        return None
+    secret = str(source.config.get("signing_secret") or "")
+    url = shlex.quote(endpoint)
+    send = "  -H 'Content-Type: application/json' \\\n"
+    token_command = (
+        f"curl -X POST {url} \\\n{send}"
+        '  -H "Authorization: Bearer $VIGIL_TOKEN" \\\n'
+        "  --data-binary @items.json"
+    )
+    signed_command = ""
+    if secret:
+        shown = shlex.quote(secret) if reveal_secret else "'<signing secret>'"
+        signed_command = (
+            f"SECRET={shown}\n"
+            "TS=$(date +%s)\n"
+            "SIG=$({ printf '%s.' \"$TS\"; cat items.json; }"
+            " | openssl dgst -sha256 -hmac \"$SECRET\" -r | cut -d' ' -f1)\n"
+            f"curl -X POST {url} \\\n{send}"
+            '  -H "X-Vigil-Timestamp: $TS" \\\n'
+            '  -H "X-Vigil-Signature: sha256=$SIG" \\\n'
+            "  --data-binary @items.json"
+        )
+    return PushInstructions(
+        endpoint=endpoint,
+        example_body=json.dumps(
+            {"source": source.name, "items": [_EXAMPLE_ITEM]}, ensure_ascii=False, indent=2
+        ),
+        token_command=token_command,
+        signed_command=signed_command,
+        has_secret=bool(secret),
+        signing_secret=secret if reveal_secret else "",
+    )
 
 
 def _store(source: Source, report: ImportReport, received: int) -> IntakeOutcome:

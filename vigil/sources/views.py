@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.sources.forms import ImportForm, SourceForm
-from vigil.sources.intake import IntakeError, import_upload
+from vigil.sources.forms import ImportForm, SourceForm, addable_kinds
+from vigil.sources.intake import IntakeError, import_upload, push_instructions
 from vigil.sources.models import Source
 from vigil.sources.services import (
     SourceConfigError,
@@ -44,6 +45,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @perm_required("sources.view_source")
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=source_id)
+    push = push_instructions(
+        source,
+        request.build_absolute_uri(reverse("api:ingest")),
+        reveal_secret=request.user.has_perm("sources.change_source"),
+    )
     return render(
         request,
         "sources/detail.html",
@@ -51,6 +57,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
             "source": source,
             "config": public_config(source.kind, source.config),
             "runs": source.runs.all()[:50],
+            "push": push,
         },
     )
 
@@ -85,9 +92,15 @@ def _save(request: HttpRequest, form: SourceForm, source: Source | None) -> Sour
         return None
 
 
+def _requested_kind(request: HttpRequest) -> str:
+    """The kind picked on the add form; an unknown or hidden one falls back to RSS."""
+    kind = request.POST.get("kind") or request.GET.get("kind") or "rss"
+    return kind if kind in addable_kinds() else "rss"
+
+
 @perm_required("sources.add_source")
 def source_add(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind") or request.GET.get("kind") or "rss"
+    kind = _requested_kind(request)
     form = SourceForm(request.POST or None, kind=kind, initial={"kind": kind})
     if request.method == "POST" and "save" in request.POST:
         source = _save(request, form, None)
@@ -128,7 +141,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
 @require_POST
 def source_test(request: HttpRequest) -> HttpResponse:
     """htmx: fetch once with the form's configuration and show the first items."""
-    kind = request.POST.get("kind", "rss")
+    kind = _requested_kind(request)
     form = SourceForm(request.POST, kind=kind)
     form.is_valid()
     config: dict[str, Any] = form.config() if hasattr(form, "cleaned_data") else {}
