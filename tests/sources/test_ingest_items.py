@@ -125,20 +125,21 @@ def test_a_refused_signature_says_what_is_wrong(
     assert not RawItem.objects.exists()
 
 
-def test_a_signed_push_to_the_wrong_source_says_which_problem(client, push_source) -> None:
+def test_a_signed_push_to_a_source_that_cannot_take_it_is_refused_alike(
+    client, push_source
+) -> None:
+    """Unknown name, not a push source, push source without a secret: one answer, so an
+    unsigned caller cannot learn which source names exist."""
     create_source(name="A feed", kind="rss", config={"url": "https://example.com/feed.xml"})
     create_source(name="Token only", kind="push", config={})
     now = str(int(time.time()))
-    for name, code, says in [
-        ("Nope", "unknown_source", "Unknown source"),
-        ("A feed", "not_push_source", "“A feed” is not a push source"),
-        ("Token only", "no_signing_secret", "has no signing secret"),
-    ]:
+    answers = set()
+    for name in ["Nope", "A feed", "Token only"]:
         body = json.dumps({"source": name, "items": [GOOD]}).encode()
-        got_code, message = _refusal(
-            _signed_post(client, body, now, signature_for(SECRET, now, body))
-        )
-        assert (got_code, says in message) == (code, True), message
+        answers.add(_refusal(_signed_post(client, body, now, signature_for(SECRET, now, body))))
+    assert len(answers) == 1
+    code, message = answers.pop()
+    assert code == "unknown_source" and "API token" in message
 
 
 def test_an_unauthenticated_push_is_told_both_ways_in(client, push_source) -> None:

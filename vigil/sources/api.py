@@ -143,7 +143,7 @@ ingest_router = Router(tags=["sources"])
         'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the source\'s signing '
         "secret>` (timestamps more than 5 minutes off are refused). A refused signature "
         "answers 401 with a code saying why: `missing_signature_header`, `unknown_source`, "
-        "`not_push_source`, `no_signing_secret`, `bad_timestamp`, `expired_signature`, "
+        "`bad_timestamp`, `expired_signature`, "
         "`future_timestamp`, `malformed_signature` or `bad_signature`. Idempotent on each "
         "item's id; bad items are reported by position and the good ones kept."
     ),

@@ -90,25 +90,15 @@ def check_signature(
             "missing_signature_header",
             _("Send both X-Vigil-Timestamp and X-Vigil-Signature, or an API token instead."),
         )
-    if source is None:
+    secret = str(source.config.get("signing_secret") or "") if source else ""
+    if source is None or source.kind != "push" or not secret:
+        # One answer for all three, so an unsigned caller cannot probe which names exist.
         raise SignatureError(
-            "unknown_source", _("Unknown source: no source has the name given in “source”.")
-        )
-    if source.kind != "push":
-        raise SignatureError(
-            "not_push_source",
-            _("“%(name)s” is not a push source; only push sources take pushed items.")
-            % {"name": source.name},
-        )
-    secret = str(source.config.get("signing_secret") or "")
-    if not secret:
-        raise SignatureError(
-            "no_signing_secret",
+            "unknown_source",
             _(
-                "The source “%(name)s” has no signing secret, so it takes only API tokens; "
-                "send a token or set a secret on the source."
-            )
-            % {"name": source.name},
+                "No push source with a signing secret has the name given in “source”; "
+                "check the name, or send an API token instead."
+            ),
         )
     _check_timestamp(timestamp, now or time.time())
     sent = signature.strip().lower()
