@@ -149,5 +149,7 @@ def ensure_first_admin(password: str | None = None, username: str = "admin") -> 
     if User.objects.filter(is_superuser=True).exists():
         return None
     chosen = password or secrets.token_urlsafe(12)
-    create_user(username, chosen, role=ADMINISTRATOR, email="admin@localhost")
+    # No made-up address: personal e-mail channels then say the profile lacks one instead
+    # of "sending" to a mailbox that cannot exist.
+    create_user(username, chosen, role=ADMINISTRATOR, email="")
     return chosen

@@ -99,7 +99,10 @@ class RuleForm(forms.Form):
     on_call = forms.CharField(
         label=_("On-call order (user names, first is told first)"),
         required=False,
-        help_text=_("Unacknowledged within the level's target: the next person is told."),
+        help_text=_(
+            "Unacknowledged within the level's target: the next person is told, in the app and "
+            "through personal channels (e-mail to each recipient's address)."
+        ),
     )
     escalate_to_heads = forms.BooleanField(
         label=_("Then escalate to the department heads"), required=False
@@ -249,7 +252,13 @@ class ChannelForm(forms.Form):
         ),
     )
     to_recipients = forms.BooleanField(
-        label=_("Send to each recipient's e-mail address"), required=False
+        label=_("Send to each recipient's e-mail address"),
+        required=False,
+        help_text=_(
+            "Personal: each person an alert or an escalation step names gets their own e-mail "
+            "(the address on their profile). Unticked, every message goes to the addresses in "
+            "the URLs."
+        ),
     )
     url = forms.URLField(label=_("Webhook URL"), required=False, assume_scheme="https")
     secret = forms.CharField(

@@ -198,7 +198,10 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101
     delivery = send_test(channel, actor=user)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "alerts/_test_result.html", {"delivery": delivery})
+        personal = channel.kind == "apprise" and bool(channel.config.get("to_recipients"))
+        return render(
+            request, "alerts/_test_result.html", {"delivery": delivery, "personal": personal}
+        )
     if delivery.status == "sent":
         messages.success(request, _("Test message sent."))
     else:

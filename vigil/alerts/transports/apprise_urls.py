@@ -75,7 +75,9 @@ class AppriseTransport(Transport):
         if not self.cfg.to_recipients:
             return list(self.cfg.urls)
         if not message.recipient_email:
-            raise TransportError("the recipient has no e-mail address", permanent=True)
+            raise TransportError(
+                "the recipient has no e-mail address (add one on their profile)", permanent=True
+            )
         out = []
         for url in self.cfg.urls:
             joiner = "&" if "?" in url else "?"
