@@ -99,6 +99,12 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
     assert "1 alert would have fired in the last 7 days" in preview and "2 mentions" in preview
     bad = responder.post("/alerts/rules/preview/", {**form, "query": "烫伤 AND ("}).content.decode()
     assert "query" in bad and "msg-error" in bad
+    share = {**form, "kind": "negative_share", "threshold_percent": "500"}
+    refused = responder.post("/alerts/rules/new/", share, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and not AlertRule.objects.exists()
+    page = refused.content.decode()
+    row = page[page.index('id="id_threshold_percent"') :]
+    assert "errorlist" in row[: row.index("</div>")]  # said at the field, not as raw pydantic
     response = responder.post("/alerts/rules/new/", form)
     assert response.status_code == 302
     rule = AlertRule.objects.get()

@@ -66,14 +66,28 @@ class RuleForm(forms.Form):
         ),
     )
     negative_only = forms.BooleanField(label=_("Negative mentions only"), required=False)
+    # Bounds repeat the condition models' (alerts.conditions), so a wrong value is
+    # reported next to its field, in the reader's language.
     threshold_percent = forms.FloatField(
-        label=_("Negative share above (%)"), required=False, initial=40
+        label=_("Negative share above (%)"),
+        required=False,
+        initial=40,
+        min_value=0.1,
+        max_value=100,
     )
-    window_minutes = forms.IntegerField(label=_("Over (minutes)"), required=False, initial=60)
+    window_minutes = forms.IntegerField(
+        label=_("Over (minutes)"), required=False, initial=60, min_value=5, max_value=7 * 24 * 60
+    )
     min_mentions = forms.IntegerField(
-        label=_("With at least (mentions)"), required=False, initial=20
+        label=_("With at least (mentions)"),
+        required=False,
+        initial=20,
+        min_value=1,
+        max_value=100_000,
     )
-    min_followers = forms.IntegerField(label=_("Author followers at least"), required=False)
+    min_followers = forms.IntegerField(
+        label=_("Author followers at least"), required=False, min_value=1
+    )
     sites = forms.CharField(
         label=_("Authoritative sites"),
         required=False,
@@ -81,7 +95,11 @@ class RuleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     min_per_hour = forms.IntegerField(
-        label=_("Story grows by at least (per hour)"), required=False, initial=20
+        label=_("Story grows by at least (per hour)"),
+        required=False,
+        initial=20,
+        min_value=1,
+        max_value=1_000_000,
     )
     # Routing.
     users = forms.ModelMultipleChoiceField(
