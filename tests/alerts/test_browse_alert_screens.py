@@ -88,3 +88,7 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     page.goto(page.base + "/alerts/channels/")
     assert page.get_by_text("Ops webhook").is_visible()
     page.screenshot(path=str(SHOTS / "alerts-channels-zh.png"), full_page=True)
+    page.goto(page.base + "/alerts/channels/new/")
+    assert page.locator("#id_urls").is_visible() and not page.locator("#id_secret").is_visible()
+    page.select_option("#id_kind", "webhook")
+    assert page.locator("#id_secret").is_visible() and not page.locator("#id_urls").is_visible()
