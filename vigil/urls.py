@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from vigil.api import api
 
@@ -9,6 +11,8 @@ admin.site.site_header = "Vigil"
 admin.site.site_title = "Vigil admin"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on every page, JSON ones included.
+    path("favicon.ico", RedirectView.as_view(url=static("vigil/favicon.svg"), permanent=True)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

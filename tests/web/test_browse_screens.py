@@ -88,3 +88,11 @@ def test_login_page_and_sources_screen(page, make_user) -> None:
     page.screenshot(path=str(SHOTS / "sources-en.png"), full_page=True)
     page.get_by_role("link", name="Audit log").click()
     assert page.locator("h1").inner_text() == "Audit log"
+
+
+def test_an_empty_dashboard_charts_the_last_72_hours(page, make_user) -> None:
+    make_user("Analyst", username="new")
+    _sign_in(page, "new")
+    page.wait_for_function("document.querySelectorAll('#volume-chart .xtick').length > 0")
+    ticks = page.eval_on_selector_all("#volume-chart .xtick", "els => els.map(e => e.textContent)")
+    assert not any("2000" in t for t in ticks), ticks  # not Plotly's default empty axis

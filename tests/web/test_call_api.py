@@ -52,3 +52,8 @@ def test_session_writes_need_the_csrf_token(make_user) -> None:
         "/api/departments", data={"code": "pr", "name": "PR"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_the_favicon_is_served_for_pages_that_do_not_link_it(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("vigil/favicon.svg")

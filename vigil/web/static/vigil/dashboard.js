@@ -9,6 +9,10 @@
         var traces = Object.keys(data.series).map(function (key) {
           return { type: "bar", name: data.labels[key] || key, x: data.hours, y: data.series[key] };
         });
+        if (!traces.length) {
+          // No mentions yet: draw the empty 72 hours, not Plotly's default year-2000 axis.
+          traces = [{ type: "bar", x: data.hours, y: data.hours.map(function () { return 0; }), showlegend: false, hoverinfo: "skip" }];
+        }
         Plotly.react(el, traces, {
           barmode: "stack", margin: { t: 10, r: 10, b: 40, l: 40 }, height: 280,
           legend: { orientation: "h", y: -0.2 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
