@@ -16,6 +16,7 @@ COMMANDS = [
     ["beat"],
     ["migrate"],
     ["createadmin"],
+    ["token"],
     ["demo", "load"],
     ["collect"],
 ]
@@ -57,6 +58,10 @@ def test_createadmin_prints_a_password_once_and_refuses_a_taken_name(capsys) -> 
     assert "API token (shown once): vgl_" in out
     assert main(["createadmin", "--username", "boss"]) == 1
     assert "already exists" in capsys.readouterr().err
+    assert main(["token", "boss", "--name", "pusher"]) == 0
+    assert "API token for boss (shown once): vgl_" in capsys.readouterr().out
+    assert main(["token", "nobody"]) == 1
+    assert "no active user named 'nobody'" in capsys.readouterr().err
 
 
 def test_worker_without_a_broker_explains_itself(capsys, monkeypatch) -> None:

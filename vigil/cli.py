@@ -1,4 +1,4 @@
-"""The ``vigil`` command: run, worker, beat, migrate, createadmin, demo, collect, and the
+"""The ``vigil`` command: run, worker, beat, migrate, createadmin, token, demo, collect, and the
 query/eval/bench/detect/analyze/train commands that the domain apps register.
 
 Commands that touch the database call ``setup_django()`` themselves, so pure commands
@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--token", action="store_true", help="also issue an API token")
     admin.set_defaults(func=cmd_createadmin)
 
+    token = subparsers.add_parser("token", help="issue an API token for an existing user")
+    token.add_argument("username")
+    token.add_argument("--name", default="cli", help="a label to recognise the token by")
+    token.set_defaults(func=cmd_token)
+
     demo = subparsers.add_parser("demo", help="the demo workspace")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="COMMAND")
     demo_load = demo_sub.add_parser("load", help="create the demo company, users and replay source")
@@ -180,6 +185,24 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
         print(f"password (shown once): {password}")
     if args.token:
         print(f"API token (shown once): {issue_api_token(user, 'cli').raw}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """A token for scripts (pushing items, the alerts API) without a browser session."""
+    setup_django()
+
+    from django.contrib.auth.models import User
+
+    from vigil.accounts.services import issue_api_token
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        print(f"vigil: no active user named {args.username!r}", file=sys.stderr)
+        return 1
+    print(
+        f"API token for {user.get_username()} (shown once): {issue_api_token(user, args.name).raw}"
+    )
     return 0
 
 
