@@ -226,7 +226,7 @@ class SpikeDetector:
         # dropped, so a topic keeps its learnt baseline instead of failing every bucket.
         known = {f.name for f in fields(SpikeConfig)}
         raw = {k: v for k, v in state["config"].items() if k in known}
-        raw["scales"] = tuple(raw.get("scales", SpikeConfig.scales))
+        raw["scales"] = tuple(raw.get("scales", SpikeConfig().scales))
         self = cls.__new__(cls)
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()
