@@ -83,6 +83,7 @@ def _screen_urls() -> list[str]:
                 if route.startswith(("api/", "admin/", "i18n/", "static/")) or route in {
                     "login/",
                     "logout/",
+                    "favicon.ico",  # public, like static files
                 }:
                     continue
                 urls.append("/" + re.sub(r"<[^>]+>", "1", route))
