@@ -63,7 +63,11 @@ def test_unacknowledged_alerts_climb_the_ladder_after_the_level_target(make_user
     entry = AuditEntry.objects.filter(action="alert.escalated", object_id=str(alert.pk)).first()
     assert entry is not None and entry.actor is None
     deliver_due(now=later + dt.timedelta(days=3))
-    assert Notification.objects.get(user=head).title.startswith("⏫ [II]")
+    assert Notification.objects.get(user=head).title.startswith("Escalated, unacknowledged: [II]")
+    from vigil.alerts.services.outbox import message_for
+
+    step_two = Delivery.objects.filter(alert=alert, reason="escalated:2").first()
+    assert step_two is not None and "this is escalation step 2" in message_for(step_two).body
 
 
 def test_response_targets_are_configurable_and_acknowledging_stops_escalation(make_user) -> None:

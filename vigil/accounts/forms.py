@@ -25,6 +25,11 @@ def _zone_choices() -> list[tuple[str, str]]:
 
 
 class PreferencesForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Personal e-mail channels send your alerts and escalations here."),
+    )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
     language = forms.ChoiceField(
         label=_("Language"),

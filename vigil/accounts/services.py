@@ -6,6 +6,7 @@ import secrets
 import zoneinfo
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ class IssuedToken:
 
 def profile_of(user: User) -> Profile:
     """The user's profile, created on first use."""
-    profile, _ = Profile.objects.get_or_create(user=user)
+    profile, _ = Profile.objects.get_or_create(user=user, defaults={"timezone": settings.TIME_ZONE})
     return profile
 
 
@@ -43,11 +44,14 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     department: Department | None = None,
-    timezone_name: str = "UTC",
+    timezone_name: str | None = None,
     language: str = "",
     actor: User | None = None,
 ) -> User:
-    """Create a user in one role (a group); administrators also get the admin site."""
+    """Create a user in one role (a group); administrators also get the admin site.
+
+    The time zone defaults to the installation's (``VIGIL_TIME_ZONE``), so everyone sees
+    the same clock until they choose another."""
     if role not in ROLE_NAMES:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLE_NAMES)}")
     if User.objects.filter(username=username).exists():
@@ -68,7 +72,11 @@ def create_user(
     user.groups.add(Group.objects.get(name=role))
     Profile.objects.update_or_create(
         user=user,
-        defaults={"department": department, "timezone": timezone_name, "language": language},
+        defaults={
+            "department": department,
+            "timezone": timezone_name or settings.TIME_ZONE,
+            "language": language,
+        },
     )
     record_audit(actor, "user.created", user, after={"username": username, "role": role})
     return user
@@ -119,23 +127,29 @@ def user_for_token(raw: str) -> User | None:
 
 
 @transaction.atomic
-def update_preferences(user: User, *, timezone_name: str, language: str) -> Profile:
-    """Change a user's time zone and language, refusing unknown zones."""
+def update_preferences(
+    user: User, *, timezone_name: str, language: str, email: str | None = None
+) -> Profile:
+    """Change a user's time zone, language and (when given) e-mail address, refusing
+    unknown zones. The address is where personal e-mail channels send alerts."""
     if timezone_name not in zoneinfo.available_timezones():
         raise AccountError(f"unknown time zone {timezone_name!r}")
     if language not in ("", "en", "zh-hans"):
         raise AccountError(f"unsupported language {language!r}")
     profile = profile_of(user)
-    before = {"timezone": profile.timezone, "language": profile.language}
+    before = {"timezone": profile.timezone, "language": profile.language, "email": user.email}
     profile.timezone = timezone_name
     profile.language = language
     profile.save(update_fields=["timezone", "language"])
+    if email is not None and email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
     record_audit(
         user,
         "profile.updated",
         profile,
         before=before,
-        after={"timezone": timezone_name, "language": language},
+        after={"timezone": timezone_name, "language": language, "email": user.email},
     )
     return profile
 

@@ -36,7 +36,12 @@ def _user(request: HttpRequest) -> User:
 def profile(request: HttpRequest) -> HttpResponse:
     prof = profile_of(_user(request))
     form = PreferencesForm(
-        request.POST or None, initial={"timezone": prof.timezone, "language": prof.language}
+        request.POST or None,
+        initial={
+            "timezone": prof.timezone,
+            "language": prof.language,
+            "email": _user(request).email,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,6 +49,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 _user(request),
                 timezone_name=form.cleaned_data["timezone"],
                 language=form.cleaned_data["language"],
+                email=form.cleaned_data["email"],
             )
         except AccountError as exc:
             messages.error(request, str(exc))

@@ -105,9 +105,22 @@ def message_language(recipient: User | None) -> str:
 def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
-    prefix = {"escalated": "⏫ ", "raised": "⬆ "}.get(delivery.reason.split(":")[0], "")
+    head, _sep, detail = delivery.reason.partition(":")
     with translation.override(message_language(delivery.recipient)):
+        # Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
+        prefix = {
+            "escalated": _("Escalated, unacknowledged: "),
+            "raised": _("Level raised: "),
+        }.get(head, "")
         lines = [alert.summary] if alert.summary else []
+        if head == "escalated":
+            lines.insert(
+                0,
+                _(
+                    "Nobody has acknowledged this alert within the level {level} response "
+                    "target; this is escalation step {step}."
+                ).format(level=alert.level, step=detail),
+            )
         lines.append(
             ngettext(
                 "Level {level} · {count} mention · state {state}",

@@ -1,0 +1,39 @@
+"""A user's preferences: time zone (defaulting to the installation's), language and the
+e-mail address personal channels send to."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.accounts.models import AuditEntry
+from vigil.accounts.services import ensure_first_admin, profile_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_users_see_the_installation_clock(settings, make_user) -> None:
+    settings.TIME_ZONE = "Asia/Shanghai"
+    ensure_first_admin(password="a-long-enough-password")
+    from django.contrib.auth.models import User
+
+    admin = User.objects.get(username="admin")
+    assert profile_of(admin).timezone == "Asia/Shanghai" and admin.email == ""
+    assert profile_of(make_user("Responder")).timezone == "Asia/Shanghai"
+
+
+def test_the_profile_page_sets_the_e_mail_address_zone_and_language(client_for) -> None:
+    client = client_for("Responder")
+    page = client.get("/accounts/profile/").content.decode()
+    assert 'name="email"' in page
+    response = client.post(
+        "/accounts/profile/",
+        {"email": "lin@example.com", "timezone": "Europe/Berlin", "language": "zh-hans"},
+    )
+    assert response.status_code == 302
+    client.user.refresh_from_db()
+    assert client.user.email == "lin@example.com"
+    assert profile_of(client.user).timezone == "Europe/Berlin"
+    entry = AuditEntry.objects.get(action="profile.updated")
+    assert entry.before["email"] == "" and entry.after["email"] == "lin@example.com"
+    bad = client.post("/accounts/profile/", {"email": "not an address", "timezone": "UTC"})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
