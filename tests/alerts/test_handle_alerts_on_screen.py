@@ -246,3 +246,14 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 400 and "threshold_percent" in bad.json()["error"]["message"]
+
+
+def test_the_delivery_log_and_channels_read_in_chinese(client_for) -> None:
+    responder = client_for("Responder")
+    _alert(recipients={"roles": ["Responder"]})
+    responder.cookies["django_language"] = "zh-hans"
+    log = responder.get("/alerts/deliveries/").content.decode()
+    assert "站内通知" in log and "预警触发" in log
+    assert "In-app" not in log and ">fired<" not in log
+    channels = responder.get("/alerts/channels/").content.decode()
+    assert "站内通知" in channels and "尚未使用" in channels  # nothing delivered yet

@@ -7,6 +7,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+_KIND_LABELS = {
+    "apprise": _("Apprise (e-mail, chat, SMS)"),
+    "webhook": _("Signed webhook"),
+    "in_app": _("In-app"),
+}
+_HEALTH_LABELS = {
+    "paused": _("paused"),
+    "failing": _("failing"),
+    "new": _("not used yet"),
+    "ok": _("working"),
+}
+
+
 class Channel(models.Model):
     """A configured transport (an Apprise URL, a signed webhook, in-app); ``config`` is
     checked by the transport's pydantic model (``vigil.alerts.transports``)."""
@@ -39,6 +52,19 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The built-in in-app channel is stored as "In-app" but read in the viewer's language."""
+        return str(_("In-app")) if self.kind == "in_app" else self.name
+
+    @property
+    def kind_label(self) -> str:
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def health_label(self) -> str:
+        return str(_HEALTH_LABELS.get(self.health, self.health))
 
     @property
     def health(self) -> str:

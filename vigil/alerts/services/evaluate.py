@@ -125,7 +125,10 @@ def evaluate_keyword(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list
 
     def title(group: Group) -> str:
         topic = group.hits[0].match.topic.name
-        return f"{topic}: {query}" if query else _("{topic}: new mention").format(topic=topic)
+        if not query:
+            return _("{topic}: new mention").format(topic=topic)
+        # The rule's name says what the words are about; the raw query is in the rule.
+        return _("{topic}: {what}").format(topic=topic, what=rule.name)
 
     return _fire_groups(rule, found, title, now)
 
@@ -135,8 +138,9 @@ def evaluate_authority(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> li
     return _fire_groups(
         rule,
         found,
-        lambda g: (
-            f"{g.hits[0].match.topic.name}: {g.hits[0].mention.author or g.hits[0].mention.site}"
+        lambda g: _("{topic}: {what}").format(
+            topic=g.hits[0].match.topic.name,
+            what=g.hits[0].mention.author or g.hits[0].mention.site,
         ),
         now,
     )
