@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 _KIND_LABELS = {
     "apprise": _("Apprise (e-mail, chat, SMS)"),
     "webhook": _("Signed webhook"),
