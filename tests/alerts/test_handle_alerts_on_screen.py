@@ -131,7 +131,7 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     admin.post("/alerts/rules/levels/", {"hours_I": "0.2", "hours_III": "9999"})
     assert response_window("I").total_seconds() == 1800  # one bad value saves nothing
     form = admin.get("/alerts/rules/new/").content.decode()
-    assert "respond within 0.5 h" in form and "respond within 48 h" in form
+    assert "respond within 30 min" in form and "respond within 48 h" in form
     assert "Department liaison" in form  # roles are offered by their labels
 
 

@@ -146,10 +146,7 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Each level says how soon it must be answered (the targets are configurable).
         self.fields["level"].choices = [
-            (
-                t.level,
-                _("{level} · respond within {hours} h").format(level=t.label, hours=f"{t.hours:g}"),
-            )
+            (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
             for t in response_targets()
         ]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.conditions import ConditionsError, validate_conditions, validate_routing
@@ -162,6 +163,13 @@ class LevelTarget:
     label: str
     hours: float
     is_default: bool
+
+    @property
+    def duration(self) -> str:
+        """ "30 min" under an hour, else "6 h": a trial target of 0.05 h reads as 3 min."""
+        if self.hours < 1:
+            return _("{minutes} min").format(minutes=round(self.hours * 60))
+        return _("{hours} h").format(hours=f"{self.hours:g}")
 
 
 def response_targets() -> list[LevelTarget]:
