@@ -256,4 +256,4 @@ def test_the_delivery_log_and_channels_read_in_chinese(client_for) -> None:
     assert "站内通知" in log and "预警触发" in log
     assert "In-app" not in log and ">fired<" not in log
     channels = responder.get("/alerts/channels/").content.decode()
-    assert "站内通知" in channels and "尚未使用" in channels  # nothing delivered yet
+    assert "站内通知" in channels and "正常" in channels and "in-app bell" not in channels

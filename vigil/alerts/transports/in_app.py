@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from vigil.alerts.transports.base import (
     Message,
     Transport,
@@ -23,7 +25,7 @@ class InAppTransport(Transport):
     personal = True
 
     def describe(self) -> str:
-        return "in-app bell"
+        return str(_("the bell in Vigil, for each recipient"))
 
     def notify(self, message: Message) -> None:
         from vigil.alerts.models import Notification
