@@ -1,6 +1,8 @@
 """The REST API under /api/ (django-ninja): auth, error bodies, and the routers of each app.
 
-Errors always have the body ``{"error": {"code", "message", "details"}}``. Clients
+Errors always have the body ``{"error": {"code", "message", "details"}}``: ``code`` is a
+stable English word for programs, ``message`` is for people and is in the request's language
+(LocaleMiddleware runs for /api/ too: ``Accept-Language``, or the language cookie). Clients
 authenticate with ``Authorization: Bearer <token>`` (tokens from the profile page or
 ``vigil createadmin --token``) or, from the web UI, with the session cookie and CSRF.
 """
@@ -11,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -23,7 +26,7 @@ def _check_permission(user: Any, perm: str | None) -> Any:
     # Raised inside authentication, so a caller without the permission gets 403 before
     # the request body is even parsed: a Viewer learns nothing from validation errors.
     if perm and not user.has_perm(perm):
-        raise PermissionDenied(f"You need the permission “{perm}” for this.")
+        raise PermissionDenied(_("You need the permission “%(perm)s” for this.") % {"perm": perm})
     return user
 
 
@@ -97,22 +100,22 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated", "Sign in or send a valid API token.")
+    return error_response(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "forbidden", str(exc) or "You may not do this.")
+    return error_response(request, 403, "forbidden", str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", str(exc) or "Not found.")
+    return error_response(request, 404, "not_found", str(exc) or _("Not found."))
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error_response(request, 422, "invalid", "The request is not valid.", exc.errors)
+    return error_response(request, 422, "invalid", _("The request is not valid."), exc.errors)
 
 
 @api.exception_handler(HttpError)

@@ -159,6 +159,36 @@ def test_signature_errors_are_translated(client, push_source) -> None:
     assert code == "bad_signature" and "签名" in message
 
 
+def test_push_errors_are_said_in_the_request_language(client, make_user, push_source) -> None:
+    """Codes and field names stay English for programs; messages follow Accept-Language."""
+    token = issue_api_token(make_user("Analyst")).raw
+    zh = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+    unknown = client.post(
+        "/api/ingest",
+        data=json.dumps({"source": "Nope", "items": []}),
+        content_type="application/json",
+        **zh,
+    )
+    error = unknown.json()["error"]
+    assert unknown.status_code == 404 and error["code"] == "not_found"
+    assert error["message"] == "没有名为“Nope”的信息源"
+    batch = client.post(
+        "/api/ingest",
+        data=json.dumps(_batch(GOOD, {"id": "v-2", "title": ""})),
+        content_type="application/json",
+        **zh,
+    )
+    assert batch.status_code == 200
+    assert batch.json()["errors"] == [{"line": 2, "message": "该行没有标题、正文或链接"}]
+    english = client.post(
+        "/api/ingest",
+        data=json.dumps(_batch({"id": "v-3"})),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert english.json()["errors"][0]["message"] == "row has no title, text or url"
+
+
 def test_viewer_token_is_refused_and_other_kinds_cannot_be_pushed(
     client, make_user, push_source
 ) -> None:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -36,19 +37,33 @@ def load_scenario(path: str) -> list[dict[str, Any]]:
 
 class DemoConfig(ConnectorConfig):
     scenario: str = Field(
-        default=str(SCENARIO_DIR / "mentions.jsonl"), description="Scenario JSONL file"
+        default=str(SCENARIO_DIR / "mentions.jsonl"),
+        description=gettext_noop("Scenario JSONL file"),
+        title=gettext_noop("Scenario"),
     )
-    started_at: dt.datetime = Field(description="Real time at which the replay started")
+    started_at: dt.datetime = Field(
+        description=gettext_noop("Real time at which the replay started"),
+        title=gettext_noop("Started at"),
+    )
     history_minutes: int = Field(
-        default=3 * 24 * 60, ge=0, description="Scenario minutes released at once"
+        default=3 * 24 * 60,
+        ge=0,
+        description=gettext_noop("Scenario minutes released at once"),
+        title=gettext_noop("History minutes"),
     )
-    speed: int = Field(default=60, ge=1, le=100000, description="Scenario minutes per real minute")
+    speed: int = Field(
+        default=60,
+        ge=1,
+        le=100000,
+        description=gettext_noop("Scenario minutes per real minute"),
+        title=gettext_noop("Speed"),
+    )
 
 
 @register
 class DemoConnector(Connector[DemoConfig]):
     kind: ClassVar[str] = "demo"
-    label: ClassVar[str] = "Demo scenario replay"
+    label: ClassVar[str] = gettext_noop("Demo scenario replay")
     default_channel: ClassVar[str] = "news"
     Config: ClassVar[type[BaseModel]] = DemoConfig
 

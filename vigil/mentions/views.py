@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
+from vigil.analysis.labels import language_choices
 from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MentionFilter, find_mentions
 from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Topic
+from vigil.monitoring.services import LANGUAGES
 from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
 
@@ -74,6 +76,7 @@ def mention_list(request: HttpRequest) -> HttpResponse:
             "since": get.get("since", ""),
             "until": get.get("until", ""),
             "sentiment_choices": SENTIMENT_CHOICES,
+            "languages": language_choices(LANGUAGES),
         },
     )
 

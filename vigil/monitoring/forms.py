@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Department
+from vigil.analysis.labels import language_choices
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
 from vigil.monitoring.services import LANGUAGES
 from vigil.sources.models import Channel
@@ -54,7 +55,7 @@ class TopicForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,
-        choices=[(code, code) for code in LANGUAGES],
+        choices=language_choices(LANGUAGES),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every language."),
     )

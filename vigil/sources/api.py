@@ -153,10 +153,10 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise HttpError(400, f"body is not valid JSON: {exc}") from None
+        raise HttpError(400, _("body is not valid JSON: %(e)s") % {"e": exc}) from None
     if not isinstance(body, dict) or not isinstance(body.get("source"), str):
         raise HttpError(
-            400, "body must be an object with 'source' (a push source's name) and 'items'"
+            400, _("body must be an object with 'source' (a push source's name) and 'items'")
         )
     source = Source.objects.filter(name=body["source"]).first()
     if signed:
@@ -170,7 +170,7 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
         except SignatureError as exc:
             raise ApiError(401, exc.code, exc.message) from None
     if source is None:
-        raise HttpError(404, f"no source named {body['source']!r}")
+        raise HttpError(404, _("no source named “%(name)s”") % {"name": body["source"]})
     try:
         outcome = ingest_items(source, body.get("items"))
     except IntakeError as exc:
@@ -191,7 +191,10 @@ def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
         if user is None:
             raise AuthenticationError()
         if not user.has_perm("sources.add_rawitem"):
-            raise PermissionDenied("You need the permission “sources.add_rawitem” to push items.")
+            raise PermissionDenied(
+                _("You need the permission “%(perm)s” to push items.")
+                % {"perm": "sources.add_rawitem"}
+            )
         return False
     if request.headers.get("X-Vigil-Signature") or request.headers.get("X-Vigil-Timestamp"):
         return True

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from vigil.sources.connectors import connector_kinds, get_connector_class
+from vigil.sources.connectors import ConnectorError, connector_kinds, get_connector_class
 from vigil.sources.models import Channel
 
 CONFIG_PREFIX = "cfg__"
@@ -22,6 +23,28 @@ HIDDEN_KINDS = {"demo", "upload"}
 def addable_kinds() -> list[str]:
     """The kinds offered on Sources › Add."""
     return [k for k in connector_kinds() if k not in HIDDEN_KINDS]
+
+
+def kind_label(kind: str) -> str:
+    """A kind's name in the reader's language; connectors mark their labels with
+    ``gettext_noop`` because they do not import Django."""
+    try:
+        return gettext(get_connector_class(kind).label)
+    except ConnectorError:
+        return kind
+
+
+def is_pulled(kind: str) -> bool:
+    """False for kinds that are fed (push, import): no schedule, no test fetch."""
+    try:
+        return get_connector_class(kind).pull
+    except ConnectorError:
+        return True
+
+
+def _translated(text: str) -> str:
+    # gettext("") would answer the catalogue's header.
+    return gettext(text) if text else ""
 
 
 @dataclass(frozen=True)
@@ -46,8 +69,8 @@ def config_fields(kind: str) -> list[ConfigField]:
         fields.append(
             ConfigField(
                 name=name,
-                label=prop.get("title", name.replace("_", " ").title()),
-                help=prop.get("description", ""),
+                label=_translated(prop.get("title") or name.replace("_", " ").capitalize()),
+                help=_translated(prop.get("description", "")),
                 type=kind_type or "string",
                 required=name in required,
                 default=prop.get("default"),
@@ -56,6 +79,23 @@ def config_fields(kind: str) -> list[ConfigField]:
             )
         )
     return fields
+
+
+def config_rows(kind: str, config: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field label, shown value) for a source page; ``config`` is already masked."""
+    try:
+        labels = {f.name: f.label for f in config_fields(kind)}
+    except ConnectorError:
+        labels = {}
+    return [(labels.get(name, name), _shown(value)) for name, value in config.items()]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return pgettext("config value", "yes") if value else pgettext("config value", "no")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _first_type(prop: dict[str, Any]) -> str | None:
@@ -118,12 +158,12 @@ class SourceForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (k, f"{get_connector_class(k).label} ({k})") for k in addable_kinds()
-        ]
+        self.fields["kind"].choices = [(k, f"{kind_label(k)} ({k})") for k in addable_kinds()]
         # Not ``self.kind``: the template's ``form.kind`` is the BoundField of the kind
         # field, so the <select> could not tell which kind's fields are shown.
         self.chosen_kind: str = kind or self.data.get("kind") or self.initial.get("kind") or "rss"
+        # Fed kinds (push) are never fetched, so the form offers no test fetch for them.
+        self.can_test_fetch = is_pulled(self.chosen_kind)
         self.config_names: list[str] = []
         for field in config_fields(self.chosen_kind):
             form_field = _form_field(field)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any
 
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import canonical_url, site_of
 from vigil.sources.connectors._charset import decode_bytes
 from vigil.sources.connectors._common import parse_datetime, to_int
@@ -63,14 +64,35 @@ _COUNTS = ("author_followers", "likes", "shares", "comments", "views")
 _KEY_CHARS = re.compile(r"[\s_\-]+")
 
 
-class ImportFormatError(ValueError):
+class _Explained(ValueError):
+    """An error whose English ``reason`` (``%(name)s`` placeholders, in the catalogue) and
+    ``params`` stay apart, so a Django caller can say it in the reader's language."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(reason % params if params else reason)
+
+
+class ImportFormatError(_Explained):
     """The file as a whole cannot be read (wrong type, no header, nothing recognisable)."""
+
+
+class _BadRow(_Explained):
+    """One row cannot be used; becomes a `RowError`."""
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A bad row; ``reason``/``params`` as in `ImportFormatError`, ``message`` in English."""
+
     line: int
-    message: str
+    reason: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        return self.reason % self.params if self.params else self.reason
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -93,7 +115,9 @@ def import_file(filename: str, content: bytes, *, default_tz: tzinfo = UTC) -> I
         return parse_jsonl(content, default_tz=default_tz)
     if name.endswith(".xlsx"):
         return parse_xlsx(content, default_tz=default_tz)
-    raise ImportFormatError(f"{filename}: unsupported file type; use .csv, .jsonl or .xlsx")
+    raise ImportFormatError(
+        gettext_noop("%(file)s: unsupported file type; use .csv, .jsonl or .xlsx"), file=filename
+    )
 
 
 def parse_csv(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
@@ -115,7 +139,7 @@ def parse_csv(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, RowError(start, f"unreadable CSV: {exc}")
+                yield start, RowError(start, gettext_noop("unreadable CSV: %(e)s"), {"e": exc})
                 return
             yield start, row
             start = reader.line_num + 1
@@ -134,7 +158,7 @@ def parse_jsonl(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
         try:
             array = json.loads(text)
         except ValueError as exc:
-            raise ImportFormatError(f"not valid JSON: {exc}") from exc
+            raise ImportFormatError(gettext_noop("not valid JSON: %(e)s"), e=exc) from exc
         records = [(index + 1, value) for index, value in enumerate(array)]
     else:
         for number, line in enumerate(text.splitlines(), start=1):
@@ -143,12 +167,18 @@ def parse_jsonl(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
             try:
                 records.append((number, json.loads(line)))
             except ValueError as exc:
-                report.errors.append(RowError(number, f"not valid JSON: {exc}"))
+                report.errors.append(
+                    RowError(number, gettext_noop("not valid JSON: %(e)s"), {"e": exc})
+                )
     seen: dict[str, int] = {}
     for number, record in records:
         if not isinstance(record, dict):
             report.errors.append(
-                RowError(number, f"expected a JSON object, got {type(record).__name__}")
+                RowError(
+                    number,
+                    gettext_noop("expected a JSON object, got %(type)s"),
+                    {"type": type(record).__name__},
+                )
             )
             continue
         columns = _match_columns(record.keys())
@@ -163,7 +193,11 @@ def parse_records(records: Iterable[Any], *, default_tz: tzinfo = UTC) -> Import
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             report.errors.append(
-                RowError(number, f"expected a JSON object, got {type(record).__name__}")
+                RowError(
+                    number,
+                    gettext_noop("expected a JSON object, got %(type)s"),
+                    {"type": type(record).__name__},
+                )
             )
             continue
         _add_row(number, record, _match_columns(record.keys()), report, seen, default_tz)
@@ -177,7 +211,9 @@ def parse_xlsx(content: bytes, *, default_tz: tzinfo = UTC) -> ImportReport:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFormatError(f"not a readable .xlsx workbook: {exc}") from exc
+        raise ImportFormatError(
+            gettext_noop("not a readable .xlsx workbook: %(e)s"), e=exc
+        ) from exc
     try:
         sheet = workbook.active or workbook.worksheets[0]
         report = ImportReport(encoding="xlsx")
@@ -208,19 +244,28 @@ def _table(
             columns = _match_columns(header)
             if not {"title", "text", "url"} & set(columns):
                 raise ImportFormatError(
-                    f"line {number}: no title, text/content or url column found in header {header[:12]}"
+                    gettext_noop(
+                        "line %(line)s: no title, text/content or url column found in header "
+                        "%(header)s"
+                    ),
+                    line=number,
+                    header=header[:12],
                 )
             report.columns = columns
             continue
         if len(row) > len(header) and any(not _blank(v) for v in row[len(header) :]):
             report.errors.append(
-                RowError(number, f"{len(row)} cells but the header has {len(header)} columns")
+                RowError(
+                    number,
+                    gettext_noop("%(cells)s cells but the header has %(columns)s columns"),
+                    {"cells": len(row), "columns": len(header)},
+                )
             )
             continue
         record = {header[i]: value for i, value in enumerate(row) if i < len(header)}
         _add_row(number, record, columns, report, seen, default_tz)
     if header is None:
-        raise ImportFormatError("the file is empty (no header row)")
+        raise ImportFormatError(gettext_noop("the file is empty (no header row)"))
 
 
 def _blank(value: Any) -> bool:
@@ -251,6 +296,9 @@ def _add_row(
 ) -> None:
     try:
         item = _item(record, columns, default_tz)
+    except _BadRow as exc:
+        report.errors.append(RowError(number, exc.reason, exc.params))
+        return
     except ValueError as exc:
         report.errors.append(RowError(number, str(exc)))
         return
@@ -258,7 +306,8 @@ def _add_row(
         report.errors.append(
             RowError(
                 number,
-                f"duplicate id {item.external_id!r} (first on line {seen[item.external_id]})",
+                gettext_noop("duplicate id '%(id)s' (first on line %(first)s)"),
+                {"id": item.external_id, "first": seen[item.external_id]},
             )
         )
         return
@@ -286,27 +335,39 @@ def _item(record: Mapping[str, Any], columns: dict[str, str], default_tz: tzinfo
     for name in ("url", "title", "text", "author", "author_handle", "site", "lang"):
         setattr(item, name, text(name))
     if not (item.title or item.text or item.url):
-        raise ValueError("row has no title, text or url")
+        raise _BadRow(gettext_noop("row has no title, text or url"))
     if item.url and not item.url.lower().startswith(("http://", "https://")):
-        raise ValueError(f"url {item.url[:80]!r} is not an http(s) address")
+        raise _BadRow(gettext_noop("url '%(url)s' is not an http(s) address"), url=item.url[:80])
     published = value("published_at")
     if published is not None:
         item.published_at = parse_datetime(published, default_tz)
         if item.published_at is None:
-            raise ValueError(
-                f"{columns['published_at']} {str(published)[:40]!r} is not a date (use e.g. 2024-05-01 12:30 or ISO 8601)"
+            raise _BadRow(
+                gettext_noop(
+                    "%(column)s '%(value)s' is not a date (use e.g. 2024-05-01 12:30 or ISO 8601)"
+                ),
+                column=columns["published_at"],
+                value=str(published)[:40],
             )
     for name in _COUNTS:
         raw = value(name)
         if raw is not None:
             count = to_int(raw)
             if count is None or count < 0:
-                raise ValueError(f"{columns[name]} {str(raw)[:20]!r} is not a whole number")
+                raise _BadRow(
+                    gettext_noop("%(column)s '%(value)s' is not a whole number"),
+                    column=columns[name],
+                    value=str(raw)[:20],
+                )
             setattr(item, name, count)
     channel = text("channel").lower()
     channel = _CHANNEL_NAMES.get(channel, channel)
     if channel and channel not in CHANNELS:
-        raise ValueError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+        raise _BadRow(
+            gettext_noop("channel '%(channel)s' is not one of %(channels)s"),
+            channel=channel,
+            channels=", ".join(CHANNELS),
+        )
     item.channel = channel
     item.site = item.site or site_of(item.url)
     if not item.external_id:

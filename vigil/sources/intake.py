@@ -38,7 +38,13 @@ SIGNATURE_MAX_SKEW_SECONDS = 300
 
 
 class IntakeError(ValueError):
-    """The request or file as a whole cannot be taken; the message says why."""
+    """The request or file as a whole cannot be taken; the message says why, in the
+    language of the request."""
+
+
+def _said(error: RowError) -> RowError:
+    """The row error in the active language (importers keep English, having no Django)."""
+    return RowError(error.line, _(error.reason), error.params)
 
 
 @dataclass
@@ -236,20 +242,26 @@ def _store(source: Source, report: ImportReport, received: int) -> IntakeOutcome
         received=received,
         new=new,
         duplicates=len(report.items) - new,
-        errors=report.errors,
+        errors=[_said(e) for e in report.errors],
     )
 
 
 def ingest_items(source: Source, items: Any) -> IntakeOutcome:
     """Store a pushed batch: good items kept, bad ones reported by position (1-based)."""
     if source.kind != "push":
-        raise IntakeError(f"source {source.name!r} is a {source.kind} source, not a push source")
+        raise IntakeError(
+            _("source “%(name)s” is a %(kind)s source, not a push source")
+            % {"name": source.name, "kind": source.kind}
+        )
     if not source.is_active:
-        raise IntakeError(f"source {source.name!r} is paused")
+        raise IntakeError(_("source “%(name)s” is paused") % {"name": source.name})
     if not isinstance(items, list):
-        raise IntakeError("'items' must be a list of objects")
+        raise IntakeError(_("'items' must be a list of objects"))
     if len(items) > MAX_PUSH_ITEMS:
-        raise IntakeError(f"at most {MAX_PUSH_ITEMS} items per request (got {len(items)})")
+        raise IntakeError(
+            _("at most %(max)d items per request (got %(n)d)")
+            % {"max": MAX_PUSH_ITEMS, "n": len(items)}
+        )
     return _store(source, parse_records(items), len(items))
 
 
@@ -260,11 +272,11 @@ def import_upload(
     try:
         tz = zoneinfo.ZoneInfo(tz_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise IntakeError(f"unknown time zone {tz_name!r}") from None
+        raise IntakeError(_("unknown time zone “%(tz)s”") % {"tz": tz_name}) from None
     try:
         report = import_file(filename, content, default_tz=tz)
     except ImportFormatError as exc:
-        raise IntakeError(str(exc)) from None
+        raise IntakeError(_(exc.reason) % exc.params if exc.params else _(exc.reason)) from None
     source = Source.objects.filter(name=source_name).first()
     if source is None:
         try:

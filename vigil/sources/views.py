@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.sources.forms import ImportForm, SourceForm, addable_kinds
+from vigil.sources.forms import ImportForm, SourceForm, addable_kinds, config_rows, is_pulled
 from vigil.sources.intake import IntakeError, import_upload, push_instructions
 from vigil.sources.models import Source
 from vigil.sources.services import (
@@ -55,7 +55,8 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
         "sources/detail.html",
         {
             "source": source,
-            "config": public_config(source.kind, source.config),
+            "config_rows": config_rows(source.kind, public_config(source.kind, source.config)),
+            "pulled": is_pulled(source.kind),
             "runs": source.runs.all()[:50],
             "push": push,
         },
@@ -105,7 +106,12 @@ def source_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "save" in request.POST:
         source = _save(request, form, None)
         if source is not None:
-            messages.success(request, _("Source added; it will be fetched shortly."))
+            messages.success(
+                request,
+                _("Source added; it will be fetched shortly.")
+                if is_pulled(source.kind)
+                else _("Source added; push items to it as shown below."),
+            )
             return redirect("sources:detail", source_id=source.pk)
     template = (
         "sources/_config_fields.html"

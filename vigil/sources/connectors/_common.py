@@ -247,9 +247,11 @@ HttpUrlText = Annotated[str, AfterValidator(check_http_url)]
 ChannelName = Annotated[str, AfterValidator(check_channel)]
 
 
-def secret(description: str) -> Any:
+def secret(description: str, *, title: str | None = None) -> Any:
     """A config field holding a key or token: the form shows it as a password input."""
-    return Field(default="", description=description, json_schema_extra={"secret": True})
+    return Field(
+        default="", title=title, description=description, json_schema_extra={"secret": True}
+    )
 
 
 async def get_api_json(

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import get_api_json, parse_datetime, secret, to_int
 from vigil.sources.connectors.base import (
     Connector,
@@ -25,12 +26,35 @@ __all__ = ["BlueskyConnector", "post_url"]
 
 
 class BlueskyConfig(ConnectorConfig):
-    query: str = Field(min_length=1, description="Search words (Lucene-like syntax of searchPosts)")
-    lang: str = Field("", description="Only posts in this language, e.g. en, zh")
-    limit: int = Field(100, ge=1, le=100, description="Posts per page")
-    max_pages: int = Field(1, ge=1, le=10, description="Pages to read per run")
-    access_token: str = secret("Access JWT, when the AppView requires authentication for search")
-    base_url: str = Field("https://public.api.bsky.app", description="AppView base URL")
+    query: str = Field(
+        min_length=1,
+        description=gettext_noop("Search words (Lucene-like syntax of searchPosts)"),
+        title=gettext_noop("Query"),
+    )
+    lang: str = Field(
+        "",
+        description=gettext_noop("Only posts in this language, e.g. en, zh"),
+        title=gettext_noop("Language"),
+    )
+    limit: int = Field(
+        100, ge=1, le=100, description=gettext_noop("Posts per page"), title=gettext_noop("Limit")
+    )
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description=gettext_noop("Pages to read per run"),
+        title=gettext_noop("Max pages"),
+    )
+    access_token: str = secret(
+        gettext_noop("Access JWT, when the AppView requires authentication for search"),
+        title=gettext_noop("Access token"),
+    )
+    base_url: str = Field(
+        "https://public.api.bsky.app",
+        description=gettext_noop("AppView base URL"),
+        title=gettext_noop("Base URL"),
+    )
 
 
 def post_url(uri: str, handle: str) -> str:
@@ -44,7 +68,7 @@ def post_url(uri: str, handle: str) -> str:
 @register
 class BlueskyConnector(Connector[BlueskyConfig]):
     kind = "bluesky"
-    label = "Bluesky (post search)"
+    label = gettext_noop("Bluesky (post search)")
     default_channel = "social"
     Config = BlueskyConfig
 

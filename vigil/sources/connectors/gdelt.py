@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from vigil.lib.http import BadContent
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._common import parse_datetime
 from vigil.sources.connectors.base import (
@@ -38,25 +39,34 @@ _MAX_LOOKBACK = timedelta(days=90)
 
 class GdeltConfig(ConnectorConfig):
     query: str = Field(
-        min_length=2, description='GDELT query, e.g. huawei sourcelang:english or "data breach"'
+        min_length=2,
+        description=gettext_noop('GDELT query, e.g. huawei sourcelang:english or "data breach"'),
+        title=gettext_noop("Query"),
     )
     timespan: str = Field(
         "1d",
         pattern=r"^\d+(min|h|d|w|m)$",
-        description="How far back the first run looks, e.g. 1d, 12h",
+        description=gettext_noop("How far back the first run looks, e.g. 1d, 12h"),
+        title=gettext_noop("Time span"),
     )
     max_records: int = Field(
-        250, ge=1, le=250, description="Articles per request (GDELT allows at most 250)"
+        250,
+        ge=1,
+        le=250,
+        description=gettext_noop("Articles per request (GDELT allows at most 250)"),
+        title=gettext_noop("Max records"),
     )
     base_url: str = Field(
-        "https://api.gdeltproject.org", description="API base URL (change only for testing)"
+        "https://api.gdeltproject.org",
+        description=gettext_noop("API base URL (change only for testing)"),
+        title=gettext_noop("Base URL"),
     )
 
 
 @register
 class GdeltConnector(Connector[GdeltConfig]):
     kind = "gdelt"
-    label = "GDELT worldwide news (DOC 2.0)"
+    label = gettext_noop("GDELT worldwide news (DOC 2.0)")
     default_channel = "news"
     Config = GdeltConfig
 

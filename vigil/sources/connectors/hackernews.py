@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import get_api_json, html_to_text, parse_datetime, to_int
 from vigil.sources.connectors.base import (
     Connector,
@@ -24,21 +25,39 @@ __all__ = ["HackerNewsConnector"]
 
 
 class HackerNewsConfig(ConnectorConfig):
-    query: str = Field(min_length=1, description="Search words")
-    tags: str = Field(
-        "(story,comment)", description="Algolia tags filter: story, comment, or (story,comment)"
+    query: str = Field(
+        min_length=1, description=gettext_noop("Search words"), title=gettext_noop("Query")
     )
-    hits_per_page: int = Field(100, ge=1, le=1000, description="Items per page")
-    max_pages: int = Field(1, ge=1, le=10, description="Pages to read per run")
+    tags: str = Field(
+        "(story,comment)",
+        description=gettext_noop("Algolia tags filter: story, comment, or (story,comment)"),
+        title=gettext_noop("Tags"),
+    )
+    hits_per_page: int = Field(
+        100,
+        ge=1,
+        le=1000,
+        description=gettext_noop("Items per page"),
+        title=gettext_noop("Hits per page"),
+    )
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description=gettext_noop("Pages to read per run"),
+        title=gettext_noop("Max pages"),
+    )
     base_url: str = Field(
-        "https://hn.algolia.com", description="API base URL (change only for testing)"
+        "https://hn.algolia.com",
+        description=gettext_noop("API base URL (change only for testing)"),
+        title=gettext_noop("Base URL"),
     )
 
 
 @register
 class HackerNewsConnector(Connector[HackerNewsConfig]):
     kind = "hackernews"
-    label = "Hacker News (Algolia search)"
+    label = gettext_noop("Hacker News (Algolia search)")
     default_channel = "forum"
     Config = HackerNewsConfig
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._common import (
     ChannelName,
@@ -47,21 +48,60 @@ _PLACEHOLDERS = frozenset({"since", "since_ts", "cursor"})
 
 class JsonApiConfig(ConnectorConfig):
     url: str = Field(
-        description="URL template, e.g. https://api.example.com/posts?after={since}&cursor={cursor}"
+        description=gettext_noop(
+            "URL template, e.g. https://api.example.com/posts?after={since}&cursor={cursor}"
+        ),
+        title=gettext_noop("URL"),
     )
-    items_path: str = Field("$", description="Where the item list is, e.g. $.data[*] or data.items")
+    items_path: str = Field(
+        "$",
+        description=gettext_noop("Where the item list is, e.g. $.data[*] or data.items"),
+        title=gettext_noop("Items path"),
+    )
     fields: dict[str, str] = Field(
-        description="Item field -> path inside one item, e.g. {'id': 'id', 'title': 'headline', 'published_at': 'meta.time'}"
+        description=gettext_noop(
+            "Item field -> path inside one item, e.g. {'id': 'id', 'title': 'headline', 'published_at': 'meta.time'}"
+        ),
+        title=gettext_noop("Fields"),
     )
     next_cursor_path: str = Field(
-        "", description="Path to the next page's cursor in the response (empty: no paging)"
+        "",
+        description=gettext_noop(
+            "Path to the next page's cursor in the response (empty: no paging)"
+        ),
+        title=gettext_noop("Next cursor path"),
     )
-    max_pages: int = Field(1, ge=1, le=20, description="Pages to read per run when paging")
-    headers: dict[str, str] = Field(default_factory=dict, description="Extra request headers")
-    auth_header: str = secret("Value of the Authorization header, e.g. 'Bearer abc…'")
-    initial_since: str = Field("", description="{since} on the first run (ISO time); empty: blank")
-    page_timezone: str = Field("UTC", description="Time zone for dates written without one")
-    channel: ChannelName = Field("", description="Channel of the items (default: other)")
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=20,
+        description=gettext_noop("Pages to read per run when paging"),
+        title=gettext_noop("Max pages"),
+    )
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        description=gettext_noop("Extra request headers"),
+        title=gettext_noop("Headers"),
+    )
+    auth_header: str = secret(
+        gettext_noop("Value of the Authorization header, e.g. 'Bearer abc…'"),
+        title=gettext_noop("Auth header"),
+    )
+    initial_since: str = Field(
+        "",
+        description=gettext_noop("{since} on the first run (ISO time); empty: blank"),
+        title=gettext_noop("Initial since"),
+    )
+    page_timezone: str = Field(
+        "UTC",
+        description=gettext_noop("Time zone for dates written without one"),
+        title=gettext_noop("Page time zone"),
+    )
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: other)"),
+        title=gettext_noop("Channel"),
+    )
 
     @field_validator("fields")
     @classmethod
@@ -100,7 +140,7 @@ class JsonApiConfig(ConnectorConfig):
 @register
 class JsonApiConnector(Connector[JsonApiConfig]):
     kind = "jsonapi"
-    label = "JSON API (URL template + field mapping)"
+    label = gettext_noop("JSON API (URL template + field mapping)")
     default_channel = "other"
     Config = JsonApiConfig
 

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import Field, model_validator
 
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._common import (
     get_api_json,
@@ -33,14 +34,31 @@ __all__ = ["MastodonConnector"]
 
 class MastodonConfig(ConnectorConfig):
     base_url: str = Field(
-        "https://mastodon.social", description="Instance URL, e.g. https://mastodon.social"
+        "https://mastodon.social",
+        description=gettext_noop("Instance URL, e.g. https://mastodon.social"),
+        title=gettext_noop("Base URL"),
     )
-    tag: str = Field("", description="Hashtag to follow, without #")
+    tag: str = Field(
+        "", description=gettext_noop("Hashtag to follow, without #"), title=gettext_noop("Tag")
+    )
     query: str = Field(
-        "", description="Search words (status search; most instances need an access token)"
+        "",
+        description=gettext_noop(
+            "Search words (status search; most instances need an access token)"
+        ),
+        title=gettext_noop("Query"),
     )
-    access_token: str = secret("Access token (needed for status search on most instances)")
-    limit: int = Field(40, ge=1, le=40, description="Statuses per request")
+    access_token: str = secret(
+        gettext_noop("Access token (needed for status search on most instances)"),
+        title=gettext_noop("Access token"),
+    )
+    limit: int = Field(
+        40,
+        ge=1,
+        le=40,
+        description=gettext_noop("Statuses per request"),
+        title=gettext_noop("Limit"),
+    )
 
     @model_validator(mode="after")
     def _target(self) -> MastodonConfig:
@@ -55,7 +73,7 @@ class MastodonConfig(ConnectorConfig):
 @register
 class MastodonConnector(Connector[MastodonConfig]):
     kind = "mastodon"
-    label = "Mastodon (hashtag or search on an instance)"
+    label = gettext_noop("Mastodon (hashtag or search on an instance)")
     default_channel = "social"
     Config = MastodonConfig
 

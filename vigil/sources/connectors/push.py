@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import ChannelName, secret
 from vigil.sources.connectors.base import (
     Connector,
@@ -21,19 +22,30 @@ from vigil.sources.connectors.base import (
 
 class PushConfig(ConnectorConfig):
     signing_secret: str = secret(
-        "Shared secret for the X-Vigil-Signature header (HMAC-SHA256); empty: API tokens only"
+        gettext_noop(
+            "Shared secret for the X-Vigil-Signature header (HMAC-SHA256); empty: API tokens only"
+        ),
+        title=gettext_noop("Signing secret"),
     )
-    channel: ChannelName = Field("", description="Channel of the items (default: other)")
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: other)"),
+        title=gettext_noop("Channel"),
+    )
 
 
 class UploadConfig(ConnectorConfig):
-    channel: ChannelName = Field("", description="Channel of the items (default: other)")
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: other)"),
+        title=gettext_noop("Channel"),
+    )
 
 
 @register
 class PushConnector(Connector[PushConfig]):
     kind: ClassVar[str] = "push"
-    label: ClassVar[str] = "Push (POST /api/ingest)"
+    label: ClassVar[str] = gettext_noop("Push (POST /api/ingest)")
     default_channel: ClassVar[str] = "other"
     Config: ClassVar[type[PushConfig]] = PushConfig
     pull: ClassVar[bool] = False
@@ -45,7 +57,7 @@ class PushConnector(Connector[PushConfig]):
 @register
 class UploadConnector(Connector[UploadConfig]):
     kind: ClassVar[str] = "upload"
-    label: ClassVar[str] = "File import (CSV, JSONL, XLSX)"
+    label: ClassVar[str] = gettext_noop("File import (CSV, JSONL, XLSX)")
     default_channel: ClassVar[str] = "other"
     Config: ClassVar[type[UploadConfig]] = UploadConfig
     pull: ClassVar[bool] = False

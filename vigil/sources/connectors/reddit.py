@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import get_api_json, html_to_text, parse_datetime, to_int
 from vigil.sources.connectors.base import (
     Connector,
@@ -26,18 +27,39 @@ __all__ = ["RedditConnector"]
 
 class RedditConfig(ConnectorConfig):
     query: str = Field(
-        "", description="Search words (Reddit search syntax); empty: the subreddit's newest posts"
+        "",
+        description=gettext_noop(
+            "Search words (Reddit search syntax); empty: the subreddit's newest posts"
+        ),
+        title=gettext_noop("Query"),
     )
     subreddit: str = Field(
-        "", description="Subreddit name without r/, e.g. technology; empty: all of Reddit"
+        "",
+        description=gettext_noop(
+            "Subreddit name without r/, e.g. technology; empty: all of Reddit"
+        ),
+        title=gettext_noop("Subreddit"),
     )
     sort: str = Field(
-        "new", pattern="^(new|relevance|hot|top|comments)$", description="Search order"
+        "new",
+        pattern="^(new|relevance|hot|top|comments)$",
+        description=gettext_noop("Search order"),
+        title=gettext_noop("Sort"),
     )
-    limit: int = Field(100, ge=1, le=100, description="Posts per page")
-    max_pages: int = Field(1, ge=1, le=10, description="Pages to read per run")
+    limit: int = Field(
+        100, ge=1, le=100, description=gettext_noop("Posts per page"), title=gettext_noop("Limit")
+    )
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description=gettext_noop("Pages to read per run"),
+        title=gettext_noop("Max pages"),
+    )
     base_url: str = Field(
-        "https://www.reddit.com", description="API base URL (change only for testing)"
+        "https://www.reddit.com",
+        description=gettext_noop("API base URL (change only for testing)"),
+        title=gettext_noop("Base URL"),
     )
 
     @model_validator(mode="after")
@@ -51,7 +73,7 @@ class RedditConfig(ConnectorConfig):
 @register
 class RedditConnector(Connector[RedditConfig]):
     kind = "reddit"
-    label = "Reddit (search or subreddit)"
+    label = gettext_noop("Reddit (search or subreddit)")
     default_channel = "forum"
     Config = RedditConfig
 

@@ -19,6 +19,7 @@ import feedparser
 from pydantic import Field, model_validator
 
 from vigil.lib.http import Response
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._charset import decode_bytes
 from vigil.sources.connectors._common import ChannelName, html_to_text, secret
@@ -64,19 +65,37 @@ def bing_news_search_url(query: str, *, market: str = "en-US") -> str:
 
 class RssConfig(ConnectorConfig):
     url: str = Field(
-        "", description="Feed URL (RSS 2.0, Atom or RDF). Leave empty for a news search below."
+        "",
+        description=gettext_noop(
+            "Feed URL (RSS 2.0, Atom or RDF). Leave empty for a news search below."
+        ),
+        title=gettext_noop("URL"),
     )
     google_news_query: str = Field(
-        "", description="Search Google News for these words instead of a feed URL"
+        "",
+        description=gettext_noop("Search Google News for these words instead of a feed URL"),
+        title=gettext_noop("Google News query"),
     )
     bing_news_query: str = Field(
-        "", description="Search Bing News for these words instead of a feed URL"
+        "",
+        description=gettext_noop("Search Bing News for these words instead of a feed URL"),
+        title=gettext_noop("Bing News query"),
     )
     news_lang: str = Field(
-        "en-US", description="Language/market of the news search, e.g. en-US, zh-CN"
+        "en-US",
+        description=gettext_noop("Language/market of the news search, e.g. en-US, zh-CN"),
+        title=gettext_noop("News language"),
     )
-    news_country: str = Field("US", description="Country edition of Google News, e.g. US, CN, HK")
-    channel: ChannelName = Field("", description="Channel of the items (default: news)")
+    news_country: str = Field(
+        "US",
+        description=gettext_noop("Country edition of Google News, e.g. US, CN, HK"),
+        title=gettext_noop("News country"),
+    )
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: news)"),
+        title=gettext_noop("Channel"),
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> RssConfig:
@@ -124,7 +143,7 @@ class FeedConnector(Connector[ConfigT]):
 @register
 class RssConnector(FeedConnector[RssConfig]):
     kind = "rss"
-    label = "RSS / Atom feed or news search"
+    label = gettext_noop("RSS / Atom feed or news search")
     default_channel = "news"
     Config = RssConfig
 
@@ -134,13 +153,25 @@ class RssConnector(FeedConnector[RssConfig]):
 
 class RssHubConfig(ConnectorConfig):
     base_url: str = Field(
-        "https://rsshub.app", description="RSSHub instance (self-hosted recommended)"
+        "https://rsshub.app",
+        description=gettext_noop("RSSHub instance (self-hosted recommended)"),
+        title=gettext_noop("Base URL"),
     )
     route: str = Field(
-        description="RSSHub route, e.g. /weibo/user/1195230310, /zhihu/hot, /bilibili/user/video/2267573"
+        description=gettext_noop(
+            "RSSHub route, e.g. /weibo/user/1195230310, /zhihu/hot, /bilibili/user/video/2267573"
+        ),
+        title=gettext_noop("Route"),
     )
-    access_key: str = secret("RSSHub ACCESS_KEY, when the instance requires one")
-    channel: ChannelName = Field("", description="Channel of the items (default: social)")
+    access_key: str = secret(
+        gettext_noop("RSSHub ACCESS_KEY, when the instance requires one"),
+        title=gettext_noop("Access key"),
+    )
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: social)"),
+        title=gettext_noop("Channel"),
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RssHubConfig:
@@ -154,7 +185,7 @@ class RssHubConfig(ConnectorConfig):
 @register
 class RssHubConnector(FeedConnector[RssHubConfig]):
     kind = "rsshub"
-    label = "RSSHub route (Weibo, Zhihu, Bilibili, Douyin, WeChat …)"
+    label = gettext_noop("RSSHub route (Weibo, Zhihu, Bilibili, Douyin, WeChat …)")
     default_channel = "social"
     Config = RssHubConfig
 

@@ -17,6 +17,7 @@ import lxml.etree
 from pydantic import Field, field_validator
 
 from vigil.lib.http import FetchError
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import canonical_url, site_of
 from vigil.sources.connectors._common import ChannelName, HttpUrlText, parse_datetime
 from vigil.sources.connectors.base import (
@@ -37,18 +38,45 @@ _MAX_UNZIPPED = 50 * 1024 * 1024
 
 class SitemapConfig(ConnectorConfig):
     url: HttpUrlText = Field(
-        description="Sitemap or sitemap index URL, e.g. https://example.com/news-sitemap.xml"
+        description=gettext_noop(
+            "Sitemap or sitemap index URL, e.g. https://example.com/news-sitemap.xml"
+        ),
+        title=gettext_noop("URL"),
     )
     max_sitemaps: int = Field(
-        3, ge=1, le=50, description="For an index: how many of the newest sitemaps to read"
+        3,
+        ge=1,
+        le=50,
+        description=gettext_noop("For an index: how many of the newest sitemaps to read"),
+        title=gettext_noop("Max sitemaps"),
     )
-    news_only: bool = Field(False, description="Only take entries that carry <news:news>")
-    fetch_detail: bool = Field(False, description="Fetch each new article page for its full text")
+    news_only: bool = Field(
+        False,
+        description=gettext_noop("Only take entries that carry <news:news>"),
+        title=gettext_noop("News only"),
+    )
+    fetch_detail: bool = Field(
+        False,
+        description=gettext_noop("Fetch each new article page for its full text"),
+        title=gettext_noop("Fetch detail"),
+    )
     max_items: int = Field(
-        50, ge=1, le=500, description="New article pages to fetch per run (with fetch_detail)"
+        50,
+        ge=1,
+        le=500,
+        description=gettext_noop("New article pages to fetch per run (with fetch_detail)"),
+        title=gettext_noop("Max items"),
     )
-    page_timezone: str = Field("UTC", description="Time zone for dates written without one")
-    channel: ChannelName = Field("", description="Channel of the items (default: news)")
+    page_timezone: str = Field(
+        "UTC",
+        description=gettext_noop("Time zone for dates written without one"),
+        title=gettext_noop("Page time zone"),
+    )
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: news)"),
+        title=gettext_noop("Channel"),
+    )
 
     @field_validator("page_timezone")
     @classmethod
@@ -164,7 +192,7 @@ def _item(entry: Any, zone: tzinfo) -> RawItemData | None:
 @register
 class SitemapConnector(Connector[SitemapConfig]):
     kind = "sitemap"
-    label = "News sitemap"
+    label = gettext_noop("News sitemap")
     default_channel = "news"
     Config = SitemapConfig
 

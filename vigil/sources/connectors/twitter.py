@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import get_api_json, parse_datetime, secret, to_int
 from vigil.sources.connectors.base import (
     Connector,
@@ -28,18 +29,39 @@ _USER_FIELDS = "username,name,public_metrics,verified"
 
 class TwitterConfig(ConnectorConfig):
     query: str = Field(
-        min_length=1, description="Search query in X syntax, e.g. huawei -is:retweet lang:en"
+        min_length=1,
+        description=gettext_noop("Search query in X syntax, e.g. huawei -is:retweet lang:en"),
+        title=gettext_noop("Query"),
     )
-    bearer_token: str = secret("Bearer token of your X API app (required)")
-    max_results: int = Field(100, ge=10, le=100, description="Posts per request (10–100)")
-    max_pages: int = Field(1, ge=1, le=10, description="Pages to read per run")
-    base_url: str = Field("https://api.x.com", description="API base URL (change only for testing)")
+    bearer_token: str = secret(
+        gettext_noop("Bearer token of your X API app (required)"),
+        title=gettext_noop("Bearer token"),
+    )
+    max_results: int = Field(
+        100,
+        ge=10,
+        le=100,
+        description=gettext_noop("Posts per request (10–100)"),
+        title=gettext_noop("Max results"),
+    )
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description=gettext_noop("Pages to read per run"),
+        title=gettext_noop("Max pages"),
+    )
+    base_url: str = Field(
+        "https://api.x.com",
+        description=gettext_noop("API base URL (change only for testing)"),
+        title=gettext_noop("Base URL"),
+    )
 
 
 @register
 class TwitterConnector(Connector[TwitterConfig]):
     kind = "twitter"
-    label = "X / Twitter (API v2 recent search)"
+    label = gettext_noop("X / Twitter (API v2 recent search)")
     default_channel = "social"
     Config = TwitterConfig
 

@@ -23,6 +23,7 @@ from cssselect import SelectorError
 from pydantic import Field, field_validator
 
 from vigil.lib.http import FetchError, HttpClient, Response
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import canonical_url, site_of
 from vigil.sources.connectors._charset import decode_bytes
 from vigil.sources.connectors._common import ChannelName, HttpUrlText, parse_datetime
@@ -52,24 +53,59 @@ def _check_zone(value: str) -> str:
 
 
 class WebConfig(ConnectorConfig):
-    url: HttpUrlText = Field(description="List page URL (forum board, news section)")
+    url: HttpUrlText = Field(
+        description=gettext_noop("List page URL (forum board, news section)"),
+        title=gettext_noop("URL"),
+    )
     link_selector: str = Field(
-        "a", description="CSS selector for item links, e.g. 'td.title a' or 'h2 > a'"
+        "a",
+        description=gettext_noop("CSS selector for item links, e.g. 'td.title a' or 'h2 > a'"),
+        title=gettext_noop("Link selector"),
     )
     next_selector: str = Field(
-        "", description="CSS selector for the next-page link (empty: list page only)"
+        "",
+        description=gettext_noop("CSS selector for the next-page link (empty: list page only)"),
+        title=gettext_noop("Next selector"),
     )
-    max_pages: int = Field(1, ge=1, le=20, description="List pages to walk per run")
-    max_items: int = Field(30, ge=1, le=200, description="New item pages to fetch per run")
+    max_pages: int = Field(
+        1,
+        ge=1,
+        le=20,
+        description=gettext_noop("List pages to walk per run"),
+        title=gettext_noop("Max pages"),
+    )
+    max_items: int = Field(
+        30,
+        ge=1,
+        le=200,
+        description=gettext_noop("New item pages to fetch per run"),
+        title=gettext_noop("Max items"),
+    )
     link_pattern: str = Field(
-        "", description="Only follow links whose URL matches this regular expression"
+        "",
+        description=gettext_noop("Only follow links whose URL matches this regular expression"),
+        title=gettext_noop("Link pattern"),
     )
-    same_site: bool = Field(True, description="Only follow links on the list page's site")
-    fetch_detail: bool = Field(True, description="Fetch each item's page for its full text")
+    same_site: bool = Field(
+        True,
+        description=gettext_noop("Only follow links on the list page's site"),
+        title=gettext_noop("Same site"),
+    )
+    fetch_detail: bool = Field(
+        True,
+        description=gettext_noop("Fetch each item's page for its full text"),
+        title=gettext_noop("Fetch detail"),
+    )
     page_timezone: str = Field(
-        "UTC", description="Time zone of dates written on the pages, e.g. Asia/Shanghai"
+        "UTC",
+        description=gettext_noop("Time zone of dates written on the pages, e.g. Asia/Shanghai"),
+        title=gettext_noop("Page time zone"),
     )
-    channel: ChannelName = Field("", description="Channel of the items (default: forum)")
+    channel: ChannelName = Field(
+        "",
+        description=gettext_noop("Channel of the items (default: forum)"),
+        title=gettext_noop("Channel"),
+    )
 
     @field_validator("link_selector", "next_selector")
     @classmethod
@@ -154,7 +190,7 @@ class _Link:
 @register
 class WebConnector(Connector[WebConfig]):
     kind = "web"
-    label = "Web page or forum (list page + selectors)"
+    label = gettext_noop("Web page or forum (list page + selectors)")
     default_channel = "forum"
     Config = WebConfig
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from vigil.lib.i18n import gettext_noop
 from vigil.sources.connectors._common import get_api_json, parse_datetime, secret
 from vigil.sources.connectors.base import (
     Connector,
@@ -27,22 +28,40 @@ __all__ = ["YouTubeConnector"]
 
 
 class YouTubeConfig(ConnectorConfig):
-    query: str = Field(min_length=1, description="Search words")
-    api_key: str = secret("YouTube Data API v3 key (required)")
-    max_results: int = Field(50, ge=1, le=50, description="Videos per request")
-    region_code: str = Field("", description="Two-letter region, e.g. US, CN, HK")
+    query: str = Field(
+        min_length=1, description=gettext_noop("Search words"), title=gettext_noop("Query")
+    )
+    api_key: str = secret(
+        gettext_noop("YouTube Data API v3 key (required)"), title=gettext_noop("API key")
+    )
+    max_results: int = Field(
+        50,
+        ge=1,
+        le=50,
+        description=gettext_noop("Videos per request"),
+        title=gettext_noop("Max results"),
+    )
+    region_code: str = Field(
+        "",
+        description=gettext_noop("Two-letter region, e.g. US, CN, HK"),
+        title=gettext_noop("Region code"),
+    )
     relevance_language: str = Field(
-        "", description="Prefer videos in this language, e.g. en, zh-Hans"
+        "",
+        description=gettext_noop("Prefer videos in this language, e.g. en, zh-Hans"),
+        title=gettext_noop("Relevance language"),
     )
     base_url: str = Field(
-        "https://www.googleapis.com", description="API base URL (change only for testing)"
+        "https://www.googleapis.com",
+        description=gettext_noop("API base URL (change only for testing)"),
+        title=gettext_noop("Base URL"),
     )
 
 
 @register
 class YouTubeConnector(Connector[YouTubeConfig]):
     kind = "youtube"
-    label = "YouTube (Data API search)"
+    label = gettext_noop("YouTube (Data API search)")
     default_channel = "video"
     Config = YouTubeConfig
 
