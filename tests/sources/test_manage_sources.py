@@ -138,6 +138,10 @@ def test_a_push_source_is_added_from_the_form_and_its_page_says_how_to_push(
     analyst = client_for("Analyst")
     form = analyst.get("/sources/add/?kind=push").content.decode()
     assert _selected_kinds(form) == ["push"] and 'name="cfg__signing_secret"' in form
+    # Nothing is fetched from a push source: no interval to set, nothing to test-fetch.
+    assert 'type="hidden" name="interval_seconds"' in form and "Test fetch" not in form
+    rss = analyst.get("/sources/add/?kind=rss").content.decode()
+    assert 'type="number" name="interval_seconds"' in rss and "Test fetch" in rss
     response = analyst.post(
         "/sources/add/",
         {
