@@ -63,7 +63,9 @@ def test_unacknowledged_alerts_climb_the_ladder_after_the_level_target(make_user
     entry = AuditEntry.objects.filter(action="alert.escalated", object_id=str(alert.pk)).first()
     assert entry is not None and entry.actor is None
     deliver_due(now=later + dt.timedelta(days=3))
-    assert Notification.objects.get(user=head).title.startswith("Escalated, unacknowledged: [II]")
+    notice = Notification.objects.get(user=head)
+    assert notice.title.startswith("Escalated, unacknowledged: ") and notice.level == "II"
+    assert "[II]" not in notice.title  # the bell shows the level as a badge
     from vigil.alerts.services.outbox import message_for
 
     step_two = Delivery.objects.filter(alert=alert, reason="escalated:2").first()

@@ -37,7 +37,8 @@ class InAppTransport(Transport):
         Notification.objects.create(
             user_id=message.recipient_id,
             alert_id=message.alert_id,
-            title=message.title[:300],
+            # The bell shows the level as a badge: "[II] " in the title would say it twice.
+            title=message.title.replace(f"[{message.level}] ", "", 1)[:300],
             url=message.url[:500],
             level=message.level,
         )
