@@ -59,3 +59,11 @@ def test_user_permissions_follow_the_group(make_user) -> None:
     assert viewer.has_perm("mentions.view_mention")
     assert not viewer.has_perm("sources.add_source")
     assert analyst.has_perm("sources.add_source")
+
+
+def test_the_admin_site_offers_roles_by_their_translated_names(client_for, make_user) -> None:
+    admin = client_for("Administrator")
+    someone = make_user("Viewer")
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get(f"/admin/auth/user/{someone.pk}/change/").content.decode()
+    assert ">部门联络员</option>" in page and ">Department liaison</option>" not in page
