@@ -108,6 +108,14 @@ def test_correction_screen_and_api(topics, client_for) -> None:
     process_pending()
     mention = Mention.objects.get()
     analyst = client_for("Analyst")
+    page = analyst.get(f"/mentions/{mention.pk}/").content.decode()
+    # Nothing an analyst has not chosen is preselected: one click on Save must not record
+    # a correction nobody made (relevance was never set).
+    relevance = page[page.index('value="relevance"') :]
+    relevance = relevance[: relevance.index("</select>")]
+    assert 'value="" selected disabled' in relevance
+    empty = analyst.post(f"/analysis/mentions/{mention.pk}/correct/", {"field": "relevance"})
+    assert empty.status_code == 200 and Correction.objects.count() == 0
     panel = analyst.post(
         f"/analysis/mentions/{mention.pk}/correct/", {"field": "emotion", "value": "anger"}
     )
