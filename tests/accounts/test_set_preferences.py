@@ -25,6 +25,7 @@ def test_the_profile_page_sets_the_e_mail_address_zone_and_language(client_for) 
     client = client_for("Responder")
     page = client.get("/accounts/profile/").content.decode()
     assert 'name="email"' in page
+    assert "Bearer &lt;token&gt;" in page  # shown, not swallowed as an HTML tag
     response = client.post(
         "/accounts/profile/",
         {"email": "lin@example.com", "timezone": "Europe/Berlin", "language": "zh-hans"},
