@@ -244,3 +244,17 @@ def test_the_most_serious_mention_of_an_episode_names_the_alert() -> None:
     assert first.pk == again.pk == later.pk
     later.refresh_from_db()
     assert later.title == "Kettle scalds a child" and later.impact == 60.0
+
+
+def test_an_alert_spans_its_mentions_from_the_oldest_to_the_newest() -> None:
+    topic = make_topic()
+    create_rule(name="Any", kind="keyword", topic=topic)
+    now = timezone.now()
+    batch = [matched_mention(topic, at=now - dt.timedelta(hours=h)) for h in (7, 3, 1)]
+    evaluate_new_mentions(batch)
+    alert = Alert.objects.get()
+    assert alert.first_seen == now - dt.timedelta(hours=7)
+    assert alert.last_seen == now - dt.timedelta(hours=1)
+    evaluate_new_mentions([matched_mention(topic, at=now - dt.timedelta(hours=9))])
+    alert.refresh_from_db()
+    assert alert.first_seen == now - dt.timedelta(hours=9)  # a late-arriving older mention

@@ -89,6 +89,7 @@ def _fire_groups(
                     mention_ids=[h.mention.pk for h in group.hits],
                     impact=_max_impact(group.hits),
                     seen_at=max(h.mention.published_at for h in group.hits),
+                    first_at=min(h.mention.published_at for h in group.hits),
                 ),
                 now=now,
             )

@@ -48,7 +48,8 @@ class Firing:
     mention_ids: list[int] = field(default_factory=list)
     impact: float | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    seen_at: dt.datetime | None = None
+    seen_at: dt.datetime | None = None  # the newest mention's time
+    first_at: dt.datetime | None = None  # the oldest mention's time (a batch may span hours)
     live_title: bool = False  # the title states a figure (a share) that each firing updates
 
 
@@ -122,7 +123,7 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         level=level,
         impact=firing.impact,
         data=firing.data,
-        first_seen=seen,
+        first_seen=min(firing.first_at or seen, seen),
         last_seen=seen,
         next_escalation_at=now + response_window(level),
     )
@@ -140,11 +141,13 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
     alert.last_seen = max(alert.last_seen, seen)
+    if firing.first_at is not None and firing.first_at < alert.first_seen:
+        alert.first_seen = firing.first_at
     if firing.summary:
         alert.summary = firing.summary
     if firing.data:
         alert.data = {**alert.data, **firing.data}
-    fields = ["mention_count", "last_seen", "summary", "data", "impact"]
+    fields = ["mention_count", "first_seen", "last_seen", "summary", "data", "impact"]
     if firing.live_title and firing.title:
         alert.title = firing.title[:300]
         fields.append("title")
