@@ -191,3 +191,13 @@ def test_a_push_source_without_a_secret_points_to_api_tokens(client_for) -> None
     assert "X-Vigil-Signature: sha256=" not in page
     rss = create_source(name="Feed", kind="rss", config={"url": "https://example.com/f.xml"})
     assert "/api/ingest" not in admin.get(f"/sources/{rss.pk}/").content.decode()
+
+
+def test_editing_a_demo_source_shows_its_own_kind(client_for) -> None:
+    from tests.factories import SourceFactory
+
+    demo = SourceFactory(name="Demo scenario", kind="demo", config={})
+    page = client_for("Analyst").get(f"/sources/{demo.pk}/edit/").content.decode()
+    assert _selected_kinds(page) == ["demo"]
+    add = client_for("Analyst").get("/sources/add/").content.decode()
+    assert 'value="demo"' not in add and "(rss)" not in add  # labels, not codes

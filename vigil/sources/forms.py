@@ -158,7 +158,10 @@ class SourceForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, f"{kind_label(k)} ({k})") for k in addable_kinds()]
+        kinds = addable_kinds()
+        if kind and kind not in kinds and kind in connector_kinds():
+            kinds.append(kind)  # editing a demo or import source: show its own kind
+        self.fields["kind"].choices = [(k, kind_label(k)) for k in kinds]
         # Not ``self.kind``: the template's ``form.kind`` is the BoundField of the kind
         # field, so the <select> could not tell which kind's fields are shown.
         self.chosen_kind: str = kind or self.data.get("kind") or self.initial.get("kind") or "rss"
