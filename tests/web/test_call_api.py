@@ -57,3 +57,10 @@ def test_session_writes_need_the_csrf_token(make_user) -> None:
 def test_the_favicon_is_served_for_pages_that_do_not_link_it(client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("vigil/favicon.svg")
+
+
+def test_the_api_docs_work_offline(client) -> None:
+    """Swagger UI comes from django-ninja's own static files: no CDN on an offline install."""
+    page = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
