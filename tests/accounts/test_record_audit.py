@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from tests.factories import SourceFactory
@@ -52,3 +54,23 @@ def test_audit_api_lists_entries_for_an_object(client_for) -> None:
     body = admin.get("/api/audit", {"object_type": "sources.source", "object_id": source.pk}).json()
     assert body["count"] == 1
     assert body["items"][0]["action"] == "source.paused"
+
+
+def test_the_audit_screen_reads_in_the_readers_language(client_for) -> None:
+    from tests.alerts._support import make_topic
+    from vigil.alerts.services import create_rule
+
+    admin = client_for("Administrator")
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=make_topic(),
+        routing={"recipients": {"roles": ["Responder"]}},
+        actor=admin.user,
+    )
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/").content.decode()
+    table = page[page.index("<tbody>") :]
+    assert "预警规则" in table and "创建" in table  # the kind of object and the verb
+    assert "alerts.alertrule #" not in table and "{'" not in table  # no codes, no Python reprs
+    assert '"roles": ["Responder"]' in html.unescape(table)

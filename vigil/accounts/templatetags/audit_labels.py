@@ -1,0 +1,77 @@
+"""Say audit entries in the reader's language: the kind of object ("alert rule", not
+``alerts.alertrule``), the verb of the action, field names by their labels, and values as
+compact JSON rather than Python reprs. The stored codes stay as they are."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+_VERBS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "updated": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+    "paused": gettext_lazy("paused"),
+    "resumed": gettext_lazy("resumed"),
+}
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+@register.filter
+def object_type_label(object_type: str) -> str:
+    """``alerts.alertrule`` → "alert rule" (the model's verbose name, translated)."""
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model else object_type
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """The verb after the last dot, translated when known (``alertrule.created`` → created);
+    other actions (``alert.escalated``) keep their code."""
+    verb = action.rsplit(".", 1)[-1]
+    return str(_VERBS[verb]) if verb in _VERBS else action
+
+
+@register.filter
+def actor_label(label: str) -> str:
+    return _("system") if label in ("", "system") else label
+
+
+@register.simple_tag
+def field_label(object_type: str, name: str) -> str:
+    model = _model(object_type)
+    if model is None:
+        return name
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    """A stored value as people read it: "—" for nothing, JSON for lists and dicts."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return text if len(text) <= 160 else text[:159] + "…"
+    return str(value)
