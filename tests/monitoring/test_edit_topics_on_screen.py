@@ -98,4 +98,11 @@ def test_topics_through_the_api(client_for) -> None:
         "/api/query/check", data={"query": "title:明光 -招聘"}, content_type="application/json"
     ).json()
     assert check["ok"] and check["parsed"]
+    zh = analyst.post(
+        "/api/query/check",
+        data={"query": '明光 AND "召回'},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).json()
+    assert zh["ok"] is False and zh["error"] == "第 8 列有误：引号没有闭合"
     assert MonitoringPlan.objects.get(name="API plan").topics.count() == 1

@@ -11,6 +11,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any, Literal
 
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from vigil.monitoring.query import QuerySyntaxError, parse
@@ -51,7 +52,7 @@ class KeywordConditions(_Strict):
             try:
                 parse(value)
             except QuerySyntaxError as exc:
-                raise ValueError(f"query: {exc}") from None
+                raise ValueError(f"query: {exc.localized(gettext)}") from None
         return value
 
 

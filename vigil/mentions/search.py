@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext
 
 from vigil.lib.text import is_cjk
 from vigil.mentions.models import Mention
@@ -81,7 +82,7 @@ def search_mentions(
     try:
         query = parse(q)
     except QuerySyntaxError as exc:
-        return SearchResult(error=str(exc), column=exc.column)
+        return SearchResult(error=exc.localized(gettext), column=exc.column)
     result = SearchResult()
     scanned = 0
     pool = candidates(query, mentions).order_by("-published_at", "-id")

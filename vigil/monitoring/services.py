@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.mentions.models import Mention
@@ -58,7 +59,7 @@ def check_query(text: str) -> QueryCheck:
     try:
         return QueryCheck(ok=True, parsed=parse(text).to_string())
     except QuerySyntaxError as exc:
-        return QueryCheck(ok=False, error=str(exc), column=exc.column)
+        return QueryCheck(ok=False, error=exc.localized(gettext), column=exc.column)
 
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +71,9 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
             try:
                 parse(text)
             except QuerySyntaxError as exc:
-                raise TopicError(str(exc), field=field_name, column=exc.column) from None
+                raise TopicError(
+                    exc.localized(gettext), field=field_name, column=exc.column
+                ) from None
     channels = [c for c in clean.get("channels") or [] if c]
     unknown = set(channels) - set(Channel.values)
     if unknown:
@@ -251,7 +254,7 @@ def preview_topic(
             langs=languages or (),
         )
     except QuerySyntaxError as exc:
-        return Preview(count=0, scanned=0, examples=[], error=str(exc))
+        return Preview(count=0, scanned=0, examples=[], error=exc.localized(gettext))
     since = (now or timezone.now()) - dt.timedelta(days=days)
     mentions = Mention.objects.filter(published_at__gte=since).order_by("-published_at")
     count = scanned = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.text import fold_keep_case
 from vigil.monitoring.query.errors import QuerySyntaxError
 
@@ -75,13 +76,13 @@ def lex(query: str) -> list[Lexeme]:
         elif char in _BRACES:
             close = _find(query, i + 1, _BRACES[char])
             if close < 0:
-                raise QuerySyntaxError("unclosed {", i + 1)
+                raise QuerySyntaxError(gettext_noop("unclosed {"), i + 1)
             out.append(Lexeme("CASE", i + 2, query[i + 1 : close]))
             i = close + 1
         elif char in _STRAY_CLOSERS:
-            raise QuerySyntaxError(f"unmatched {char}", i + 1)
+            raise QuerySyntaxError(gettext_noop("unmatched {char}"), i + 1, char=char)
         elif char in _MINUS and (i + 1 == size or query[i + 1].isspace()):
-            raise QuerySyntaxError("dangling operator -: nothing after it", i + 1)
+            raise QuerySyntaxError(gettext_noop("dangling operator -: nothing after it"), i + 1)
         elif char in _MINUS and query[i + 1] not in _CLOSE:
             out.append(Lexeme("NOT", i + 1, "-"))
             i += 1
@@ -101,16 +102,16 @@ def _find(query: str, start: int, closers: str) -> int:
 def _lex_phrase(query: str, i: int, out: list[Lexeme]) -> int:
     close = _find(query, i + 1, _QUOTES[query[i]])
     if close < 0:
-        raise QuerySyntaxError("unclosed quote", i + 1)
+        raise QuerySyntaxError(gettext_noop("unclosed quote"), i + 1)
     text = query[i + 1 : close]
     if not text.strip():
-        raise QuerySyntaxError("empty phrase", i + 1)
+        raise QuerySyntaxError(gettext_noop("empty phrase"), i + 1)
     slop = _SLOP.match(query, close + 1)
     if slop is None:
         out.append(Lexeme("PHRASE", i + 2, text))
         return close + 1
     if not slop.group(1):
-        raise QuerySyntaxError('~ needs a number of tokens, e.g. "a b"~5', close + 2)
+        raise QuerySyntaxError(gettext_noop('~ needs a number of tokens, e.g. "a b"~5'), close + 2)
     out.append(Lexeme("PHRASE", i + 2, text, number=_number(slop.group(1))))
     return slop.end()
 
@@ -126,11 +127,13 @@ def _lex_word(query: str, i: int, out: list[Lexeme]) -> int:
         name = field.group(1)
         canonical = FIELD_ALIASES.get(name.lower())
         if canonical is None and name.isascii():
-            raise QuerySyntaxError(f"unknown field {name}:", i + 1)
+            raise QuerySyntaxError(gettext_noop("unknown field {name}:"), i + 1, name=name)
     if field is not None and canonical is not None and not query.startswith("//", field.end()):
         after = field.end()
         if after == len(query) or query[after].isspace() or query[after] in _CLOSE:
-            raise QuerySyntaxError(f"{canonical}: needs a term right after it", i + 1)
+            raise QuerySyntaxError(
+                gettext_noop("{field}: needs a term right after it"), i + 1, field=canonical
+            )
         out.append(Lexeme("FIELD", i + 1, canonical))
         return after
     word_match = _WORD.match(query, i)
@@ -145,7 +148,7 @@ def _lex_word(query: str, i: int, out: list[Lexeme]) -> int:
         distance = near.group(2)
         if distance is None or not distance.isdigit() or not distance.isascii():
             raise QuerySyntaxError(
-                f"{near.group(1)} needs a distance, e.g. {near.group(1)}/5", i + 1
+                gettext_noop("{op} needs a distance, e.g. {op}/5"), i + 1, op=near.group(1)
             )
         ordered = near.group(1) == "ONEAR"
         out.append(Lexeme("NEAR", i + 1, folded, number=_number(distance), ordered=ordered))

@@ -16,6 +16,7 @@ is pushed down to every term below it.
 
 from __future__ import annotations
 
+from vigil.lib.i18n import gettext_noop
 from vigil.monitoring.query.errors import QuerySyntaxError
 from vigil.monitoring.query.lexer import Lexeme, lex
 from vigil.monitoring.query.nodes import (
@@ -41,7 +42,7 @@ _MAX_DEPTH = 64
 def parse_tree(query: str) -> Node:
     """Parse ``query`` into a tree, or raise :class:`QuerySyntaxError`."""
     if not query.strip():
-        raise QuerySyntaxError("empty query", 1)
+        raise QuerySyntaxError(gettext_noop("empty query"), 1)
     return _Parser(lex(query)).parse()
 
 
@@ -64,13 +65,17 @@ class _Parser:
         node = self.parse_or()
         end = self.peek()
         if end.kind == "RP":
-            raise QuerySyntaxError("unmatched )", end.column)
+            raise QuerySyntaxError(gettext_noop("unmatched )"), end.column)
         return node
 
     def need_operand(self, operator: Lexeme, kinds: tuple[str, ...] = _STARTS) -> None:
         if self.peek().kind not in kinds:
             name = operator.text or operator.kind
-            raise QuerySyntaxError(f"dangling operator {name}: nothing after it", operator.column)
+            raise QuerySyntaxError(
+                gettext_noop("dangling operator {name}: nothing after it"),
+                operator.column,
+                name=name,
+            )
 
     def parse_or(self) -> Node:
         items = [self.parse_and()]
@@ -125,7 +130,8 @@ class _Parser:
         ):
             return node
         raise QuerySyntaxError(
-            "NEAR needs a term, a phrase or an OR-group of them on each side", start.column
+            gettext_noop("NEAR needs a term, a phrase or an OR-group of them on each side"),
+            start.column,
         )
 
     def parse_primary(self) -> Node:
@@ -138,15 +144,23 @@ class _Parser:
         if kind in ("WORD", "PHRASE", "CASE"):
             return self.leaf(lexeme)
         if kind == "RP":
-            raise QuerySyntaxError("unmatched )", lexeme.column)
+            raise QuerySyntaxError(gettext_noop("unmatched )"), lexeme.column)
         name = lexeme.text or lexeme.kind
-        raise QuerySyntaxError(f"dangling operator {name}: nothing before it", lexeme.column)
+        raise QuerySyntaxError(
+            gettext_noop("dangling operator {name}: nothing before it"), lexeme.column, name=name
+        )
 
     def parse_field(self, lexeme: Lexeme) -> Node:
         if self.fields is not None:
-            raise QuerySyntaxError("a field cannot be used inside another field", lexeme.column)
+            raise QuerySyntaxError(
+                gettext_noop("a field cannot be used inside another field"), lexeme.column
+            )
         if self.peek().kind not in ("WORD", "PHRASE", "CASE", "LP"):
-            raise QuerySyntaxError(f"{lexeme.text}: needs a term right after it", lexeme.column)
+            raise QuerySyntaxError(
+                gettext_noop("{field}: needs a term right after it"),
+                lexeme.column,
+                field=lexeme.text,
+            )
         self.fields = (lexeme.text,)
         try:
             return self.parse_primary()
@@ -155,23 +169,25 @@ class _Parser:
 
     def parse_group(self, opening: Lexeme) -> Node:
         if self.peek().kind == "RP":
-            raise QuerySyntaxError("empty parentheses", opening.column)
+            raise QuerySyntaxError(gettext_noop("empty parentheses"), opening.column)
         if self.peek().kind == "END":
-            raise QuerySyntaxError("unclosed (", opening.column)
+            raise QuerySyntaxError(gettext_noop("unclosed ("), opening.column)
         self.depth += 1
         if self.depth > _MAX_DEPTH:
-            raise QuerySyntaxError("parentheses nested too deeply", opening.column)
+            raise QuerySyntaxError(gettext_noop("parentheses nested too deeply"), opening.column)
         node = self.parse_or()
         self.depth -= 1
         if self.take().kind != "RP":
-            raise QuerySyntaxError("unclosed (", opening.column)
+            raise QuerySyntaxError(gettext_noop("unclosed ("), opening.column)
         return node
 
     def leaf(self, lexeme: Lexeme) -> Node:
         fields = self.fields or DEFAULT_FIELDS
         if fields[0] in _VALUE_FIELDS:
             if lexeme.number >= 0:
-                raise QuerySyntaxError(f"{fields[0]}: takes no ~distance", lexeme.column)
+                raise QuerySyntaxError(
+                    gettext_noop("{field}: takes no ~distance"), lexeme.column, field=fields[0]
+                )
             return build_value(fields[0], lexeme.text, lexeme.column)
         case = lexeme.kind == "CASE"
         if lexeme.kind != "PHRASE" or lexeme.number < 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from vigil.lib.i18n import gettext_noop
 from vigil.lib.text import CJK_CLASS, TokenColumns, fold, scan
 from vigil.monitoring.query.errors import QuerySyntaxError
 from vigil.monitoring.query.nodes import ONE as _ONE
@@ -58,7 +59,7 @@ def _build_term(text: str, column: int, fields: tuple[str, ...], *, case_sensiti
     marked = text.translate(_WILDCARDS)
     cols = scan(marked)
     if not cols.texts:
-        raise QuerySyntaxError(f"nothing to search for in {text!r}", column)
+        raise QuerySyntaxError(gettext_noop("nothing to search for in “{text}”"), column, text=text)
     tokens: list[str] = []
     raws: list[str] = []
     cjk: list[bool] = []
@@ -101,7 +102,9 @@ def _build_term(text: str, column: int, fields: tuple[str, ...], *, case_sensiti
         ends.append(end)
         marks.append(mark)
     if patterns[0] is not None and cjk[0]:
-        raise QuerySyntaxError("a term cannot start with a wildcard", column + starts[0])
+        raise QuerySyntaxError(
+            gettext_noop("a term cannot start with a wildcard"), column + starts[0]
+        )
     glue = [False] + [
         cjk[k - 1] and cjk[k] and (not marked[ends[k - 1] : starts[k]].strip())
         for k in range(1, len(tokens))
@@ -127,25 +130,29 @@ def _next_to_cjk(cols: TokenColumns, k: int) -> bool:
 def _check_wildcard(original: str, column: int, first: bool) -> None:
     """Refuse ``*pple``, ``?pple`` and ``ap*`` (too short a prefix to search on)."""
     if original[0] in (_STAR, _ONE):
-        raise QuerySyntaxError("a term cannot start with a wildcard", column)
+        raise QuerySyntaxError(gettext_noop("a term cannot start with a wildcard"), column)
     star = original.find(_STAR)
     if star >= 0:
         literal = star - original[:star].count(_ONE)
         if literal < MIN_PREFIX:
             raise QuerySyntaxError(
-                f"a wildcard * needs at least {MIN_PREFIX} characters before it", column + star
+                gettext_noop("a wildcard * needs at least {count} characters before it"),
+                column + star,
+                count=MIN_PREFIX,
             )
 
 
 def build_value(field: str, text: str, column: int) -> Value:
     """Build ``site:``/``lang:``/``channel:`` compared as a whole value."""
     if has_wildcard(text):
-        raise QuerySyntaxError(f"wildcards are not allowed in {field}:", column)
+        raise QuerySyntaxError(
+            gettext_noop("wildcards are not allowed in {field}:"), column, field=field
+        )
     value = fold(text).strip()
     if field == "site":
         value = value.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].strip(".")
     elif field == "lang":
         value = value.replace("_", "-")
     if not value:
-        raise QuerySyntaxError(f"{field}: needs a value", column)
+        raise QuerySyntaxError(gettext_noop("{field}: needs a value"), column, field=field)
     return Value(field, value)
