@@ -12,6 +12,7 @@ from vigil.analysis.models import SiteAuthority
 __all__ = [
     "emotion_label",
     "entity_kind_label",
+    "impact_factor_label",
     "language_choices",
     "language_label",
     "model_path_label",
@@ -85,6 +86,20 @@ def entity_kind_label(code: str) -> str:
 
 def model_path_label(code: str) -> str:
     return _label(MODEL_PATH_LABELS, code)
+
+
+IMPACT_FACTOR_LABELS: dict[str, Promise] = {
+    "authority": pgettext_lazy("impact factor", "authority of the source"),
+    "reach": pgettext_lazy("impact factor", "estimated reach (people)"),
+    "influence": pgettext_lazy("impact factor", "author influence"),
+    "volume": pgettext_lazy("impact factor", "mentions"),
+    "velocity": pgettext_lazy("impact factor", "velocity (busiest hour)"),
+    "tone": pgettext_lazy("impact factor", "negativity"),
+}
+
+
+def impact_factor_label(code: str) -> str:
+    return _label(IMPACT_FACTOR_LABELS, code)
 
 
 def tier_label(code: str) -> str:

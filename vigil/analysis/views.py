@@ -100,7 +100,6 @@ def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
             "members": members,
             "path": path,
             "graph": json.dumps(_graph(members, edges)),
-            "explain": (story.impact_explained or {}).get("explanation", []),
         },
     )
 
