@@ -74,3 +74,4 @@ def test_the_audit_screen_reads_in_the_readers_language(client_for) -> None:
     assert "预警规则" in table and "创建" in table  # the kind of object and the verb
     assert "alerts.alertrule #" not in table and "{'" not in table  # no codes, no Python reprs
     assert '"roles": ["Responder"]' in html.unescape(table)
+    assert "关键词 / 敏感词" in table and "→ keyword" not in table  # values by their labels

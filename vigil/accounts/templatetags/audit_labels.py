@@ -23,6 +23,18 @@ _VERBS = {
     "deleted": gettext_lazy("deleted"),
     "paused": gettext_lazy("paused"),
     "resumed": gettext_lazy("resumed"),
+    "fired": gettext_lazy("fired"),
+    "raised": gettext_lazy("raised the level"),
+    "escalated": gettext_lazy("escalated"),
+    "overdue": gettext_lazy("still unacknowledged; no escalation step left"),
+    "acknowledged": gettext_lazy("acknowledged"),
+    "handled": gettext_lazy("marked handled"),
+    "false_alarm": gettext_lazy("marked a false alarm"),
+    "feedback": gettext_lazy("gave feedback"),
+    "assigned": gettext_lazy("assigned"),
+    "flagged": gettext_lazy("flagged a mention as a warning"),
+    "reported": gettext_lazy("reported a warning"),
+    "incident_opened": gettext_lazy("opened an incident"),
 }
 
 
@@ -62,6 +74,20 @@ def field_label(object_type: str, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+@register.simple_tag
+def field_value(object_type: str, name: str, value: Any) -> str:
+    """A stored value by its choice label when the field has choices (state "new" → 新预警)."""
+    model = _model(object_type)
+    if model is not None and isinstance(value, str):
+        try:
+            choices = dict(model._meta.get_field(name).flatchoices)
+        except FieldDoesNotExist:
+            choices = {}
+        if value in choices:
+            return str(choices[value])
+    return audit_value(value)
 
 
 @register.filter
