@@ -64,3 +64,11 @@ def test_the_api_docs_work_offline(client) -> None:
     page = client.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+
+
+def test_a_missing_page_is_explained_in_the_readers_language(client_for) -> None:
+    viewer = client_for("Viewer")
+    viewer.cookies["django_language"] = "zh-hans"
+    response = viewer.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
