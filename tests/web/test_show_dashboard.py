@@ -43,9 +43,11 @@ def test_signing_in_shows_the_shell_and_the_latest_mentions(client, make_user) -
 
 
 def test_recent_list_is_served_for_polling(client_for) -> None:
-    MentionFactory(title="Fresh post")
+    fresh = MentionFactory(title="Fresh post")
     response = client_for("Viewer").get("/dashboard/recent/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Fresh post" in response.content.decode()
+    # The title opens the mention in Vigil; the original is a small link beside it.
+    assert f'<a href="/mentions/{fresh.pk}/">Fresh post</a>' in response.content.decode()
 
 
 def test_chinese_interface(client_for) -> None:
