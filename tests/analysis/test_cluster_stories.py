@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from vigil.analysis.stories import StoryClusterer, StoryMention, first_mention, propagation_path
+from vigil.analysis.stories import (
+    Story,
+    StoryClusterer,
+    StoryMention,
+    first_mention,
+    propagation_path,
+)
 
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -110,3 +116,18 @@ def test_expired_stories_leave_the_index() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         StoryClusterer().add(StoryMention("x", "text", datetime(2025, 1, 1)))  # noqa: DTZ001
+
+
+def test_a_chinese_storys_terms_are_words_not_character_pairs() -> None:
+    story = Story(1, T0, T0)
+    for i, title in enumerate(
+        [
+            "今晚起部分服务出现故障，官方发布公告",
+            "明光公告：今晚部分服务暂停维护",
+            "部分服务故障 明光致歉",
+        ]
+    ):
+        story.mentions.append(StoryMention(i, title, T0, title=title))
+    terms = story.top_terms()
+    assert "服务" in terms and "故障" in terms
+    assert not {"务出", "分服", "时起"} & set(terms)

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from vigil.analysis.keywords import english_terms
+from vigil.analysis.keywords import english_terms, extract_keywords
 
 __all__ = [
     "PropagationEdge",
@@ -106,7 +106,14 @@ class Story:
         return best.title or _opening(best.text)
 
     def top_terms(self, k: int = 8) -> list[str]:
-        return [t for t, _ in sorted(self.centroid.items(), key=lambda kv: -kv[1])[:k]]
+        """What the story is about, in words: keywords of its titles and openings.
+
+        The centroid's features are character pairs for Chinese (务公, 分服 …), good for
+        clustering and meaningless to read, so the words come from the keyword extractor.
+        """
+        text = "\n".join(m.title or _opening(m.text) for m in self.mentions[-50:])
+        words = [t for t, _ in extract_keywords(text, top_k=k)]
+        return words or [t for t, _ in sorted(self.centroid.items(), key=lambda kv: -kv[1])[:k]]
 
     def per_hour(self) -> list[tuple[datetime, int]]:
         """Mentions per UTC hour, oldest first, with empty hours filled in."""
