@@ -69,6 +69,19 @@ def _test_settings(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _installation_language() -> Any:
+    """A request's language (LocaleMiddleware activates it) stays active on the test thread
+    afterwards; each test starts again in the installation's language."""
+    yield
+    try:
+        from django.utils import translation
+
+        translation.deactivate()
+    except Exception:  # noqa: BLE001 - pure tests without Django settings
+        pass
+
+
+@pytest.fixture(autouse=True)
 def _fresh_analysis_state() -> Any:
     """Each test starts with empty in-memory reprint and story indexes (warmed from its DB)."""
     try:
