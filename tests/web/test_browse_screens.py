@@ -67,6 +67,10 @@ def test_analyst_signs_in_and_sees_mentions_arrive_in_both_languages(page, make_
     with page.expect_navigation():
         page.select_option(".langswitch select", "zh-hans")
     assert page.locator("h1").first.inner_text() == "仪表盘"
+    page.wait_for_function("document.querySelectorAll('#volume-chart .xtick').length > 0")
+    ticks = page.eval_on_selector_all("#volume-chart .xtick", "els => els.map(e => e.textContent)")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    assert not any(m in t for t in ticks for m in months), ticks  # dates as 11-26 14:00
     assert page.get_by_role("link", name="舆情信息", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "dashboard-zh.png"), full_page=True)
 

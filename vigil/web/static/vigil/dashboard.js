@@ -1,5 +1,7 @@
 // Draws the hourly volume chart with the plotly.min.js shipped in the plotly wheel.
 (function () {
+  // Chinese pages: dates as 11-24 12:00, not "Nov 24, 2026" (plotly ships no zh locale).
+  function chinese() { return (document.documentElement.lang || "").indexOf("zh") === 0; }
   function draw() {
     var el = document.getElementById("volume-chart");
     if (!el || !window.Plotly) { return; }
@@ -16,7 +18,7 @@
         Plotly.react(el, traces, {
           barmode: "stack", margin: { t: 10, r: 10, b: 40, l: 40 }, height: 280,
           legend: { orientation: "h", y: -0.2 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-          xaxis: { type: "date" }, yaxis: { rangemode: "tozero" }
+          xaxis: { type: "date", tickformat: chinese() ? "%m-%d %H:%M" : "" }, yaxis: { rangemode: "tozero" }
         }, { displayModeBar: false, responsive: true });
       });
   }

@@ -15,7 +15,7 @@
         color: g.nodes.map(function (n) { return colours[n.sentiment] || "#2e90fa"; }) } };
     Plotly.newPlot(el, [edges, nodes], {
       height: Math.max(220, 40 + 28 * g.sites.length), margin: { t: 10, r: 10, b: 40, l: 160 },
-      xaxis: { type: "date" }, yaxis: { tickvals: g.sites.map(function (_, i) { return i; }), ticktext: g.sites },
+      xaxis: { type: "date", tickformat: (document.documentElement.lang || "").indexOf("zh") === 0 ? "%m-%d %H:%M" : "" }, yaxis: { tickvals: g.sites.map(function (_, i) { return i; }), ticktext: g.sites },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)"
     }, { displayModeBar: false, responsive: true });
   });
