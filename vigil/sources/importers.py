@@ -249,7 +249,7 @@ def _table(
                         "%(header)s"
                     ),
                     line=number,
-                    header=header[:12],
+                    header=", ".join(header[:12]),
                 )
             report.columns = columns
             continue
