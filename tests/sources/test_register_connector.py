@@ -110,3 +110,11 @@ def test_register_refuses_a_clash() -> None:
 
     with pytest.raises(TypeError, match="already registered"):
         register(Other)
+
+
+def test_a_rule_across_fields_reads_on_its_own() -> None:
+    with pytest.raises(ConnectorError) as caught:
+        validate_config("rss", {})
+    assert str(caught.value) == (
+        "invalid rss config: give exactly one of url, google_news_query or bing_news_query"
+    )

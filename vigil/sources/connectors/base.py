@@ -290,8 +290,10 @@ def validate_config(kind: str, data: Mapping[str, Any]) -> BaseModel:
     try:
         return cls.Config.model_validate(dict(data))
     except ValidationError as exc:
+        # "url: …" for a field; a rule across fields has no location and reads on its own.
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}"
+            (f"{'.'.join(str(p) for p in err['loc'])}: " if err["loc"] else "")
+            + str(err["msg"]).removeprefix("Value error, ")
             for err in exc.errors()
         )
         raise ConnectorError(f"invalid {kind} config: {problems}", permanent=True) from exc
