@@ -132,6 +132,10 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     assert response_window("I").total_seconds() == 1800  # one bad value saves nothing
     form = admin.get("/alerts/rules/new/").content.decode()
     assert "respond within 30 min" in form and "respond within 48 h" in form
+    profile = admin.user.profile
+    profile.timezone = "Europe/Berlin"
+    profile.save()
+    assert 'value="Europe/Berlin"' in admin.get("/alerts/rules/new/").content.decode()
     assert "Department liaison" in form  # roles are offered by their labels
 
 

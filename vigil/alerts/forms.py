@@ -135,7 +135,7 @@ class RuleForm(forms.Form):
     quiet_start = forms.TimeField(label=_("Quiet from"), required=False)
     quiet_end = forms.TimeField(label=_("Quiet until"), required=False)
     mute_weekends = forms.BooleanField(label=_("Hold at weekends"), required=False)
-    timezone = forms.CharField(label=_("Time zone"), initial="Asia/Shanghai", max_length=64)
+    timezone = forms.CharField(label=_("Time zone"), initial="UTC", max_length=64)
     digest = forms.ChoiceField(
         label=_("Digest (level IV)"),
         choices=[("", _("no, send each")), ("hourly", _("hourly")), ("daily", _("daily"))],

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,7 +60,10 @@ def response_targets_edit(request: HttpRequest) -> HttpResponse:
 
 def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpResponse:
     initial = (
-        RuleForm.initial_for(rule) if rule else {"is_active": True, "timezone": "Asia/Shanghai"}
+        RuleForm.initial_for(rule)
+        if rule
+        # Quiet hours are read in this zone: start from the editor's own clock.
+        else {"is_active": True, "timezone": timezone.get_current_timezone_name()}
     )
     if rule is None and request.GET.get("topic", "").isdigit():
         initial["topic"] = int(request.GET["topic"])
