@@ -2,21 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from vigil.accounts.forms import RoleChoiceField
 from vigil.accounts.models import ApiToken, AuditEntry, Department, Profile, SystemNotice
-from vigil.accounts.roles import ROLE_LABELS
-
-
-class _RoleField(forms.ModelMultipleChoiceField):
-    """Roles are groups with English names; administrators pick them by their labels."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(ROLE_LABELS.get(obj.name, obj.name))
-
 
 admin.site.unregister(User)
 
@@ -27,7 +18,7 @@ class VigilUserAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.name == "groups":
-            kwargs["form_class"] = _RoleField
+            kwargs["form_class"] = RoleChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

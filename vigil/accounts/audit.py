@@ -14,10 +14,46 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from vigil.accounts.models import AuditEntry
 
-__all__ = ["record_audit", "snapshot"]
+__all__ = ["action_label", "actor_label", "record_audit", "snapshot"]
+
+#: What an action did, by the verb after its last dot (``alertrule.created``, ``alert.fired``);
+#: the audit log and an alert's timeline both read actions through ``action_label``.
+ACTION_VERBS: dict[str, Promise] = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "updated": gettext_lazy("changed"),
+    "deleted": gettext_lazy("deleted"),
+    "paused": gettext_lazy("paused"),
+    "resumed": gettext_lazy("resumed"),
+    "fired": gettext_lazy("fired"),
+    "raised": gettext_lazy("raised the level"),
+    "escalated": gettext_lazy("escalated"),
+    "overdue": gettext_lazy("still unacknowledged; no escalation step left"),
+    "acknowledged": gettext_lazy("acknowledged"),
+    "handled": gettext_lazy("marked handled"),
+    "false_alarm": gettext_lazy("marked a false alarm"),
+    "feedback": gettext_lazy("gave feedback"),
+    "assigned": gettext_lazy("assigned"),
+    "flagged": gettext_lazy("flagged a mention as a warning"),
+    "reported": gettext_lazy("reported a warning"),
+    "incident_opened": gettext_lazy("opened an incident"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action's verb in the reader's language; an unknown one keeps its code."""
+    verb = action.rsplit(".", 1)[-1]
+    return str(ACTION_VERBS[verb]) if verb in ACTION_VERBS else action
+
+
+def actor_label(label: str) -> str:
+    """Who did it; changes made by Vigil itself are recorded as "system"."""
+    return gettext("system") if label in ("", "system") else label
 
 
 def _json_safe(value: Any) -> Any:

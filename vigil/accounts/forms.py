@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from vigil.accounts.roles import ROLE_LABELS
 
 COMMON_ZONES = [
     "UTC",
@@ -22,6 +25,13 @@ COMMON_ZONES = [
 def _zone_choices() -> list[tuple[str, str]]:
     rest = sorted(z for z in zoneinfo.available_timezones() if z not in COMMON_ZONES)
     return [(z, z) for z in COMMON_ZONES + rest]
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """Roles are groups with English names; people pick them by their translated labels."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(ROLE_LABELS.get(obj.name, obj.name))
 
 
 class PreferencesForm(forms.Form):

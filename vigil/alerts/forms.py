@@ -9,18 +9,11 @@ from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accounts.forms import RoleChoiceField
 from vigil.accounts.models import Department
-from vigil.accounts.roles import ROLE_LABELS
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services.config import response_targets
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
-
-
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    """Roles are groups with English names; people choose them by their translated label."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(ROLE_LABELS.get(obj.name, obj.name))
 
 
 def _ids(values: Any) -> list[int]:

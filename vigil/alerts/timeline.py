@@ -16,23 +16,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Delivery
-
-ACTION_TEXT: dict[str, Promise] = {
-    "alert.fired": gettext_lazy("fired"),
-    "alert.flagged": gettext_lazy("flagged a mention as a warning"),
-    "alert.reported": gettext_lazy("reported a warning"),
-    "alert.raised": gettext_lazy("raised the level"),
-    "alert.escalated": gettext_lazy("escalated"),
-    "alert.overdue": gettext_lazy("still unacknowledged; no escalation step left"),
-    "alert.acknowledged": gettext_lazy("acknowledged"),
-    "alert.handled": gettext_lazy("marked handled"),
-    "alert.false_alarm": gettext_lazy("marked a false alarm"),
-    "alert.feedback": gettext_lazy("gave feedback"),
-    "alert.assigned": gettext_lazy("assigned"),
-    "alert.incident_opened": gettext_lazy("opened an incident"),
-}
 
 HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
@@ -74,7 +60,7 @@ def held_reason(code: str) -> str:
 
 
 def _action_text(entry: AuditEntry) -> str:
-    text = str(ACTION_TEXT.get(entry.action, entry.action))
+    text = action_label(entry.action)
     after: dict[str, Any] = entry.after or {}
     if entry.action == "alert.escalated" and after.get("escalation_step"):
         return _("escalated to step {step}: unacknowledged after the level {level} target").format(
@@ -93,7 +79,7 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             at=e.at,
-            who=_("system") if e.actor_label in ("", "system") else e.actor_label,
+            who=actor_label(e.actor_label),
             text=_action_text(e),
             note="" if e.note.startswith(_SYSTEM_NOTES) else e.note,
         )

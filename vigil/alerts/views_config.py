@@ -26,7 +26,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
-from vigil.alerts.transports import build_transport
+from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
 
 
@@ -202,7 +202,10 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101
     delivery = send_test(channel, actor=user)
     if request.htmx:  # type: ignore[attr-defined]
-        personal = channel.kind == "apprise" and bool(channel.config.get("to_recipients"))
+        try:
+            personal = build_transport(channel.kind, channel.config).is_personal()
+        except TransportError:
+            personal = False  # a broken config: the result shows the error instead
         return render(
             request, "alerts/_test_result.html", {"delivery": delivery, "personal": personal}
         )

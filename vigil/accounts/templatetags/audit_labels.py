@@ -12,30 +12,10 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from vigil.accounts import audit
 
 register = template.Library()
-
-_VERBS = {
-    "created": gettext_lazy("created"),
-    "changed": gettext_lazy("changed"),
-    "updated": gettext_lazy("changed"),
-    "deleted": gettext_lazy("deleted"),
-    "paused": gettext_lazy("paused"),
-    "resumed": gettext_lazy("resumed"),
-    "fired": gettext_lazy("fired"),
-    "raised": gettext_lazy("raised the level"),
-    "escalated": gettext_lazy("escalated"),
-    "overdue": gettext_lazy("still unacknowledged; no escalation step left"),
-    "acknowledged": gettext_lazy("acknowledged"),
-    "handled": gettext_lazy("marked handled"),
-    "false_alarm": gettext_lazy("marked a false alarm"),
-    "feedback": gettext_lazy("gave feedback"),
-    "assigned": gettext_lazy("assigned"),
-    "flagged": gettext_lazy("flagged a mention as a warning"),
-    "reported": gettext_lazy("reported a warning"),
-    "incident_opened": gettext_lazy("opened an incident"),
-}
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -52,17 +32,10 @@ def object_type_label(object_type: str) -> str:
     return str(model._meta.verbose_name) if model else object_type
 
 
-@register.filter
-def action_label(action: str) -> str:
-    """The verb after the last dot, translated when known (``alertrule.created`` → created);
-    other actions (``alert.escalated``) keep their code."""
-    verb = action.rsplit(".", 1)[-1]
-    return str(_VERBS[verb]) if verb in _VERBS else action
+register.filter("action_label", audit.action_label)
 
 
-@register.filter
-def actor_label(label: str) -> str:
-    return _("system") if label in ("", "system") else label
+register.filter("actor_label", audit.actor_label)
 
 
 @register.simple_tag
