@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ import pytest
 from vigil.alerts.commands import register
 from vigil.alerts.detectors import (
     PROFILES,
+    SeriesFormatError,
     normalised_score,
     probation_length,
     read_series,
@@ -143,3 +145,47 @@ def test_eval_command_prints_the_normalised_score_last(
     assert args.func(args) == 0
     fired = capsys.readouterr().out.split("\n")[:-1]
     assert fired and all(len(line) == 19 and line in source.read_text() for line in fired)
+
+
+def test_series_files_from_spreadsheets_read_and_bad_lines_are_named(tmp_path: Path) -> None:
+    exported = tmp_path / "excel.csv"
+    exported.write_bytes(
+        "\ufefftimestamp,value\r\n2015-01-01 00:00:00,3\r\n\r\n2015-01-01 00:05:00,4.0\r\n".encode()
+    )
+    series = read_series(exported)
+    assert series.raw_timestamps == ["2015-01-01 00:00:00", "2015-01-01 00:05:00"]
+    assert series.values == [3.0, 4.0]
+
+    for body, reason in (
+        ("2015-01-01 00:05:00,x", "line 3: 'x' is not a number"),
+        ("yesterday,4", "line 3: 'yesterday' is not a timestamp"),
+        ("2015-01-01 00:05:00", "line 3: expected timestamp,value"),
+        ("2015-01-01 00:05:00,nan", "line 3: 'nan' is not a finite number"),
+    ):
+        text = f"timestamp,value\n2015-01-01 00:00:00,3\n{body}\n"
+        with pytest.raises(SeriesFormatError, match=reason):
+            read_series(io.StringIO(text))
+
+
+def test_detect_reads_standard_input_and_refuses_a_bad_file_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+    rows = "".join(
+        f"{t:%Y-%m-%d %H:%M:%S},{5 if i != 400 else 90}\n" for i, t in enumerate(times(500))
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("timestamp,value\n" + rows))
+    args = parser.parse_args(["detect", "spikes", "-"])
+    assert args.func(args) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{times(500)[400]:%Y-%m-%d %H:%M:%S}"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,value\n2015-01-01 00:00:00,3\n2015-01-01 00:05:00,three\n")
+    for argv, reason in (
+        (["detect", "spikes", str(bad)], "line 3: 'three' is not a number"),
+        (["detect", "spikes", str(tmp_path / "none.csv")], "No such file or directory"),
+    ):
+        args = parser.parse_args(argv)
+        assert args.func(args) == 2
+        assert capsys.readouterr().err == f"vigil detect spikes: {argv[-1]}: {reason}\n"

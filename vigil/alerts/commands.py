@@ -20,6 +20,7 @@ from vigil.alerts.detectors import (
     PROFILES,
     SENSITIVITIES,
     FileScore,
+    SeriesFormatError,
     SpikeDetector,
     normalised_score,
     read_series,
@@ -35,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the spike commands under the shared `detect`, `eval` and `bench` groups."""
     detect = _group(subparsers, "detect", "run a detector over a recorded series")
     p = detect.add_parser("spikes", help="print the timestamps at which spike alerts fire")
-    p.add_argument("file", type=Path, help="CSV in NAB format: timestamp,value (header line)")
+    p.add_argument(
+        "file", help="CSV in NAB format: timestamp,value (header line); - for standard input"
+    )
     _sensitivity(p)
     p.set_defaults(func=detect_spikes)
 
@@ -80,14 +83,29 @@ def _sensitivity(parser: argparse.ArgumentParser) -> None:
 
 
 def detect_spikes(args: argparse.Namespace) -> int:
-    series = read_series(args.file)
+    try:
+        series = read_series(sys.stdin if args.file == "-" else Path(args.file))
+    except (OSError, SeriesFormatError) as error:
+        print(f"vigil detect spikes: {args.file}: {_reason(error)}", file=sys.stderr)
+        return 2
     for index, _signal in replay(series.timestamps, series.values, args.sensitivity):
         print(series.raw_timestamps[index])
     return 0
 
 
+def _reason(error: Exception) -> str:
+    """The part of an error a user can act on (no traceback, no errno prefix)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)
+
+
 def eval_spikes(args: argparse.Namespace) -> int:
-    labels: dict[str, list[object]] = json.loads(Path(args.labels).read_text(encoding="utf-8"))
+    try:
+        labels: dict[str, list[object]] = json.loads(Path(args.labels).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"vigil eval spikes: {args.labels}: {_reason(error)}", file=sys.stderr)
+        return 2
     by_tail = {"/".join(Path(key).parts[-2:]): value for key, value in labels.items()}
     profile = PROFILES[args.profile]
     scores: list[FileScore] = []
@@ -97,7 +115,11 @@ def eval_spikes(args: argparse.Namespace) -> int:
             if args.verbose:
                 print(f"{key}: no labels, skipped", file=sys.stderr)
             continue
-        series = read_series(path)
+        try:
+            series = read_series(path)
+        except (OSError, SeriesFormatError) as error:
+            print(f"vigil eval spikes: {path}: {_reason(error)}", file=sys.stderr)
+            return 2
         alerts = replay(series.timestamps, series.values, args.sensitivity)
         windows = windows_for(by_tail[key], series.timestamps)
         score = score_file(

@@ -16,9 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 __all__ = [
     "PROFILES",
+    "SeriesFormatError",
     "CostProfile",
     "FileScore",
     "NabSeries",
@@ -79,20 +81,43 @@ def parse_timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text.strip())
 
 
-def read_series(path: str | Path) -> NabSeries:
-    """Read a `timestamp,value` CSV with a header line."""
+class SeriesFormatError(ValueError):
+    """A series file that cannot be read, with the line where reading stopped."""
+
+
+def read_series(path: str | Path | TextIO) -> NabSeries:
+    """Read a `timestamp,value` CSV with a header line (a path, or an open text stream).
+
+    Blank lines are skipped; anything else that is not a timestamp and a number is
+    refused with its line number, so a bad export is never half-scored in silence.
+    """
+    if isinstance(path, str | Path):
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            return read_series(handle)
     raw: list[str] = []
     times: list[datetime] = []
     values: list[float] = []
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        for row in reader:
-            if len(row) < 2 or not row[0].strip():
-                continue
-            raw.append(row[0].strip())
-            times.append(parse_timestamp(row[0]))
-            values.append(float(row[1]))
+    reader = csv.reader(path)
+    next(reader, None)
+    for row in reader:
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        line = reader.line_num
+        if len(row) < 2:
+            raise SeriesFormatError(f"line {line}: expected timestamp,value, got {row[0]!r}")
+        try:
+            moment = parse_timestamp(row[0])
+        except ValueError:
+            raise SeriesFormatError(f"line {line}: {row[0].strip()!r} is not a timestamp") from None
+        try:
+            value = float(row[1])
+        except ValueError:
+            raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a number") from None
+        if not math.isfinite(value):
+            raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a finite number")
+        raw.append(row[0].strip())
+        times.append(moment)
+        values.append(value)
     return NabSeries(raw, times, values)
 
 
