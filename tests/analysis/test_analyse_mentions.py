@@ -55,6 +55,18 @@ def test_sentiment_toward_each_topic_can_differ_from_the_whole(topics) -> None:
     assert toward[corvane.pk] == "positive"
 
 
+def test_sentiment_toward_a_topic_reads_on_until_another_topic_is_named(topics) -> None:
+    lumina, corvane = topics
+    _push(
+        "Bought the Lumina kettle on Monday. The lid cracked by Thursday and support never "
+        "answered. Corvane replaced mine the same day, brilliant service."
+    )
+    process_pending()
+    toward = {m.topic_id: m.sentiment for m in Match.objects.all()}
+    assert toward[lumina.pk] == "negative"
+    assert toward[corvane.pk] == "positive"
+
+
 def test_reprints_join_the_original_and_matched_mentions_form_a_story(topics) -> None:
     a, b = SourceFactory(name="weibo"), SourceFactory(name="forum")
     _push(SCALD, source=a, site="weibo.example")

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import argparse
+import json
+from pathlib import Path
+
 import pytest
 
+from vigil.analysis.commands import register
 from vigil.analysis.sentiment.evaluate import evaluate, figures
 
 
@@ -34,3 +39,40 @@ def test_evaluate_reports_languages_and_speed() -> None:
     )
     assert set(report) >= {"overall", "en", "zh", "docs_per_s"}
     assert report["overall"]["n"] == 2  # type: ignore[index]
+
+
+def test_eval_command_reads_sentiment_toward_each_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {
+            "text": "Quorrin opened a shop in Leeds today. Telvaro is a scam, worst company ever, avoid them.",
+            "target": "Quorrin",
+            "others": ["Telvaro"],
+            "label": "neutral",
+            "lang": "en",
+        },
+        {
+            "text": "Got the Brisa kettle Monday. Lid cracked by Thursday, support never answered.",
+            "target": "Brisa",
+            "label": "negative",
+            "lang": "en",
+        },
+    ]
+    data = tmp_path / "toward.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+
+    args = parser.parse_args(["eval", "sentiment", str(data), "--toward", "--json"])
+    assert args.func(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    # Quorrin's own sentence is news without a side; the complaint is Telvaro's.
+    assert report["en"]["n"] == 2
+    assert report["en"]["accuracy"] == 1.0
+
+    rows[0]["target"] = "Nobody"
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    args = parser.parse_args(["eval", "sentiment", str(data), "--toward"])
+    assert args.func(args) == 2
+    assert capsys.readouterr().err == f"{data}:1: target not found in text\n"

@@ -89,9 +89,34 @@ def test_sentiment_toward_topic_reads_its_own_clause() -> None:
 
 def test_topic_window_narrows_to_sentence_and_clause() -> None:
     text = "星澜的手机很好用。但是驰越的车质量太差了，客服也不理人。"
-    assert topic_window(text, [(0, 2)]) == "星澜的手机很好用。"
-    assert "驰越" in topic_window(text, [(11, 13)])
-    assert "星澜" not in topic_window(text, [(11, 13)])
+    assert topic_window(text, [(0, 2)], others=[(11, 13)]) == "星澜的手机很好用。"
+    assert "驰越" in topic_window(text, [(11, 13)], others=[(0, 2)])
+    assert "星澜" not in topic_window(text, [(11, 13)], others=[(0, 2)])
+    text = "Novalume phones are wonderful and reliable, but Routeo support is a useless joke."
+    assert topic_window(text, [(0, 8)]) == "Novalume phones are wonderful and reliable,"
+
+
+def test_topic_window_runs_on_until_another_topic_is_named() -> None:
+    text = "Got the Brisa K2 kettle on Monday. Lid cracked by Thursday. Support never answered."
+    assert topic_window(text, [(8, 13)]) == text
+    text = "昨天买了澜图的扫地机。用了一晚上就不动了。后来换了驰越的，很好用。"
+    assert (
+        topic_window(text, [(4, 6)], others=[(25, 27)])
+        == "昨天买了澜图的扫地机。 用了一晚上就不动了。"
+    )
+    assert topic_window(text, [(25, 27)], others=[(4, 6)]) == "后来换了驰越的，很好用。"
+    # A sentence naming two topics passes its run on to neither.
+    text = "I switched from Telvaro to Quorrin. Best decision this year."
+    assert (
+        topic_window(text, [(16, 23)], others=[(27, 34)]) == "I switched from Telvaro to Quorrin."
+    )
+
+
+def test_sentiment_toward_a_brand_named_before_the_complaint() -> None:
+    text = "Got the Brisa K2 kettle on Monday. Lid cracked by Thursday and support never answered."
+    assert score_sentiment_toward(text, [(8, 13)]).label == "negative"
+    text = "昨天买了澜图的扫地机。用了一晚上就坏了，客服也找不到人，太失望了。"
+    assert score_sentiment_toward(text, [(4, 6)]).label == "negative"
 
 
 def test_topic_window_without_spans_is_whole_text() -> None:

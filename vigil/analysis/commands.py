@@ -38,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, help='JSONL lines {"text", "label", "lang"?}')
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--path", choices=("fast", "accurate"), default="fast")
+    p.add_argument(
+        "--toward",
+        action="store_true",
+        help='sentiment toward each line\'s "target" (a name in the text), as topics are '
+        'scored; names in its "others" list are treated as other topics',
+    )
     p.set_defaults(func=handle_eval_sentiment)
 
     train = _subparsers(subparsers, "train", "train shipped models")
@@ -84,7 +90,9 @@ def handle_analyze_sentiment(args: argparse.Namespace) -> int:
 
 
 def handle_eval_sentiment(args: argparse.Namespace) -> int:
+    from vigil.analysis.langid import identify_language
     from vigil.analysis.sentiment.evaluate import evaluate
+    from vigil.analysis.sentiment.targeted import target_spans, topic_window
 
     texts: list[str] = []
     labels: list[str] = []
@@ -100,9 +108,19 @@ def handle_eval_sentiment(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            texts.append(str(row["text"]))
+            text = str(row["text"])
+            if args.toward:
+                spans = target_spans(text, str(row.get("target") or ""))
+                if not spans:
+                    print(f"{args.file}:{number}: target not found in text", file=sys.stderr)
+                    return 2
+                others = [s for name in row.get("others") or [] for s in target_spans(text, name)]
+                langs.append(row.get("lang") or identify_language(text))
+                text = topic_window(text, spans, others)
+            else:
+                langs.append(row.get("lang"))
+            texts.append(text)
             labels.append(row["label"])
-            langs.append(row.get("lang"))
     report = evaluate(texts, labels, langs, args.path)
     if args.json:
         print(json.dumps(report))

@@ -159,14 +159,23 @@ def _score_toward_topics(
 ) -> None:
     if not matches:
         return
+    by_mention: dict[int, list[Match]] = {}
+    for match in matches:
+        by_mention.setdefault(match.mention_id, []).append(match)
     items, item_langs = [], []
     for match in matches:
         mention = mentions[match.mention_id]
-        spans = match.spans.get("text") or []
-        text = mention.text
-        if not spans:
-            text, spans = mention.title, match.spans.get("title") or []
-        items.append((text, [tuple(s) for s in spans]))
+        field = "text" if match.spans.get("text") else "title"
+        text = mention.text if field == "text" else mention.title
+        spans = [tuple(s) for s in match.spans.get(field) or []]
+        # Other topics named in the same text end this topic's run of sentences.
+        others = [
+            tuple(s)
+            for other in by_mention[match.mention_id]
+            if other is not match
+            for s in other.spans.get(field) or []
+        ]
+        items.append((text, spans, others))
         item_langs.append(langs.get(match.mention_id))
     results = score_sentiments_toward(items, item_langs)
     update_rows(

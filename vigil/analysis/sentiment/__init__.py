@@ -47,25 +47,28 @@ def score_sentiment_toward(
     spans: list[tuple[int, int]],
     lang: str | None = None,
     path: Path_ = "fast",
+    others: list[tuple[int, int]] | None = None,
 ) -> SentimentResult:
-    """Sentiment toward a topic matched at ``spans``, read from the sentences around them.
+    """Sentiment toward a topic matched at ``spans``, read from the sentences about it.
 
-    The language is taken from the whole text, so a short clause is not misidentified.
+    ``others``: spans of other topics matched in the text (they bound this topic's
+    sentences). The language is taken from the whole text, so a short clause is not
+    misidentified.
     """
-    return score_sentiments_toward([(text, spans)], [lang], path)[0]
+    return score_sentiments_toward([(text, spans, others or [])], [lang], path)[0]
 
 
 def score_sentiments_toward(
-    items: Sequence[tuple[str, list[tuple[int, int]]]],
+    items: Sequence[tuple[str, list[tuple[int, int]], list[tuple[int, int]]]],
     langs: Sequence[str | None] | None = None,
     path: Path_ = "fast",
 ) -> list[SentimentResult]:
-    """Batch form of :func:`score_sentiment_toward`."""
+    """Batch form of :func:`score_sentiment_toward`: (text, spans, other topics' spans)."""
     from vigil.analysis.langid import identify_language
 
     given = langs or [None] * len(items)
     resolved: list[str | None] = [
-        lang or identify_language(text) for (text, _), lang in zip(items, given, strict=True)
+        lang or identify_language(text) for (text, _, _), lang in zip(items, given, strict=True)
     ]
-    windows = [topic_window(text, spans) for text, spans in items]
+    windows = [topic_window(text, spans, others) for text, spans, others in items]
     return score_many(windows, resolved, path)
