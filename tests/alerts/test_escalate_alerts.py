@@ -164,3 +164,19 @@ def test_digests_are_for_level_four_only() -> None:
         create_rule(
             name="x", kind="keyword", topic=make_topic(), level="II", routing={"digest": "daily"}
         )
+
+
+def test_a_step_whose_person_was_deactivated_is_passed_over(make_user) -> None:
+    from vigil.alerts.timeline import alert_timeline
+
+    primary, gone, backup = (make_user("Responder", name) for name in ("primary", "gone", "backup"))
+    alert = _alert("II", on_call=[primary.pk, gone.pk, backup.pk])
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    assert escalate_due(timezone.now() + dt.timedelta(hours=6, minutes=1)) == 1
+    alert.refresh_from_db()
+    # The backup is told at once instead of after a second response target told nobody.
+    assert _told(alert) == ["backup", "primary"] and alert.escalation_step == 2
+    assert alert.next_escalation_at is None
+    texts = [e.text for e in alert_timeline(alert) if e.delivery is None]
+    assert any("step 1 passed over: nobody active to tell" in t for t in texts)
