@@ -114,6 +114,76 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
     assert 'value="烫伤"' in edit and "Burns" in edit
 
 
+def _field_errors(page: str, field_id: str) -> str:
+    """The text of the form row that holds ``field_id``, errors included."""
+    row = page[page.index(f'id="{field_id}"') :]
+    return row[: row.index("</div>")]
+
+
+def test_the_rule_editor_refuses_a_bad_on_call_order_and_routing_at_their_fields(
+    client_for, make_user
+) -> None:
+    topic = make_topic()
+    responder = client_for("Administrator")
+    make_user("Responder", "kim")
+    gone = make_user("Responder", "gone")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "Asia/Shanghai",
+        "on_call": "kim gone kim",
+        "digest": "daily",
+        "quiet_start": "22:00",
+    }
+    page = responder.post("/alerts/rules/new/", form).content.decode()
+    assert not AlertRule.objects.exists()
+    on_call = _field_errors(page, "id_on_call")
+    assert "Deactivated user(s) cannot be on call: gone" in on_call
+    assert "Named more than once: kim" in on_call
+    assert "level IV rules only" in _field_errors(page, "id_digest")
+    assert "both the start and the end" in _field_errors(page, "id_quiet_end")
+    assert 'id="rule-errors"' not in page  # nothing left for the top of the form
+    # The zone is chosen from a list, so a typo cannot reach the service.
+    assert '<select name="timezone"' in page
+    odd = {**form, "on_call": "kim", "digest": "", "quiet_end": "22:00"}
+    page = responder.post("/alerts/rules/new/", odd).content.decode()
+    assert "hold nothing" in _field_errors(page, "id_quiet_end")
+    fixed = {**form, "on_call": "kim", "level": "IV", "quiet_end": "07:00"}
+    assert responder.post("/alerts/rules/new/", fixed).status_code == 302
+
+
+def test_saving_a_rule_says_who_personal_e_mail_cannot_reach(client_for, make_user) -> None:
+    from vigil.alerts.services import create_channel
+
+    channel = create_channel(
+        name="E-mail",
+        kind="apprise",
+        config={"urls": ["mailto://127.0.0.1:1?from=v@example.com"], "to_recipients": True},
+    )
+    make_user("Responder", "kim", email="kim@example.com")
+    make_user("Responder", "nomail")
+    admin = client_for("Administrator")
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": make_topic().pk,
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "on_call": "kim nomail",
+        "channels": [channel.pk],
+    }
+    page = admin.post("/alerts/rules/new/", form, follow=True).content.decode()
+    assert "No e-mail address on the profile of: nomail." in page and "msg-warning" in page
+    quiet = admin.post("/alerts/rules/new/", {**form, "name": "B", "on_call": "kim"}, follow=True)
+    assert "No e-mail address" not in quiet.content.decode()
+
+
 def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:
     from vigil.alerts.models import response_window
 

@@ -122,6 +122,23 @@ def channels_for(routing: Routing) -> list[Channel]:
     return [in_app_channel(), *chosen]
 
 
+def without_email(routing: Routing) -> list[User]:
+    """People the rule may tell (first notice or any escalation step) whom its personal
+    channels cannot reach because they have no e-mail address; the bell still reaches them."""
+    personal = False
+    for channel in channels_for(routing):
+        try:
+            personal = personal or build_transport(channel.kind, channel.config).is_personal()
+        except TransportError:
+            continue
+    if not personal:
+        return []
+    people: dict[int, User] = {}
+    for step in [routing.first_step(), *routing.ladder()]:
+        people.update((u.pk, u) for u in resolve_users(step) if not u.email)
+    return sorted(people.values(), key=lambda u: u.username)
+
+
 def queue_deliveries(
     alert: Alert, recipients: Recipients, *, reason: str, now: dt.datetime | None = None
 ) -> QueueReport:
