@@ -230,7 +230,10 @@ def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> Non
         message = digest_message(batch) if first.digest else message_for(first)
         transport.notify(message)
     except TransportError as exc:
-        _record_failure(batch, channel, str(exc) or type(exc).__name__, exc.permanent, report, now)
+        error = str(exc) or type(exc).__name__
+        _record_failure(
+            batch, channel, error, exc.permanent, report, now, channel_at_fault=not exc.recipient
+        )
     except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
         log.exception("channel %s raised", channel.pk)
         _record_failure(batch, channel, f"{type(exc).__name__}: {exc}", False, report, now)
@@ -267,6 +270,8 @@ def _record_failure(
     permanent: bool,
     report: DeliverReport,
     now: dt.datetime,
+    *,
+    channel_at_fault: bool = True,
 ) -> None:
     with transaction.atomic():
         for delivery in batch:
@@ -283,6 +288,8 @@ def _record_failure(
                 report.failed += 1
             else:
                 report.retrying += 1
+        if not channel_at_fault:
+            return  # one person without an address says nothing about the channel's health
         Channel.objects.filter(pk=channel.pk).update(
             consecutive_failures=F("consecutive_failures") + 1,
             last_error=error[:2000],
@@ -351,7 +358,15 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
     try:
         build_transport(channel.kind, channel.config).notify(message)
     except TransportError as exc:
-        _record_failure([delivery], channel, str(exc), True, report, timezone.now())
+        _record_failure(
+            [delivery],
+            channel,
+            str(exc),
+            True,
+            report,
+            timezone.now(),
+            channel_at_fault=not exc.recipient,
+        )
     else:
         _record_success([delivery], channel, timezone.now())
     delivery.refresh_from_db()
