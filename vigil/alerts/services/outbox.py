@@ -144,7 +144,9 @@ def message_for(delivery: Delivery) -> Message:
 
 
 def digest_message(rows: list[Delivery]) -> Message:
-    alerts = [r.alert for r in rows if r.alert is not None]
+    """One message for the held level-IV alerts: each once (an alert may have been queued
+    twice, fired then assigned), with its state now and its own link."""
+    alerts = list({r.alert.pk: r.alert for r in rows if r.alert is not None}.values())
     first = rows[0]
     with translation.override(message_language(first.recipient)):
         title = ngettext(
@@ -154,10 +156,14 @@ def digest_message(rows: list[Delivery]) -> Message:
         ).format(count=len(alerts))
         body = "\n".join(
             ngettext(
-                "- [{level}] {title} ({count} mention)",
-                "- [{level}] {title} ({count} mentions)",
+                "- [{level}] {title} ({count} mention · {state})",
+                "- [{level}] {title} ({count} mentions · {state})",
                 a.mention_count,
-            ).format(level=a.level, title=a.title, count=a.mention_count)
+            ).format(
+                level=a.level, title=a.title, count=a.mention_count, state=a.get_state_display()
+            )
+            + "\n  "
+            + absolute(reverse("alerts:detail", args=[a.pk]))
             for a in alerts
         )
     return Message(

@@ -107,6 +107,22 @@ def next_digest_at(routing: Routing, now: dt.datetime) -> dt.datetime:
     return boundary.astimezone(dt.UTC)
 
 
+def digest_due(routing: Routing, now: dt.datetime) -> dt.datetime:
+    """The first digest boundary after ``now`` that is outside quiet hours and weekends.
+
+    An hourly digest at 23:00 inside 22:00–07:00 quiet hours waits for 07:00; a daily one
+    due on Saturday waits for Monday 09:00.
+    """
+    moment = now
+    for _ in range(400):  # hourly boundaries through a long weekend of quiet hours
+        boundary = next_digest_at(routing, moment)
+        held, _reason = hold_until(routing, "IV", boundary)
+        if held is None:
+            return boundary
+        moment = held - dt.timedelta(microseconds=1)  # the quiet end may itself be a boundary
+    return boundary
+
+
 @dataclass(frozen=True)
 class QueueReport:
     users: int
@@ -157,7 +173,7 @@ def queue_deliveries(
         when, why, batched = now, "", False
         if channel.kind != "in_app":  # the bell is silent: never held back
             if digest:
-                when, why, batched = next_digest_at(routing, held_at or now), "digest", True
+                when, why, batched = digest_due(routing, now), "digest", True
             elif held_at is not None:
                 when, why = held_at, held_reason
         targets: list[User | None] = list(users) if personal else [None]
