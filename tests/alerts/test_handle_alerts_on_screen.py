@@ -58,6 +58,37 @@ def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
     assert fired < told < acked < closed
 
 
+def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
+    client_for, httpserver
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import create_channel
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    hook = create_channel(name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")})
+    now = timezone.now()
+    alert = _alert(
+        "III",
+        channels=[hook.pk],
+        quiet_start=(now - dt.timedelta(hours=1)).strftime("%H:%M"),
+        quiet_end=(now + dt.timedelta(hours=2)).strftime("%H:%M"),
+    )
+    held = Delivery.objects.get(alert=alert, channel=hook)
+    responder = client_for("Responder")
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    until = timezone.localtime(held.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+    assert f"held for quiet hours until {until}" in page
+    deliver_due(now=held.next_attempt_at)
+    held.refresh_from_db()
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    sent = timezone.localtime(held.sent_at).strftime("%Y-%m-%d %H:%M")
+    assert f"held for quiet hours; sent {sent}" in page
+
+
 def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(
     client, client_for
 ) -> None:
