@@ -103,6 +103,31 @@ def test_email_goes_to_each_recipient_through_smtp(make_user) -> None:
     assert Notification.objects.filter(user__in=[alice, bob]).count() == 2
 
 
+def test_a_recipient_without_an_address_fails_alone_and_does_not_flag_the_channel(
+    make_user,
+) -> None:
+    admin = make_user("Administrator", email="admin@example.com")
+    people = [make_user("Responder") for _ in range(CHANNEL_FLAG_AFTER)]  # no e-mail
+    with SmtpStub() as smtp:
+        channel = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        _fire(channel, recipients={"users": [p.pk for p in people] + [admin.pk]})
+        deliver_due()
+    failed = Delivery.objects.filter(channel=channel, status="failed")
+    assert failed.count() == CHANNEL_FLAG_AFTER
+    assert all("no e-mail address" in d.last_error for d in failed)
+    assert [m["rcpt"] for m in smtp.messages] == [["<admin@example.com>"]]
+    channel.refresh_from_db()
+    assert channel.consecutive_failures == 0 and channel.flagged_at is None
+    assert not SystemNotice.objects.filter(code="channel.failing").exists()
+
+
 def test_messages_are_written_in_each_recipients_language(make_user, settings) -> None:
     settings.LANGUAGE_CODE = "en"
     li = make_user("Responder", email="li@example.com", language="zh-hans")

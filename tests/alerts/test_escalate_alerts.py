@@ -164,3 +164,94 @@ def test_digests_are_for_level_four_only() -> None:
         create_rule(
             name="x", kind="keyword", topic=make_topic(), level="II", routing={"digest": "daily"}
         )
+
+
+def test_a_step_whose_person_was_deactivated_is_passed_over(make_user) -> None:
+    from vigil.alerts.timeline import alert_timeline
+
+    primary, gone, backup = (make_user("Responder", name) for name in ("primary", "gone", "backup"))
+    alert = _alert("II", on_call=[primary.pk, gone.pk, backup.pk])
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    assert escalate_due(timezone.now() + dt.timedelta(hours=6, minutes=1)) == 1
+    alert.refresh_from_db()
+    # The backup is told at once instead of after a second response target told nobody.
+    assert _told(alert) == ["backup", "primary"] and alert.escalation_step == 2
+    assert alert.next_escalation_at is None
+    texts = [e.text for e in alert_timeline(alert) if e.delivery is None]
+    assert any("step 1 passed over: nobody active to tell" in t for t in texts)
+
+
+def test_a_digest_is_not_sent_inside_quiet_hours_or_at_the_weekend() -> None:
+    from vigil.alerts.services.routing import digest_due
+
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    quiet = Routing(
+        digest="hourly",
+        quiet_start=dt.time(22, 0),
+        quiet_end=dt.time(7, 0),
+        timezone="Asia/Shanghai",
+    )
+    tuesday_evening = dt.datetime(2026, 3, 3, 21, 30, tzinfo=shanghai)
+    assert digest_due(quiet, tuesday_evening) == dt.datetime(2026, 3, 4, 7, 0, tzinfo=shanghai)
+    assert digest_due(quiet, tuesday_evening - dt.timedelta(hours=2)) == dt.datetime(
+        2026, 3, 3, 20, 0, tzinfo=shanghai
+    )
+    daily = Routing(digest="daily", mute_weekends=True, timezone="Asia/Shanghai")
+    friday_noon = dt.datetime(2026, 3, 6, 12, 0, tzinfo=shanghai)
+    assert digest_due(daily, friday_noon) == dt.datetime(2026, 3, 9, 9, 0, tzinfo=shanghai)
+
+
+def _digest_rule(channel_pk: int, **routing: object) -> tuple:
+    kettle, fridge = make_topic("Kettle", "kettle"), make_topic("Fridge", "fridge")
+    create_rule(
+        name="Low",
+        kind="keyword",
+        plan=kettle.plan,
+        level="IV",
+        routing={"channels": [channel_pk], "digest": "hourly", **routing},
+    )
+    return kettle, fridge
+
+
+def test_a_digest_lists_each_alert_once_with_its_state_and_link(httpserver, make_user) -> None:
+    from vigil.alerts.services import assign_alert
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    kettle, fridge = _digest_rule(channel.pk)
+    evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
+    first, second = Alert.objects.order_by("pk")
+    boss, kim = make_user("Responder"), make_user("Responder")
+    assign_alert(first, actor=boss, assignee=kim)  # queues a second digest row for the alert
+    acknowledge_alert(second, actor=boss)
+    due = Delivery.objects.filter(channel=channel).first().next_attempt_at
+    deliver_due(now=due)
+    assert set(Delivery.objects.filter(channel=channel).values_list("status", flat=True)) == {
+        "sent"
+    }
+    ((request, _),) = httpserver.log
+    body = request.get_json()
+    assert body["title"] == "Vigil digest: 2 level IV alerts"
+    assert f"/alerts/{first.pk}/" in body["text"] and f"/alerts/{second.pk}/" in body["text"]
+    assert "1 mention · acknowledged)" in body["text"]
+
+
+def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> None:
+    from vigil.alerts.services.outbox import LEASE, _claim
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    kettle, fridge = _digest_rule(channel.pk)
+    evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
+    rows = Delivery.objects.filter(channel=channel)
+    due = rows.first().next_attempt_at
+    # A worker claims both rows at the boundary, then the process is killed.
+    assert len(_claim(list(rows.values_list("pk", flat=True)), due)) == 2
+    assert deliver_due(now=due + dt.timedelta(seconds=10)).sent == 0  # its lease holds
+    assert deliver_due(now=due + LEASE + dt.timedelta(seconds=1)).sent == 2
+    assert len(httpserver.log) == 1 and len(httpserver.log[0][0].get_json()["alerts"]) == 2

@@ -58,6 +58,37 @@ def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
     assert fired < told < acked < closed
 
 
+def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
+    client_for, httpserver
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import create_channel
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    hook = create_channel(name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")})
+    now = timezone.now()
+    alert = _alert(
+        "III",
+        channels=[hook.pk],
+        quiet_start=(now - dt.timedelta(hours=1)).strftime("%H:%M"),
+        quiet_end=(now + dt.timedelta(hours=2)).strftime("%H:%M"),
+    )
+    held = Delivery.objects.get(alert=alert, channel=hook)
+    responder = client_for("Responder")
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    until = timezone.localtime(held.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+    assert f"held for quiet hours until {until}" in page
+    deliver_due(now=held.next_attempt_at)
+    held.refresh_from_db()
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    sent = timezone.localtime(held.sent_at).strftime("%Y-%m-%d %H:%M")
+    assert f"held for quiet hours; sent {sent}" in page
+
+
 def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(
     client, client_for
 ) -> None:
@@ -112,6 +143,76 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
     assert AuditEntry.objects.filter(action="alertrule.created", object_id=str(rule.pk)).exists()
     edit = responder.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
     assert 'value="烫伤"' in edit and "Burns" in edit
+
+
+def _field_errors(page: str, field_id: str) -> str:
+    """The text of the form row that holds ``field_id``, errors included."""
+    row = page[page.index(f'id="{field_id}"') :]
+    return row[: row.index("</div>")]
+
+
+def test_the_rule_editor_refuses_a_bad_on_call_order_and_routing_at_their_fields(
+    client_for, make_user
+) -> None:
+    topic = make_topic()
+    responder = client_for("Administrator")
+    make_user("Responder", "kim")
+    gone = make_user("Responder", "gone")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "Asia/Shanghai",
+        "on_call": "kim gone kim",
+        "digest": "daily",
+        "quiet_start": "22:00",
+    }
+    page = responder.post("/alerts/rules/new/", form).content.decode()
+    assert not AlertRule.objects.exists()
+    on_call = _field_errors(page, "id_on_call")
+    assert "Deactivated user(s) cannot be on call: gone" in on_call
+    assert "Named more than once: kim" in on_call
+    assert "level IV rules only" in _field_errors(page, "id_digest")
+    assert "both the start and the end" in _field_errors(page, "id_quiet_end")
+    assert 'id="rule-errors"' not in page  # nothing left for the top of the form
+    # The zone is chosen from a list, so a typo cannot reach the service.
+    assert '<select name="timezone"' in page
+    odd = {**form, "on_call": "kim", "digest": "", "quiet_end": "22:00"}
+    page = responder.post("/alerts/rules/new/", odd).content.decode()
+    assert "hold nothing" in _field_errors(page, "id_quiet_end")
+    fixed = {**form, "on_call": "kim", "level": "IV", "quiet_end": "07:00"}
+    assert responder.post("/alerts/rules/new/", fixed).status_code == 302
+
+
+def test_saving_a_rule_says_who_personal_e_mail_cannot_reach(client_for, make_user) -> None:
+    from vigil.alerts.services import create_channel
+
+    channel = create_channel(
+        name="E-mail",
+        kind="apprise",
+        config={"urls": ["mailto://127.0.0.1:1?from=v@example.com"], "to_recipients": True},
+    )
+    make_user("Responder", "kim", email="kim@example.com")
+    make_user("Responder", "nomail")
+    admin = client_for("Administrator")
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": make_topic().pk,
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "on_call": "kim nomail",
+        "channels": [channel.pk],
+    }
+    page = admin.post("/alerts/rules/new/", form, follow=True).content.decode()
+    assert "No e-mail address on the profile of: nomail." in page and "msg-warning" in page
+    quiet = admin.post("/alerts/rules/new/", {**form, "name": "B", "on_call": "kim"}, follow=True)
+    assert "No e-mail address" not in quiet.content.decode()
 
 
 def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:

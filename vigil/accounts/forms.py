@@ -22,7 +22,8 @@ COMMON_ZONES = [
 ]
 
 
-def _zone_choices() -> list[tuple[str, str]]:
+def zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone, the common ones first (profiles and alert rules)."""
     rest = sorted(z for z in zoneinfo.available_timezones() if z not in COMMON_ZONES)
     return [(z, z) for z in COMMON_ZONES + rest]
 
@@ -40,7 +41,7 @@ class PreferencesForm(forms.Form):
         required=False,
         help_text=_("Personal e-mail channels send your alerts and escalations here."),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
     language = forms.ChoiceField(
         label=_("Language"),
         choices=[("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")],

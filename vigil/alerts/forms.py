@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.forms import RoleChoiceField
+from vigil.accounts.forms import RoleChoiceField, zone_choices
 from vigil.accounts.models import Department
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services.config import response_targets
@@ -128,7 +128,12 @@ class RuleForm(forms.Form):
     quiet_start = forms.TimeField(label=_("Quiet from"), required=False)
     quiet_end = forms.TimeField(label=_("Quiet until"), required=False)
     mute_weekends = forms.BooleanField(label=_("Hold at weekends"), required=False)
-    timezone = forms.CharField(label=_("Time zone"), initial="UTC", max_length=64)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=zone_choices,
+        initial="UTC",
+        help_text=_("Quiet hours, weekends and the daily digest (09:00) follow this zone."),
+    )
     digest = forms.ChoiceField(
         label=_("Digest (level IV)"),
         choices=[("", _("no, send each")), ("hourly", _("hourly")), ("daily", _("daily"))],
@@ -143,15 +148,49 @@ class RuleForm(forms.Form):
             for t in response_targets()
         ]
 
+    def clean(self) -> dict[str, Any]:
+        """Routing mistakes said next to their field, in the reader's language (the service
+        checks the same, in English, for the API)."""
+        data = super().clean() or {}
+        if data.get("digest") and data.get("level") and data["level"] != "IV":
+            self.add_error(
+                "digest",
+                _("A digest is for level IV rules only: choose level IV, or send each."),
+            )
+        start, end = data.get("quiet_start"), data.get("quiet_end")
+        if (start is None) != (end is None):
+            self.add_error(
+                "quiet_end" if end is None else "quiet_start",
+                _("Give both the start and the end of the quiet hours."),
+            )
+        elif start is not None and start == end:
+            self.add_error(
+                "quiet_end", _("Quiet hours that start and end at the same time hold nothing.")
+            )
+        return data
+
     def clean_on_call(self) -> list[int]:
         names = [n for n in self.cleaned_data.get("on_call", "").replace(",", " ").split() if n]
-        found = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
-        missing = [n for n in names if n not in found]
+        users = {u.username: u for u in User.objects.filter(username__in=names)}
+        problems = []
+        missing = [n for n in names if n not in users]
         if missing:
-            raise forms.ValidationError(
-                _("Unknown user(s): %(names)s") % {"names": ", ".join(missing)}
+            problems.append(_("Unknown user(s): %(names)s") % {"names": ", ".join(missing)})
+        inactive = [n for n in dict.fromkeys(names) if n in users and not users[n].is_active]
+        if inactive:
+            problems.append(
+                _("Deactivated user(s) cannot be on call: %(names)s")
+                % {"names": ", ".join(inactive)}
             )
-        return [found[n] for n in names]
+        twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
+        if twice:
+            problems.append(
+                _("Named more than once: %(names)s (each person is one step of the order)")
+                % {"names": ", ".join(twice)}
+            )
+        if problems:
+            raise forms.ValidationError(problems)
+        return [users[n].pk for n in names]
 
     def conditions(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
@@ -63,9 +63,17 @@ def _action_text(entry: AuditEntry) -> str:
     text = action_label(entry.action)
     after: dict[str, Any] = entry.after or {}
     if entry.action == "alert.escalated" and after.get("escalation_step"):
-        return _("escalated to step {step}: unacknowledged after the level {level} target").format(
+        text = _("escalated to step {step}: unacknowledged after the level {level} target").format(
             step=after["escalation_step"], level=after.get("level", "")
         )
+        skipped = after.get("skipped_steps") or []
+        if skipped:
+            text += " " + ngettext(
+                "(step {steps} passed over: nobody active to tell)",
+                "(steps {steps} passed over: nobody active to tell)",
+                len(skipped),
+            ).format(steps=", ".join(str(s) for s in skipped))
+        return text
     if entry.action == "alert.raised" and after.get("level"):
         return _("raised the level to {level}").format(level=after["level"])
     if entry.action == "alert.feedback" and after.get("feedback"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.alerts.conditions import ConditionsError, validate_conditions
+from vigil.alerts.conditions import ConditionsError, routing_of, validate_conditions
 from vigil.alerts.forms import ChannelForm, RuleForm
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services import (
@@ -26,6 +26,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
+from vigil.alerts.services.routing import without_email
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
 
@@ -78,6 +79,16 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Rule saved."))
+            missing = without_email(routing_of(rule.routing))
+            if missing:
+                messages.warning(
+                    request,
+                    _(
+                        "No e-mail address on the profile of: %(names)s. Personal e-mail "
+                        "channels cannot reach them; they are told in the app only."
+                    )
+                    % {"names": ", ".join(u.username for u in missing)},
+                )
             return redirect("alerts:rules")
     return render(request, "alerts/rule_form.html", {"form": form, "rule": rule})
 

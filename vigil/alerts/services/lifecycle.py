@@ -17,7 +17,7 @@ from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, response_window
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
-from vigil.alerts.services.routing import queue_deliveries, routing_for
+from vigil.alerts.services.routing import queue_deliveries, resolve_users, routing_for
 
 State = Alert.State
 
@@ -114,6 +114,19 @@ def link_incident(alert: Alert, *, actor: User, incident_id: int) -> Alert:
     return _change(alert, actor, "alert.incident_opened", incident_id=incident_id)
 
 
+def _next_reachable_step(alert: Alert, ladder: list[Recipients]) -> tuple[int, list[int]]:
+    """The next ladder step that names someone active, and the (1-based) steps passed over.
+
+    A person deactivated (or deleted) after the rule was saved would otherwise take a whole
+    response target to tell nobody while the alert waits.
+    """
+    step, skipped = alert.escalation_step, []
+    while step < len(ladder) and not resolve_users(ladder[step], alert):
+        skipped.append(step + 1)
+        step += 1
+    return step, skipped
+
+
 def escalate_due(now: dt.datetime | None = None) -> int:
     """Climb one ladder step for every alert still new after its response target."""
     now = now or timezone.now()
@@ -132,7 +145,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                 continue
             alert = Alert.objects.select_related("rule", "topic").get(pk=pk)
             ladder = routing_for(alert).ladder()
-            step = alert.escalation_step
+            step, skipped = _next_reachable_step(alert, ladder)
             if step >= len(ladder):
                 record_audit(None, "alert.overdue", alert, note="no escalation step left")
                 continue
@@ -146,7 +159,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                 "alert.escalated",
                 alert,
                 before=before,
-                after=snapshot(alert, ALERT_AUDIT_FIELDS),
+                after={**snapshot(alert, ALERT_AUDIT_FIELDS), "skipped_steps": skipped},
                 note=f"unacknowledged after the level {alert.level} target",
             )
             queue_deliveries(alert, ladder[step], reason=f"escalated:{step + 1}", now=now)

@@ -144,7 +144,9 @@ def message_for(delivery: Delivery) -> Message:
 
 
 def digest_message(rows: list[Delivery]) -> Message:
-    alerts = [r.alert for r in rows if r.alert is not None]
+    """One message for the held level-IV alerts: each once (an alert may have been queued
+    twice, fired then assigned), with its state now and its own link."""
+    alerts = list({r.alert.pk: r.alert for r in rows if r.alert is not None}.values())
     first = rows[0]
     with translation.override(message_language(first.recipient)):
         title = ngettext(
@@ -154,10 +156,14 @@ def digest_message(rows: list[Delivery]) -> Message:
         ).format(count=len(alerts))
         body = "\n".join(
             ngettext(
-                "- [{level}] {title} ({count} mention)",
-                "- [{level}] {title} ({count} mentions)",
+                "- [{level}] {title} ({count} mention · {state})",
+                "- [{level}] {title} ({count} mentions · {state})",
                 a.mention_count,
-            ).format(level=a.level, title=a.title, count=a.mention_count)
+            ).format(
+                level=a.level, title=a.title, count=a.mention_count, state=a.get_state_display()
+            )
+            + "\n  "
+            + absolute(reverse("alerts:detail", args=[a.pk]))
             for a in alerts
         )
     return Message(
@@ -230,7 +236,10 @@ def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> Non
         message = digest_message(batch) if first.digest else message_for(first)
         transport.notify(message)
     except TransportError as exc:
-        _record_failure(batch, channel, str(exc) or type(exc).__name__, exc.permanent, report, now)
+        error = str(exc) or type(exc).__name__
+        _record_failure(
+            batch, channel, error, exc.permanent, report, now, channel_at_fault=not exc.recipient
+        )
     except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
         log.exception("channel %s raised", channel.pk)
         _record_failure(batch, channel, f"{type(exc).__name__}: {exc}", False, report, now)
@@ -267,6 +276,8 @@ def _record_failure(
     permanent: bool,
     report: DeliverReport,
     now: dt.datetime,
+    *,
+    channel_at_fault: bool = True,
 ) -> None:
     with transaction.atomic():
         for delivery in batch:
@@ -283,6 +294,8 @@ def _record_failure(
                 report.failed += 1
             else:
                 report.retrying += 1
+        if not channel_at_fault:
+            return  # one person without an address says nothing about the channel's health
         Channel.objects.filter(pk=channel.pk).update(
             consecutive_failures=F("consecutive_failures") + 1,
             last_error=error[:2000],
@@ -351,7 +364,15 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
     try:
         build_transport(channel.kind, channel.config).notify(message)
     except TransportError as exc:
-        _record_failure([delivery], channel, str(exc), True, report, timezone.now())
+        _record_failure(
+            [delivery],
+            channel,
+            str(exc),
+            True,
+            report,
+            timezone.now(),
+            channel_at_fault=not exc.recipient,
+        )
     else:
         _record_success([delivery], channel, timezone.now())
     delivery.refresh_from_db()

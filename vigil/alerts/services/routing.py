@@ -107,6 +107,22 @@ def next_digest_at(routing: Routing, now: dt.datetime) -> dt.datetime:
     return boundary.astimezone(dt.UTC)
 
 
+def digest_due(routing: Routing, now: dt.datetime) -> dt.datetime:
+    """The first digest boundary after ``now`` that is outside quiet hours and weekends.
+
+    An hourly digest at 23:00 inside 22:00–07:00 quiet hours waits for 07:00; a daily one
+    due on Saturday waits for Monday 09:00.
+    """
+    moment = now
+    for _ in range(400):  # hourly boundaries through a long weekend of quiet hours
+        boundary = next_digest_at(routing, moment)
+        held, _reason = hold_until(routing, "IV", boundary)
+        if held is None:
+            return boundary
+        moment = held - dt.timedelta(microseconds=1)  # the quiet end may itself be a boundary
+    return boundary
+
+
 @dataclass(frozen=True)
 class QueueReport:
     users: int
@@ -120,6 +136,23 @@ def channels_for(routing: Routing) -> list[Channel]:
     else:
         chosen = chosen.filter(is_default=True)
     return [in_app_channel(), *chosen]
+
+
+def without_email(routing: Routing) -> list[User]:
+    """People the rule may tell (first notice or any escalation step) whom its personal
+    channels cannot reach because they have no e-mail address; the bell still reaches them."""
+    personal = False
+    for channel in channels_for(routing):
+        try:
+            personal = personal or build_transport(channel.kind, channel.config).is_personal()
+        except TransportError:
+            continue
+    if not personal:
+        return []
+    people: dict[int, User] = {}
+    for step in [routing.first_step(), *routing.ladder()]:
+        people.update((u.pk, u) for u in resolve_users(step) if not u.email)
+    return sorted(people.values(), key=lambda u: u.username)
 
 
 def queue_deliveries(
@@ -140,7 +173,7 @@ def queue_deliveries(
         when, why, batched = now, "", False
         if channel.kind != "in_app":  # the bell is silent: never held back
             if digest:
-                when, why, batched = next_digest_at(routing, held_at or now), "digest", True
+                when, why, batched = digest_due(routing, now), "digest", True
             elif held_at is not None:
                 when, why = held_at, held_reason
         targets: list[User | None] = list(users) if personal else [None]

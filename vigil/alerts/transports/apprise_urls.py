@@ -76,7 +76,9 @@ class AppriseTransport(Transport):
             return list(self.cfg.urls)
         if not message.recipient_email:
             raise TransportError(
-                "the recipient has no e-mail address (add one on their profile)", permanent=True
+                "the recipient has no e-mail address (add one on their profile)",
+                permanent=True,
+                recipient=True,
             )
         out = []
         for url in self.cfg.urls:

@@ -31,11 +31,13 @@ __all__ = [
 
 
 class TransportError(Exception):
-    """A send that failed; ``permanent`` when only a configuration change can fix it."""
+    """A send that failed; ``permanent`` when only a configuration change can fix it,
+    ``recipient`` when the fault is the recipient's (no address), not the channel's."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, recipient: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.recipient = recipient
 
 
 class TransportConfig(BaseModel):
