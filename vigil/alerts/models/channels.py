@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _KIND_LABELS = {
     "apprise": _("Apprise (e-mail, chat, SMS)"),
@@ -86,7 +87,7 @@ class Delivery(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", pgettext_lazy("delivery status", "pending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
