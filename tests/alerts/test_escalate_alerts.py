@@ -239,6 +239,36 @@ def test_a_digest_lists_each_alert_once_with_its_state_and_link(httpserver, make
     assert "1 mention · acknowledged)" in body["text"]
 
 
+def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, make_user) -> None:
+    from vigil.alerts.services import close_alert
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    kettle, fridge = _digest_rule(channel.pk)
+    evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
+    handled, still_open = Alert.objects.order_by("pk")
+    close_alert(handled, actor=make_user("Responder"))
+    due = Delivery.objects.filter(channel=channel).first().next_attempt_at
+    deliver_due(now=due)
+
+    by_alert = dict(Delivery.objects.filter(channel=channel).values_list("alert", "status"))
+    assert by_alert == {handled.pk: "withdrawn", still_open.pk: "sent"}
+    ((request, _),) = httpserver.log
+    body = request.get_json()
+    assert body["title"] == "Vigil digest: 1 level IV alert"
+    assert f"/alerts/{handled.pk}/" not in body["text"]
+
+    close_alert(still_open, actor=make_user("Responder"), false_alarm=True)
+    evaluate_new_mentions([matched_mention(kettle, text="kettle again")])
+    latest = Alert.objects.order_by("pk").last()
+    close_alert(latest, actor=make_user("Responder"))
+    deliver_due(now=due + dt.timedelta(hours=2))
+    assert Delivery.objects.get(channel=channel, alert=latest).status == "withdrawn"
+    assert len(httpserver.log) == 1  # nothing is sent when every alert of a digest is closed
+
+
 def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> None:
     from vigil.alerts.services.outbox import LEASE, _claim
 

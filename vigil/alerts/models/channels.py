@@ -90,6 +90,8 @@ class Delivery(models.Model):
         PENDING = "pending", pgettext_lazy("delivery status", "pending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        # Not sent: the alert was closed (handled or a false alarm) before the notice was due.
+        WITHDRAWN = "withdrawn", _("withdrawn (alert closed)")
 
     alert = models.ForeignKey(
         "alerts.Alert", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
@@ -105,7 +107,7 @@ class Delivery(models.Model):
     recipient_key = models.CharField(max_length=20, default="", blank=True)  # "" or user id
     reason = models.CharField(max_length=20, default="fired")  # fired | raised | escalated:N | test
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     digest = models.BooleanField(default=False)  # held and sent with others in one message
     held_reason = models.CharField(max_length=20, blank=True)  # quiet_hours | weekend | digest

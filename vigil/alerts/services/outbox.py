@@ -213,9 +213,13 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
         .select_related("alert__rule", "alert__topic", "channel", "recipient")
         .order_by("id")
     )
+    stale = [row for row in rows if _closed_before_due(row)]
+    _record_withdrawn(stale)
     groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
     singles: list[list[Delivery]] = []
     for row in rows:
+        if row in stale:
+            continue
         if row.digest:
             groups[(row.channel_id, row.recipient_key)].append(row)
         else:
@@ -224,6 +228,23 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
     for batch in [*singles, *groups.values()]:
         _send(batch, report, now)
     return report
+
+
+_CLOSED = (Alert.State.HANDLED, Alert.State.FALSE_ALARM)
+
+
+def _closed_before_due(delivery: Delivery) -> bool:
+    """A notice held (quiet hours, weekend, digest) or retried after its alert was closed
+    would only ask people to act on something already done; the bell is left as it is."""
+    alert = delivery.alert
+    return alert is not None and alert.state in _CLOSED and delivery.channel.kind != "in_app"
+
+
+def _record_withdrawn(rows: list[Delivery]) -> None:
+    if rows:
+        Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(
+            status=Delivery.Status.WITHDRAWN, claimed_until=None
+        )
 
 
 def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> None:
