@@ -8,9 +8,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery, Notification
@@ -24,19 +23,25 @@ from vigil.alerts.services import (
     create_rule,
     flag_mention,
     give_feedback,
+    link_incident,
     report_warning,
     send_test,
     update_rule,
 )
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.transports import build_transport
-from vigil.api import BearerToken, SessionWithCsrf, requires
+from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
 
 router = Router(tags=["alerts"])
 
-FLAG_DENIED = "You need the permission “mentions.flag_mention” to flag mentions."
+
+def _flag_denied() -> PermissionDenied:
+    return PermissionDenied(
+        _("You need the permission “%(perm)s” to flag mentions.")
+        % {"perm": "mentions.flag_mention"}
+    )
 
 
 class _FlagBearer(BearerToken):
@@ -45,7 +50,7 @@ class _FlagBearer(BearerToken):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
         if user is not None and not can_flag(user):
-            raise PermissionDenied(FLAG_DENIED)
+            raise _flag_denied()
         return user
 
 
@@ -53,8 +58,28 @@ class _FlagSession(SessionWithCsrf):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and not can_flag(user):
-            raise PermissionDenied(FLAG_DENIED)
+            raise _flag_denied()
         return user
+
+
+#: Where the services' field names differ from the API's.
+_API_FIELDS = {"topic": "topic_id", "plan": "plan_id"}
+
+
+def _invalid(status: int, message: str, field: str = "", where: str = "body") -> ApiError:
+    """An error that names the input at fault, in the shape of the 422 validation errors
+    (``details: [{"loc", "msg", "type"}]``), so a client reads both the same way."""
+    field = _API_FIELDS.get(field, field)
+    details = None
+    if field:
+        loc = ["body", "payload", field] if where == "body" else [where, field]
+        details = [{"loc": loc, "msg": message, "type": "value_error"}]
+    code = {400: "bad_request", 409: "conflict"}.get(status, "error")
+    return ApiError(status, code, message, details)
+
+
+def _refused(exc: RuleError | AlertError) -> ApiError:
+    return _invalid(400, str(exc), exc.field)
 
 
 class RuleIn(Schema):
@@ -122,6 +147,7 @@ class AlertOut(Schema):
     escalation_step: int
     next_escalation_at: dt.datetime | None
     links: list[str]
+    incident_id: int | None
 
 
 class NoteIn(Schema):
@@ -134,6 +160,11 @@ class FeedbackIn(Schema):
 
 class AssignIn(Schema):
     user_id: int | None = None
+
+
+class IncidentIn(Schema):
+    incident_id: int = Field(..., ge=1)
+    note: str = ""
 
 
 class FlagIn(Schema):
@@ -229,7 +260,7 @@ def _rule_data(payload: dict[str, Any]) -> dict[str, Any]:
     "/rules", response=list[RuleOut], auth=requires("alerts.view_alertrule"), summary="Alert rules"
 )
 def list_rules(request: HttpRequest) -> Any:
-    return AlertRule.objects.all()
+    return AlertRule.objects.order_by("name", "id")  # names may repeat: the id keeps it stable
 
 
 @router.post(
@@ -239,7 +270,7 @@ def add_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
     try:
         rule = create_rule(actor=request.user, **_rule_data(payload.dict()))  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, rule)
 
 
@@ -247,7 +278,7 @@ def add_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
     "/rules/{rule_id}", response=RuleOut, auth=requires("alerts.view_alertrule"), summary="One rule"
 )
 def get_rule(request: HttpRequest, rule_id: int) -> Any:
-    return get_object_or_404(AlertRule, pk=rule_id)
+    return get_or_404(AlertRule, rule_id)
 
 
 @router.patch(
@@ -257,11 +288,11 @@ def get_rule(request: HttpRequest, rule_id: int) -> Any:
     summary="Change a rule",
 )
 def patch_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
-    rule = get_object_or_404(AlertRule, pk=rule_id)
+    rule = get_or_404(AlertRule, rule_id)
     try:
         return update_rule(rule, actor=request.user, **_rule_data(payload.dict(exclude_unset=True)))  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
 
 
 # --- channels and deliveries -----------------------------------------------------------------
@@ -282,7 +313,7 @@ def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     try:
         channel = create_channel(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, channel)
 
 
@@ -293,7 +324,7 @@ def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     summary="Send a test",
 )
 def test_channel(request: HttpRequest, channel_id: int) -> Any:
-    channel = get_object_or_404(Channel, pk=channel_id)
+    channel = get_or_404(Channel, channel_id)
     return send_test(channel, actor=request.user)  # type: ignore[arg-type]
 
 
@@ -304,13 +335,30 @@ def test_channel(request: HttpRequest, channel_id: int) -> Any:
     summary="Delivery log",
 )
 @paginate(PageNumberPagination)
-def list_deliveries(request: HttpRequest, status: str = "", alert_id: int | None = None) -> Any:
+def list_deliveries(
+    request: HttpRequest,
+    status: str = "",
+    alert_id: int | None = None,
+    channel_id: int | None = None,
+) -> Any:
+    if status and status not in Delivery.Status.values:
+        raise _must_be_one_of("status", Delivery.Status.values)
     rows = Delivery.objects.all()
     if status:
         rows = rows.filter(status=status)
     if alert_id:
         rows = rows.filter(alert_id=alert_id)
+    if channel_id:
+        rows = rows.filter(channel_id=channel_id)
     return rows
+
+
+def _must_be_one_of(name: str, values: list[str]) -> ApiError:
+    message = _("%(name)s must be one of: %(values)s") % {
+        "name": name,
+        "values": ", ".join(values),
+    }
+    return _invalid(400, message, name, where="query")
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My in-app notifications")
@@ -329,11 +377,11 @@ def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
     summary="Flag a mention as a warning (警)",
 )
 def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
-    mention = get_object_or_404(Mention, pk=payload.mention_id)
+    mention = get_or_404(Mention, payload.mention_id)
     try:
         alert = flag_mention(mention, actor=request.user, note=payload.note, level=payload.level)  # type: ignore[arg-type]
     except AlertError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, alert)
 
 
@@ -347,7 +395,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
     try:
         alert = report_warning(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     except AlertError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, alert)
 
 
@@ -368,9 +416,9 @@ def list_alerts(
 ) -> Any:
     states = {"", "all", "open", *Alert.State.values}
     if state not in states:
-        raise HttpError(400, f"state must be one of: {', '.join(sorted(states - {''}))}")
+        raise _must_be_one_of("state", sorted(states - {""}))
     if level and level not in WarningLevel.values:
-        raise HttpError(400, f"level must be one of: {', '.join(WarningLevel.values)}")
+        raise _must_be_one_of("level", WarningLevel.values)
     alerts = Alert.objects.all()
     if state == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
@@ -389,7 +437,7 @@ def list_alerts(
     "/{alert_id}", response=AlertOut, auth=requires("alerts.view_alert"), summary="One alert"
 )
 def get_alert(request: HttpRequest, alert_id: int) -> Any:
-    return get_object_or_404(Alert, pk=alert_id)
+    return get_or_404(Alert, alert_id)
 
 
 def _note(payload: NoteIn | None) -> str:
@@ -398,11 +446,12 @@ def _note(payload: NoteIn | None) -> str:
 
 
 def _act(alert_id: int, action: Any) -> Alert:
-    alert = get_object_or_404(Alert, pk=alert_id)
+    alert = get_or_404(Alert, alert_id)
     try:
         return action(alert)
     except AlertError as exc:
-        raise HttpError(409, str(exc)) from None
+        # Bad input names its field (400); an alert in the wrong state conflicts (409).
+        raise _invalid(400 if exc.field else 409, str(exc), exc.field) from None
 
 
 @router.post(
@@ -452,5 +501,36 @@ def feedback(request: HttpRequest, alert_id: int, payload: FeedbackIn) -> Any:
     "/{alert_id}/assign", response=AlertOut, auth=requires("alerts.change_alert"), summary="Assign"
 )
 def assign(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
-    assignee = get_object_or_404(User, pk=payload.user_id) if payload.user_id else None
-    return _act(alert_id, lambda a: assign_alert(a, actor=request.user, assignee=assignee))  # type: ignore[arg-type]
+    """``{"user_id": null}`` unassigns. An unknown user is a bad field (400), not a 404,
+    so a client can tell it from an unknown alert."""
+    alert = get_or_404(Alert, alert_id)
+    assignee = None
+    if payload.user_id is not None:
+        assignee = User.objects.filter(pk=payload.user_id).first()
+        if assignee is None:
+            message = _("there is no %(thing)s with id %(id)s") % {
+                "thing": User._meta.verbose_name,
+                "id": payload.user_id,
+            }
+            raise _invalid(400, message, "user_id")
+    return _act(alert.pk, lambda a: assign_alert(a, actor=request.user, assignee=assignee))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{alert_id}/incident",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Hand off to an incident",
+)
+def hand_off(request: HttpRequest, alert_id: int, payload: IncidentIn) -> Any:
+    """Record the incident (in Vigil or in your own incident system) opened from this alert;
+    repeating the call with the same id changes nothing, another id is a conflict (409)."""
+    return _act(
+        alert_id,
+        lambda a: link_incident(
+            a,
+            actor=request.user,  # type: ignore[arg-type]
+            incident_id=payload.incident_id,
+            note=payload.note,
+        ),
+    )
