@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -130,6 +131,21 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         429: "rate_limited",
     }
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def get_or_404(model: type[models.Model], pk: int) -> Any:
+    """The row, or a 404 whose message names the thing in the request's language.
+
+    Django's ``get_object_or_404`` says "No AlertRule matches the given query." in English
+    whatever the caller's language, naming a Python class instead of the thing.
+    """
+    row = model._default_manager.filter(pk=pk).first()
+    if row is None:
+        raise Http404(
+            _("there is no %(thing)s with id %(id)s")
+            % {"thing": model._meta.verbose_name, "id": pk}
+        )
+    return row
 
 
 def require_perm(request: HttpRequest, perm: str) -> None:

@@ -203,6 +203,37 @@ def test_failures_back_off_then_give_up_and_the_channel_is_flagged(httpserver, m
     assert CHANNEL_FLAG_AFTER < MAX_ATTEMPTS
 
 
+def test_a_retried_webhook_carries_the_same_delivery_id_and_a_fresh_signature(
+    httpserver,
+) -> None:
+    """A receiver that timed out may have done its work: the retry must be recognisable."""
+    received: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        received.append(request)
+        return Response("busy", status=503 if len(received) == 1 else 200)
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(handler)
+    channel = create_channel(
+        name="Retried", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    _fire(channel)
+    delivery = Delivery.objects.get(channel=channel)
+    deliver_due()
+    deliver_due(now=timezone.now() + dt.timedelta(minutes=1))
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 2
+    ids = [r.headers["X-Vigil-Delivery"] for r in received]
+    assert ids == [str(delivery.pk), str(delivery.pk)]
+    secret = channel.config["secret"].encode()
+    for request in received:
+        timestamp = request.headers["X-Vigil-Timestamp"]
+        body = request.get_data()
+        mac = hmac.new(secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert request.headers["X-Vigil-Signature"] == f"sha256={mac}"
+        assert json.loads(body)["sent_at"] == int(timestamp)  # one clock reading, not two
+
+
 def test_a_4xx_answer_is_permanent_and_not_retried(httpserver) -> None:
     httpserver.expect_request("/hook").respond_with_data("no such hook", status=404)
     channel = create_channel(
@@ -247,10 +278,13 @@ def test_send_test_records_the_outcome(httpserver, make_user) -> None:
     httpserver.expect_request("/ok").respond_with_data("ok")
     good = create_channel(name="Good", kind="webhook", config={"url": httpserver.url_for("/ok")})
     bad = create_channel(name="Bad", kind="webhook", config={"url": "http://127.0.0.1:9/none"})
-    assert send_test(good, actor=user).status == "sent"
+    sent = send_test(good, actor=user)
+    assert sent.status == "sent"
     failed = send_test(bad, actor=user)
     assert failed.status == "failed" and failed.last_error
-    assert json.loads(httpserver.log[0][0].get_data())["event"] == "test"
+    request = httpserver.log[0][0]
+    assert json.loads(request.get_data())["event"] == "test"
+    assert request.headers["X-Vigil-Delivery"] == str(sent.pk)
 
 
 def test_bad_channel_configs_are_refused() -> None:

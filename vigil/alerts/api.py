@@ -1,19 +1,35 @@
-"""Alerts API: rules, alerts (list, acknowledge, handle, feedback), channels, deliveries."""
+"""Alerts API: rules, alerts (list, acknowledge, assign, handle, feedback, hand-off to an
+incident), channels, deliveries. The bodies are in ``vigil.alerts.schemas``."""
 
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery, Notification
+from vigil.alerts.schemas import (
+    AlertOut,
+    AssignIn,
+    ChannelCreated,
+    ChannelIn,
+    ChannelOut,
+    DeliveryOut,
+    FeedbackIn,
+    FlagIn,
+    IncidentIn,
+    NoteIn,
+    NotificationOut,
+    ReportIn,
+    RuleIn,
+    RuleOut,
+    RulePatch,
+)
 from vigil.alerts.services import (
     AlertError,
     RuleError,
@@ -24,19 +40,24 @@ from vigil.alerts.services import (
     create_rule,
     flag_mention,
     give_feedback,
+    link_incident,
     report_warning,
     send_test,
     update_rule,
 )
 from vigil.alerts.services.firing import can_flag
-from vigil.alerts.transports import build_transport
-from vigil.api import BearerToken, SessionWithCsrf, requires
+from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
 
 router = Router(tags=["alerts"])
 
-FLAG_DENIED = "You need the permission “mentions.flag_mention” to flag mentions."
+
+def _flag_denied() -> PermissionDenied:
+    return PermissionDenied(
+        _("You need the permission “%(perm)s” to flag mentions.")
+        % {"perm": "mentions.flag_mention"}
+    )
 
 
 class _FlagBearer(BearerToken):
@@ -45,7 +66,7 @@ class _FlagBearer(BearerToken):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
         if user is not None and not can_flag(user):
-            raise PermissionDenied(FLAG_DENIED)
+            raise _flag_denied()
         return user
 
 
@@ -53,166 +74,28 @@ class _FlagSession(SessionWithCsrf):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and not can_flag(user):
-            raise PermissionDenied(FLAG_DENIED)
+            raise _flag_denied()
         return user
 
 
-class RuleIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
-    kind: AlertRule.Kind
-    topic_id: int | None = None
-    plan_id: int | None = None
-    conditions: dict[str, Any] = {}
-    level: str = "III"
-    raise_at_impact: float | None = None
-    routing: dict[str, Any] = {}
-    cooldown_minutes: int = Field(360, ge=1, le=7 * 24 * 60)
-    is_active: bool = True
+#: Where the services' field names differ from the API's.
+_API_FIELDS = {"topic": "topic_id", "plan": "plan_id"}
 
 
-class RulePatch(Schema):
-    name: str | None = None
-    topic_id: int | None = None
-    plan_id: int | None = None
-    conditions: dict[str, Any] | None = None
-    level: str | None = None
-    raise_at_impact: float | None = None
-    routing: dict[str, Any] | None = None
-    cooldown_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
-    is_active: bool | None = None
+def _invalid(status: int, message: str, field: str = "", where: str = "body") -> ApiError:
+    """An error that names the input at fault, in the shape of the 422 validation errors
+    (``details: [{"loc", "msg", "type"}]``), so a client reads both the same way."""
+    field = _API_FIELDS.get(field, field)
+    details = None
+    if field:
+        loc = ["body", "payload", field] if where == "body" else [where, field]
+        details = [{"loc": loc, "msg": message, "type": "value_error"}]
+    code = {400: "bad_request", 409: "conflict"}.get(status, "error")
+    return ApiError(status, code, message, details)
 
 
-class RuleOut(Schema):
-    id: int
-    name: str
-    kind: str
-    topic_id: int | None
-    plan_id: int | None
-    conditions: dict[str, Any]
-    level: str
-    raise_at_impact: float | None
-    routing: dict[str, Any]
-    cooldown_minutes: int
-    is_active: bool
-    updated_at: dt.datetime
-
-
-class AlertOut(Schema):
-    id: int
-    key: str
-    origin: str
-    rule_id: int | None
-    topic_id: int | None
-    story_id: int | None
-    title: str
-    summary: str
-    level: str
-    state: str
-    impact: float | None
-    data: dict[str, Any]
-    first_seen: dt.datetime
-    last_seen: dt.datetime
-    mention_count: int
-    assigned_to_id: int | None
-    acknowledged_by_id: int | None
-    acknowledged_at: dt.datetime | None
-    closed_by_id: int | None
-    closed_at: dt.datetime | None
-    feedback: str
-    escalation_step: int
-    next_escalation_at: dt.datetime | None
-    links: list[str]
-
-
-class NoteIn(Schema):
-    note: str = ""
-
-
-class FeedbackIn(Schema):
-    feedback: str = Field(..., pattern="^(useful|false_alarm)$")
-
-
-class AssignIn(Schema):
-    user_id: int | None = None
-
-
-class FlagIn(Schema):
-    mention_id: int
-    note: str = ""
-    level: str = "III"
-
-
-class ReportIn(Schema):
-    title: str = Field(..., min_length=1, max_length=300)
-    text: str = ""
-    links: list[str] = []
-    level: str = "III"
-    topic_id: int | None = None
-
-
-class ChannelIn(Schema):
-    name: str = Field(..., min_length=1, max_length=120)
-    kind: str
-    config: dict[str, Any] = {}
-    is_default: bool = False
-
-
-class ChannelOut(Schema):
-    id: int
-    name: str
-    kind: str
-    described: str
-    is_active: bool
-    is_default: bool
-    health: str
-    consecutive_failures: int
-    last_error: str
-    last_error_at: dt.datetime | None
-    last_success_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_described(obj: Channel) -> str:
-        try:
-            return build_transport(obj.kind, obj.config).describe()
-        except Exception:  # noqa: BLE001 - a broken config is reported, not raised
-            return "invalid configuration"
-
-
-class ChannelCreated(ChannelOut):
-    """The new channel, with the webhook signing secret its receiver needs (shown here and
-    on the channel's edit page, never in listings)."""
-
-    secret: str | None = None
-
-    @staticmethod
-    def resolve_secret(obj: Channel) -> str | None:
-        return obj.config.get("secret") if obj.kind == "webhook" else None
-
-
-class DeliveryOut(Schema):
-    id: int
-    alert_id: int | None
-    channel_id: int
-    recipient_id: int | None
-    reason: str
-    status: str
-    digest: bool
-    held_reason: str
-    attempts: int
-    next_attempt_at: dt.datetime
-    sent_at: dt.datetime | None
-    last_error: str
-    created_at: dt.datetime
-
-
-class NotificationOut(Schema):
-    id: int
-    alert_id: int | None
-    title: str
-    url: str
-    level: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
+def _refused(exc: RuleError | AlertError) -> ApiError:
+    return _invalid(400, str(exc), exc.field)
 
 
 def _rule_data(payload: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +112,7 @@ def _rule_data(payload: dict[str, Any]) -> dict[str, Any]:
     "/rules", response=list[RuleOut], auth=requires("alerts.view_alertrule"), summary="Alert rules"
 )
 def list_rules(request: HttpRequest) -> Any:
-    return AlertRule.objects.all()
+    return AlertRule.objects.order_by("name", "id")  # names may repeat: the id keeps it stable
 
 
 @router.post(
@@ -239,7 +122,7 @@ def add_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
     try:
         rule = create_rule(actor=request.user, **_rule_data(payload.dict()))  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, rule)
 
 
@@ -247,7 +130,7 @@ def add_rule(request: HttpRequest, payload: RuleIn) -> Status[AlertRule]:
     "/rules/{rule_id}", response=RuleOut, auth=requires("alerts.view_alertrule"), summary="One rule"
 )
 def get_rule(request: HttpRequest, rule_id: int) -> Any:
-    return get_object_or_404(AlertRule, pk=rule_id)
+    return get_or_404(AlertRule, rule_id)
 
 
 @router.patch(
@@ -257,11 +140,11 @@ def get_rule(request: HttpRequest, rule_id: int) -> Any:
     summary="Change a rule",
 )
 def patch_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
-    rule = get_object_or_404(AlertRule, pk=rule_id)
+    rule = get_or_404(AlertRule, rule_id)
     try:
         return update_rule(rule, actor=request.user, **_rule_data(payload.dict(exclude_unset=True)))  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
 
 
 # --- channels and deliveries -----------------------------------------------------------------
@@ -282,7 +165,7 @@ def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     try:
         channel = create_channel(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     except RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, channel)
 
 
@@ -293,7 +176,7 @@ def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     summary="Send a test",
 )
 def test_channel(request: HttpRequest, channel_id: int) -> Any:
-    channel = get_object_or_404(Channel, pk=channel_id)
+    channel = get_or_404(Channel, channel_id)
     return send_test(channel, actor=request.user)  # type: ignore[arg-type]
 
 
@@ -304,13 +187,30 @@ def test_channel(request: HttpRequest, channel_id: int) -> Any:
     summary="Delivery log",
 )
 @paginate(PageNumberPagination)
-def list_deliveries(request: HttpRequest, status: str = "", alert_id: int | None = None) -> Any:
+def list_deliveries(
+    request: HttpRequest,
+    status: str = "",
+    alert_id: int | None = None,
+    channel_id: int | None = None,
+) -> Any:
+    if status and status not in Delivery.Status.values:
+        raise _must_be_one_of("status", Delivery.Status.values)
     rows = Delivery.objects.all()
     if status:
         rows = rows.filter(status=status)
     if alert_id:
         rows = rows.filter(alert_id=alert_id)
+    if channel_id:
+        rows = rows.filter(channel_id=channel_id)
     return rows
+
+
+def _must_be_one_of(name: str, values: list[str]) -> ApiError:
+    message = _("%(name)s must be one of: %(values)s") % {
+        "name": name,
+        "values": ", ".join(values),
+    }
+    return _invalid(400, message, name, where="query")
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My in-app notifications")
@@ -329,11 +229,11 @@ def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
     summary="Flag a mention as a warning (警)",
 )
 def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
-    mention = get_object_or_404(Mention, pk=payload.mention_id)
+    mention = get_or_404(Mention, payload.mention_id)
     try:
         alert = flag_mention(mention, actor=request.user, note=payload.note, level=payload.level)  # type: ignore[arg-type]
     except AlertError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, alert)
 
 
@@ -347,7 +247,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
     try:
         alert = report_warning(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     except AlertError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise _refused(exc) from None
     return Status(201, alert)
 
 
@@ -368,9 +268,9 @@ def list_alerts(
 ) -> Any:
     states = {"", "all", "open", *Alert.State.values}
     if state not in states:
-        raise HttpError(400, f"state must be one of: {', '.join(sorted(states - {''}))}")
+        raise _must_be_one_of("state", sorted(states - {""}))
     if level and level not in WarningLevel.values:
-        raise HttpError(400, f"level must be one of: {', '.join(WarningLevel.values)}")
+        raise _must_be_one_of("level", WarningLevel.values)
     alerts = Alert.objects.all()
     if state == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
@@ -389,7 +289,7 @@ def list_alerts(
     "/{alert_id}", response=AlertOut, auth=requires("alerts.view_alert"), summary="One alert"
 )
 def get_alert(request: HttpRequest, alert_id: int) -> Any:
-    return get_object_or_404(Alert, pk=alert_id)
+    return get_or_404(Alert, alert_id)
 
 
 def _note(payload: NoteIn | None) -> str:
@@ -398,11 +298,12 @@ def _note(payload: NoteIn | None) -> str:
 
 
 def _act(alert_id: int, action: Any) -> Alert:
-    alert = get_object_or_404(Alert, pk=alert_id)
+    alert = get_or_404(Alert, alert_id)
     try:
         return action(alert)
     except AlertError as exc:
-        raise HttpError(409, str(exc)) from None
+        # Bad input names its field (400); an alert in the wrong state conflicts (409).
+        raise _invalid(400 if exc.field else 409, str(exc), exc.field) from None
 
 
 @router.post(
@@ -452,5 +353,36 @@ def feedback(request: HttpRequest, alert_id: int, payload: FeedbackIn) -> Any:
     "/{alert_id}/assign", response=AlertOut, auth=requires("alerts.change_alert"), summary="Assign"
 )
 def assign(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
-    assignee = get_object_or_404(User, pk=payload.user_id) if payload.user_id else None
-    return _act(alert_id, lambda a: assign_alert(a, actor=request.user, assignee=assignee))  # type: ignore[arg-type]
+    """``{"user_id": null}`` unassigns. An unknown user is a bad field (400), not a 404,
+    so a client can tell it from an unknown alert."""
+    alert = get_or_404(Alert, alert_id)
+    assignee = None
+    if payload.user_id is not None:
+        assignee = User.objects.filter(pk=payload.user_id).first()
+        if assignee is None:
+            message = _("there is no %(thing)s with id %(id)s") % {
+                "thing": User._meta.verbose_name,
+                "id": payload.user_id,
+            }
+            raise _invalid(400, message, "user_id")
+    return _act(alert.pk, lambda a: assign_alert(a, actor=request.user, assignee=assignee))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{alert_id}/incident",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Hand off to an incident",
+)
+def hand_off(request: HttpRequest, alert_id: int, payload: IncidentIn) -> Any:
+    """Record the incident (in Vigil or in your own incident system) opened from this alert;
+    repeating the call with the same id changes nothing, another id is a conflict (409)."""
+    return _act(
+        alert_id,
+        lambda a: link_incident(
+            a,
+            actor=request.user,  # type: ignore[arg-type]
+            incident_id=payload.incident_id,
+            note=payload.note,
+        ),
+    )

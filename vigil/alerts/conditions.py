@@ -52,7 +52,8 @@ class KeywordConditions(_Strict):
             try:
                 parse(value)
             except QuerySyntaxError as exc:
-                raise ValueError(f"query: {exc.localized(gettext)}") from None
+                # The error's location ("query: …") is added by ``_errors``.
+                raise ValueError(exc.localized(gettext)) from None
         return value
 
 

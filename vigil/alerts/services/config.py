@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
+from vigil.accounts.models import Department
+from vigil.accounts.roles import ROLE_NAMES
 from vigil.alerts.conditions import ConditionsError, validate_conditions, validate_routing
 from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
@@ -39,21 +41,68 @@ class RuleError(ValueError):
         self.field = field
 
 
-def _clean_rule(data: dict[str, Any]) -> dict[str, Any]:
+def _row(model: type[Topic] | type[MonitoringPlan], value: Any, field: str) -> Any:
+    """An id given through the API becomes its row; an unknown id is refused by name."""
+    if not isinstance(value, int):
+        return value
+    row = model.objects.filter(pk=value).first()
+    if row is None:
+        raise RuleError(
+            _("there is no %(thing)s with id %(id)s")
+            % {"thing": model._meta.verbose_name, "id": value},
+            field=field,
+        )
+    return row
+
+
+def _check_routing_targets(routing: dict[str, Any]) -> None:
+    """Channels, users and departments named by id must exist: a typo would otherwise
+    mean that nobody, or no channel, ever hears about the rule's alerts."""
+    steps = [routing["recipients"], *routing["escalation"]]
+    missing: list[str] = []
+    channels = set(routing["channels"])
+    known = set(Channel.objects.filter(pk__in=channels).values_list("pk", flat=True))
+    if channels - known:
+        missing.append(_("channels %(ids)s") % {"ids": _ids(channels - known)})
+    users = set(routing["on_call"]).union(*(step["users"] for step in steps))
+    known = set(User.objects.filter(pk__in=users).values_list("pk", flat=True))
+    if users - known:
+        missing.append(_("users %(ids)s") % {"ids": _ids(users - known)})
+    departments: set[int] = set().union(*(step["departments"] for step in steps))
+    known = set(Department.objects.filter(pk__in=departments).values_list("pk", flat=True))
+    if departments - known:
+        missing.append(_("departments %(ids)s") % {"ids": _ids(departments - known)})
+    roles: set[str] = set().union(*(step["roles"] for step in steps))
+    if roles - set(ROLE_NAMES):
+        missing.append(_("roles %(ids)s") % {"ids": ", ".join(sorted(roles - set(ROLE_NAMES)))})
+    if missing:
+        raise RuleError(
+            _("the routing names what does not exist: %(what)s") % {"what": "; ".join(missing)},
+            field="routing",
+        )
+
+
+def _ids(ids: set[int]) -> str:
+    return ", ".join(str(i) for i in sorted(ids))
+
+
+def _clean_rule(data: dict[str, Any], *, check_targets: bool = True) -> dict[str, Any]:
+    """``check_targets``: whether the routing was given now (a change to another field of
+    a rule whose channel was since deleted is not refused for it)."""
     clean = dict(data)
     clean["name"] = (clean.get("name") or "").strip()
     if not clean["name"]:
-        raise RuleError("a rule needs a name", field="name")
-    topic = clean.get("topic")
-    plan = clean.get("plan")
-    if isinstance(topic, int):
-        topic = clean["topic"] = Topic.objects.filter(pk=topic).first()
-    if isinstance(plan, int):
-        plan = clean["plan"] = MonitoringPlan.objects.filter(pk=plan).first()
+        raise RuleError(_("a rule needs a name"), field="name")
+    topic = clean["topic"] = _row(Topic, clean.get("topic"), "topic")
+    plan = clean["plan"] = _row(MonitoringPlan, clean.get("plan"), "plan")
     if (topic is None) == (plan is None):
-        raise RuleError("choose either a topic or a plan", field="topic")
+        raise RuleError(_("choose either a topic or a plan"), field="topic")
     if clean.get("level", WarningLevel.III) not in WarningLevel.values:
-        raise RuleError(f"unknown level {clean.get('level')!r}", field="level")
+        raise RuleError(
+            _("unknown level “%(level)s”; choose one of %(levels)s")
+            % {"level": clean.get("level"), "levels": ", ".join(WarningLevel.values)},
+            field="level",
+        )
     try:
         clean["conditions"] = validate_conditions(clean.get("kind", ""), clean.get("conditions"))
     except ConditionsError as exc:
@@ -62,9 +111,11 @@ def _clean_rule(data: dict[str, Any]) -> dict[str, Any]:
         clean["routing"] = validate_routing(clean.get("routing"))
     except ConditionsError as exc:
         raise RuleError(str(exc), field="routing") from None
+    if check_targets:
+        _check_routing_targets(clean["routing"])
     digest = clean["routing"].get("digest")
     if digest and clean.get("level", WarningLevel.III) != WarningLevel.IV:
-        raise RuleError("digests are for level IV rules only", field="routing")
+        raise RuleError(_("digests are for level IV rules only"), field="routing")
     return clean
 
 
@@ -89,13 +140,13 @@ def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> A
         merged["plan"] = None
     if "plan" in data and data["plan"] is not None and "topic" not in data:
         merged["topic"] = None
-    clean = _clean_rule(merged)
+    clean = _clean_rule(merged, check_targets="routing" in data)
     before = snapshot(rule, RULE_FIELDS)
     for key in RULE_FIELDS:
         setattr(rule, key, clean[key])
-    rule.save()
     after = snapshot(rule, RULE_FIELDS)
-    if after != before:
+    if after != before:  # a repeated PATCH changes nothing, not even updated_at
+        rule.save(update_fields=[*RULE_FIELDS, "updated_at"])
         record_audit(actor, "alertrule.changed", rule, before=before, after=after)
         if before["conditions"] != after["conditions"] or before["kind"] != after["kind"]:
             # A spike rule with new conditions learns its baseline again from history.
@@ -105,7 +156,7 @@ def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> A
 
 def _clean_channel(kind: str, name: str, config: dict[str, Any] | None) -> dict[str, Any]:
     if not name.strip():
-        raise RuleError("a channel needs a name", field="name")
+        raise RuleError(_("a channel needs a name"), field="name")
     try:
         return validate_transport_config(kind, config)
     except ValueError as exc:
@@ -125,7 +176,9 @@ def create_channel(
 ) -> Channel:
     clean = _clean_channel(kind, name, config)
     if Channel.objects.filter(name=name.strip()).exists():
-        raise RuleError(f"a channel named {name.strip()!r} exists", field="name")
+        raise RuleError(
+            _("a channel named “%(name)s” exists") % {"name": name.strip()}, field="name"
+        )
     channel = Channel.objects.create(
         name=name.strip(),
         kind=kind,
@@ -147,7 +200,7 @@ def update_channel(channel: Channel, *, actor: User | None = None, **data: Any) 
         if key in data:
             setattr(channel, key, data[key])
     if not channel.name.strip():
-        raise RuleError("a channel needs a name", field="name")
+        raise RuleError(_("a channel needs a name"), field="name")
     channel.save()
     record_audit(
         actor, "channel.changed", channel, before=before, after=snapshot(channel, CHANNEL_FIELDS)

@@ -19,20 +19,41 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
 from vigil.alerts.models.rules import more_severe, raised
 from vigil.alerts.services.routing import DEFAULT_RECIPIENTS, queue_deliveries, routing_for
 from vigil.mentions.models import Mention
-from vigil.monitoring.models import WarningLevel
+from vigil.monitoring.models import Topic, WarningLevel
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
-ALERT_AUDIT_FIELDS = ["state", "level", "assigned_to", "feedback", "escalation_step", "title"]
+ALERT_AUDIT_FIELDS = [
+    "state",
+    "level",
+    "assigned_to",
+    "feedback",
+    "escalation_step",
+    "title",
+    "incident_id",
+]
 
 
 class AlertError(ValueError):
-    """An alert action that is not allowed (wrong state, bad input)."""
+    """An alert action that is not allowed (wrong state, bad input); ``field`` names the
+    input at fault, empty when the alert's state is."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def unknown_level(level: object) -> str:
+    return _("unknown level “%(level)s”; choose one of %(levels)s") % {
+        "level": level,
+        "levels": ", ".join(WarningLevel.values),
+    }
 
 
 @dataclass
@@ -188,7 +209,7 @@ def flag_mention(
 ) -> Alert:
     """The 警 flag: any user marks a mention as a warning; flagging again adds nothing."""
     if level not in WarningLevel.values:
-        raise AlertError(f"unknown level {level!r}")
+        raise AlertError(unknown_level(level), field="level")
     now = timezone.now()
     alert, created = Alert.objects.get_or_create(
         key=f"flag:{mention.pk}",
@@ -230,13 +251,19 @@ def report_warning(
     """A department liaison reports a warning by hand, with text and links."""
     title = title.strip()
     if not title:
-        raise AlertError("a report needs a title")
+        raise AlertError(_("a report needs a title"), field="title")
     if level not in WarningLevel.values:
-        raise AlertError(f"unknown level {level!r}")
+        raise AlertError(unknown_level(level), field="level")
     clean_links = [u.strip() for u in links or [] if u.strip()]
     for url in clean_links:
         if not url.startswith(("http://", "https://")):
-            raise AlertError(f"not a web link: {url!r}")
+            raise AlertError(_("not a web link: “%(url)s”") % {"url": url}, field="links")
+    if topic_id is not None and not Topic.objects.filter(pk=topic_id).exists():
+        raise AlertError(
+            _("there is no %(thing)s with id %(id)s")
+            % {"thing": Topic._meta.verbose_name, "id": topic_id},
+            field="topic_id",
+        )
     now = timezone.now()
     alert = Alert.objects.create(
         key=f"report:{uuid.uuid4().hex}",

@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.conditions import Recipients
@@ -44,7 +45,10 @@ def acknowledge_alert(alert: Alert, *, actor: User, note: str = "") -> Alert:
     """Someone owns it now: escalation stops."""
     alert = _locked(alert)
     if alert.state != State.NEW:
-        raise AlertError(f"only a new alert can be acknowledged (this one is {alert.state})")
+        raise AlertError(
+            _("only a new alert can be acknowledged (this one is %(state)s)")
+            % {"state": alert.get_state_display()}
+        )
     now = timezone.now()
     return _change(
         alert,
@@ -64,7 +68,9 @@ def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: s
     """Handled, or dismissed as a false alarm (which is also the feedback)."""
     alert = _locked(alert)
     if not alert.is_open:
-        raise AlertError(f"the alert is already closed ({alert.state})")
+        raise AlertError(
+            _("the alert is already closed (%(state)s)") % {"state": alert.get_state_display()}
+        )
     now = timezone.now()
     fields: dict[str, object] = {
         "state": State.FALSE_ALARM if false_alarm else State.HANDLED,
@@ -82,10 +88,13 @@ def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: s
 
 @transaction.atomic
 def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
-    """Useful / false alarm: drives the precision figures of rules."""
+    """Useful / false alarm: drives the precision figures of rules. Giving the same
+    feedback again (a client retrying) changes nothing and is not audited twice."""
     if feedback not in (Alert.Feedback.USEFUL, Alert.Feedback.FALSE_ALARM):
-        raise AlertError("feedback is 'useful' or 'false_alarm'")
+        raise AlertError(_("feedback is “useful” or “false_alarm”"), field="feedback")
     alert = _locked(alert)
+    if alert.feedback == feedback:
+        return alert
     return _change(
         alert,
         actor,
@@ -98,9 +107,12 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
 
 @transaction.atomic
 def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
+    """Give the alert to someone (or to nobody); assigning the same person again is a no-op."""
     alert = _locked(alert)
     if assignee is not None and not assignee.is_active:
-        raise AlertError("cannot assign to an inactive user")
+        raise AlertError(_("cannot assign to an inactive user"), field="user_id")
+    if alert.assigned_to_id == (assignee.pk if assignee else None):
+        return alert
     alert = _change(alert, actor, "alert.assigned", assigned_to=assignee)
     if assignee is not None and assignee != actor:
         queue_deliveries(alert, Recipients(users=[assignee.pk]), reason=f"assigned:{assignee.pk}")
@@ -108,10 +120,20 @@ def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
 
 
 @transaction.atomic
-def link_incident(alert: Alert, *, actor: User, incident_id: int) -> Alert:
-    """Hand-off point for the crisis-response work: the incident opened from this alert."""
+def link_incident(alert: Alert, *, actor: User, incident_id: int, note: str = "") -> Alert:
+    """Hand-off point for the crisis-response work: the incident opened from this alert.
+
+    Linking the same incident again (a retry) changes nothing; an alert already handed
+    to another incident is refused rather than silently re-pointed.
+    """
     alert = _locked(alert)
-    return _change(alert, actor, "alert.incident_opened", incident_id=incident_id)
+    if alert.incident_id == incident_id:
+        return alert
+    if alert.incident_id is not None:
+        raise AlertError(
+            _("this alert was already handed off to incident %(id)s") % {"id": alert.incident_id}
+        )
+    return _change(alert, actor, "alert.incident_opened", note, incident_id=incident_id)
 
 
 def _next_reachable_step(alert: Alert, ladder: list[Recipients]) -> tuple[int, list[int]]:

@@ -140,6 +140,7 @@ def message_for(delivery: Delivery) -> Message:
         recipient_id=delivery.recipient_id,
         recipient_email=delivery.recipient.email if delivery.recipient else "",
         alert_id=alert.pk,
+        delivery_id=delivery.pk,
     )
 
 
@@ -175,6 +176,7 @@ def digest_message(rows: list[Delivery]) -> Message:
         payload={"alerts": [alert_payload(a) for a in alerts]},
         recipient_id=first.recipient_id,
         recipient_email=first.recipient.email if first.recipient else "",
+        delivery_id=min(r.pk for r in rows),
     )
 
 
@@ -380,6 +382,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         payload={"channel": {"id": channel.pk, "name": channel.name}},
         recipient_id=actor.pk,
         recipient_email=actor.email,
+        delivery_id=delivery.pk,
     )
     report = DeliverReport()
     try:

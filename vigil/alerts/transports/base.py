@@ -57,6 +57,8 @@ class Message:
     recipient_id: int | None = None
     recipient_email: str = ""
     alert_id: int | None = None
+    #: The outbox row being sent: the same on every retry, so receivers can drop repeats.
+    delivery_id: int | None = None
 
 
 class Transport(ABC):

@@ -87,10 +87,10 @@ class WebhookTransport(Transport):
         assert isinstance(self.config, WebhookConfig)  # noqa: S101 - narrowing for mypy
         return self.config
 
-    def body_of(self, message: Message) -> bytes:
+    def body_of(self, message: Message, sent_at: int | None = None) -> bytes:
         payload = {
             "event": message.event,
-            "sent_at": int(time.time()),
+            "sent_at": int(time.time()) if sent_at is None else sent_at,
             "title": message.title,
             "text": message.body,
             "level": message.level,
@@ -102,8 +102,9 @@ class WebhookTransport(Transport):
     def notify(self, message: Message) -> None:
         cfg = self.cfg
         _refuse_private(cfg.url)
-        body = self.body_of(message)
-        timestamp = str(int(time.time()))
+        now = int(time.time())
+        body = self.body_of(message, sent_at=now)  # sent_at is the signed timestamp
+        timestamp = str(now)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": USER_AGENT,
@@ -111,6 +112,8 @@ class WebhookTransport(Transport):
             "X-Vigil-Timestamp": timestamp,
             "X-Vigil-Signature": sign(cfg.secret, timestamp, body),
         }
+        if message.delivery_id is not None:
+            headers["X-Vigil-Delivery"] = str(message.delivery_id)
         try:
             with httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False) as client:
                 response = client.post(cfg.url, content=body, headers=headers)

@@ -1,0 +1,175 @@
+"""The alerts API's request and response bodies (``vigil.alerts.api`` holds the endpoints)."""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at run time.
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from vigil.alerts.models import AlertRule, Channel
+from vigil.alerts.transports import build_transport
+
+
+class RuleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: AlertRule.Kind
+    topic_id: int | None = None
+    plan_id: int | None = None
+    conditions: dict[str, Any] = {}
+    level: str = "III"
+    raise_at_impact: float | None = None
+    routing: dict[str, Any] = {}
+    cooldown_minutes: int = Field(360, ge=1, le=7 * 24 * 60)
+    is_active: bool = True
+
+
+class RulePatch(Schema):
+    name: str | None = None
+    topic_id: int | None = None
+    plan_id: int | None = None
+    conditions: dict[str, Any] | None = None
+    level: str | None = None
+    raise_at_impact: float | None = None
+    routing: dict[str, Any] | None = None
+    cooldown_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
+    is_active: bool | None = None
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    kind: str
+    topic_id: int | None
+    plan_id: int | None
+    conditions: dict[str, Any]
+    level: str
+    raise_at_impact: float | None
+    routing: dict[str, Any]
+    cooldown_minutes: int
+    is_active: bool
+    updated_at: dt.datetime
+
+
+class AlertOut(Schema):
+    id: int
+    key: str
+    origin: str
+    rule_id: int | None
+    topic_id: int | None
+    story_id: int | None
+    title: str
+    summary: str
+    level: str
+    state: str
+    impact: float | None
+    data: dict[str, Any]
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    mention_count: int
+    assigned_to_id: int | None
+    acknowledged_by_id: int | None
+    acknowledged_at: dt.datetime | None
+    closed_by_id: int | None
+    closed_at: dt.datetime | None
+    feedback: str
+    escalation_step: int
+    next_escalation_at: dt.datetime | None
+    links: list[str]
+    incident_id: int | None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class FeedbackIn(Schema):
+    feedback: str = Field(..., pattern="^(useful|false_alarm)$")
+
+
+class AssignIn(Schema):
+    user_id: int | None = None
+
+
+class IncidentIn(Schema):
+    incident_id: int = Field(..., ge=1)
+    note: str = ""
+
+
+class FlagIn(Schema):
+    mention_id: int
+    note: str = ""
+    level: str = "III"
+
+
+class ReportIn(Schema):
+    title: str = Field(..., min_length=1, max_length=300)
+    text: str = ""
+    links: list[str] = []
+    level: str = "III"
+    topic_id: int | None = None
+
+
+class ChannelIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    kind: str
+    config: dict[str, Any] = {}
+    is_default: bool = False
+
+
+class ChannelOut(Schema):
+    id: int
+    name: str
+    kind: str
+    described: str
+    is_active: bool
+    is_default: bool
+    health: str
+    consecutive_failures: int
+    last_error: str
+    last_error_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_described(obj: Channel) -> str:
+        try:
+            return build_transport(obj.kind, obj.config).describe()
+        except Exception:  # noqa: BLE001 - a broken config is reported, not raised
+            return "invalid configuration"
+
+
+class ChannelCreated(ChannelOut):
+    """The new channel, with the webhook signing secret its receiver needs (shown here and
+    on the channel's edit page, never in listings)."""
+
+    secret: str | None = None
+
+    @staticmethod
+    def resolve_secret(obj: Channel) -> str | None:
+        return obj.config.get("secret") if obj.kind == "webhook" else None
+
+
+class DeliveryOut(Schema):
+    id: int
+    alert_id: int | None
+    channel_id: int
+    recipient_id: int | None
+    reason: str
+    status: str
+    digest: bool
+    held_reason: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str
+    created_at: dt.datetime
+
+
+class NotificationOut(Schema):
+    id: int
+    alert_id: int | None
+    title: str
+    url: str
+    level: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
