@@ -133,6 +133,38 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
+class JsonErrorsMiddleware:
+    """Unknown paths and methods under /api/ answer with the API's error body too.
+
+    They never reach ninja's exception handlers: Django's URL resolver answers an unknown
+    path with the HTML 404 page, and ninja answers a method a path does not take with a bare
+    405. A client should get one error shape from every /api/ URL.
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            message = _("There is no API endpoint at %(path)s; see /api/docs.") % {
+                "path": request.path
+            }
+            return error_response(request, 404, "not_found", message)
+        allowed = response.get("Allow", "")
+        message = _("%(method)s is not allowed here; this endpoint takes %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+        answer = error_response(request, 405, "method_not_allowed", message)
+        answer["Allow"] = allowed
+        return answer
+
+
 def get_or_404(model: type[models.Model], pk: int) -> Any:
     """The row, or a 404 whose message names the thing in the request's language.
 

@@ -32,6 +32,21 @@ def test_errors_have_one_shape(client_for) -> None:
     assert invalid.json()["error"]["code"] == "invalid" and invalid.json()["error"]["details"]
 
 
+def test_unknown_api_paths_and_methods_answer_in_the_same_shape(client_for) -> None:
+    analyst = client_for("Analyst")
+    unknown = analyst.get("/api/nothing-here", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert unknown.status_code == 404 and unknown["Content-Type"].startswith("application/json")
+    assert unknown.json()["error"]["code"] == "not_found"
+    assert "/api/nothing-here" in unknown.json()["error"]["message"]
+    assert "没有" in unknown.json()["error"]["message"]
+    wrong = analyst.delete("/api/mentions/1")
+    assert wrong.status_code == 405 and wrong["Allow"] == "GET"
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+    assert "DELETE" in wrong.json()["error"]["message"]
+    # Pages outside /api/ keep their HTML 404.
+    assert "text/html" in analyst.get("/nothing-here/")["Content-Type"]
+
+
 def test_mentions_are_paginated_and_filtered(client_for) -> None:
     for i in range(55):
         MentionFactory(lang="zh" if i % 5 == 0 else "en")
