@@ -165,17 +165,19 @@ class JsonErrorsMiddleware:
         return answer
 
 
-def get_or_404(model: type[models.Model], pk: int) -> Any:
-    """The row, or a 404 whose message names the thing in the request's language.
+def get_or_404(source: type[models.Model] | models.QuerySet[Any], pk: int) -> Any:
+    """The row (of a model, or of a queryset with its joins), or a 404 whose message names
+    the thing in the request's language.
 
     Django's ``get_object_or_404`` says "No AlertRule matches the given query." in English
     whatever the caller's language, naming a Python class instead of the thing.
     """
-    row = model._default_manager.filter(pk=pk).first()
+    rows = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    row = rows.filter(pk=pk).first()
     if row is None:
         raise Http404(
             _("there is no %(thing)s with id %(id)s")
-            % {"thing": model._meta.verbose_name, "id": pk}
+            % {"thing": rows.model._meta.verbose_name, "id": pk}
         )
     return row
 

@@ -27,6 +27,10 @@ def test_errors_have_one_shape(client_for) -> None:
     missing = analyst.get("/api/mentions/999999")
     assert missing.status_code == 404
     assert set(missing.json()["error"]) == {"code", "message", "details"}
+    assert missing.json()["error"]["message"] == "there is no mention with id 999999"
+    for path in ("/api/topics/999999", "/api/stories/999999", "/api/mentions/999999"):
+        message = analyst.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["error"]["message"]
+        assert "999999" in message and "there is no" not in message, message
     invalid = analyst.post("/api/sources", data={"name": ""}, content_type="application/json")
     assert invalid.status_code == 422
     assert invalid.json()["error"]["code"] == "invalid" and invalid.json()["error"]["details"]

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -14,7 +13,7 @@ from vigil.analysis.models import Story
 from vigil.analysis.runtime import story_mention
 from vigil.analysis.services import CorrectionError, agreement, correct_mention
 from vigil.analysis.stories import propagation_path
-from vigil.api import requires
+from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
 
 router = Router(tags=["analysis"])
@@ -76,7 +75,7 @@ class StoryDetailOut(StoryOut):
     summary="Correct sentiment, emotion or relevance",
 )
 def add_correction(request: HttpRequest, mention_id: int, payload: CorrectionIn) -> Status[Any]:
-    mention = get_object_or_404(Mention, pk=mention_id)
+    mention = get_or_404(Mention, mention_id)
     try:
         correction = correct_mention(mention, payload.field, payload.value, actor=request.user)
     except CorrectionError as exc:
@@ -105,7 +104,7 @@ def list_stories(request: HttpRequest, min_size: int = 2) -> Any:
 
 @router.get("/stories/{story_id}", response=StoryDetailOut, auth=requires("analysis.view_story"))
 def get_story(request: HttpRequest, story_id: int) -> StoryDetailOut:
-    story = get_object_or_404(Story, pk=story_id)
+    story = get_or_404(Story, story_id)
     members = list(story.mentions.order_by("published_at", "id")[:1000])
     edges = propagation_path(story_mention(m) for m in members)
     base = StoryOut.from_orm(story).dict()

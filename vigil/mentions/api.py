@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from vigil.api import requires
+from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MentionFilter, find_mentions
 
@@ -104,5 +103,5 @@ def _fields(mention: Mention) -> dict[str, Any]:
     auth=requires("mentions.view_mention"),
 )
 def get_mention(request: HttpRequest, mention_id: int) -> MentionOut:
-    mention = get_object_or_404(Mention.objects.select_related("source"), pk=mention_id)
+    mention = get_or_404(Mention.objects.select_related("source"), mention_id)
     return MentionOut(**_fields(mention))

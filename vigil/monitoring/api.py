@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.api import requires
+from vigil.api import get_or_404, requires
 from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic, TopicVersion
 from vigil.monitoring.services import (
     TopicError,
@@ -175,7 +174,7 @@ def add_plan(request: HttpRequest, payload: PlanIn) -> Status[MonitoringPlan]:
     "/plans/{plan_id}", response=PlanOut, auth=requires("monitoring.change_monitoringplan")
 )
 def change_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> MonitoringPlan:
-    plan = get_object_or_404(MonitoringPlan, pk=plan_id)
+    plan = get_or_404(MonitoringPlan, plan_id)
     return update_plan(plan, actor=request.user, **payload.dict())
 
 
@@ -187,7 +186,7 @@ def list_topics(request: HttpRequest, plan_id: int | None = None) -> Any:
 
 @router.post("/topics", response={201: TopicOut}, auth=requires("monitoring.add_topic"))
 def add_topic(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
-    plan = get_object_or_404(MonitoringPlan, pk=payload.plan_id)
+    plan = get_or_404(MonitoringPlan, payload.plan_id)
     data = payload.dict(exclude={"plan_id", "retro_days"})
     try:
         topic = create_topic(plan, actor=request.user, retro_days=payload.retro_days, **data)
@@ -198,12 +197,12 @@ def add_topic(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
 
 @router.get("/topics/{topic_id}", response=TopicOut, auth=requires("monitoring.view_topic"))
 def get_topic(request: HttpRequest, topic_id: int) -> Topic:
-    return get_object_or_404(Topic, pk=topic_id)
+    return get_or_404(Topic, topic_id)
 
 
 @router.patch("/topics/{topic_id}", response=TopicOut, auth=requires("monitoring.change_topic"))
 def change_topic(request: HttpRequest, topic_id: int, payload: TopicPatch) -> Topic:
-    topic = get_object_or_404(Topic, pk=topic_id)
+    topic = get_or_404(Topic, topic_id)
     data = {k: v for k, v in payload.dict(exclude={"retro_days"}).items() if v is not None}
     try:
         return update_topic(topic, actor=request.user, retro_days=payload.retro_days, **data)

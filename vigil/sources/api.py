@@ -6,13 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 
 from vigil.accounts.services import user_for_token
-from vigil.api import ApiError, requires
+from vigil.api import ApiError, get_or_404, requires
 from vigil.sources.intake import IntakeError, SignatureError, check_signature, ingest_items
 from vigil.sources.models import FetchRun, Source
 from vigil.sources.services import (
@@ -101,7 +100,7 @@ def source_runs(request: HttpRequest, source_id: int) -> Any:
     auth=requires("sources.change_source"),
 )
 def pause_source(request: HttpRequest, source_id: int) -> Source:
-    return set_source_paused(get_object_or_404(Source, pk=source_id), True, actor=request.user)
+    return set_source_paused(get_or_404(Source, source_id), True, actor=request.user)
 
 
 @router.post(
@@ -111,7 +110,7 @@ def pause_source(request: HttpRequest, source_id: int) -> Source:
     auth=requires("sources.change_source"),
 )
 def resume_source(request: HttpRequest, source_id: int) -> Source:
-    return set_source_paused(get_object_or_404(Source, pk=source_id), False, actor=request.user)
+    return set_source_paused(get_or_404(Source, source_id), False, actor=request.user)
 
 
 class IngestError(Schema):
