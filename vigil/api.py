@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from vigil import __version__
 from vigil.accounts.services import user_for_token
+from vigil.lib.i18n import gettext_noop
 
 
 def _check_permission(user: Any, perm: str | None) -> Any:
@@ -114,9 +115,77 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", str(exc) or _("Not found."))
 
 
+#: Pydantic's error types, said for people (pydantic's own ``msg`` stays for programs).
+_INVALID_SAYS: dict[str, str] = {
+    "missing": gettext_noop("required"),
+    "string_type": gettext_noop("must be text"),
+    "int_type": gettext_noop("must be a whole number"),
+    "int_parsing": gettext_noop("must be a whole number"),
+    "int_from_float": gettext_noop("must be a whole number"),
+    "float_type": gettext_noop("must be a number"),
+    "float_parsing": gettext_noop("must be a number"),
+    "bool_type": gettext_noop("must be true or false"),
+    "bool_parsing": gettext_noop("must be true or false"),
+    "literal_error": gettext_noop("must be one of %(expected)s"),
+    "enum": gettext_noop("must be one of %(expected)s"),
+    "string_too_short": gettext_noop("must be at least %(min_length)s characters long"),
+    "string_too_long": gettext_noop("must be at most %(max_length)s characters long"),
+    "too_short": gettext_noop("must have at least %(min_length)s items"),
+    "too_long": gettext_noop("must have at most %(max_length)s items"),
+    "greater_than_equal": gettext_noop("must be at least %(ge)s"),
+    "less_than_equal": gettext_noop("must be at most %(le)s"),
+    "greater_than": gettext_noop("must be more than %(gt)s"),
+    "less_than": gettext_noop("must be less than %(lt)s"),
+    "datetime_type": gettext_noop("must be a date and time (ISO 8601)"),
+    "datetime_parsing": gettext_noop("must be a date and time (ISO 8601)"),
+    "datetime_from_date_parsing": gettext_noop("must be a date and time (ISO 8601)"),
+    "date_type": gettext_noop("must be a date (YYYY-MM-DD)"),
+    "date_parsing": gettext_noop("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": gettext_noop("must be a date (YYYY-MM-DD)"),
+    "list_type": gettext_noop("must be a list"),
+    "dict_type": gettext_noop("must be an object"),
+    "model_type": gettext_noop("must be an object"),
+    "model_attributes_type": gettext_noop("must be an object"),
+    "extra_forbidden": gettext_noop("is not a field this endpoint knows"),
+    "url_parsing": gettext_noop("must be a web address"),
+    "url_scheme": gettext_noop("must be a web address"),
+}
+_SOURCES = {"body", "query", "path", "form", "header", "cookie", "file"}
+
+
+def _field_name(loc: list[Any]) -> str:
+    """``["body", "payload", "routing", "channels", 0]`` → ``routing.channels.0``."""
+    rest = list(loc)
+    if rest and rest[0] in _SOURCES:
+        rest = rest[1:]
+        if len(rest) > 1:  # ninja names the schema parameter before the field
+            rest = rest[1:]
+    return ".".join(str(part) for part in rest)
+
+
+def _problem(error: dict[str, Any]) -> str:
+    """One validation error in the reader's language: ``level: must be text``."""
+    says = _INVALID_SAYS.get(str(error.get("type")))
+    if error.get("type") == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        says = gettext_noop("must not be empty")
+    if says:
+        ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int)}
+        try:
+            text = _(says) % ctx if "%(" in says else _(says)
+        except (KeyError, TypeError, ValueError):
+            text = str(error.get("msg", ""))
+    else:  # our own validators' words ("Value error, …")
+        text = str(error.get("msg", "")).removeprefix("Value error, ")
+    field = _field_name(error.get("loc") or [])
+    return f"{field}: {text}" if field else text
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return error_response(request, 422, "invalid", _("The request is not valid."), exc.errors)
+    details = [{**error, "message": _problem(error)} for error in exc.errors]
+    shown = "; ".join(d["message"] for d in details[:5]) + ("; …" if len(details) > 5 else "")
+    message = _("The request is not valid: %(problems)s") % {"problems": shown}
+    return error_response(request, 422, "invalid", message, details)
 
 
 @api.exception_handler(HttpError)
@@ -130,7 +199,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         413: "too_large",
         429: "rate_limited",
     }
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    message = str(exc)
+    if message == "Cannot parse request body":  # ninja's words for a body that is not JSON
+        message = _("The request body is not valid JSON.")
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
 
 class JsonErrorsMiddleware:

@@ -51,6 +51,29 @@ def test_unknown_api_paths_and_methods_answer_in_the_same_shape(client_for) -> N
     assert "text/html" in analyst.get("/nothing-here/")["Content-Type"]
 
 
+def test_invalid_requests_say_which_field_and_why_in_the_callers_language(client_for) -> None:
+    admin = client_for("Administrator")
+    body = {"name": "", "kind": "keyword", "level": 5, "conditions": []}
+    answer = admin.post("/api/alerts/rules", data=body, content_type="application/json")
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["message"] == (
+        "The request is not valid: name: must not be empty; conditions: must be an object; "
+        "level: must be text"
+    )
+    assert [d["type"] for d in error["details"]] == ["string_too_short", "dict_type", "string_type"]
+    answer = admin.post(
+        "/api/alerts/rules",
+        data=body,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert answer.json()["error"]["message"].startswith("请求无效：name: 不能为空; ")
+    broken = admin.post("/api/alerts/rules", data="{bad", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json()["error"]["message"] == "The request body is not valid JSON."
+
+
 def test_mentions_are_paginated_and_filtered(client_for) -> None:
     for i in range(55):
         MentionFactory(lang="zh" if i % 5 == 0 else "en")
