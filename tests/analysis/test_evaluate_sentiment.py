@@ -51,12 +51,14 @@ def test_eval_command_reads_sentiment_toward_each_target(
             "others": ["Telvaro"],
             "label": "neutral",
             "lang": "en",
+            "kind": "compare",
         },
         {
             "text": "Got the Brisa kettle Monday. Lid cracked by Thursday, support never answered.",
             "target": "Brisa",
             "label": "negative",
             "lang": "en",
+            "kind": "later",
         },
     ]
     data = tmp_path / "toward.jsonl"
@@ -70,6 +72,7 @@ def test_eval_command_reads_sentiment_toward_each_target(
     # Quorrin's own sentence is news without a side; the complaint is Telvaro's.
     assert report["en"]["n"] == 2
     assert report["en"]["accuracy"] == 1.0
+    assert report["en:compare"]["n"] == report["en:later"]["n"] == 1  # figures by kind
 
     rows[0]["target"] = "Nobody"
     data.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")

@@ -97,6 +97,7 @@ def handle_eval_sentiment(args: argparse.Namespace) -> int:
     texts: list[str] = []
     labels: list[str] = []
     langs: list[str | None] = []
+    groups: list[str] = []  # "lang:kind" when the file gives each item a kind
     with args.file.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
@@ -121,15 +122,19 @@ def handle_eval_sentiment(args: argparse.Namespace) -> int:
                 langs.append(row.get("lang"))
             texts.append(text)
             labels.append(row["label"])
-    report = evaluate(texts, labels, langs, args.path)
+            groups.append(
+                f"{row.get('lang') or langs[-1]}:{row['kind']}" if row.get("kind") else ""
+            )
+    report = evaluate(texts, labels, langs, args.path, groups=groups if any(groups) else None)
     if args.json:
         print(json.dumps(report))
         return 0
-    print(f"{'set':<8} {'n':>6} {'polar acc':>10} {'3-class acc':>12} {'macro-F1':>9}")
+    width = max([8, *(len(name) + 1 for name in report)])
+    print(f"{'set':<{width}} {'n':>6} {'polar acc':>10} {'3-class acc':>12} {'macro-F1':>9}")
     for name, value in report.items():
         if isinstance(value, dict):
             print(
-                f"{name:<8} {value['n']:>6} {value['polar_accuracy']:>10.1%} "
+                f"{name:<{width}} {value['n']:>6} {value['polar_accuracy']:>10.1%} "
                 f"{value['accuracy']:>12.1%} {value['macro_f1']:>9.3f}"
             )
     print(f"{report['docs_per_s']} docs/s ({args.path} path)")

@@ -64,8 +64,12 @@ def evaluate(
     path: Path_ = "fast",
     batch_size: int = 256,
     model_dir: Path | None = None,
+    groups: Sequence[str] | None = None,
 ) -> dict[str, object]:
-    """Score every text and return ``{"overall", <lang>…, "docs_per_s"}``."""
+    """Score every text and return ``{"overall", <lang>…, <group>…, "docs_per_s"}``.
+
+    ``groups`` (one name per text, e.g. ``en:later``) adds figures for each group.
+    """
     firsts = {lang: i for i, lang in reversed(list(enumerate(langs)))}
     for i in firsts.values():  # load each language's model first: throughput is measured warm
         score_many([texts[i]] * 2, [langs[i]] * 2, path, model_dir)
@@ -80,8 +84,11 @@ def evaluate(
     by_lang: dict[str, list[int]] = {}
     for i, r in enumerate(results):
         by_lang.setdefault(r.lang, []).append(i)
+    by_group: dict[str, list[int]] = {}
+    for i, group in enumerate(groups or []):
+        by_group.setdefault(group, []).append(i)
     everyone = list(range(len(results)))
-    for name, idx in [("overall", everyone), *sorted(by_lang.items())]:
+    for name, idx in [("overall", everyone), *sorted(by_lang.items()), *sorted(by_group.items())]:
         out[name] = figures(
             [labels[i] for i in idx],
             [results[i].label for i in idx],
