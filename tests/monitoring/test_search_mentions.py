@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -10,7 +12,9 @@ from django.utils import timezone
 from tests.factories import MentionFactory
 from vigil.mentions.models import Mention
 from vigil.mentions.search import candidates, search_mentions
+from vigil.monitoring.models import Match
 from vigil.monitoring.query import parse
+from vigil.monitoring.services import create_plan, create_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +210,27 @@ def test_a_bad_search_shows_only_its_error(client_for) -> None:
     page = client_for("Viewer").get("/mentions/", {"q": "(明光"}).content.decode()
     assert 'id="query-error"' in page and "unclosed (" in page
     assert "No mentions match." not in page and "page 1 of" not in page
+
+
+def test_export_the_filtered_mentions_as_csv_for_a_spreadsheet(client_for) -> None:
+    plan = create_plan(name="Brand")
+    topic = create_topic(plan, name="明光品牌", query="明光", retro_days=0)
+    hit = MentionFactory(title="明光电水壶烫伤", text='=HYPERLINK("http://evil")', impact=42.0)
+    Match.objects.create(mention=hit, topic=topic, terms=["明光"], published_at=hit.published_at)
+    MentionFactory(title="", text="unrelated kettle")
+    viewer = client_for("Viewer")
+    listing = viewer.get("/mentions/", {"q": "明光"}).content.decode()
+    assert 'href="/mentions/export.csv?q=%E6%98%8E%E5%85%89"' in listing
+    response = viewer.get("/mentions/export.csv", {"q": "明光", "order": "impact"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["id", "published", "channel"] and len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (
+        row["title"] == "明光电水壶烫伤" and row["topics"] == "明光品牌" and row["impact"] == "42.0"
+    )
+    assert row["text"].startswith("'=")  # kept as text, never run as a formula
+    bad = viewer.get("/mentions/export.csv", {"q": "(明光"})
+    assert bad.status_code == 302 and bad["Location"].startswith("/mentions/?q=")

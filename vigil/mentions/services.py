@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 
 from vigil.mentions.models import Mention
 from vigil.mentions.search import SearchHit, SearchResult, search_mentions
+from vigil.monitoring.models import Match
 from vigil.monitoring.query import MatchResult
 
 # Largest id or page a database integer column holds; bigger numbers from a URL match nothing
@@ -146,3 +147,60 @@ def mention_page(f: MentionFilter, page: int | None, size: int) -> MentionPage:
         wanted = pages
         result = find_mentions(f, offset=(wanted - 1) * size, limit=size)
     return MentionPage(result=result, page=wanted, pages=pages)
+
+
+EXPORT_LIMIT = 5000
+EXPORT_COLUMNS = [
+    "id",
+    "published",
+    "channel",
+    "site",
+    "author",
+    "title",
+    "text",
+    "url",
+    "language",
+    "sentiment",
+    "relevance",
+    "impact",
+    "topics",
+]
+
+
+def export_rows(f: MentionFilter, tz: dt.tzinfo, limit: int = EXPORT_LIMIT) -> list[list[str]]:
+    """The filtered mentions as spreadsheet rows (header first), in the filter's order,
+    with times in ``tz``; at most ``limit`` rows, so one export cannot stall the server."""
+    result = find_mentions(f, offset=0, limit=limit)
+    ids = [hit.mention.pk for hit in result.hits]
+    topics: dict[int, list[str]] = {pk: [] for pk in ids}
+    matches = (
+        Match.objects.filter(mention_id__in=ids).select_related("topic").order_by("topic__name")
+    )
+    for match in matches:
+        topics[match.mention_id].append(match.topic.name)
+    rows = [list(EXPORT_COLUMNS)]
+    for hit in result.hits:
+        m = hit.mention
+        rows.append(
+            [
+                str(m.pk),
+                m.published_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                m.channel,
+                m.site,
+                m.author,
+                m.title,
+                m.text,
+                m.url,
+                m.lang,
+                m.effective_sentiment,
+                m.relevance,
+                "" if m.impact is None else f"{m.impact:.1f}",
+                "; ".join(topics.get(m.pk, [])),
+            ]
+        )
+    return [[_inert(cell) for cell in row] for row in rows]
+
+
+def _inert(cell: str) -> str:
+    """Public text that a spreadsheet would run as a formula is kept as text."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

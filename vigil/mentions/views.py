@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.analysis.labels import language_choices
 from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
-from vigil.mentions.services import mention_filter_from, mention_page, parse_int
+from vigil.mentions.services import (
+    EXPORT_LIMIT,
+    export_rows,
+    mention_filter_from,
+    mention_page,
+    parse_int,
+)
 from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Topic
-from vigil.monitoring.services import LANGUAGES
+from vigil.monitoring.services import LANGUAGES, check_query
 from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
 
@@ -63,9 +72,25 @@ def mention_list(request: HttpRequest) -> HttpResponse:
             "sentiment_choices": SENTIMENT_CHOICES,
             "relevance_choices": RELEVANCE_CHOICES,
             "order_choices": ORDER_CHOICES,
+            "export_limit": EXPORT_LIMIT,
             "languages": language_choices(LANGUAGES),
         },
     )
+
+
+@perm_required("mentions.view_mention")
+def mention_export(request: HttpRequest) -> HttpResponse:
+    """The list's filters as a CSV file (UTF-8 with a BOM, so spreadsheets read Chinese)."""
+    tz = timezone.get_current_timezone()
+    mention_filter = mention_filter_from(request.GET, tz)
+    if mention_filter.q and check_query(mention_filter.q).error:
+        return redirect(f"{reverse('mentions:list')}?{request.GET.urlencode()}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(timezone.now(), tz).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="mentions-{stamp}.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(export_rows(mention_filter, tz))
+    return response
 
 
 @perm_required("mentions.view_mention")
