@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import MentionFactory
-from vigil.monitoring.models import MonitoringPlan, Topic
-from vigil.monitoring.services import create_plan
+from vigil.accounts.models import AuditEntry
+from vigil.monitoring import services
+from vigil.monitoring.models import Match, MonitoringPlan, Topic
+from vigil.monitoring.services import TopicError, create_plan, create_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,74 @@ def test_topics_through_the_api(client_for) -> None:
     ).json()
     assert zh["ok"] is False and zh["error"] == "第 8 列有误：引号没有闭合"
     assert MonitoringPlan.objects.get(name="API plan").topics.count() == 1
+
+
+def test_refusals_of_names_and_channels_go_through_translation(monkeypatch) -> None:
+    monkeypatch.setattr(services, "gettext", lambda text: f"«{text}»")
+    plan = create_plan(name="Brand")
+    create_topic(plan, name="Kettle", query="kettle", retro_days=0)
+    refusals = [
+        lambda: create_plan(name="Brand"),
+        lambda: create_topic(plan, name="Kettle", query="kettle", retro_days=0),
+        lambda: create_topic(plan, name=" ", query="kettle", retro_days=0),
+        lambda: create_topic(plan, name="X", query="kettle", channels=["fax"], retro_days=0),
+    ]
+    for refuse in refusals:
+        with pytest.raises(TopicError) as caught:
+            refuse()
+        assert str(caught.value).startswith("«") and str(caught.value).endswith("»")
+    assert "Brand" in str(pytest.raises(TopicError, create_plan, name="Brand").value)
+
+
+def test_renaming_a_plan_to_a_taken_name_is_refused_on_the_form(client_for) -> None:
+    analyst = client_for("Analyst")
+    create_plan(name="Brand")
+    other = create_plan(name="Competitors")
+    page = analyst.post(f"/topics/plans/{other.pk}/edit/", {"name": "Brand", "is_active": "on"})
+    assert (
+        page.status_code == 200 and "a plan named “Brand” already exists" in page.content.decode()
+    )
+    other.refresh_from_db()
+    assert other.name == "Competitors"
+    api = analyst.patch(
+        f"/api/plans/{other.pk}",
+        data={"name": "Brand", "scope": ""},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+
+
+def test_editing_a_topic_can_move_it_to_another_plan(client_for) -> None:
+    analyst = client_for("Analyst")
+    brand = create_plan(name="Brand")
+    rivals = create_plan(name="Competitors")
+    topic = create_topic(brand, name="Corvane", query="Corvane OR 科旺", retro_days=0)
+    create_topic(rivals, name="Auralis", query="Auralis", retro_days=0)
+    form = {
+        "name": "Corvane",
+        "kind": "competitor",
+        "query": "Corvane OR 科旺",
+        "alert_level": "III",
+        "is_active": "on",
+    }
+    moved = analyst.post(f"/topics/{topic.pk}/edit/", {**form, "plan": rivals.pk})
+    assert moved.status_code == 302
+    topic.refresh_from_db()
+    assert topic.plan_id == rivals.pk and topic.version == 2
+    entry = AuditEntry.objects.filter(action="topic.changed").latest("pk")
+    assert entry.before["plan"] == brand.pk and entry.after["plan"] == rivals.pk
+    clash = analyst.post(
+        f"/topics/{topic.pk}/edit/", {**form, "name": "Auralis", "plan": rivals.pk}
+    )
+    assert clash.status_code == 200 and "already has a topic named" in clash.content.decode()
+
+
+def test_topic_page_leads_to_all_its_matches_in_mentions(client_for) -> None:
+    plan = create_plan(name="Brand")
+    topic = create_topic(plan, name="Kettle", query="kettle", retro_days=0)
+    mention = MentionFactory(title="", text="my kettle")
+    Match.objects.create(
+        mention=mention, topic=topic, terms=["kettle"], published_at=mention.published_at
+    )
+    page = client_for("Viewer").get(f"/topics/{topic.pk}/").content.decode()
+    assert f'href="/mentions/?topic={topic.pk}"' in page

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+
 import pytest
+from django.utils import timezone
 
 from tests.factories import MentionFactory
 from vigil.mentions.models import Mention
 from vigil.mentions.search import candidates, search_mentions
+from vigil.monitoring.models import Match
 from vigil.monitoring.query import parse
+from vigil.monitoring.services import create_plan, create_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +117,120 @@ def test_mentions_screen_filters_by_sentiment_with_corrections_winning(client_fo
         "Lumina kettle launch"
         in viewer.get("/mentions/", {"sentiment": "neutral"}).content.decode()
     )
+
+
+def test_mentions_screen_survives_bad_numbers_and_dates_in_the_address(client_for) -> None:
+    MentionFactory(title="", text="Lumina kettle burns")
+    viewer = client_for("Viewer")
+    for params in [
+        {"page": "²"},
+        {"page": "999999999999999999999"},
+        {"topic": "99999999999999999999999"},
+        {"source": "99999999999999999999"},
+        {"since": "2026-13-45", "until": "9999-12-31"},
+        {"order": "sideways", "relevance": "maybe"},
+    ]:
+        response = viewer.get("/mentions/", params)
+        assert response.status_code == 200, params
+        assert "Lumina kettle burns" in response.content.decode(), params
+
+
+def test_mentions_screen_days_are_the_viewers_local_days(make_user, client) -> None:
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    # 23:30 on 1 March in Shanghai is still 1 March there, but 15:30 UTC.
+    MentionFactory(
+        title="",
+        text="late evening post",
+        published_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=shanghai),
+    )
+    # 07:00 on 2 March in Shanghai is 23:00 UTC on 1 March.
+    MentionFactory(
+        title="",
+        text="early morning post",
+        published_at=dt.datetime(2026, 3, 2, 7, 0, tzinfo=shanghai),
+    )
+    user = make_user("Viewer", timezone_name="Asia/Shanghai")
+    client.force_login(user)
+    page = client.get("/mentions/", {"since": "2026-03-02", "until": "2026-03-02"}).content.decode()
+    assert "early morning post" in page and "late evening post" not in page
+    page = client.get("/mentions/", {"until": "2026-03-01"}).content.decode()
+    assert "late evening post" in page and "early morning post" not in page
+
+
+def test_mentions_screen_sorts_by_age_or_impact_and_the_query_keeps_the_order(client_for) -> None:
+    now = timezone.now()
+    MentionFactory(
+        title="", text="Lumina old loud", published_at=now - dt.timedelta(days=2), impact=80
+    )
+    MentionFactory(title="", text="Lumina new quiet", published_at=now, impact=5)
+    MentionFactory(title="", text="Lumina middle unscored", published_at=now - dt.timedelta(days=1))
+    viewer = client_for("Viewer")
+
+    def order_of(**params: str) -> list[str]:
+        page = viewer.get("/mentions/", params).content.decode()
+        names = ["old loud", "new quiet", "middle unscored"]
+        return sorted(names, key=page.index)
+
+    assert order_of() == ["new quiet", "middle unscored", "old loud"]
+    assert order_of(order="oldest") == ["old loud", "middle unscored", "new quiet"]
+    assert order_of(order="impact") == ["old loud", "new quiet", "middle unscored"]
+    assert order_of(order="impact", q="Lumina") == ["old loud", "new quiet", "middle unscored"]
+    assert order_of(order="oldest", q="lumina") == ["old loud", "middle unscored", "new quiet"]
+
+
+def test_mentions_marked_noise_can_be_found_again(client_for) -> None:
+    MentionFactory(title="", text="Lumina festival of lights", relevance="noise")
+    MentionFactory(title="", text="Lumina kettle review", relevance="relevant")
+    MentionFactory(title="", text="Lumina purifier post")
+    viewer = client_for("Viewer")
+
+    def texts(**params: str) -> set[str]:
+        page = viewer.get("/mentions/", params).content.decode()
+        return {t for t in ("festival", "kettle", "purifier") if t in page}
+
+    assert texts() == {"kettle", "purifier"}
+    assert texts(relevance="noise") == {"festival"}
+    assert texts(relevance="relevant") == {"kettle"}
+    assert texts(relevance="any") == {"festival", "kettle", "purifier"}
+    api = viewer.get("/api/mentions", {"relevance": "noise", "order": "oldest"}).json()
+    assert [m["text"] for m in api["items"]] == ["Lumina festival of lights"]
+
+
+def test_a_page_past_the_end_shows_the_last_page(client_for) -> None:
+    for n in range(30):
+        MentionFactory(title="", text=f"Lumina post {n:02d}")
+    viewer = client_for("Viewer")
+    for params in [{"page": "7"}, {"page": "7", "q": "lumina"}]:
+        page = viewer.get("/mentions/", params).content.decode()
+        assert "page 2 of 2" in page and "post 00" in page, params
+        assert "No mentions match." not in page
+
+
+def test_a_bad_search_shows_only_its_error(client_for) -> None:
+    page = client_for("Viewer").get("/mentions/", {"q": "(明光"}).content.decode()
+    assert 'id="query-error"' in page and "unclosed (" in page
+    assert "No mentions match." not in page and "page 1 of" not in page
+
+
+def test_export_the_filtered_mentions_as_csv_for_a_spreadsheet(client_for) -> None:
+    plan = create_plan(name="Brand")
+    topic = create_topic(plan, name="明光品牌", query="明光", retro_days=0)
+    hit = MentionFactory(title="明光电水壶烫伤", text='=HYPERLINK("http://evil")', impact=42.0)
+    Match.objects.create(mention=hit, topic=topic, terms=["明光"], published_at=hit.published_at)
+    MentionFactory(title="", text="unrelated kettle")
+    viewer = client_for("Viewer")
+    listing = viewer.get("/mentions/", {"q": "明光"}).content.decode()
+    assert 'href="/mentions/export.csv?q=%E6%98%8E%E5%85%89"' in listing
+    response = viewer.get("/mentions/export.csv", {"q": "明光", "order": "impact"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["id", "published", "channel"] and len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (
+        row["title"] == "明光电水壶烫伤" and row["topics"] == "明光品牌" and row["impact"] == "42.0"
+    )
+    assert row["text"].startswith("'=")  # kept as text, never run as a formula
+    bad = viewer.get("/mentions/export.csv", {"q": "(明光"})
+    assert bad.status_code == 302 and bad["Location"].startswith("/mentions/?q=")

@@ -59,3 +59,26 @@ def test_analyst_corrects_a_sentiment_and_the_page_shows_it(page, make_user) -> 
     page.screenshot(path=str(SHOTS / "mention-corrected-zh.png"), full_page=True)
     mention.refresh_from_db()
     assert mention.sentiment_corrected == "neutral" and mention.effective_sentiment == "neutral"
+
+
+def test_long_chinese_titles_and_links_stay_inside_the_page(page, make_user) -> None:  # noqa: F811
+    make_user("Analyst", username="lin")
+    title = (
+        "【重磅】明光智能家居电水壶再曝烫伤事件消费者集体维权要求全面召回涉事批次产品并公开检测报告"
+        * 2
+    )
+    mention = MentionFactory(
+        title=title,
+        text="消费者投诉：" + "明光电水壶质量问题严重，" * 20,
+        url="https://news.example.com/" + "a" * 300,
+        canonical_url="https://news.example.com/" + "a" * 300,
+    )
+    _sign_in(page, "lin")
+    with page.expect_navigation():
+        page.select_option(".langswitch select", "zh-hans")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for path in (f"/mentions/{mention.pk}/", "/mentions/?q=重磅&order=impact"):
+        page.goto(page.base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, (path, width)
+    page.screenshot(path=str(SHOTS / "mention-long-title-zh.png"), full_page=True)

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
-from vigil.mentions.services import MentionFilter, find_mentions
+from vigil.mentions.services import MAX_INT, MentionFilter, find_mentions
 
 router = Router(tags=["mentions"])
 
@@ -55,15 +55,19 @@ class MentionQuery(Schema):
     q: str | None = Field(
         None, description="monitoring query language, e.g. 明光 AND (烫伤 OR recall*)"
     )
-    topic: int | None = None
+    topic: int | None = Field(None, ge=1, le=MAX_INT)
     channel: str | None = None
     lang: str | None = None
     site: str | None = None
-    source: int | None = None
+    source: int | None = Field(None, ge=1, le=MAX_INT)
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     sentiment: str | None = None
-    page: int = Field(1, ge=1)
+    relevance: Literal["relevant", "noise", "any"] | None = Field(
+        None, description="relevant (confirmed), noise, or any; left out: everything but noise"
+    )
+    order: Literal["newest", "oldest", "impact"] = "newest"
+    page: int = Field(1, ge=1, le=MAX_INT // 200)
     page_size: int = Field(50, ge=1, le=200)
 
 
@@ -76,7 +80,7 @@ class MentionPage(Schema):
 @router.get(
     "",
     response=MentionPage,
-    summary="Mentions, newest first; q= takes the query language",
+    summary="Mentions, newest first (or order=oldest|impact); q= takes the query language",
     auth=requires("mentions.view_mention"),
 )
 def list_mentions(request: HttpRequest, query: Query[MentionQuery]) -> MentionPage:

@@ -78,14 +78,16 @@ def search_mentions(
     limit: int = 25,
     scan_limit: int = SCAN_LIMIT,
 ) -> SearchResult:
-    """The page ``[offset, offset+limit)`` of ``mentions`` matching ``q``, newest first."""
+    """The page ``[offset, offset+limit)`` of ``mentions`` matching ``q``, in their order."""
     try:
         query = parse(q)
     except QuerySyntaxError as exc:
         return SearchResult(error=exc.localized(gettext), column=exc.column)
     result = SearchResult()
     scanned = 0
-    pool = candidates(query, mentions).order_by("-published_at", "-id")
+    pool = candidates(query, mentions)
+    if not pool.ordered:
+        pool = pool.order_by("-published_at", "-id")
     for mention in pool.iterator(chunk_size=500):
         scanned += 1
         if scanned > scan_limit:

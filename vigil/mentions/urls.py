@@ -8,5 +8,6 @@ app_name = "mentions"
 
 urlpatterns = [
     path("", views.mention_list, name="list"),
+    path("export.csv", views.mention_export, name="export"),
     path("<int:mention_id>/", views.mention_detail, name="detail"),
 ]

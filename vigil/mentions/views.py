@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.dateparse import parse_date
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.analysis.labels import language_choices
 from vigil.analysis.services import EMOTIONS, SENTIMENTS
 from vigil.mentions.models import Mention
-from vigil.mentions.services import MentionFilter, find_mentions
+from vigil.mentions.services import (
+    EXPORT_LIMIT,
+    export_rows,
+    mention_filter_from,
+    mention_page,
+    parse_int,
+)
 from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Topic
-from vigil.monitoring.services import LANGUAGES
+from vigil.monitoring.services import LANGUAGES, check_query
 from vigil.sources.models import Channel, Source
 from vigil.web.decorators import perm_required
 
@@ -26,40 +33,27 @@ SENTIMENT_CHOICES = [
     ("negative", _("negative")),
     ("unknown", _("unknown")),
 ]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _day(value: str | None, end: bool = False) -> dt.datetime | None:
-    day = parse_date(value or "")
-    if day is None:
-        return None
-    moment = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time.min)
-    return moment.replace(tzinfo=dt.UTC)
+RELEVANCE_CHOICES = [
+    ("relevant", _("confirmed relevant")),
+    ("noise", _("noise only")),
+    ("any", _("everything, noise too")),
+]
+ORDER_CHOICES = [
+    ("newest", _("newest first")),
+    ("oldest", _("oldest first")),
+    ("impact", _("highest impact first")),
+]
 
 
 @perm_required("mentions.view_mention")
 def mention_list(request: HttpRequest) -> HttpResponse:
     get = request.GET
-    mention_filter = MentionFilter(
-        q=get.get("q") or None,
-        topic=_int(get.get("topic")),
-        channel=get.get("channel") or None,
-        lang=get.get("lang") or None,
-        site=get.get("site") or None,
-        source=_int(get.get("source")),
-        since=_day(get.get("since")),
-        until=_day(get.get("until"), end=True),
-        sentiment=get.get("sentiment") or None,
-    )
-    page = max(1, _int(get.get("page")) or 1)
-    result = find_mentions(mention_filter, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    mention_filter = mention_filter_from(get, timezone.get_current_timezone())
+    found = mention_page(mention_filter, parse_int(get.get("page")), PAGE_SIZE)
+    result = found.result
     rows = [highlighted(hit.mention, hit.match.spans) for hit in result.hits]
     query = get.copy()
     query.pop("page", None)
-    pages = max(1, -(-result.count // PAGE_SIZE))
     return render(
         request,
         "mentions/list.html",
@@ -67,8 +61,8 @@ def mention_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "result": result,
             "filter": mention_filter,
-            "page": page,
-            "pages": pages,
+            "page": found.page,
+            "pages": found.pages,
             "channels": Channel.choices,
             "sources": Source.objects.only("id", "name"),
             "topics": Topic.objects.only("id", "name"),
@@ -76,9 +70,27 @@ def mention_list(request: HttpRequest) -> HttpResponse:
             "since": get.get("since", ""),
             "until": get.get("until", ""),
             "sentiment_choices": SENTIMENT_CHOICES,
+            "relevance_choices": RELEVANCE_CHOICES,
+            "order_choices": ORDER_CHOICES,
+            "export_limit": EXPORT_LIMIT,
             "languages": language_choices(LANGUAGES),
         },
     )
+
+
+@perm_required("mentions.view_mention")
+def mention_export(request: HttpRequest) -> HttpResponse:
+    """The list's filters as a CSV file (UTF-8 with a BOM, so spreadsheets read Chinese)."""
+    tz = timezone.get_current_timezone()
+    mention_filter = mention_filter_from(request.GET, tz)
+    if mention_filter.q and check_query(mention_filter.q).error:
+        return redirect(f"{reverse('mentions:list')}?{request.GET.urlencode()}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(timezone.now(), tz).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="mentions-{stamp}.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(export_rows(mention_filter, tz))
+    return response
 
 
 @perm_required("mentions.view_mention")

@@ -175,7 +175,10 @@ def add_plan(request: HttpRequest, payload: PlanIn) -> Status[MonitoringPlan]:
 )
 def change_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> MonitoringPlan:
     plan = get_or_404(MonitoringPlan, plan_id)
-    return update_plan(plan, actor=request.user, **payload.dict())
+    try:
+        return update_plan(plan, actor=request.user, **payload.dict())
+    except TopicError as exc:
+        raise _topic_error(exc) from None
 
 
 @router.get("/topics", response=list[TopicOut], auth=requires("monitoring.view_topic"))

@@ -77,24 +77,47 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     channels = [c for c in clean.get("channels") or [] if c]
     unknown = set(channels) - set(Channel.values)
     if unknown:
-        raise TopicError(f"unknown channel(s): {', '.join(sorted(unknown))}", field="channels")
+        raise TopicError(
+            gettext("unknown channel(s): %(channels)s") % {"channels": ", ".join(sorted(unknown))},
+            field="channels",
+        )
     clean["channels"] = sorted(set(channels))
     clean["languages"] = sorted(
         {lang.strip().lower() for lang in clean.get("languages") or [] if lang.strip()}
     )
     if not (clean.get("name") or "").strip():
-        raise TopicError("a topic needs a name", field="name")
+        raise TopicError(gettext("a topic needs a name"), field="name")
     clean["name"] = clean["name"].strip()
     return clean
 
 
 # --- plans ----------------------------------------------------------------------------------
+def _refuse_taken_plan_name(name: str, plan: MonitoringPlan | None = None) -> None:
+    others = MonitoringPlan.objects.filter(name=name)
+    if plan is not None:
+        others = others.exclude(pk=plan.pk)
+    if others.exists():
+        raise TopicError(
+            gettext("a plan named “%(name)s” already exists") % {"name": name}, field="name"
+        )
+
+
+def _refuse_taken_topic_name(plan: MonitoringPlan, name: str, topic: Topic | None = None) -> None:
+    others = Topic.objects.filter(plan=plan, name=name)
+    if topic is not None:
+        others = others.exclude(pk=topic.pk)
+    if others.exists():
+        raise TopicError(
+            gettext("this plan already has a topic named “%(name)s”") % {"name": name},
+            field="name",
+        )
+
+
 @transaction.atomic
 def create_plan(
     *, name: str, scope: str = "", owner: Any = None, department: Any = None, actor: Any = None
 ) -> MonitoringPlan:
-    if MonitoringPlan.objects.filter(name=name).exists():
-        raise TopicError(f"a plan named {name!r} exists", field="name")
+    _refuse_taken_plan_name(name)
     plan = MonitoringPlan.objects.create(name=name, scope=scope, owner=owner, department=department)
     record_audit(actor, "plan.created", plan, after=snapshot(plan))
     return plan
@@ -102,6 +125,8 @@ def create_plan(
 
 @transaction.atomic
 def update_plan(plan: MonitoringPlan, *, actor: Any = None, **changes: Any) -> MonitoringPlan:
+    if "name" in changes:
+        _refuse_taken_plan_name(changes["name"], plan)
     before = snapshot(plan)
     for key, value in changes.items():
         setattr(plan, key, value)
@@ -130,8 +155,7 @@ def create_topic(
 ) -> Topic:
     """Add a topic; its query is validated, versioned, audited and searched back in time."""
     clean = _validate(data)
-    if Topic.objects.filter(plan=plan, name=clean["name"]).exists():
-        raise TopicError(f"this plan already has a topic named {clean['name']!r}", field="name")
+    _refuse_taken_topic_name(plan, clean["name"])
     topic = Topic.objects.create(plan=plan, **{k: v for k, v in clean.items() if k in TOPIC_FIELDS})
     _version(topic, actor)
     record_audit(actor, "topic.created", topic, after=snapshot(topic, TOPIC_FIELDS))
@@ -141,22 +165,32 @@ def create_topic(
 
 
 @transaction.atomic
-def update_topic(topic: Topic, *, actor: Any = None, retro_days: int = 30, **data: Any) -> Topic:
-    """Change a topic: a new version; a changed query is searched back in time again."""
+def update_topic(
+    topic: Topic,
+    *,
+    actor: Any = None,
+    retro_days: int = 30,
+    plan: MonitoringPlan | None = None,
+    **data: Any,
+) -> Topic:
+    """Change a topic (or move it to ``plan``): a new version; a changed query is searched
+    back in time again."""
     merged = {**snapshot(topic, TOPIC_FIELDS), **data}
     clean = _validate(merged)
-    if Topic.objects.filter(plan=topic.plan, name=clean["name"]).exclude(pk=topic.pk).exists():
-        raise TopicError(f"this plan already has a topic named {clean['name']!r}", field="name")
-    before = snapshot(topic, TOPIC_FIELDS)
+    target = plan or topic.plan
+    _refuse_taken_topic_name(target, clean["name"], topic)
+    audited = [*TOPIC_FIELDS, "plan"]
+    before = snapshot(topic, audited)
     changed = {k for k in TOPIC_FIELDS if before.get(k) != clean.get(k)}
-    if not changed:
+    if not changed and target.pk == topic.plan_id:
         return topic
     for key in TOPIC_FIELDS:
         setattr(topic, key, clean[key])
+    topic.plan = target
     topic.version += 1
     topic.save()
     _version(topic, actor)
-    record_audit(actor, "topic.changed", topic, before=before, after=snapshot(topic, TOPIC_FIELDS))
+    record_audit(actor, "topic.changed", topic, before=before, after=snapshot(topic, audited))
     matching = {"query", "exclude_query", "channels", "languages", "is_active"}
     if topic.is_active and retro_days and changed & matching:
         start_retro_search(topic, days=retro_days)

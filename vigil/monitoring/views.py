@@ -114,7 +114,12 @@ def _topic_form_view(request: HttpRequest, topic: Topic | None) -> HttpResponse:
                     form.cleaned_data["plan"], actor=request.user, **form.topic_data()
                 )
             else:
-                update_topic(topic, actor=request.user, **form.topic_data())
+                update_topic(
+                    topic,
+                    actor=request.user,
+                    plan=form.cleaned_data["plan"],
+                    **form.topic_data(),
+                )
         except TopicError as exc:
             form.add_error(exc.field or None, str(exc))
         else:
