@@ -179,3 +179,14 @@ def test_topic_page_leads_to_all_its_matches_in_mentions(client_for) -> None:
     )
     page = client_for("Viewer").get(f"/topics/{topic.pk}/").content.decode()
     assert f'href="/mentions/?topic={topic.pk}"' in page
+
+
+def test_the_syntax_link_opens_the_query_guide_inside_vigil(client_for) -> None:
+    analyst = client_for("Analyst")
+    form = analyst.get("/topics/new/").content.decode()
+    assert 'href="/topics/help/query/"' in form and "github.com" not in form
+    guide = analyst.get("/topics/help/query/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<title>查询语法" in guide
+    assert "<table>" in guide and "NEAR/5" in guide  # the Markdown guide, rendered
+
+    assert "Percolator(" not in guide  # the developer sections are left out

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.topic_list, name="list"),
     path("new/", views.topic_add, name="add"),
     path("check/", views.query_check, name="check"),
+    path("help/query/", views.query_help, name="query-help"),
     path("preview/", views.query_preview, name="preview"),
     path("plans/new/", views.plan_add, name="plan-add"),
     path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan-edit"),

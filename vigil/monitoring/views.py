@@ -4,13 +4,16 @@ topic detail with highlighted matches and retro-search progress. Thin: services 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import markdown
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -165,6 +168,23 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
 def retro_progress(request: HttpRequest, search_id: int) -> HttpResponse:
     search = get_object_or_404(RetroSearch, pk=search_id)
     return render(request, "monitoring/_retro.html", {"retro": search})
+
+
+#: The query language's guide, shipped in the repository beside the code.
+QUERY_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "query-language.md"
+
+
+@perm_required("monitoring.view_topic")
+def query_help(request: HttpRequest) -> HttpResponse:
+    """The query language's guide inside Vigil, so the link works on an offline install."""
+    try:
+        text = QUERY_GUIDE.read_text(encoding="utf-8")
+    except OSError:
+        raise Http404(_("The query guide is not installed.")) from None
+    # Users need the syntax; the sections from "Using it from Python" on are for developers.
+    text = text.split("\n## Using it from Python", 1)[0]
+    html = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    return render(request, "monitoring/query_help.html", {"guide": mark_safe(html)})  # noqa: S308 - our own document
 
 
 @perm_required("monitoring.view_topic")
