@@ -76,7 +76,7 @@ __all__ = [
     "redact_url",
 ]
 
-DEFAULT_USER_AGENT = "Vigil/0.1 (+https://github.com/vigil-opinion/vigil; public-opinion monitor)"
+DEFAULT_USER_AGENT = "Vigil/0.1 (+https://github.com/vigil-project/vigil)"  # as VIGIL_USER_AGENT
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_TTL = 3600.0
