@@ -3,12 +3,23 @@ emotion, entities, reprints, stories, impact; corrections override and are audit
 
 from __future__ import annotations
 
+import datetime as dt
+from unittest import mock
+
 import pytest
+from django.utils import timezone, translation
 
 from tests.factories import RawItemFactory, SourceFactory
 from vigil.accounts.models import AuditEntry
+from vigil.accounts.services import update_preferences
 from vigil.analysis.models import Correction, Story
-from vigil.analysis.services import agreement, correct_mention, export_corrections
+from vigil.analysis.services import (
+    agreement,
+    correct_mention,
+    export_corrections,
+    refresh_stories,
+    with_last_hour,
+)
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 from vigil.monitoring.services import create_plan, create_topic
@@ -195,3 +206,70 @@ def test_story_titles_drop_repost_chains() -> None:
     )
     assert readable_title("求扩散//@a：//@b：原帖内容") == "原帖内容"
     assert readable_title("No chain here") == "No chain here"
+
+
+def _story_of_two(topics) -> tuple[Story, Mention, Mention]:  # noqa: ANN001
+    _push(SCALD, source=SourceFactory(name="weibo"), site="weibo.example", author="小王")
+    _push("转发：" + SCALD, source=SourceFactory(name="b"), site="b.example", author="")
+    process_pending()
+    original, reprint = Mention.objects.order_by("id")
+    return Story.objects.get(), original, reprint
+
+
+def test_a_storys_tone_counts_the_labels_the_screens_show(topics, make_user) -> None:
+    story, original, reprint = _story_of_two(topics)
+    # A model "negative" just below zero is negative in the list's column: the impact's
+    # tone must count it too (it used the score's -0.05 cut and said 0 % negative).
+    Mention.objects.update(sentiment="negative", sentiment_score=-0.03)
+    refresh_stories({story.pk})
+    story.refresh_from_db()
+    assert story.negative_share == 1.0 and story.impact_explained["tone"]["value"] == 1.0
+    # An analyst's correction changes the story's figures and the mention's own score.
+    before = Mention.objects.get(pk=reprint.pk).impact
+    correct_mention(reprint, "sentiment", "positive", actor=make_user("Analyst"))
+    story.refresh_from_db()
+    reprint.refresh_from_db()
+    assert story.negative_share == 0.5 and story.impact_explained["tone"]["value"] == 0.5
+    assert reprint.impact < before
+    # Noise leaves the story's tone.
+    correct_mention(original, "relevance", "noise", actor=make_user("Analyst"))
+    story.refresh_from_db()
+    assert story.negative_share == 0.0
+
+
+def test_a_storys_last_hour_is_counted_when_read(topics, client_for) -> None:
+    story, original, reprint = _story_of_two(topics)
+    hours_ago = timezone.now() - dt.timedelta(hours=3)
+    Mention.objects.filter(pk=original.pk).update(published_at=hours_ago)
+    Mention.objects.filter(pk=reprint.pk).update(published_at=hours_ago)
+    Story.objects.filter(pk=story.pk).update(growth_per_hour=2)  # as of its last update
+    assert with_last_hour(Story.objects.all()).get().last_hour == 0
+    page = client_for("Viewer").get("/analysis/stories/").content.decode()
+    row = page[page.index(f"/analysis/stories/{story.pk}/") :]
+    assert "<td>0</td>" in row[: row.index("</tr>")]
+
+
+def test_propagation_path_names_authors_and_says_delays_in_the_readers_words(
+    topics, client_for
+) -> None:
+    story, original, reprint = _story_of_two(topics)
+    start = dt.datetime(2026, 11, 24, 1, 25, tzinfo=dt.UTC)
+    Mention.objects.filter(pk=original.pk).update(published_at=start)
+    Mention.objects.filter(pk=reprint.pk).update(
+        published_at=start + dt.timedelta(days=2, hours=10, minutes=49)
+    )
+    viewer = client_for("Viewer")
+    update_preferences(viewer.user, timezone_name="Asia/Shanghai", language="en")
+    page = viewer.get(f"/analysis/stories/{story.pk}/").content.decode()
+    path = page[page.index("Reprinted by") : page.index("Timeline")]
+    assert ">小王</a>" in path and f"小王{original.pk}" not in path  # no id glued on
+    assert f">#{reprint.pk}</a>" in path  # an author-less mention goes by its number
+    assert "2 d 10 h" in path and "days," not in path
+    # The graph's times are wall-clock times in the reader's zone, like the table's.
+    assert "2026-11-24T09:25:" in page and "+00:00" not in page
+    viewer.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):  # the catalogue as `make messages` will compile it
+        catalog = translation.trans_real.translation("zh-hans")._catalog._catalogs[0]
+        with mock.patch.dict(catalog, {"%(d)s d %(h)s h": "%(d)s 天 %(h)s 小时"}):
+            zh = viewer.get(f"/analysis/stories/{story.pk}/").content.decode()
+    assert "2 天 10 小时" in zh and "days," not in zh  # never a raw timedelta

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from vigil.accounts.services import update_preferences
 from vigil.cli import main
 from vigil.mentions.models import Mention
 from vigil.sources.models import Source
@@ -35,6 +39,22 @@ def test_upload_keeps_good_rows_and_lists_bad_ones(client_for) -> None:
         assert f"<td>{line}</td>" in text
     assert Source.objects.get(name="Analyst import").kind == "upload"
     assert Mention.objects.filter(source__name="Analyst import").count() == 2
+
+
+def test_the_upload_form_assumes_the_importers_own_time_zone(client_for) -> None:
+    """A Weibo export's "2026-11-20 09:00" is Shanghai time for a Shanghai team: the form
+    must not silently take it as UTC (eight hours off)."""
+    analyst = client_for("Analyst")
+    update_preferences(analyst.user, timezone_name="Asia/Shanghai", language="en")
+    page = analyst.get("/sources/import/").content.decode()
+    assert re.search(r'name="default_timezone"[^>]*value="Asia/Shanghai"', page)
+    upload = SimpleUploadedFile("m.csv", CSV.encode("utf-8"), content_type="text/csv")
+    analyst.post(
+        "/sources/import/",
+        {"source": "Shanghai import", "file": upload, "default_timezone": "Asia/Shanghai"},
+    )
+    first = Mention.objects.get(source__name="Shanghai import", title="明光新品发布")
+    assert first.published_at == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
 
 def test_viewer_cannot_import(client_for) -> None:

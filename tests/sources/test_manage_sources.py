@@ -5,14 +5,23 @@ from __future__ import annotations
 import html
 import re
 import time
+from unittest import mock
 
 import pytest
+from django.utils import translation
+from werkzeug import Response
 
 from tests.sources.fixtures import fixture_bytes
 from vigil.accounts.models import AuditEntry
 from vigil.sources.intake import push_instructions, signature_for
 from vigil.sources.models import Source
-from vigil.sources.services import REDACTED, create_source
+from vigil.sources.services import (
+    PAUSED_AFTER_FAILURES,
+    REDACTED,
+    collect_sources,
+    create_source,
+)
+from vigil.sources.templatetags.source_labels import paused_reason_label
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +78,59 @@ def test_test_fetch_previews_items_without_saving(client_for, httpserver) -> Non
         "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/missing")}
     )
     assert "The fetch failed" in failed.content.decode()
+
+
+def test_a_test_fetch_of_a_silent_server_is_tried_once(client_for, httpserver, settings) -> None:
+    """Someone waits at the screen: a server that does not answer in time is reported after
+    one timeout, not after every retry the scheduler would make (63 s with the defaults)."""
+    settings.HTTP_TIMEOUT = 1
+    settings.HTTP_RETRIES = 2
+
+    def slow(request):  # noqa: ANN001, ANN202
+        time.sleep(1.5)
+        return Response("<rss/>", content_type="application/rss+xml")
+
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow)
+    failed = client_for("Analyst").post(
+        "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/slow.xml")}
+    )
+    assert "The fetch failed" in failed.content.decode()
+    time.sleep(0.6)  # let the server finish the one request it got
+    assert len(httpserver.log) == 1
+
+
+def test_why_a_source_is_paused_is_said_on_its_page(client_for, httpserver, settings) -> None:
+    settings.SOURCE_MAX_FAILURES = 1
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    source = create_source(name="Gone", kind="rss", config={"url": httpserver.url_for("/gone.xml")})
+    collect_sources([source])
+    source.refresh_from_db()
+    assert not source.is_active
+    admin = client_for("Administrator")
+    page = html.unescape(admin.get(f"/sources/{source.pk}/").content.decode())
+    assert "paused after 1 failures in a row: HTTP 404" in page
+    assert paused_reason_label(source.paused_reason) == source.paused_reason
+    admin.post(f"/sources/{source.pk}/resume/")
+    admin.post(f"/sources/{source.pk}/pause/")
+    page = admin.get(f"/sources/{source.pk}/").content.decode()
+    assert "paused by a user" in page
+    assert paused_reason_label("the vendor is migrating") == "the vendor is migrating"
+    with (
+        translation.override("zh-hans"),
+        _catalog_entry(
+            "paused after %(n)s failures in a row: %(error)s", "连续失败 %(n)s 次后暂停：%(error)s"
+        ),
+    ):
+        assert (
+            paused_reason_label(PAUSED_AFTER_FAILURES.format(n=3, error="HTTP 404"))
+            == "连续失败 3 次后暂停：HTTP 404"
+        )
+
+
+def _catalog_entry(msgid: str, msgstr: str):  # noqa: ANN202
+    """The catalogue as `make messages` will compile it, for one new message."""
+    catalog = translation.trans_real.translation(translation.get_language())._catalog
+    return mock.patch.dict(catalog._catalogs[0], {msgid: msgstr})
 
 
 def test_adding_a_source_through_the_form(client_for) -> None:

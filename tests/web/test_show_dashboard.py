@@ -76,3 +76,20 @@ def test_figures_and_hourly_volume_count_by_channel() -> None:
     volume = hourly_volume(hours=48, now=now)
     assert sum(volume["series"]["social"]) == 2 and sum(volume["series"]["news"]) == 1
     assert len(volume["hours"]) == 48
+
+
+def test_hourly_volume_is_labelled_in_the_readers_time_zone(client_for) -> None:
+    """The chart draws its dates as written: hours must be wall-clock hours of the reader's
+    zone, as the list beside it is, not UTC ones."""
+    now = dt.datetime(2026, 11, 26, 16, 30, tzinfo=dt.UTC)
+    MentionFactory(published_at=now - dt.timedelta(minutes=10))
+    with timezone.override("Asia/Shanghai"):
+        volume = hourly_volume(hours=24, now=now)
+    assert volume["hours"][-1] == "2026-11-27T00:00:00"  # the 16:00 UTC hour, in Shanghai
+    assert volume["series"]["news"][-1] == 1
+    viewer = client_for("Viewer")
+    update_preferences(viewer.user, timezone_name="Asia/Shanghai", language="en")
+    hours = viewer.get("/dashboard/volume.json").json()["hours"]
+    assert all("+" not in h for h in hours)
+    latest = timezone.localtime(timezone.now(), timezone=dt.timezone(dt.timedelta(hours=8)))
+    assert hours[-1] == latest.strftime("%Y-%m-%dT%H:00:00")

@@ -3,13 +3,16 @@ entity kind, language), so every screen says them the same way in the reader's l
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from vigil.analysis.models import SiteAuthority
 
 __all__ = [
+    "delay_label",
     "emotion_label",
     "entity_kind_label",
     "impact_factor_label",
@@ -116,3 +119,17 @@ def language_label(code: str) -> str:
 def language_choices(codes: list[str]) -> list[tuple[str, Promise | str]]:
     """(code, lazy name) pairs for a form's choices; lazy so they follow the request."""
     return [(code, LANGUAGE_LABELS.get(code, code)) for code in codes]
+
+
+def delay_label(delay: dt.timedelta | None) -> str:
+    """How long after the original a reprint came, in the reader's words ("2 d 10 h")."""
+    if delay is None:
+        return "—"
+    minutes = max(0, int(delay.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return gettext("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return gettext("%(m)s min") % {"m": minutes}

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from vigil.accounts.audit import record_audit
@@ -21,7 +21,9 @@ from vigil.analysis.langid import identify_languages
 from vigil.analysis.models import Correction, Story
 from vigil.analysis.runtime import runtime, story_mention
 from vigil.analysis.sentiment import score_sentiments, score_sentiments_toward
+from vigil.analysis.stories import propagation_path
 from vigil.mentions.models import Mention
+from vigil.mentions.services import effective_sentiment_is
 from vigil.monitoring.models import Match
 from vigil.pipeline.bulk import update_rows
 
@@ -56,17 +58,41 @@ def _text(mention: Mention) -> str:
     return f"{mention.title}\n{mention.text}".strip()
 
 
-def signals_of(mention: Mention, score: float | None = None) -> MentionSignals:
+def signals_of(
+    mention: Mention, score: float | None = None, *, keep_unknown: bool = False
+) -> MentionSignals:
+    """The impact core's view of a mention; ``score`` replaces the model's sentiment (with
+    ``keep_unknown``, a None score stays unknown)."""
     return MentionSignals(
         published_at=mention.published_at,
         url=mention.url or mention.site,
-        sentiment=score if score is not None else mention.sentiment_score,
+        sentiment=score if score is not None or keep_unknown else mention.sentiment_score,
         followers=mention.author_followers,
         likes=mention.likes or 0,
         shares=mention.shares or 0,
         comments=mention.comments or 0,
         views=mention.views,
     )
+
+
+# A label's sentiment as a number, for scoring with what the screens show: the impact core
+# counts a mention as negative below -0.05, and a model label or an analyst's correction
+# must count the same way (a "negative" at -0.03 was left out of a story's tone).
+_LABEL_SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+
+
+def shown_sentiment_score(mention: Mention) -> float | None:
+    """The sentiment the screens show, as a score: the model's own when the shown label is
+    the model's, else the label's; None for unknown sentiment and for noise."""
+    label = mention.effective_sentiment
+    if mention.relevance == "noise" or label not in _LABEL_SCORES:
+        return None
+    if not mention.sentiment_corrected and mention.sentiment_score is not None:
+        score = mention.sentiment_score
+        # Keep the model's nuance only where it falls on the side its label says.
+        if (label == "negative") == (score < -0.05):
+            return score
+    return _LABEL_SCORES[label]
 
 
 def analyse_mentions(mentions: list[Mention]) -> None:
@@ -210,17 +236,22 @@ def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None
     by_row = {pk: cid for cid, pk in state.story_rows.items()}
     for story in Story.objects.filter(pk__in=story_ids):
         members = Mention.objects.filter(story=story)
+        # Negative share as the screens show it: corrections win, noise is left out.
+        shown = ~Q(relevance="noise")
         figures = members.aggregate(
             size=Count("id"),
             sources=Count("site", distinct=True),
             first=Min("published_at"),
             last=Max("published_at"),
             last_hour=Count("id", filter=Q(published_at__gte=now - dt.timedelta(hours=1))),
-            negative=Count("id", filter=Q(sentiment="negative")),
-            judged=Count("id", filter=Q(sentiment__in=SENTIMENTS)),
+            negative=Count("id", filter=shown & effective_sentiment_is("negative")),
+            judged=Count("id", filter=shown & ~effective_sentiment_is("unknown")),
         )
         impact = score_group(
-            [signals_of(m) for m in members.order_by("-published_at")[:500]],
+            [
+                signals_of(m, shown_sentiment_score(m), keep_unknown=True)
+                for m in members.order_by("-published_at")[:500]
+            ],
             subject="story",
             table=state.authority,
         )
@@ -270,7 +301,25 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
         by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     record_audit(actor, f"mention.corrected.{field}", mention, before=before, after={attr: value})
+    if field in ("sentiment", "relevance"):
+        _rescore_after_correction(mention, field)
     return correction
+
+
+def _rescore_after_correction(mention: Mention, field: str) -> None:
+    """A corrected sentiment changes the tone of the mention's own impact, and a corrected
+    sentiment or relevance the figures of its story: recompute them as the screens show."""
+    if field == "sentiment" and mention.impact is not None:
+        score = (
+            mention.sentiment_score
+            if mention.sentiment_corrected == mention.sentiment
+            else _LABEL_SCORES[mention.sentiment_corrected]
+        )
+        impact = score_mention(signals_of(mention, score, keep_unknown=True), runtime().authority)
+        mention.impact, mention.impact_explained = impact.score, impact.as_dict()
+        mention.save(update_fields=["impact", "impact_explained"])
+    if mention.story_id:
+        refresh_stories({mention.story_id})
 
 
 def _latest_corrections(field: str) -> dict[int, Correction]:
@@ -372,3 +421,46 @@ def refine_sentiment(
         )
         done += len(mentions)
     return done
+
+
+# --- stories as the screens show them -------------------------------------------------------
+def with_last_hour(stories: QuerySet[Story], now: dt.datetime | None = None) -> Any:
+    """Stories with ``last_hour``: mentions published in the hour before ``now``, counted
+    when read (the stored ``growth_per_hour`` is as of the story's last update)."""
+    now = now or timezone.now()
+    window = Q(mentions__published_at__gt=now - dt.timedelta(hours=1))
+    return stories.annotate(last_hour=Count("mentions", filter=window))
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    """A time as wall-clock text in the reader's zone: Plotly draws an offset-less date as
+    it is written, and would draw a UTC one in UTC."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def story_propagation(story: Story, limit: int = 500) -> dict[str, Any]:
+    """A story's members in time order, its reprint edges and the graph of them."""
+    members = list(story.mentions.order_by("published_at", "id")[:limit])
+    by_id = {m.pk: m for m in members}
+    edges = propagation_path(story_mention(m) for m in members)
+    path = [
+        {"parent": by_id[e.parent], "child": by_id[e.child], "at": e.at, "delay": e.delay}
+        for e in edges
+        if e.parent in by_id and e.child in by_id
+    ]
+    sites = sorted({m.site or "?" for m in members})
+    row = {site: i for i, site in enumerate(sites)}
+    nodes = {
+        m.pk: {
+            "x": local_time_text(m.published_at),
+            "y": row[m.site or "?"],
+            "label": (m.title or m.text)[:60],
+            "site": m.site,
+            "sentiment": m.effective_sentiment,
+            "size": m.impact or 0,
+        }
+        for m in members
+    }
+    lines = [[nodes[e["parent"].pk], nodes[e["child"].pk]] for e in path]
+    graph = {"nodes": list(nodes.values()), "edges": lines, "sites": sites}
+    return {"members": members, "path": path, "graph": graph}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from vigil.analysis.keywords import hot_words
 from vigil.analysis.models import Story
-from vigil.analysis.runtime import story_mention
 from vigil.analysis.services import (
     EMOTIONS,
     SENTIMENTS,
@@ -22,8 +20,9 @@ from vigil.analysis.services import (
     agreement,
     correct_mention,
     sentiment_breakdown,
+    story_propagation,
+    with_last_hour,
 )
-from vigil.analysis.stories import propagation_path
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic
 from vigil.web.decorators import perm_required
@@ -71,58 +70,28 @@ def overview(request: HttpRequest) -> HttpResponse:
             "period": request.GET.get("period", "7d"),
             "periods": PERIODS,
             "agreement": {"total": total, "agreed": agreed, "share": share},
-            "stories": Story.objects.filter(last_seen__gte=since).order_by("-impact")[:10],
+            "stories": with_last_hour(Story.objects.filter(last_seen__gte=since)).order_by(
+                "-impact"
+            )[:10],
         },
     )
 
 
 @perm_required("analysis.view_story")
 def story_list(request: HttpRequest) -> HttpResponse:
-    stories = Story.objects.filter(size__gte=2).order_by("-last_seen")[:200]
+    stories = with_last_hour(Story.objects.filter(size__gte=2)).order_by("-last_seen")[:200]
     return render(request, "analysis/stories.html", {"stories": stories})
 
 
 @perm_required("analysis.view_story")
 def story_detail(request: HttpRequest, story_id: int) -> HttpResponse:
-    story = get_object_or_404(Story, pk=story_id)
-    members = list(story.mentions.order_by("published_at", "id")[:500])
-    by_id = {m.pk: m for m in members}
-    edges = propagation_path(story_mention(m) for m in members)
-    path = [
-        {"parent": by_id.get(e.parent), "child": by_id.get(e.child), "at": e.at, "delay": e.delay}
-        for e in edges
-    ]
+    story = get_object_or_404(with_last_hour(Story.objects.all()), pk=story_id)
+    propagation = story_propagation(story)
     return render(
         request,
         "analysis/story_detail.html",
-        {
-            "story": story,
-            "members": members,
-            "path": path,
-            "graph": json.dumps(_graph(members, edges)),
-        },
+        {**propagation, "story": story, "graph": json.dumps(propagation["graph"])},
     )
-
-
-def _graph(members: list[Mention], edges: list[Any]) -> dict[str, Any]:
-    """Nodes on a time axis, one row per site; edges from original to reprint."""
-    sites = sorted({m.site or "?" for m in members})
-    row = {site: i for i, site in enumerate(sites)}
-    nodes = {
-        m.pk: {
-            "x": m.published_at.isoformat(),
-            "y": row[m.site or "?"],
-            "label": (m.title or m.text)[:60],
-            "site": m.site,
-            "sentiment": m.effective_sentiment,
-            "size": m.impact or 0,
-        }
-        for m in members
-    }
-    lines = [
-        [nodes[e.parent], nodes[e.child]] for e in edges if e.parent in nodes and e.child in nodes
-    ]
-    return {"nodes": list(nodes.values()), "edges": lines, "sites": sites}
 
 
 @perm_required("mentions.change_mention")

@@ -60,14 +60,19 @@ def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_defaults=True)
 
 
-def make_http_client() -> HttpClient:
+def make_http_client(*, interactive: bool = False) -> HttpClient:
+    """The configured client. ``interactive``: someone waits at a screen (test fetch), so
+    one attempt, no longer than the timeout: retries with backoff kept them a minute and more
+    in front of "fetching…" for a server that did not answer."""
+    timeout = float(settings.HTTP_TIMEOUT)
     return HttpClient(
         user_agent=settings.HTTP_USER_AGENT,
         proxy=settings.HTTP_PROXY or None,
         allow_private=settings.ALLOW_PRIVATE_FETCH,
-        timeout=float(settings.HTTP_TIMEOUT),
+        timeout=timeout,
+        **({"total_timeout": timeout} if interactive else {}),
         max_bytes=settings.HTTP_MAX_BYTES,
-        retries=settings.HTTP_RETRIES,
+        retries=0 if interactive else settings.HTTP_RETRIES,
         max_concurrency=settings.HTTP_CONCURRENCY,
         per_host_concurrency=settings.HTTP_PER_HOST_CONCURRENCY,
         per_host_interval=settings.HTTP_PER_HOST_INTERVAL_MS / 1000,
@@ -94,6 +99,11 @@ async def _fetch_all(
         return await asyncio.gather(*(_fetch_one(*job, client) for job in jobs))
 
 
+async def _preview(kind: str, config: dict[str, Any]) -> FetchResult | Exception:
+    async with make_http_client(interactive=True) as client:
+        return await _fetch_one(0, kind, config, {}, client)
+
+
 @dataclass
 class FetchPreview:
     items: list[RawItemData]
@@ -107,7 +117,7 @@ def preview_fetch(kind: str, config: dict[str, Any], limit: int = 10) -> FetchPr
         clean = validate_config(kind, config)
     except SourceConfigError as exc:
         return FetchPreview(items=[], warnings=[], error=str(exc))
-    result = asyncio.run(_fetch_all([(0, kind, clean, {})], None))[0]
+    result = asyncio.run(_preview(kind, clean))
     if isinstance(result, Exception):
         return FetchPreview(items=[], warnings=[], error=_describe(result))
     return FetchPreview(items=result.items[:limit], warnings=result.warnings)
@@ -250,6 +260,12 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+# Stored in English (the API shows them as they are); screens say them in the reader's
+# language through ``paused_reason_label``.
+PAUSED_BY_A_USER = "paused by a user"
+PAUSED_AFTER_FAILURES = "paused after {n} failures in a row: {error}"
+
+
 def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.datetime) -> None:
     source.consecutive_failures += 1
     source.last_error = message[:4000]
@@ -257,9 +273,9 @@ def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.da
     limit = settings.SOURCE_MAX_FAILURES
     if source.consecutive_failures >= limit and source.is_active:
         source.is_active = False
-        source.paused_reason = (
-            f"paused after {source.consecutive_failures} failures in a row: {message}"[:300]
-        )
+        source.paused_reason = PAUSED_AFTER_FAILURES.format(
+            n=source.consecutive_failures, error=message
+        )[:300]
         SystemNotice.objects.create(
             level=SystemNotice.Level.ERROR,
             code="source.paused",
@@ -368,7 +384,7 @@ def set_source_paused(
 ) -> Source:
     before = snapshot(source, ["is_active", "paused_reason"])
     source.is_active = not paused
-    source.paused_reason = (reason or "paused by a user")[:300] if paused else ""
+    source.paused_reason = (reason or PAUSED_BY_A_USER)[:300] if paused else ""
     if not paused:
         source.consecutive_failures = 0
         source.next_run_at = timezone.now()

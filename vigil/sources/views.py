@@ -173,7 +173,13 @@ def resume(request: HttpRequest, source_id: int) -> HttpResponse:
 
 @perm_required("sources.add_rawitem")
 def import_file_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Dates without a zone are most likely in the importer's own (a Weibo export from
+    # Shanghai), not in UTC.
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"default_timezone": timezone.get_current_timezone_name()},
+    )
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from vigil.analysis.services import local_time_text
 from vigil.mentions.models import Mention
 from vigil.mentions.services import effective_sentiment_is
 from vigil.sources.models import RawItem, Source
@@ -53,7 +54,8 @@ def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
 
 
 def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, object]:
-    """Mentions per hour and channel over the last ``hours``, zero-filled (UTC buckets)."""
+    """Mentions per hour and channel over the last ``hours``, zero-filled (UTC buckets,
+    labelled with their start in the current time zone)."""
     now = now or timezone.now()
     end = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     start = end - dt.timedelta(hours=hours)
@@ -71,4 +73,5 @@ def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, 
         if hour is None or hour not in index:
             continue
         series.setdefault(row["channel"], [0] * hours)[index[hour]] += row["n"]
-    return {"hours": [b.isoformat() for b in buckets], "series": series}
+    # Wall-clock hours in the reader's zone: the chart draws them as written.
+    return {"hours": [local_time_text(b) for b in buckets], "series": series}

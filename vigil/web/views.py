@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from vigil.analysis.models import Story
+from vigil.analysis.services import with_last_hour
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
 from vigil.web.services import dashboard_figures, hourly_volume
@@ -25,8 +26,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": dashboard_figures(),
             "recent": _recent(),
             "channel_labels": dict(Channel.choices),
-            "stories": Story.objects.filter(
-                last_seen__gte=timezone.now() - dt.timedelta(hours=48), size__gte=2
+            "stories": with_last_hour(
+                Story.objects.filter(
+                    last_seen__gte=timezone.now() - dt.timedelta(hours=48), size__gte=2
+                )
             ).order_by("-impact")[:6],
         },
     )
