@@ -289,8 +289,13 @@ def preview_topic(
         )
     except QuerySyntaxError as exc:
         return Preview(count=0, scanned=0, examples=[], error=exc.localized(gettext))
+    # The search index narrows the week to mentions holding the query's rarest words, as
+    # the Mentions search does; the percolator then judges each one exactly.
+    from vigil.mentions.search import candidates  # imports this module: import here
+
     since = (now or timezone.now()) - dt.timedelta(days=days)
-    mentions = Mention.objects.filter(published_at__gte=since).order_by("-published_at")
+    week = Mention.objects.filter(published_at__gte=since)
+    mentions = candidates(parse(query), week).order_by("-published_at", "-id")
     count = scanned = 0
     examples: list[tuple[Mention, MatchResult]] = []
     for mention in mentions.iterator(chunk_size=2000):
