@@ -131,3 +131,12 @@ def test_a_chinese_storys_terms_are_words_not_character_pairs() -> None:
     terms = story.top_terms()
     assert "服务" in terms and "故障" in terms
     assert not {"务出", "分服", "时起"} & set(terms)
+
+
+def test_keywords_of_untitled_posts_are_whole_words() -> None:
+    story = Story(1, T0, T0)
+    text = "Owners of the Lumina K2 kettle said the lid refuses to close during boiling."
+    for i in range(3):
+        story.mentions.append(StoryMention(i, text, T0))
+    terms = story.top_terms(k=20)
+    assert "close" in terms and "clos" not in terms  # not cut where a 60-character opening ends

@@ -111,7 +111,7 @@ class Story:
         The centroid's features are character pairs for Chinese (务公, 分服 …), good for
         clustering and meaningless to read, so the words come from the keyword extractor.
         """
-        text = "\n".join(m.title or _opening(m.text) for m in self.mentions[-50:])
+        text = "\n".join(m.title or _lead(m.text) for m in self.mentions[-50:])
         words = [t for t, _ in extract_keywords(text, top_k=k)]
         return words or [t for t, _ in sorted(self.centroid.items(), key=lambda kv: -kv[1])[:k]]
 
@@ -321,3 +321,16 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
 def _opening(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_BREAK = re.compile(r"[\s。！？；，、.!?;,]")
+
+
+def _lead(text: str, limit: int = 200) -> str:
+    """The start of a text for keywords, cut where a word or clause ends (an opening cut
+    mid-word gave keywords such as "proc" from "process")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = max((m.start() for m in _BREAK.finditer(text, 0, limit + 1)), default=-1)
+    return text[:cut] if cut > limit // 2 else text[:limit]
