@@ -207,3 +207,11 @@ def test_api_topic_lists_are_paged_and_unknown_topics_answer_404(
     no_retro = viewer.get(f"/api/topics/{topic.pk}/retro", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert no_retro.status_code == 404 and no_retro.json()["error"]["code"] == "not_found"
     assert no_retro.json()["error"]["message"] == f"专题 {topic.pk} 没有回溯搜索"
+
+
+def test_api_preview_refuses_an_unknown_channel_instead_of_finding_nothing(client_for) -> None:
+    viewer = client_for("Viewer")
+    body = {"query": "Lumina", "channels": ["tv"]}
+    answer = viewer.post("/api/query/preview", data=body, content_type="application/json")
+    assert answer.status_code == 422
+    assert "channels.0: must be one of 'news'" in answer.json()["error"]["message"]

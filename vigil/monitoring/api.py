@@ -28,6 +28,7 @@ from vigil.monitoring.services import (
     update_plan,
     update_topic,
 )
+from vigil.sources.models import Channel
 
 router = Router(tags=["monitoring"])
 
@@ -61,7 +62,7 @@ class TopicIn(Schema):
     kind: Topic.Kind = Topic.Kind.BRAND
     query: str
     exclude_query: str = ""
-    channels: list[str] = []
+    channels: list[Channel] = Field([], description="empty: every channel")
     languages: list[str] = []
     alert_level: WarningLevel = WarningLevel.III
     is_active: bool = True
@@ -73,7 +74,7 @@ class TopicPatch(Schema):
     kind: Topic.Kind | None = None
     query: str | None = None
     exclude_query: str | None = None
-    channels: list[str] | None = None
+    channels: list[Channel] | None = None
     languages: list[str] | None = None
     alert_level: WarningLevel | None = None
     is_active: bool | None = None
@@ -138,7 +139,7 @@ class QueryCheckOut(Schema):
 class PreviewIn(Schema):
     query: str
     exclude_query: str = ""
-    channels: list[str] = []
+    channels: list[Channel] = Field([], description="empty: every channel")
     languages: list[str] = []
     days: int = Field(7, ge=1, le=90)
 
