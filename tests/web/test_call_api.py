@@ -94,6 +94,27 @@ def test_session_writes_need_the_csrf_token(make_user) -> None:
         "/api/departments", data={"code": "pr", "name": "PR"}, content_type="application/json"
     )
     assert response.status_code == 403
+    assert response.json()["error"]["message"].startswith("The CSRF token is missing or wrong")
+
+
+def test_writes_without_credentials_answer_401_not_a_csrf_refusal(
+    client, make_user, zh_hans_catalogue
+) -> None:
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer not-a-token"}):
+        for path in ("/api/query/check", "/api/plans", "/api/sources/1/pause"):
+            answer = client.post(path, data={}, content_type="application/json", **headers)
+            assert answer.status_code == 401, (path, headers, answer.json())
+            assert answer.json()["error"]["code"] == "unauthenticated"
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user("Administrator"))
+    refused = strict.post(
+        "/api/plans", data={}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert (
+        refused.status_code == 403 and "CSRF 令牌缺失或有误" in refused.json()["error"]["message"]
+    )
 
 
 def test_the_favicon_is_served_for_pages_that_do_not_link_it(client) -> None:
