@@ -126,3 +126,20 @@ def client_for(client: Any, make_user: Callable[..., Any]) -> Callable[[str], An
 @pytest.fixture
 def chromium_path() -> str:
     return _chromium()
+
+
+@pytest.fixture
+def zh_hans_catalogue() -> Any:
+    """The Chinese catalogue as `make messages` will compile it from tools/zh_hans.json, for
+    tests of strings added since the committed .mo was last built."""
+    import json
+    from pathlib import Path
+    from unittest import mock
+
+    from django.utils import translation
+
+    entries = json.loads((Path(__file__).parent.parent / "tools" / "zh_hans.json").read_text())
+    with translation.override("zh-hans"):
+        catalog = translation.trans_real.translation("zh-hans")._catalog._catalogs[0]
+    with mock.patch.dict(catalog, entries):
+        yield

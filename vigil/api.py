@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from vigil import __version__
 from vigil.accounts.services import user_for_token
@@ -53,6 +54,23 @@ class SessionWithCsrf(APIKeyCookie):
     def __init__(self, perm: str | None = None) -> None:
         super().__init__(csrf=True)
         self.perm = perm
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there are no ambient credentials to protect: the caller
+        # is simply not authenticated (401), not refused a CSRF check (ninja answered 403
+        # "CSRF check Failed" to a script that forgot its token).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                _(
+                    "The CSRF token is missing or wrong: send X-CSRFToken with the session "
+                    "cookie, or use an API token."
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

@@ -178,6 +178,10 @@ def test_analysis_screens_render(topics, client_for) -> None:
     assert "Magnitude" not in zh_story and "weight" not in zh_story
     api = viewer.get(f"/api/stories/{story.pk}").json()
     assert api["size"] == 2 and len(api["propagation"]) == 1
+    listed = viewer.get("/api/stories").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == story.pk
+    assert viewer.get("/api/stories", {"min_size": 3}).json() == {"items": [], "count": 0}
+    assert viewer.get("/api/stories", {"min_size": 0}).status_code == 422
 
 
 def test_accurate_path_refines_matched_mentions_within_a_budget(topics) -> None:
@@ -273,3 +277,49 @@ def test_propagation_path_names_authors_and_says_delays_in_the_readers_words(
         with mock.patch.dict(catalog, {"%(d)s d %(h)s h": "%(d)s 天 %(h)s 小时"}):
             zh = viewer.get(f"/analysis/stories/{story.pk}/").content.decode()
     assert "2 天 10 小时" in zh and "days," not in zh  # never a raw timedelta
+
+
+def test_the_same_correction_again_is_recorded_once(topics, client_for) -> None:
+    _push(SCALD)
+    process_pending()
+    mention = Mention.objects.get()
+    analyst = client_for("Analyst")
+    url = f"/api/mentions/{mention.pk}/corrections"
+    body = {"field": "sentiment", "value": "neutral"}
+    first = analyst.post(url, data=body, content_type="application/json").json()
+    again = analyst.post(url, data=body, content_type="application/json").json()
+    assert again == first
+    assert Correction.objects.count() == 1
+    assert AuditEntry.objects.filter(action="mention.corrected.sentiment").count() == 1
+    analyst.post(url, data={**body, "value": "negative"}, content_type="application/json")
+    analyst.post(url, data=body, content_type="application/json")  # back again: a change
+    assert Correction.objects.count() == 3
+
+
+def test_corrections_refuse_bad_fields_and_values_in_the_callers_language(
+    topics, client_for, zh_hans_catalogue
+) -> None:
+    _push(SCALD)
+    process_pending()
+    mention = Mention.objects.get()
+    analyst = client_for("Analyst")
+    url = f"/api/mentions/{mention.pk}/corrections"
+    field = analyst.post(url, data={"field": "mood", "value": "x"}, content_type="application/json")
+    assert field.status_code == 422
+    assert "'sentiment', 'emotion' or 'relevance'" in field.json()["error"]["message"]
+    value = analyst.post(
+        url,
+        data={"field": "emotion", "value": "bored"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert value.status_code == 400 and "anger" in value.json()["error"]["message"]
+    assert "must be one of" not in value.json()["error"]["message"]
+    assert (
+        analyst.post(
+            "/api/mentions/999999/corrections",
+            data={"field": "emotion", "value": "joy"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )

@@ -89,7 +89,7 @@ def test_topics_through_the_api(client_for) -> None:
     )
     assert changed.json()["version"] == 2
     versions = analyst.get(f"/api/topics/{topic_id}/versions").json()
-    assert [v["version"] for v in versions] == [2, 1]
+    assert [v["version"] for v in versions["items"]] == [2, 1]
     refused = analyst.post(
         "/api/topics",
         data={"plan_id": plan["id"], "name": "Bad", "query": "a NEAR b"},

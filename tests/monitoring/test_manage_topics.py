@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import MentionFactory, RawItemFactory, SourceFactory
 from vigil.accounts.models import AuditEntry
@@ -148,3 +148,70 @@ def test_topic_names_teach_the_chinese_segmenter(plan) -> None:
     create_topic(plan, name="Kettle", query='"明光电水壶K3" OR 明光蒸汽锅', retro_days=0)
     current_percolator()
     assert "明光蒸汽锅" in terms("我买的明光蒸汽锅漏水了")
+
+
+def test_api_patch_of_a_plan_changes_only_what_is_sent(plan, client_for) -> None:
+    analyst = client_for("Analyst")
+    paused = analyst.patch(
+        f"/api/plans/{plan.pk}", data={"is_active": False}, content_type="application/json"
+    )
+    assert paused.status_code == 200
+    assert paused.json()["scope"] == "Our brand and products" and not paused.json()["is_active"]
+    again = analyst.patch(
+        f"/api/plans/{plan.pk}", data={"is_active": False}, content_type="application/json"
+    )
+    assert again.status_code == 200
+    assert AuditEntry.objects.filter(action="plan.changed").count() == 1
+
+
+def test_api_refuses_unknown_warning_levels_and_languages(
+    plan, client_for, zh_hans_catalogue
+) -> None:
+    analyst = client_for("Analyst")
+    body = {"plan_id": plan.pk, "name": "Kettle", "query": "kettle", "alert_level": "V"}
+    level = analyst.post("/api/topics", data=body, content_type="application/json")
+    assert (
+        level.status_code == 422 and "'I', 'II', 'III' or 'IV'" in level.json()["error"]["message"]
+    )
+    body.update(alert_level="II", languages=["klingon"])
+    language = analyst.post(
+        "/api/topics", data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert language.status_code == 400
+    assert language.json()["error"]["details"] == {"field": "languages", "column": None}
+    assert language.json()["error"]["message"].startswith("languages: ")
+    assert "klingon" in language.json()["error"]["message"]
+    assert "未知语言" in language.json()["error"]["message"]
+    with translation.override("en"), pytest.raises(TopicError, match="unknown warning level"):
+        create_topic(plan, name="Kettle", query="kettle", alert_level="bogus")
+    body["languages"] = ["zh-CN", "en"]
+    assert analyst.post("/api/topics", data=body, content_type="application/json").json()[
+        "languages"
+    ] == ["en", "zh-cn"]
+
+
+def test_api_topic_lists_are_paged_and_unknown_topics_answer_404(
+    plan, client_for, zh_hans_catalogue
+) -> None:
+    viewer = client_for("Viewer")
+    topic = create_topic(plan, name="Lumina", query="Lumina", retro_days=0)
+    listed = viewer.get("/api/topics", {"plan_id": plan.pk}).json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == topic.pk
+    assert viewer.get("/api/plans").json()["count"] == 1
+    assert viewer.get("/api/topics", {"plan_id": 999999}).status_code == 404
+    for path in ("versions", "matches", "retro"):
+        answer = viewer.get(f"/api/topics/999999/{path}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert answer.status_code == 404, path
+        assert "999999" in answer.json()["error"]["message"]
+    assert viewer.get(f"/api/topics/{topic.pk}/versions").json()["count"] == 1
+    no_retro = viewer.get(f"/api/topics/{topic.pk}/retro", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert no_retro.status_code == 404 and no_retro.json()["error"]["code"] == "not_found"
+    assert no_retro.json()["error"]["message"] == f"专题 {topic.pk} 没有回溯搜索"
+
+
+def test_api_preview_refuses_an_unknown_channel_instead_of_finding_nothing(client_for) -> None:
+    viewer = client_for("Viewer")
+    body = {"query": "Lumina", "channels": ["tv"]}
+    answer = viewer.post("/api/query/preview", data=body, content_type="application/json")
+    assert answer.status_code == 422
+    assert "channels.0: must be one of 'news'" in answer.json()["error"]["message"]

@@ -234,3 +234,34 @@ def test_export_the_filtered_mentions_as_csv_for_a_spreadsheet(client_for) -> No
     assert row["text"].startswith("'=")  # kept as text, never run as a formula
     bad = viewer.get("/mentions/export.csv", {"q": "(明光"})
     assert bad.status_code == 302 and bad["Location"].startswith("/mentions/?q=")
+
+
+def test_api_filters_refuse_unknown_values_naming_the_valid_ones(client_for, settings) -> None:
+    MentionFactory(title="", text="Lumina kettle burns", sentiment="negative", channel="forum")
+    viewer = client_for("Viewer")
+    assert viewer.get("/api/mentions", {"sentiment": "negative"}).json()["count"] == 1
+    assert viewer.get("/api/mentions", {"channel": "forum"}).json()["count"] == 1
+    bad = viewer.get("/api/mentions", {"sentiment": "angry", "channel": "tv"})
+    assert bad.status_code == 422
+    message = bad.json()["error"]["message"]
+    assert "sentiment: must be one of 'positive', 'neutral', 'negative' or 'unknown'" in message
+    assert "channel: must be one of 'news', 'social'" in message
+    spec = viewer.get("/api/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/api/mentions"]["get"]["parameters"]}
+    assert "forum" in spec["components"]["schemas"]["Channel"]["enum"]
+    assert "#/components/schemas/Channel" in str(params["channel"]["schema"])
+    assert "unknown" in str(params["sentiment"]["schema"])
+
+
+def test_api_dates_without_a_zone_are_utc_whatever_the_installation_zone(
+    client_for, settings
+) -> None:
+    settings.TIME_ZONE = "Asia/Shanghai"
+    MentionFactory(
+        title="", text="late", published_at=dt.datetime(2026, 3, 1, 15, 30, tzinfo=dt.UTC)
+    )
+    viewer = client_for("Viewer")
+    assert viewer.get("/api/mentions", {"since": "2026-03-01T15:00:00"}).json()["count"] == 1
+    assert viewer.get("/api/mentions", {"since": "2026-03-01T16:00:00"}).json()["count"] == 0
+    zoned = viewer.get("/api/mentions", {"until": "2026-03-01T23:00:00+08:00"}).json()
+    assert zoned["count"] == 0

@@ -232,3 +232,14 @@ def test_malformed_bodies_get_clear_errors(client, make_user, push_source) -> No
         **auth,
     )
     assert missing.status_code == 404
+
+
+def test_the_openapi_spec_describes_the_pushed_body(client) -> None:
+    spec = client.get("/api/openapi.json").json()
+    body = spec["paths"]["/api/ingest"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert body["required"] and schema["required"] == ["source", "items"]
+    assert schema["properties"]["items"]["maxItems"] == 1000
+    item = schema["properties"]["items"]["items"]["properties"]
+    assert item["channel"]["enum"] == ["news", "social", "forum", "blog", "video", "other"]
+    assert {"id", "url", "title", "text", "published_at", "likes"} <= set(item)

@@ -18,6 +18,7 @@ from vigil.sources.models import Source
 from vigil.sources.services import (
     PAUSED_AFTER_FAILURES,
     REDACTED,
+    SourceConfigError,
     collect_sources,
     create_source,
 )
@@ -166,7 +167,7 @@ def test_secrets_are_masked_on_screen_in_the_api_and_in_the_audit(client_for) ->
     )
     assert "AAAA-very-secret" not in admin.get(f"/sources/{source.pk}/").content.decode()
     api = admin.get("/api/sources").json()
-    assert api[0]["config"]["bearer_token"] == REDACTED
+    assert api["items"][0]["config"]["bearer_token"] == REDACTED
     entry = AuditEntry.objects.get(action="source.created")
     assert entry.after["config"]["bearer_token"] == REDACTED
     # Saving the edit form with the masked value keeps the real secret.
@@ -263,3 +264,51 @@ def test_editing_a_demo_source_shows_its_own_kind(client_for) -> None:
     assert _selected_kinds(page) == ["demo"]
     add = client_for("Analyst").get("/sources/add/").content.decode()
     assert 'value="demo"' not in add and "(rss)" not in add  # labels, not codes
+
+
+def test_api_source_lists_are_paged_and_unknown_sources_answer_404(client_for) -> None:
+    admin = client_for("Administrator")
+    source = create_source(
+        name="Feed", kind="rss", config={"url": "http://127.0.0.1:9/f.xml"}, actor=admin.user
+    )
+    listed = admin.get("/api/sources").json()
+    assert listed["count"] == 1 and listed["items"][0]["name"] == "Feed"
+    runs = admin.get(f"/api/sources/{source.pk}/runs").json()
+    assert runs == {"items": [], "count": 0}
+    missing = admin.get("/api/sources/999999/runs", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert missing.status_code == 404 and "999999" in missing.json()["error"]["message"]
+
+
+def test_api_refuses_an_unknown_channel_and_a_taken_name_in_the_callers_language(
+    client_for, zh_hans_catalogue
+) -> None:
+    analyst = client_for("Analyst")
+    body = {"name": "Vendor push", "kind": "push", "channel": "tv"}
+    bad = analyst.post("/api/sources", data=body, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["loc"][-1] == "channel"
+    assert "news" in bad.json()["error"]["message"]
+    del body["channel"]
+    assert analyst.post("/api/sources", data=body, content_type="application/json").json()[
+        "channel"
+    ] == ("other")
+    again = analyst.post(
+        "/api/sources", data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert again.status_code == 400 and "Vendor push" in again.json()["error"]["message"]
+    assert again.json()["error"]["message"] == "已有名为“Vendor push”的信息源"
+    with translation.override("en"), pytest.raises(SourceConfigError, match="choose one of news"):
+        create_source(name="Other", kind="push", config={}, channel="tv")
+
+
+def test_pausing_a_paused_source_again_changes_and_records_nothing(client_for) -> None:
+    admin = client_for("Administrator")
+    source = create_source(
+        name="Feed", kind="rss", config={"url": "http://127.0.0.1:9/f.xml"}, actor=admin.user
+    )
+    Source.objects.filter(pk=source.pk).update(is_active=False, paused_reason=PAUSED_AFTER_FAILURES)
+    again = admin.post(f"/api/sources/{source.pk}/pause")
+    assert again.status_code == 200 and again.json()["paused_reason"] == PAUSED_AFTER_FAILURES
+    assert not AuditEntry.objects.filter(action="source.paused").exists()
+    admin.post(f"/api/sources/{source.pk}/resume")
+    admin.post(f"/api/sources/{source.pk}/resume")
+    assert AuditEntry.objects.filter(action="source.resumed").count() == 1

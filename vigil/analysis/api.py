@@ -6,12 +6,20 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.analysis.models import Story
+from vigil.analysis.models import Correction, Story
 from vigil.analysis.runtime import story_mention
-from vigil.analysis.services import CorrectionError, agreement, correct_mention
+from vigil.analysis.services import (
+    EMOTIONS,
+    RELEVANCE,
+    SENTIMENTS,
+    CorrectionError,
+    agreement,
+    correct_mention,
+)
 from vigil.analysis.stories import propagation_path
 from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
@@ -20,8 +28,12 @@ router = Router(tags=["analysis"])
 
 
 class CorrectionIn(Schema):
-    field: str
-    value: str
+    field: Correction.Field
+    value: str = Field(
+        ...,
+        description=f"sentiment: {', '.join(SENTIMENTS)}; "
+        f"emotion: {', '.join((*EMOTIONS, 'none'))}; relevance: {', '.join(RELEVANCE)}",
+    )
 
 
 class CorrectionOut(Schema):
@@ -97,9 +109,19 @@ def get_agreement(request: HttpRequest) -> list[AgreementOut]:
     return out
 
 
-@router.get("/stories", response=list[StoryOut], auth=requires("analysis.view_story"))
-def list_stories(request: HttpRequest, min_size: int = 2) -> Any:
-    return Story.objects.filter(size__gte=min_size).order_by("-last_seen")[:200]
+class StoryFilter(Schema):
+    min_size: int = Field(2, ge=1, description="stories of at least this many mentions")
+
+
+@router.get(
+    "/stories",
+    response=list[StoryOut],
+    auth=requires("analysis.view_story"),
+    summary="Stories, most recently active first",
+)
+@paginate(PageNumberPagination, page_size=50)
+def list_stories(request: HttpRequest, filters: Query[StoryFilter]) -> Any:
+    return Story.objects.filter(size__gte=filters.min_size).order_by("-last_seen", "-id")
 
 
 @router.get("/stories/{story_id}", response=StoryDetailOut, auth=requires("analysis.view_story"))

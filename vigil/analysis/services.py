@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vigil.accounts.audit import record_audit
 from vigil.analysis.emotion import score_emotion
@@ -279,9 +280,15 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
     """An analyst overrides the model: shown at once, audited, kept for retraining."""
     allowed = {"sentiment": SENTIMENTS, "emotion": EMOTIONS + ("none",), "relevance": RELEVANCE}
     if field not in allowed:
-        raise CorrectionError(f"cannot correct {field!r}; choose sentiment, emotion or relevance")
+        raise CorrectionError(
+            gettext("cannot correct “%(field)s”; choose sentiment, emotion or relevance")
+            % {"field": field}
+        )
     if value not in allowed[field]:
-        raise CorrectionError(f"{field} must be one of {', '.join(allowed[field])}")
+        raise CorrectionError(
+            gettext("%(name)s must be one of: %(values)s")
+            % {"name": field, "values": ", ".join(allowed[field])}
+        )
     model_value = {"sentiment": mention.sentiment, "emotion": mention.emotion, "relevance": ""}[
         field
     ]
@@ -290,6 +297,9 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
         "emotion": "emotion_corrected",
         "relevance": "relevance",
     }[field]
+    latest = mention.corrections.filter(field=field).order_by("-at", "-id").first()
+    if latest is not None and latest.value == value and getattr(mention, attr) == value:
+        return latest  # the same correction again: nothing changes, nothing more is recorded
     before = {attr: getattr(mention, attr)}
     setattr(mention, attr, value)
     mention.save(update_fields=[attr])

@@ -8,10 +8,12 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MAX_INT, MentionFilter, find_mentions
+from vigil.sources.models import Channel
 
 router = Router(tags=["mentions"])
 
@@ -56,19 +58,33 @@ class MentionQuery(Schema):
         None, description="monitoring query language, e.g. 明光 AND (烫伤 OR recall*)"
     )
     topic: int | None = Field(None, ge=1, le=MAX_INT)
-    channel: str | None = None
-    lang: str | None = None
+    channel: Channel | None = None
+    lang: str | None = Field(None, description="language code as stored, e.g. zh or en")
     site: str | None = None
     source: int | None = Field(None, ge=1, le=MAX_INT)
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    sentiment: str | None = None
+    since: dt.datetime | None = Field(
+        None, description="published at or after (ISO 8601; without a zone: UTC)"
+    )
+    until: dt.datetime | None = Field(
+        None, description="published before (ISO 8601; without a zone: UTC)"
+    )
+    sentiment: Literal["positive", "neutral", "negative", "unknown"] | None = Field(
+        None, description="as shown: an analyst's correction wins over the model"
+    )
     relevance: Literal["relevant", "noise", "any"] | None = Field(
         None, description="relevant (confirmed), noise, or any; left out: everything but noise"
     )
     order: Literal["newest", "oldest", "impact"] = "newest"
     page: int = Field(1, ge=1, le=MAX_INT // 200)
     page_size: int = Field(50, ge=1, le=200)
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc_unless_zoned(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Left naive, the database would read it in the installation's zone instead.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class MentionPage(Schema):

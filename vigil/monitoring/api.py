@@ -5,13 +5,20 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.api import get_or_404, requires
-from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic, TopicVersion
+from vigil.api import ApiError, get_or_404, requires
+from vigil.monitoring.models import (
+    Match,
+    MonitoringPlan,
+    RetroSearch,
+    Topic,
+    TopicVersion,
+    WarningLevel,
+)
 from vigil.monitoring.services import (
     TopicError,
     check_query,
@@ -21,6 +28,7 @@ from vigil.monitoring.services import (
     update_plan,
     update_topic,
 )
+from vigil.sources.models import Channel
 
 router = Router(tags=["monitoring"])
 
@@ -29,6 +37,14 @@ class PlanIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     scope: str = ""
     is_active: bool = True
+
+
+class PlanPatch(Schema):
+    """Only the fields sent change."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    scope: str | None = None
+    is_active: bool | None = None
 
 
 class PlanOut(Schema):
@@ -46,9 +62,9 @@ class TopicIn(Schema):
     kind: Topic.Kind = Topic.Kind.BRAND
     query: str
     exclude_query: str = ""
-    channels: list[str] = []
+    channels: list[Channel] = Field([], description="empty: every channel")
     languages: list[str] = []
-    alert_level: str = "III"
+    alert_level: WarningLevel = WarningLevel.III
     is_active: bool = True
     retro_days: int = Field(30, ge=0, le=365)
 
@@ -58,9 +74,9 @@ class TopicPatch(Schema):
     kind: Topic.Kind | None = None
     query: str | None = None
     exclude_query: str | None = None
-    channels: list[str] | None = None
+    channels: list[Channel] | None = None
     languages: list[str] | None = None
-    alert_level: str | None = None
+    alert_level: WarningLevel | None = None
     is_active: bool | None = None
     retro_days: int = Field(30, ge=0, le=365)
 
@@ -123,7 +139,7 @@ class QueryCheckOut(Schema):
 class PreviewIn(Schema):
     query: str
     exclude_query: str = ""
-    channels: list[str] = []
+    channels: list[Channel] = Field([], description="empty: every channel")
     languages: list[str] = []
     days: int = Field(7, ge=1, le=90)
 
@@ -143,18 +159,16 @@ class PreviewOut(Schema):
     examples: list[PreviewMention]
 
 
-def _topic_error(exc: TopicError) -> HttpError:
-    where = (
-        f" (field {exc.field}" + (f", column {exc.column})" if exc.column else ")")
-        if exc.field
-        else ""
-    )
-    return HttpError(400, f"{exc}{where}")
+def _topic_error(exc: TopicError) -> ApiError:
+    message = f"{exc.field}: {exc}" if exc.field else str(exc)
+    details = {"field": exc.field, "column": exc.column} if exc.field else None
+    return ApiError(400, "bad_request", message, details)
 
 
 @router.get("/plans", response=list[PlanOut], auth=requires("monitoring.view_monitoringplan"))
+@paginate(PageNumberPagination, page_size=50)
 def list_plans(request: HttpRequest) -> Any:
-    return MonitoringPlan.objects.all()
+    return MonitoringPlan.objects.order_by("name", "id")
 
 
 @router.post("/plans", response={201: PlanOut}, auth=requires("monitoring.add_monitoringplan"))
@@ -173,18 +187,22 @@ def add_plan(request: HttpRequest, payload: PlanIn) -> Status[MonitoringPlan]:
 @router.patch(
     "/plans/{plan_id}", response=PlanOut, auth=requires("monitoring.change_monitoringplan")
 )
-def change_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> MonitoringPlan:
+def change_plan(request: HttpRequest, plan_id: int, payload: PlanPatch) -> MonitoringPlan:
     plan = get_or_404(MonitoringPlan, plan_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     try:
-        return update_plan(plan, actor=request.user, **payload.dict())
+        return update_plan(plan, actor=request.user, **changes)
     except TopicError as exc:
         raise _topic_error(exc) from None
 
 
 @router.get("/topics", response=list[TopicOut], auth=requires("monitoring.view_topic"))
+@paginate(PageNumberPagination, page_size=50)
 def list_topics(request: HttpRequest, plan_id: int | None = None) -> Any:
-    topics = Topic.objects.all()
-    return topics.filter(plan_id=plan_id) if plan_id else topics
+    topics = Topic.objects.order_by("plan__name", "name", "id")
+    if plan_id is None:
+        return topics
+    return topics.filter(plan=get_or_404(MonitoringPlan, plan_id))
 
 
 @router.post("/topics", response={201: TopicOut}, auth=requires("monitoring.add_topic"))
@@ -216,8 +234,10 @@ def change_topic(request: HttpRequest, topic_id: int, payload: TopicPatch) -> To
 @router.get(
     "/topics/{topic_id}/versions", response=list[VersionOut], auth=requires("monitoring.view_topic")
 )
+@paginate(PageNumberPagination, page_size=50)
 def topic_versions(request: HttpRequest, topic_id: int) -> Any:
-    return TopicVersion.objects.filter(topic_id=topic_id)
+    topic = get_or_404(Topic, topic_id)
+    return TopicVersion.objects.filter(topic=topic).order_by("-version", "-id")
 
 
 @router.get(
@@ -225,14 +245,16 @@ def topic_versions(request: HttpRequest, topic_id: int) -> Any:
 )
 @paginate(PageNumberPagination, page_size=50)
 def topic_matches(request: HttpRequest, topic_id: int) -> Any:
-    return Match.objects.filter(topic_id=topic_id).order_by("-published_at")
+    topic = get_or_404(Topic, topic_id)
+    return Match.objects.filter(topic=topic).order_by("-published_at", "-mention_id")
 
 
 @router.get("/topics/{topic_id}/retro", response=RetroOut, auth=requires("monitoring.view_topic"))
 def topic_retro(request: HttpRequest, topic_id: int) -> RetroSearch:
-    search = RetroSearch.objects.filter(topic_id=topic_id).first()
+    topic = get_or_404(Topic, topic_id)
+    search = RetroSearch.objects.filter(topic=topic).order_by("-created_at", "-id").first()
     if search is None:
-        raise HttpError(404, "no retro search for this topic")
+        raise Http404(_("topic %(id)s has no search back in time") % {"id": topic_id})
     return search
 
 

@@ -19,7 +19,13 @@ from django.utils.translation import gettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.mentions.models import Mention
-from vigil.monitoring.models import MonitoringPlan, RetroSearch, Topic, TopicVersion
+from vigil.monitoring.models import (
+    MonitoringPlan,
+    RetroSearch,
+    Topic,
+    TopicVersion,
+    WarningLevel,
+)
 from vigil.monitoring.query import Document, MatchResult, Percolator, QuerySyntaxError, parse
 from vigil.pipeline.runner import enqueue
 from vigil.sources.models import Channel
@@ -85,6 +91,20 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
     clean["languages"] = sorted(
         {lang.strip().lower() for lang in clean.get("languages") or [] if lang.strip()}
     )
+    unknown = {lang for lang in clean["languages"] if lang.split("-")[0] not in LANGUAGES}
+    if unknown:
+        raise TopicError(
+            gettext("unknown language(s): %(languages)s; choose from %(known)s")
+            % {"languages": ", ".join(sorted(unknown)), "known": ", ".join(LANGUAGES)},
+            field="languages",
+        )
+    level = clean.get("alert_level")
+    if level is not None and level not in WarningLevel.values:
+        raise TopicError(
+            gettext("unknown warning level “%(level)s”; choose one of %(levels)s")
+            % {"level": level, "levels": ", ".join(WarningLevel.values)},
+            field="alert_level",
+        )
     if not (clean.get("name") or "").strip():
         raise TopicError(gettext("a topic needs a name"), field="name")
     clean["name"] = clean["name"].strip()
@@ -128,9 +148,12 @@ def update_plan(plan: MonitoringPlan, *, actor: Any = None, **changes: Any) -> M
     if "name" in changes:
         _refuse_taken_plan_name(changes["name"], plan)
     before = snapshot(plan)
-    for key, value in changes.items():
-        setattr(plan, key, value)
-    plan.save()
+    changed = [key for key, value in changes.items() if getattr(plan, key) != value]
+    if not changed:  # a repeated request changes nothing and records nothing
+        return plan
+    for key in changed:
+        setattr(plan, key, changes[key])
+    plan.save(update_fields=[*changed, "updated_at"])
     record_audit(actor, "plan.changed", plan, before=before, after=snapshot(plan))
     return plan
 

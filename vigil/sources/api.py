@@ -9,11 +9,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
+from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.services import user_for_token
 from vigil.api import ApiError, get_or_404, requires
-from vigil.sources.intake import IntakeError, SignatureError, check_signature, ingest_items
-from vigil.sources.models import FetchRun, Source
+from vigil.sources.intake import (
+    MAX_PUSH_ITEMS,
+    IntakeError,
+    SignatureError,
+    check_signature,
+    ingest_items,
+)
+from vigil.sources.models import Channel, FetchRun, Source
 from vigil.sources.services import (
     SourceConfigError,
     create_source,
@@ -49,7 +56,7 @@ class SourceIn(Schema):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str
     config: dict[str, Any] = {}
-    channel: str = ""
+    channel: Channel | None = Field(None, description="left out: the kind's usual channel")
     interval_seconds: int = Field(900, ge=10)
 
 
@@ -65,19 +72,22 @@ class FetchRunOut(Schema):
 @router.get(
     "",
     response=list[SourceOut],
-    summary="Sources with their health",
+    summary="Sources with their health, by name",
     auth=requires("sources.view_source"),
 )
+@paginate(PageNumberPagination, page_size=50)
 def list_sources(request: HttpRequest) -> Any:
-    return Source.objects.all()
+    return Source.objects.order_by("name", "id")
 
 
 @router.post(
     "", response={201: SourceOut}, summary="Add a source", auth=requires("sources.add_source")
 )
 def add_source(request: HttpRequest, payload: SourceIn) -> Status[Source]:
+    data = payload.dict()
+    data["channel"] = data["channel"] or ""
     try:
-        source = create_source(actor=request.user, **payload.dict())
+        source = create_source(actor=request.user, **data)
     except SourceConfigError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(201, source)
@@ -86,11 +96,13 @@ def add_source(request: HttpRequest, payload: SourceIn) -> Status[Source]:
 @router.get(
     "/{source_id}/runs",
     response=list[FetchRunOut],
-    summary="Fetch history",
+    summary="Fetch history, newest first",
     auth=requires("sources.view_source"),
 )
+@paginate(PageNumberPagination, page_size=50)
 def source_runs(request: HttpRequest, source_id: int) -> Any:
-    return FetchRun.objects.filter(source_id=source_id)[:100]
+    source = get_or_404(Source, source_id)
+    return FetchRun.objects.filter(source=source).order_by("-started_at", "-id")
 
 
 @router.post(
@@ -128,11 +140,65 @@ class IngestOut(Schema):
 
 ingest_router = Router(tags=["sources"])
 
+_COUNT = {"type": "integer", "minimum": 0}
+#: The body as the spec shows it. The endpoint reads the raw bytes itself (a signature covers
+#: them exactly) and checks each item on its own, so a bad item is reported, not the batch.
+INGEST_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "title": "IngestIn",
+                "type": "object",
+                "required": ["source", "items"],
+                "properties": {
+                    "source": {"type": "string", "description": "the push source's name"},
+                    "items": {
+                        "type": "array",
+                        "maxItems": MAX_PUSH_ITEMS,
+                        "items": {
+                            "title": "PushedItem",
+                            "type": "object",
+                            "description": "needs a title, a text or a url",
+                            "properties": {
+                                "id": {
+                                    "type": ["string", "integer"],
+                                    "description": "the sender's id; the same id again adds "
+                                    "nothing (left out: the url, else a hash of the content)",
+                                },
+                                "url": {"type": "string", "format": "uri"},
+                                "title": {"type": "string"},
+                                "text": {"type": "string"},
+                                "author": {"type": "string"},
+                                "author_handle": {"type": "string"},
+                                "author_followers": _COUNT,
+                                "site": {"type": "string"},
+                                "channel": {"type": "string", "enum": list(Channel.values)},
+                                "lang": {"type": "string", "examples": ["zh", "en"]},
+                                "published_at": {
+                                    "type": "string",
+                                    "format": "date-time",
+                                    "description": "ISO 8601; without a zone: UTC",
+                                },
+                                "likes": _COUNT,
+                                "shares": _COUNT,
+                                "comments": _COUNT,
+                                "views": _COUNT,
+                            },
+                        },
+                    },
+                },
+            }
+        }
+    },
+}
+
 
 @ingest_router.post(
     "/ingest",
     response={200: IngestOut},
     auth=None,
+    openapi_extra={"requestBody": INGEST_BODY},
     summary="Push a batch of items into a push source",
     description=(
         'Body: `{"source": "NAME", "items": [{"id", "url", "title", "text", "author", '

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import SystemNotice
@@ -28,7 +29,7 @@ from vigil.pipeline.runner import enqueue
 from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
 from vigil.sources.connectors.base import RawItemData
-from vigil.sources.models import FetchRun, RawItem, Source
+from vigil.sources.models import Channel, FetchRun, RawItem, Source
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,12 @@ class CollectReport:
 
 def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     """Check a configuration against the kind's pydantic model; return it normalised."""
+    kinds = connectors.connector_kinds()
+    if kind not in kinds:
+        raise SourceConfigError(
+            _("unknown source kind “%(kind)s”; known kinds: %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(kinds)}
+        )
     try:
         model = connectors.validate_config(kind, config)
     except ConnectorError as exc:
@@ -311,16 +318,21 @@ def _audited(source: Source) -> dict[str, Any]:
     return data
 
 
-def _check_name_and_interval(
-    name: str, interval_seconds: int, source: Source | None = None
+def _check_name_interval_and_channel(
+    name: str, interval_seconds: int, channel: str, source: Source | None = None
 ) -> None:
     others = Source.objects.filter(name=name)
     if source is not None:
         others = others.exclude(pk=source.pk)
     if others.exists():
-        raise SourceConfigError(f"a source named {name!r} already exists")
+        raise SourceConfigError(_("a source named “%(name)s” already exists") % {"name": name})
     if interval_seconds < 10:
-        raise SourceConfigError("interval must be at least 10 seconds")
+        raise SourceConfigError(_("interval must be at least 10 seconds"))
+    if channel and channel not in Channel.values:
+        raise SourceConfigError(
+            _("unknown channel “%(channel)s”; choose one of %(channels)s")
+            % {"channel": channel, "channels": ", ".join(Channel.values)}
+        )
 
 
 @transaction.atomic
@@ -334,7 +346,7 @@ def create_source(
     actor: Any = None,
 ) -> Source:
     """Add a source after validating its configuration."""
-    _check_name_and_interval(name, interval_seconds)
+    _check_name_interval_and_channel(name, interval_seconds, channel)
     clean = validate_config(kind, config)
     connector_cls = get_connector_class(kind)
     if not channel and isinstance(clean.get("channel"), str):
@@ -362,7 +374,7 @@ def update_source(
     actor: Any = None,
 ) -> Source:
     """Change a source's name, configuration, channel or interval (kind stays)."""
-    _check_name_and_interval(name, interval_seconds, source=source)
+    _check_name_interval_and_channel(name, interval_seconds, channel, source=source)
     before = _audited(source)
     # A masked secret sent back from the edit form means "unchanged".
     for key in secret_fields(source.kind):
@@ -382,6 +394,10 @@ def update_source(
 def set_source_paused(
     source: Source, paused: bool, *, actor: Any = None, reason: str = ""
 ) -> Source:
+    if source.is_active == (not paused):
+        # Pausing a paused source (or resuming a running one) changes nothing: no audit
+        # entry, and the reason it was paused for (e.g. repeated failures) is kept.
+        return source
     before = snapshot(source, ["is_active", "paused_reason"])
     source.is_active = not paused
     source.paused_reason = (reason or PAUSED_BY_A_USER)[:300] if paused else ""
