@@ -72,3 +72,18 @@ def test_worker_without_a_broker_explains_itself(capsys, monkeypatch) -> None:
         main(["worker"])
     assert exit_info.value.code == 2
     assert "VIGIL_BROKER_URL" in capsys.readouterr().err
+
+
+def test_a_bad_setting_stops_the_command_with_one_line_naming_it(tmp_path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    env.update(VIGIL_DATA_DIR=str(tmp_path), VIGIL_PORT="eighty")
+    cli = [sys.executable, "-m", "vigil.cli"]
+    # Help still works: the variable is read when a command needs it, not to build the menu.
+    assert subprocess.run([*cli, "run", "--help"], env=env, capture_output=True).returncode == 0
+    result = subprocess.run(
+        [*cli, "run", "--no-demo"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "vigil: VIGIL_PORT='eighty' is not a whole number"
