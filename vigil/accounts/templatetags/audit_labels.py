@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.accounts import audit
 
@@ -38,15 +39,30 @@ register.filter("action_label", audit.action_label)
 register.filter("actor_label", audit.actor_label)
 
 
+#: Recorded names that are not fields of the object's model (a user's role and department
+#: live in groups and the profile).
+_EXTRA_FIELD_LABELS = {"role": gettext_lazy("role"), "department": gettext_lazy("department")}
+
+
 @register.simple_tag
 def field_label(object_type: str, name: str) -> str:
     model = _model(object_type)
+    if name in _EXTRA_FIELD_LABELS and (model is None or not _has_field(model, name)):
+        return str(_EXTRA_FIELD_LABELS[name])
     if model is None:
         return name
     try:
         return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 @register.simple_tag
