@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +69,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": _user(request).api_tokens.all(),
             "roles": [ROLE_LABELS[r] for r in roles_of(_user(request))],
             "profile": prof,
+            # In the reader's language: 公关部 rather than "Public Relations" in Chinese.
+            "department_name": (
+                prof.department.display_name(get_language() or "") if prof.department else ""
+            ),
             "new_token": request.session.pop("new_token", None),
         },
     )
