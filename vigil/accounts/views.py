@@ -111,7 +111,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["object_id"]:
             entries = entries.filter(object_id=data["object_id"])
         if data["actor"]:
-            entries = entries.filter(actor_label=data["actor"])
+            entries = entries.filter(actor_label__iexact=data["actor"].strip())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     object_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
     return render(

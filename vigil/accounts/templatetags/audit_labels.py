@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.accounts import audit
+from vigil.accounts.roles import ROLE_LABELS
 
 register = template.Library()
 
@@ -67,7 +68,10 @@ def _has_field(model: type[models.Model], name: str) -> bool:
 
 @register.simple_tag
 def field_value(object_type: str, name: str, value: Any) -> str:
-    """A stored value by its choice label when the field has choices (state "new" → 新预警)."""
+    """A stored value by its choice label when the field has choices (state "new" → 新预警);
+    roles, stored by their English group names, by their labels (Viewer → 只读用户)."""
+    if name == "role" and isinstance(value, str) and value:
+        return ", ".join(str(ROLE_LABELS.get(r.strip(), r.strip())) for r in value.split(","))
     model = _model(object_type)
     if model is not None and isinstance(value, str):
         try:
