@@ -70,6 +70,17 @@ class _SharedSubparsers:
         return getattr(self._action, name)
 
 
+def _port(text: str) -> int:
+    """A TCP port for --port: a whole number from 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (1-65535)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vigil", description="Vigil — public-opinion monitoring and response (舆情监测与处置)."
@@ -80,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = subparsers.add_parser("run", help="serve the web UI and API (and, embedded, the workers)")
     # Defaults come from VIGIL_HOST / VIGIL_PORT, checked with the other settings.
     run.add_argument("--host", default=None, help="default: VIGIL_HOST, else 127.0.0.1")
-    run.add_argument("--port", type=int, default=None, help="default: VIGIL_PORT, else 8000")
+    run.add_argument("--port", type=_port, default=None, help="default: VIGIL_PORT, else 8000")
     run.add_argument(
         "--web-only",
         action="store_true",
@@ -299,13 +310,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         _print_demo_report(load_demo(password=os.environ.get("VIGIL_DEMO_PASSWORD")))
 
+    # Listen before starting the workers, so a taken port stops start-up with one line.
+    try:
+        server = create_server(application, host=host, port=port, threads=args.threads)
+    except (OSError, ValueError) as exc:
+        print(
+            f"vigil: cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc} "
+            "(is another Vigil running? choose another with --port or VIGIL_PORT)",
+            file=sys.stderr,
+        )
+        return 2
     runner = None
     if not args.web_only and settings.TASK_MODE == "embedded":
         from vigil.pipeline.embedded import EmbeddedRunner
 
         runner = EmbeddedRunner(workers=settings.WORKER_THREADS)
         runner.start()
-    server = create_server(application, host=host, port=port, threads=args.threads)
     stop = threading.Event()
 
     def shutdown(signum: int, frame: Any) -> None:
