@@ -58,3 +58,40 @@ def test_without_a_key_each_installation_generates_its_own(tmp_path) -> None:
 def test_bad_values_stop_start_up_with_the_variable_named(tmp_path) -> None:
     result = _import_settings(tmp_path, VIGIL_WORKER_THREADS="many")
     assert result.returncode != 0 and "VIGIL_WORKER_THREADS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("VIGIL_LANGUAGE", "fr"),
+        ("VIGIL_TIME_ZONE", "Mars/Base"),
+        ("VIGIL_LOG_LEVEL", "LOUD"),
+        ("VIGIL_BASE_URL", "vigil.example.com"),
+        ("VIGIL_PORT", "eighty"),
+        ("VIGIL_PORT", "70000"),
+        ("VIGIL_HOST", " "),
+        ("DATABASE_URL", "postgress://db/vigil"),
+    ],
+)
+def test_every_checked_variable_refuses_a_bad_value_by_name(tmp_path, variable, value) -> None:
+    result = _import_settings(tmp_path, **{variable: value})
+    assert result.returncode != 0 and variable in result.stderr.splitlines()[-1]
+
+
+def test_good_values_are_accepted_and_normalised(tmp_path) -> None:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    full.update(
+        VIGIL_DATA_DIR=str(tmp_path),
+        VIGIL_LANGUAGE="zh-Hans",
+        VIGIL_TIME_ZONE="Asia/Shanghai",
+        VIGIL_LOG_LEVEL="warning",
+        VIGIL_BASE_URL="https://vigil.example.com",
+        VIGIL_PORT="8080",
+    )
+    code = (
+        "import vigil.settings as s; print(s.LANGUAGE_CODE, s.TIME_ZONE, s.LOG_LEVEL, s.RUN_PORT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["zh-hans", "Asia/Shanghai", "WARNING", "8080"], result.stderr

@@ -72,3 +72,47 @@ def test_worker_without_a_broker_explains_itself(capsys, monkeypatch) -> None:
         main(["worker"])
     assert exit_info.value.code == 2
     assert "VIGIL_BROKER_URL" in capsys.readouterr().err
+
+
+def test_a_bad_setting_stops_the_command_with_one_line_naming_it(tmp_path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    env.update(VIGIL_DATA_DIR=str(tmp_path), VIGIL_PORT="eighty")
+    cli = [sys.executable, "-m", "vigil.cli"]
+    # Help still works: the variable is read when a command needs it, not to build the menu.
+    assert subprocess.run([*cli, "run", "--help"], env=env, capture_output=True).returncode == 0
+    result = subprocess.run(
+        [*cli, "run", "--no-demo"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "vigil: VIGIL_PORT='eighty' is not a whole number"
+
+
+def test_run_refuses_a_port_out_of_range(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["run", "--port", "70000"])
+    assert exit_info.value.code == 2
+    assert "70000 is not a port (1-65535)" in capsys.readouterr().err
+
+
+def test_run_on_a_taken_port_says_so_in_one_line_before_starting_workers(tmp_path) -> None:
+    import os
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+        env.update(VIGIL_DATA_DIR=str(tmp_path))
+        result = subprocess.run(
+            [sys.executable, "-m", "vigil.cli", "run", "--no-demo", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 2
+    assert f"vigil: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr and "runner started" not in result.stderr

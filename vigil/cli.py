@@ -70,6 +70,17 @@ class _SharedSubparsers:
         return getattr(self._action, name)
 
 
+def _port(text: str) -> int:
+    """A TCP port for --port: a whole number from 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (1-65535)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vigil", description="Vigil — public-opinion monitoring and response (舆情监测与处置)."
@@ -78,8 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = _SharedSubparsers(parser.add_subparsers(dest="command", metavar="COMMAND"))
 
     run = subparsers.add_parser("run", help="serve the web UI and API (and, embedded, the workers)")
-    run.add_argument("--host", default=os.environ.get("VIGIL_HOST", "127.0.0.1"))
-    run.add_argument("--port", type=int, default=int(os.environ.get("VIGIL_PORT", "8000")))
+    # Defaults come from VIGIL_HOST / VIGIL_PORT, checked with the other settings.
+    run.add_argument("--host", default=None, help="default: VIGIL_HOST, else 127.0.0.1")
+    run.add_argument("--port", type=_port, default=None, help="default: VIGIL_PORT, else 8000")
     run.add_argument(
         "--web-only",
         action="store_true",
@@ -153,7 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         # A group without its subcommand (`vigil demo`): show that group's help.
         parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
         return 2
-    return int(func(args) or 0)
+    from django.core.exceptions import ImproperlyConfigured
+
+    from vigil.lib.env import EnvError
+
+    try:
+        return int(func(args) or 0)
+    except (EnvError, ImproperlyConfigured) as exc:
+        # A bad setting: one line naming the variable, not a traceback.
+        print(f"vigil: {exc}", file=sys.stderr)
+        return 2
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -280,6 +301,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from vigil.wsgi import application
 
     logging.basicConfig(level=settings.LOG_LEVEL)
+    host = args.host or settings.RUN_HOST
+    port = args.port or settings.RUN_PORT
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _first_start()
     if not args.no_demo and _database_is_empty():
@@ -287,13 +310,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         _print_demo_report(load_demo(password=os.environ.get("VIGIL_DEMO_PASSWORD")))
 
+    # Listen before starting the workers, so a taken port stops start-up with one line.
+    try:
+        server = create_server(application, host=host, port=port, threads=args.threads)
+    except (OSError, ValueError) as exc:
+        print(
+            f"vigil: cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc} "
+            "(is another Vigil running? choose another with --port or VIGIL_PORT)",
+            file=sys.stderr,
+        )
+        return 2
     runner = None
     if not args.web_only and settings.TASK_MODE == "embedded":
         from vigil.pipeline.embedded import EmbeddedRunner
 
         runner = EmbeddedRunner(workers=settings.WORKER_THREADS)
         runner.start()
-    server = create_server(application, host=args.host, port=args.port, threads=args.threads)
     stop = threading.Event()
 
     def shutdown(signum: int, frame: Any) -> None:
@@ -307,7 +339,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, shutdown)
     mode = "web only" if args.web_only else settings.TASK_MODE
     print(
-        f"Vigil {__version__} serving on http://{args.host}:{args.port}/ ({mode}; "
+        f"Vigil {__version__} serving on http://{host}:{port}/ ({mode}; "
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}) — Ctrl-C stops",
         flush=True,
     )

@@ -15,7 +15,16 @@ import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from vigil.lib.env import env_bool, env_int, env_list, env_str
+from vigil.lib.env import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time_zone,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("VIGIL_DATA_DIR", "var")).resolve()
@@ -55,7 +64,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("VIGIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("VIGIL_CSRF_TRUSTED_ORIGINS", [])
-BASE_URL = env_str("VIGIL_BASE_URL", "http://127.0.0.1:8000")
+# Where `vigil run` listens (its --host/--port override these).
+RUN_HOST = env_str("VIGIL_HOST", "127.0.0.1").strip()
+if not RUN_HOST:
+    raise EnvError("VIGIL_HOST is empty; give an address such as 127.0.0.1 or 0.0.0.0")
+RUN_PORT = env_int("VIGIL_PORT", 8000, minimum=1, maximum=65535)
+BASE_URL = env_url("VIGIL_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,7 +129,13 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    except ValueError as exc:  # UnknownSchemeError is one too
+        raise EnvError(
+            f"DATABASE_URL={DATABASE_URL!r} is not a database URL "
+            f"(e.g. postgres://user:pass@host:5432/vigil): {exc}"
+        ) from None
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"].setdefault("OPTIONS", {})
 else:
@@ -165,10 +185,10 @@ SESSION_COOKIE_SECURE = env_bool("VIGIL_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- i18n and time --------------------------------------------------------------------
-LANGUAGE_CODE = env_str("VIGIL_LANGUAGE", "en")
+LANGUAGE_CODE = env_choice("VIGIL_LANGUAGE", "en", ["en", "zh-hans"])
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env_str("VIGIL_TIME_ZONE", "UTC")
+TIME_ZONE = env_time_zone("VIGIL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -181,7 +201,7 @@ STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOG_LEVEL = env_str("VIGIL_LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env_choice("VIGIL_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -67,3 +67,99 @@ def test_the_admin_site_offers_roles_by_their_translated_names(client_for, make_
     admin.cookies["django_language"] = "zh-hans"
     page = admin.get(f"/admin/auth/user/{someone.pk}/change/").content.decode()
     assert ">部门联络员</option>" in page and ">Department liaison</option>" not in page
+
+
+def _change(admin, user, **fields: str):  # noqa: ANN001, ANN202
+    """Post the admin site's user page as an administrator would fill it in."""
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "role": "Viewer",
+        "department": "",
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    data.update(fields)
+    data = {k: v for k, v in data.items() if v is not None}
+    return admin.post(f"/admin/auth/user/{user.pk}/change/", data)
+
+
+def test_the_admin_site_gives_each_person_one_role_and_a_department(client_for, make_user) -> None:
+    from vigil.accounts.models import AuditEntry, Department
+    from vigil.accounts.services import profile_of, roles_of
+
+    admin = client_for("Administrator")
+    pr = Department.objects.create(code="pr", name="Public relations", name_zh="公关部")
+    someone = make_user("Viewer")
+    page = admin.get(f"/admin/auth/user/{someone.pk}/change/").content.decode()
+    assert 'name="role"' in page and 'name="department"' in page
+    assert 'name="groups"' not in page and 'name="user_permissions"' not in page
+
+    response = _change(admin, someone, role="Analyst", department=str(pr.pk))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    someone.refresh_from_db()
+    assert roles_of(someone) == ["Analyst"] and profile_of(someone).department == pr
+    assert someone.has_perm("sources.add_source") and not someone.is_staff
+    entry = AuditEntry.objects.get(action="user.updated", object_id=str(someone.pk))
+    assert entry.before["role"] == "Viewer" and entry.after["role"] == "Analyst"
+    assert entry.after["department"] == "pr" and entry.actor == admin.user
+
+    # The Administrator role is the admin site; taking it away takes the site away.
+    _change(admin, someone, role="Administrator")
+    someone.refresh_from_db()
+    assert someone.is_staff and someone.is_superuser and roles_of(someone) == ["Administrator"]
+    _change(admin, someone, role="Responder")
+    someone.refresh_from_db()
+    assert not someone.is_staff and not someone.is_superuser
+
+
+def test_deactivating_someone_is_audited_and_stops_their_tokens(client_for, make_user) -> None:
+    from vigil.accounts.models import AuditEntry
+    from vigil.accounts.services import issue_api_token, user_for_token
+
+    admin = client_for("Administrator")
+    someone = make_user("Responder")
+    raw = issue_api_token(someone).raw
+    assert _change(admin, someone, role="Responder", is_active=None).status_code == 302
+    someone.refresh_from_db()
+    assert not someone.is_active and user_for_token(raw) is None
+    entry = AuditEntry.objects.get(action="user.updated", object_id=str(someone.pk))
+    assert entry.before["is_active"] is True and entry.after["is_active"] is False
+
+
+def test_the_last_administrator_cannot_be_demoted_or_deactivated(client_for) -> None:
+    admin = client_for("Administrator")
+    for change in ({"role": "Viewer"}, {"role": "Administrator", "is_active": None}):
+        response = _change(admin, admin.user, **change)
+        assert response.status_code == 200  # the form again, with the reason
+        assert "the only active administrator" in response.content.decode()
+    admin.user.refresh_from_db()
+    assert admin.user.is_superuser and admin.user.is_active
+
+
+def test_adding_a_person_on_the_admin_site_sets_their_role(client_for) -> None:
+    from django.contrib.auth.models import User
+
+    from vigil.accounts.services import roles_of
+
+    admin = client_for("Administrator")
+    response = admin.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newcomer",
+            "usable_password": "true",
+            "password1": "a-long-unusual-passphrase-42",
+            "password2": "a-long-unusual-passphrase-42",
+            "role": "Approver",
+            "department": "",
+            "email": "newcomer@example.com",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    newcomer = User.objects.get(username="newcomer")
+    assert roles_of(newcomer) == ["Approver"] and newcomer.email == "newcomer@example.com"

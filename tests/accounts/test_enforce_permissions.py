@@ -116,3 +116,12 @@ def test_viewer_cannot_use_the_admin_site(client_for) -> None:
     response = client_for("Viewer").get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client_for("Administrator").get("/admin/").status_code == 200
+
+
+def test_a_refused_screen_explains_itself_inside_the_app(client_for) -> None:
+    """A 403 keeps the top bar and says what happened, not a bare "403 Forbidden"."""
+    response = client_for("Viewer").get("/accounts/audit/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Your role does not allow this" in page
+    assert 'href="/accounts/profile/"' in page and "Sign out" in page

@@ -75,3 +75,18 @@ def test_the_audit_screen_reads_in_the_readers_language(client_for) -> None:
     assert "alerts.alertrule #" not in table and "{'" not in table  # no codes, no Python reprs
     assert '"roles": ["Responder"]' in html.unescape(table)
     assert "关键词 / 敏感词" in table and "→ keyword" not in table  # values by their labels
+
+
+def test_the_user_filter_ignores_case_and_spaces(client_for, make_user) -> None:
+    admin = client_for("Administrator")
+    set_source_paused(SourceFactory(name="Alpha"), True, actor=make_user("Analyst", username="wei"))
+    assert "Alpha" in admin.get("/accounts/audit/", {"actor": " Wei "}).content.decode()
+
+
+def test_roles_in_audit_entries_are_named_in_the_readers_language(client_for, make_user) -> None:
+    admin = client_for("Administrator")
+    make_user("Department liaison")
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/", {"object_type": "auth.user"}).content.decode()
+    table = page[page.index("<tbody>") :]
+    assert "部门联络员" in table and "Department liaison" not in table

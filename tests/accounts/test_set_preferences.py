@@ -38,3 +38,17 @@ def test_the_profile_page_sets_the_e_mail_address_zone_and_language(client_for) 
     assert entry.before["email"] == "" and entry.after["email"] == "lin@example.com"
     bad = client.post("/accounts/profile/", {"email": "not an address", "timezone": "UTC"})
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+
+
+def test_the_profile_names_the_department_in_the_readers_language(client_for) -> None:
+    from vigil.accounts.models import Department
+
+    client = client_for("Analyst")
+    profile = profile_of(client.user)
+    profile.department = Department.objects.create(
+        code="pr", name="Public Relations", name_zh="公关部"
+    )
+    profile.save(update_fields=["department"])
+    assert "<dd>Public Relations</dd>" in client.get("/accounts/profile/").content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "<dd>公关部</dd>" in client.get("/accounts/profile/").content.decode()

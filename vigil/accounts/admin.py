@@ -5,21 +5,73 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.forms import RoleChoiceField
+from vigil.accounts.forms import VigilUserChangeForm, VigilUserCreationForm
 from vigil.accounts.models import ApiToken, AuditEntry, Department, Profile, SystemNotice
+from vigil.accounts.roles import ROLE_LABELS, ROLE_NAMES
+from vigil.accounts.services import roles_of, set_role_and_department
 
 admin.site.unregister(User)
 
 
+class RoleListFilter(admin.SimpleListFilter):
+    """Filter people by role, named in the administrator's language."""
+
+    title = _("Role")
+    parameter_name = "role"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [(r, str(ROLE_LABELS[r])) for r in ROLE_NAMES]
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        value = self.value()
+        return queryset.filter(groups__name=value) if value else queryset
+
+
 @admin.register(User)
 class VigilUserAdmin(UserAdmin):
-    """Django's user admin, with roles offered in the administrator's language."""
+    """Django's user admin with one role per person (offered in the administrator's
+    language) and a department, instead of free groups and per-user permissions."""
 
-    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
-        if db_field.name == "groups":
-            kwargs["form_class"] = RoleChoiceField
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    form = VigilUserChangeForm
+    add_form = VigilUserCreationForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and department"), {"fields": ("role", "department", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (_("Role and department"), {"fields": ("role", "department", "email")}),
+    )
+    list_display = ["username", "email", "first_name", "last_name", "role_label", "is_active"]
+    list_filter = [RoleListFilter, "is_active"]
+
+    @admin.display(description=_("Role"))
+    def role_label(self, obj: User) -> str:
+        return ", ".join(str(ROLE_LABELS[r]) for r in roles_of(obj)) or "—"
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        before = {}
+        if change:
+            stored = User.objects.get(pk=obj.pk)
+            before = {"is_active": stored.is_active, "email": stored.email}
+        super().save_model(request, obj, form, change)
+        set_role_and_department(
+            obj,
+            role=form.cleaned_data["role"],
+            department=form.cleaned_data["department"],
+            actor=request.user,
+            before=before,
+        )
 
 
 @admin.register(Department)

@@ -4,9 +4,13 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.roles import ROLE_LABELS
+from vigil.accounts.models import Department
+from vigil.accounts.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, ROLE_NAMES, VIEWER
+from vigil.accounts.services import AccountError, check_account_change, profile_of, roles_of
 
 COMMON_ZONES = [
     "UTC",
@@ -57,3 +61,52 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     actor = forms.CharField(label=_("User"), required=False)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(r, str(ROLE_LABELS[r])) for r in ROLE_NAMES]
+
+
+# "Administrator: Everything … · Analyst: …", said in the reader's language.
+_ROLE_HELP = format_lazy(
+    " · ".join("{}: {}" for _r in ROLE_NAMES),
+    *[part for r in ROLE_NAMES for part in (ROLE_LABELS[r], ROLE_DESCRIPTIONS[r])],
+)
+
+
+class _RoleAndDepartment(forms.ModelForm):
+    """One role per person (not Django's many groups) and their department, on the
+    admin site's user pages; the admin saves them through ``set_role_and_department``."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=_role_choices, initial=VIEWER, help_text=_ROLE_HELP
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.instance
+        if user.pk is not None:
+            roles = roles_of(user)
+            self.fields["role"].initial = roles[0] if roles else VIEWER
+            self.fields["department"].initial = profile_of(user).department
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        is_active = cleaned.get("is_active", self.instance.is_active)
+        if cleaned.get("role"):
+            try:
+                check_account_change(self.instance, role=cleaned["role"], is_active=is_active)
+            except AccountError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return cleaned
+
+
+class VigilUserCreationForm(_RoleAndDepartment, AdminUserCreationForm):
+    pass
+
+
+class VigilUserChangeForm(_RoleAndDepartment, UserChangeForm):
+    pass

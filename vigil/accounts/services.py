@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vigil.accounts.audit import record_audit
 from vigil.accounts.models import ApiToken, Department, Profile
@@ -79,6 +80,66 @@ def create_user(
         },
     )
     record_audit(actor, "user.created", user, after={"username": username, "role": role})
+    return user
+
+
+def _is_last_administrator(user: User) -> bool:
+    others = User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+    return user.is_superuser and not others.exists()
+
+
+def check_account_change(user: User, *, role: str, is_active: bool) -> None:
+    """Refuse a change that would leave the installation without an active administrator
+    (nobody could then manage users); raises AccountError with a message for the user."""
+    if user.pk is None or not _is_last_administrator(user):
+        return
+    if role != ADMINISTRATOR or not is_active:
+        raise AccountError(
+            gettext(
+                "%(name)s is the only active administrator: make someone else an "
+                "administrator first."
+            )
+            % {"name": user.get_username()}
+        )
+
+
+@transaction.atomic
+def set_role_and_department(
+    user: User,
+    *,
+    role: str,
+    department: Department | None,
+    actor: User | None = None,
+    before: dict[str, object] | None = None,
+) -> User:
+    """Give a user exactly one role and a department (the admin site's user page).
+
+    An administrator gets the admin site (staff and superuser); any other role loses it,
+    so the role shown is the role that applies. ``before`` is the user's state before an
+    edit made elsewhere (active, e-mail), so the audit entry shows the whole change."""
+    if role not in ROLE_NAMES:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(ROLE_NAMES)}")
+    check_account_change(user, role=role, is_active=user.is_active)
+    if not Group.objects.filter(name=role).exists():
+        ensure_roles()
+    profile = profile_of(user)
+    old = {
+        "role": ", ".join(roles_of(user)),
+        "department": profile.department.code if profile.department else None,
+        **(before or {}),
+    }
+    user.groups.set([Group.objects.get(name=role)])
+    is_admin = role == ADMINISTRATOR
+    if (user.is_staff, user.is_superuser) != (is_admin, is_admin):
+        user.is_staff = user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if profile.department != department:
+        profile.department = department
+        profile.save(update_fields=["department"])
+    new = {"role": role, "department": department.code if department else None}
+    new.update({k: getattr(user, k) for k in (before or {})})
+    if new != old:
+        record_audit(actor, "user.updated", user, before=old, after=new)
     return user
 
 

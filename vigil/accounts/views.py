@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +69,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": _user(request).api_tokens.all(),
             "roles": [ROLE_LABELS[r] for r in roles_of(_user(request))],
             "profile": prof,
+            # In the reader's language: 公关部 rather than "Public Relations" in Chinese.
+            "department_name": (
+                prof.department.display_name(get_language() or "") if prof.department else ""
+            ),
             "new_token": request.session.pop("new_token", None),
         },
     )
@@ -106,7 +111,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["object_id"]:
             entries = entries.filter(object_id=data["object_id"])
         if data["actor"]:
-            entries = entries.filter(actor_label=data["actor"])
+            entries = entries.filter(actor_label__iexact=data["actor"].strip())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     object_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
     return render(

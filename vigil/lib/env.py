@@ -7,9 +7,20 @@ refuse bad values loudly at start-up instead of letting a typo become a silent d
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
-__all__ = ["EnvError", "env_bool", "env_int", "env_list", "env_str"]
+__all__ = [
+    "EnvError",
+    "env_bool",
+    "env_choice",
+    "env_int",
+    "env_list",
+    "env_str",
+    "env_time_zone",
+    "env_url",
+]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -68,3 +79,51 @@ def env_list(
     if name not in source:
         return list(default or [])
     return [part.strip() for part in source[name].split(",") if part.strip()]
+
+
+def env_choice(
+    name: str, default: str, choices: Iterable[str], environ: Mapping[str, str] | None = None
+) -> str:
+    """Return the variable when it is one of ``choices`` (compared case-insensitively)."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, "").strip()
+    if not raw:
+        return default
+    allowed = list(choices)
+    for choice in allowed:
+        if raw.lower() == choice.lower():
+            return choice
+    raise EnvError(f"{name}={source[name]!r} is not one of {', '.join(allowed)}")
+
+
+def env_time_zone(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """Return the variable when it names an IANA time zone (``Asia/Shanghai``, ``UTC``)."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in zoneinfo.available_timezones():
+        raise EnvError(f"{name}={raw!r} is not a time zone name (e.g. UTC, Asia/Shanghai)")
+    return raw
+
+
+def env_url(
+    name: str,
+    default: str,
+    schemes: Iterable[str] = ("http", "https"),
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """Return the variable when it is an absolute URL with one of ``schemes`` and a host."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, "").strip()
+    if not raw:
+        return default
+    allowed = list(schemes)
+    try:
+        parts = urlsplit(raw)
+        usable = parts.scheme.lower() in allowed and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [ in the host
+        usable = False
+    if not usable:
+        raise EnvError(f"{name}={raw!r} is not a URL like {allowed[0]}://host[:port]")
+    return raw

@@ -12,8 +12,10 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.accounts import audit
+from vigil.accounts.roles import ROLE_LABELS
 
 register = template.Library()
 
@@ -38,9 +40,16 @@ register.filter("action_label", audit.action_label)
 register.filter("actor_label", audit.actor_label)
 
 
+#: Recorded names that are not fields of the object's model (a user's role and department
+#: live in groups and the profile).
+_EXTRA_FIELD_LABELS = {"role": gettext_lazy("role"), "department": gettext_lazy("department")}
+
+
 @register.simple_tag
 def field_label(object_type: str, name: str) -> str:
     model = _model(object_type)
+    if name in _EXTRA_FIELD_LABELS and (model is None or not _has_field(model, name)):
+        return str(_EXTRA_FIELD_LABELS[name])
     if model is None:
         return name
     try:
@@ -49,9 +58,20 @@ def field_label(object_type: str, name: str) -> str:
         return name
 
 
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 @register.simple_tag
 def field_value(object_type: str, name: str, value: Any) -> str:
-    """A stored value by its choice label when the field has choices (state "new" → 新预警)."""
+    """A stored value by its choice label when the field has choices (state "new" → 新预警);
+    roles, stored by their English group names, by their labels (Viewer → 只读用户)."""
+    if name == "role" and isinstance(value, str) and value:
+        return ", ".join(str(ROLE_LABELS.get(r.strip(), r.strip())) for r in value.split(","))
     model = _model(object_type)
     if model is not None and isinstance(value, str):
         try:
