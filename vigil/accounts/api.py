@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -61,11 +62,12 @@ class DepartmentOut(Schema):
 @router.get(
     "/departments",
     response=list[DepartmentOut],
-    summary="Departments",
+    summary="Departments, by code",
     auth=requires("accounts.view_department"),
 )
+@paginate(PageNumberPagination, page_size=50)
 def list_departments(request: HttpRequest) -> Any:
-    return Department.objects.all()
+    return Department.objects.order_by("code", "id")
 
 
 @router.post(
@@ -76,7 +78,7 @@ def list_departments(request: HttpRequest) -> Any:
 )
 def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Department]:
     if Department.objects.filter(code=payload.code).exists():
-        raise HttpError(409, f"a department with code {payload.code!r} exists")
+        raise HttpError(409, _("a department with code “%(code)s” exists") % {"code": payload.code})
     department = Department.objects.create(**payload.dict())
     record_audit(request.user, "department.created", department, after=payload.dict())
     return Status(201, department)
