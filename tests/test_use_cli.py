@@ -17,6 +17,7 @@ COMMANDS = [
     ["migrate"],
     ["createadmin"],
     ["token"],
+    ["password"],
     ["demo", "load"],
     ["collect"],
 ]
@@ -116,3 +117,31 @@ def test_run_on_a_taken_port_says_so_in_one_line_before_starting_workers(tmp_pat
     assert result.returncode == 2
     assert f"vigil: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr and "runner started" not in result.stderr
+
+
+def test_a_group_without_its_subcommand_shows_help_and_fails(capsys) -> None:
+    assert main(["demo"]) == 2
+    assert "usage: vigil demo" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_password_resets_a_lost_password_and_audits_it_without_the_password(capsys) -> None:
+    from django.contrib.auth import authenticate
+
+    from vigil.accounts.models import AuditEntry
+
+    assert main(["createadmin", "--username", "boss"]) == 0
+    capsys.readouterr()
+    assert main(["password", "boss"]) == 0
+    new = capsys.readouterr().out.split("new password (shown once): ")[1].strip()
+    assert authenticate(username="boss", password=new) is not None
+    assert main(["password", "boss", "--password", "Lantern-Harbour-77"]) == 0
+    assert "shown once" not in capsys.readouterr().out
+    assert authenticate(username="boss", password="Lantern-Harbour-77") is not None
+    entries = AuditEntry.objects.filter(action="user.password_reset")
+    assert entries.count() == 2
+    assert "Lantern" not in str([(e.before, e.after, e.note) for e in entries])
+    assert main(["password", "boss", "--password", "12345678"]) == 1
+    assert "This password is too common." in capsys.readouterr().err
+    assert main(["password", "nobody"]) == 1
+    assert "no user named 'nobody'" in capsys.readouterr().err

@@ -8,6 +8,7 @@ Commands that touch the database call ``setup_django()`` themselves, so pure com
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import logging
@@ -129,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--name", default="cli", help="a label to recognise the token by")
     token.set_defaults(func=cmd_token)
 
+    password = subparsers.add_parser(
+        "password", help="set a new password for a user (a lost one cannot be read back)"
+    )
+    password.add_argument("username")
+    password.add_argument(
+        "--password", default=None, help="the new password (default: a random one printed once)"
+    )
+    password.set_defaults(func=cmd_password)
+
     demo = subparsers.add_parser("demo", help="the demo workspace")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="COMMAND")
     demo_load = demo_sub.add_parser("load", help="create the demo company, users and replay source")
@@ -163,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", None)
     if func is None:
         # A group without its subcommand (`vigil demo`): show that group's help.
-        parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
+        with contextlib.suppress(SystemExit):  # argparse exits 0 after help; this is a mistake
+            parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "--help"])
         return 2
     from django.core.exceptions import ImproperlyConfigured
 
@@ -224,6 +235,32 @@ def cmd_token(args: argparse.Namespace) -> int:
     print(
         f"API token for {user.get_username()} (shown once): {issue_api_token(user, args.name).raw}"
     )
+    return 0
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    """Reset a password from the server's shell: the way back in when the admin's is lost."""
+    setup_django()
+
+    from django.contrib.auth.models import User
+
+    from vigil.accounts.services import AccountError, reset_password
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"vigil: no user named {args.username!r}", file=sys.stderr)
+        return 1
+    new = args.password or secrets.token_urlsafe(12)
+    try:
+        reset_password(user, new)
+    except AccountError as exc:
+        print(f"vigil: {exc}", file=sys.stderr)
+        return 1
+    print(f"password of {user.get_username()} reset")
+    if not args.password:
+        print(f"new password (shown once): {new}")
+    if not user.is_active:
+        print("note: this user is deactivated and cannot sign in until reactivated")
     return 0
 
 

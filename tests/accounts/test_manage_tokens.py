@@ -41,3 +41,18 @@ def test_profile_shows_a_new_token_once(client_for) -> None:
     second = analyst.get("/accounts/profile/").content.decode()
     assert 'id="new-token"' in first and 'id="new-token"' not in second
     assert "laptop" in second
+
+
+def test_revoking_asks_first_and_a_second_revoke_is_explained(client_for) -> None:
+    from vigil.accounts.models import ApiToken
+
+    analyst = client_for("Analyst")
+    analyst.post("/accounts/tokens/new/", {"name": "laptop"})
+    page = analyst.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "撤销令牌“laptop”？使用它的脚本将立即失效。" in page
+    token = ApiToken.objects.get(name="laptop")
+    analyst.post(f"/accounts/tokens/{token.pk}/revoke/")
+    again = analyst.post(
+        f"/accounts/tokens/{token.pk}/revoke/", follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "没有这个令牌（可能已被撤销）。" in again.content.decode()

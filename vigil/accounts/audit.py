@@ -42,6 +42,9 @@ ACTION_VERBS: dict[str, Promise] = {
     "flagged": gettext_lazy("flagged a mention as a warning"),
     "reported": gettext_lazy("reported a warning"),
     "incident_opened": gettext_lazy("opened an incident"),
+    "issued": gettext_lazy("issued"),
+    "revoked": gettext_lazy("revoked"),
+    "password_reset": gettext_lazy("reset the password"),
 }
 
 

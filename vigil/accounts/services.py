@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -160,10 +162,26 @@ def issue_api_token(user: User, name: str = "default") -> IssuedToken:
 
 
 @transaction.atomic
+def reset_password(user: User, password: str, *, actor: User | None = None) -> None:
+    """Give ``user`` a new password (a lost one cannot be read back, only replaced).
+
+    The password must pass the installation's password rules; the audit log records that
+    it was reset and by whom, never the password.
+    """
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError(" ".join(str(m) for m in exc.messages)) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_audit(actor, "user.password_reset", user)
+
+
+@transaction.atomic
 def revoke_api_token(user: User, token_id: int) -> None:
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
-        raise AccountError("no such token")
+        raise AccountError(gettext("There is no such token (already revoked?)."))
     record_audit(user, "api_token.revoked", token, before={"name": token.name})
     token.delete()
 
@@ -194,9 +212,9 @@ def update_preferences(
     """Change a user's time zone, language and (when given) e-mail address, refusing
     unknown zones. The address is where personal e-mail channels send alerts."""
     if timezone_name not in zoneinfo.available_timezones():
-        raise AccountError(f"unknown time zone {timezone_name!r}")
+        raise AccountError(gettext("unknown time zone “%(zone)s”") % {"zone": timezone_name})
     if language not in ("", "en", "zh-hans"):
-        raise AccountError(f"unsupported language {language!r}")
+        raise AccountError(gettext("unsupported language “%(language)s”") % {"language": language})
     profile = profile_of(user)
     before = {"timezone": profile.timezone, "language": profile.language, "email": user.email}
     profile.timezone = timezone_name
