@@ -163,3 +163,21 @@ def test_adding_a_person_on_the_admin_site_sets_their_role(client_for) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     newcomer = User.objects.get(username="newcomer")
     assert roles_of(newcomer) == ["Approver"] and newcomer.email == "newcomer@example.com"
+
+
+def test_department_menus_name_departments_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from vigil.accounts.forms import VigilUserCreationForm
+    from vigil.accounts.models import Department
+    from vigil.alerts.forms import RuleForm
+    from vigil.monitoring.forms import PlanForm
+
+    Department.objects.create(code="pr", name="Public Relations", name_zh="公关部")
+    forms = ((RuleForm(), "departments"), (PlanForm(), "department"))
+    for form, field in (*forms, (VigilUserCreationForm(), "department")):
+        with translation.override("zh-hans"):
+            labels = [label for _, label in form.fields[field].choices]
+        assert "公关部" in labels and "Public Relations" not in labels
+        with translation.override("en"):
+            assert "Public Relations" in [label for _, label in form.fields[field].choices]

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Department
@@ -24,6 +25,20 @@ COMMON_ZONES = [
     "America/New_York",
     "America/Los_Angeles",
 ]
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """Departments by name in the reader's language (公关部, not Public Relations)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name(get_language() or ""))
+
+
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several departments, named as :class:`DepartmentChoiceField` names them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name(get_language() or ""))
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -81,7 +96,7 @@ class _RoleAndDepartment(forms.ModelForm):
     role = forms.ChoiceField(
         label=_("Role"), choices=_role_choices, initial=VIEWER, help_text=_ROLE_HELP
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False
     )
 

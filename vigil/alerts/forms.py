@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.forms import RoleChoiceField, zone_choices
+from vigil.accounts.forms import DepartmentMultipleChoiceField, RoleChoiceField, zone_choices
 from vigil.accounts.models import Department
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services.config import response_targets
@@ -104,7 +104,7 @@ class RuleForm(forms.Form):
         required=False,
         to_field_name="name",
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = DepartmentMultipleChoiceField(
         label=_("Tell these departments"), queryset=Department.objects.all(), required=False
     )
     on_call = forms.CharField(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accounts.forms import DepartmentChoiceField
 from vigil.accounts.models import Department
 from vigil.analysis.labels import language_choices
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
@@ -22,7 +23,7 @@ class PlanForm(forms.Form):
             "What this plan watches and why: brands, products, people, competitors, channels."
         ),
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
