@@ -181,3 +181,9 @@ def test_department_menus_name_departments_in_the_readers_language() -> None:
         assert "公关部" in labels and "Public Relations" not in labels
         with translation.override("en"):
             assert "Public Relations" in [label for _, label in form.fields[field].choices]
+
+
+def test_roles_are_not_edited_as_groups_on_the_admin_site(client_for) -> None:
+    admin_user = client_for("Administrator")
+    assert admin_user.get("/admin/auth/group/").status_code == 404
+    assert "/admin/auth/user/" in admin_user.get("/admin/").content.decode()

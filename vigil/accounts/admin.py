@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.forms import VigilUserChangeForm, VigilUserCreationForm
@@ -13,6 +13,9 @@ from vigil.accounts.roles import ROLE_LABELS, ROLE_NAMES
 from vigil.accounts.services import roles_of, set_role_and_department
 
 admin.site.unregister(User)
+# Roles are Vigil's six fixed groups, rebuilt by `vigil migrate` (accounts.roles): editing
+# them here would be silently undone, so people get a role on their user page instead.
+admin.site.unregister(Group)
 
 
 class RoleListFilter(admin.SimpleListFilter):
