@@ -265,3 +265,25 @@ def test_api_dates_without_a_zone_are_utc_whatever_the_installation_zone(
     assert viewer.get("/api/mentions", {"since": "2026-03-01T16:00:00"}).json()["count"] == 0
     zoned = viewer.get("/api/mentions", {"until": "2026-03-01T23:00:00+08:00"}).json()
     assert zoned["count"] == 0
+
+
+def test_only_the_shown_page_is_highlighted(monkeypatch) -> None:
+    """Every candidate is checked to count the matches; highlights cost, so only the page
+    gets them."""
+    import vigil.monitoring.query.matching as matching
+
+    for i in range(30):
+        MentionFactory(title="", text=f"Lumina recalls kettles, report {i}")
+    explained = []
+    explain = matching.explain
+    monkeypatch.setattr(
+        matching, "explain", lambda root, doc: explained.append(1) or explain(root, doc)
+    )
+
+    result = search_mentions("recall*", Mention.objects.all(), offset=10, limit=5)
+
+    assert result.count == 30 and result.exact
+    assert [hit.match.terms for hit in result.hits] == [["recalls"]] * 5
+    newest_first = list(Mention.objects.order_by("-published_at", "-id"))[10:15]
+    assert [hit.mention for hit in result.hits] == newest_first
+    assert len(explained) == 5

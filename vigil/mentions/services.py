@@ -85,11 +85,15 @@ def mention_filter_from(params: Mapping[str, str], tz: dt.tzinfo) -> MentionFilt
     )
 
 
-def effective_sentiment_is(label: str) -> Q:
-    """Mentions whose shown sentiment is ``label``: the analyst's correction wins."""
+def effective_sentiment_is(label: str, via: str = "") -> Q:
+    """Mentions whose shown sentiment is ``label``: the analyst's correction wins.
+
+    ``via`` reaches the mention from another model (``"mention__"`` from a match).
+    """
+    corrected, model = f"{via}sentiment_corrected", f"{via}sentiment"
     if label == "unknown":
-        return Q(sentiment_corrected="", sentiment__in=["", "unknown"])
-    return Q(sentiment_corrected=label) | Q(sentiment_corrected="", sentiment=label)
+        return Q(**{corrected: "", f"{model}__in": ["", "unknown"]})
+    return Q(**{corrected: label}) | Q(**{corrected: "", model: label})
 
 
 def ordering(order: str) -> list[object]:
