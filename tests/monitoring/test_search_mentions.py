@@ -80,7 +80,13 @@ def test_postgres_uses_its_cjk_index_for_two_character_words(corpus) -> None:
     from django.db import connection
 
     sql = str(candidates(parse("降价"), Mention.objects.all()).query)
-    assert "phraseto_tsquery" in sql
+    # All the characters from the index, then the word itself: no phrase recheck, which
+    # recomputed the indexed expression on each row holding the characters.
+    assert "plainto_tsquery" in sql and "phraseto_tsquery" not in sql
+    scattered = MentionFactory(title="", text="价格没有下降")  # both characters, not the word
+    found = set(candidates(parse("降价"), Mention.objects.all()))
+    assert scattered not in found
+    assert found == {m for m in corpus if "降价" in m.text}
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'mentions_mention'")
         names = {row[0] for row in cursor.fetchall()}
