@@ -138,7 +138,13 @@ def find_mentions(f: MentionFilter, *, offset: int = 0, limit: int = 25) -> Sear
     mentions = filter_mentions(f).select_related("source")
     if f.q and f.q.strip():
         return search_mentions(f.q, mentions, offset=offset, limit=limit)
-    page = list(mentions[offset : offset + limit])
+    if offset:
+        # Skip to a deep page on ids alone (an index scan), then read the page's rows.
+        ids = list(mentions.values_list("pk", flat=True)[offset : offset + limit])
+        rows = Mention.objects.select_related("source").in_bulk(ids)
+        page = [rows[pk] for pk in ids if pk in rows]
+    else:
+        page = list(mentions[:limit])
     return SearchResult(hits=[SearchHit(m, MatchResult()) for m in page], count=mentions.count())
 
 
