@@ -12,13 +12,13 @@ from django.utils import timezone, translation
 from tests.factories import RawItemFactory, SourceFactory
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.services import update_preferences
+from vigil.analysis.figures import with_last_hour
 from vigil.analysis.models import Correction, Story
 from vigil.analysis.services import (
     agreement,
     correct_mention,
     export_corrections,
     refresh_stories,
-    with_last_hour,
 )
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match

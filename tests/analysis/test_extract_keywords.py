@@ -56,3 +56,26 @@ def test_hot_words_rise_against_the_background() -> None:
 
 def test_hot_words_need_min_docs() -> None:
     assert hot_words(["unique zebra words", "other lonely text"], min_docs=2) == []
+
+
+def test_hot_words_drop_a_word_nearly_always_used_in_a_phrase() -> None:
+    from vigil.analysis.keywords import HotWord, _drop_subsumed
+
+    def word(term: str, docs: int) -> HotWord:
+        return HotWord(term, docs, docs, 0.0, 1.0, float(docs))
+
+    words = [
+        word("battery drain", 9),
+        word("battery", 10),  # 9 of its 10 uses are the phrase: dropped
+        word("kettle", 10),
+        word("kettle lid", 3),  # too rare to speak for "kettle"
+        word("lid", 3),  # as often as "kettle lid": dropped
+        word("scald", 4),
+    ]
+    assert [w.term for w in _drop_subsumed(words)] == [
+        "battery drain",
+        "kettle",
+        "kettle lid",
+        "scald",
+    ]
+    assert [w.term for w in _drop_subsumed(words, top_k=2)] == ["battery drain", "kettle"]

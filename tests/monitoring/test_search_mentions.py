@@ -80,7 +80,13 @@ def test_postgres_uses_its_cjk_index_for_two_character_words(corpus) -> None:
     from django.db import connection
 
     sql = str(candidates(parse("降价"), Mention.objects.all()).query)
-    assert "phraseto_tsquery" in sql
+    # All the characters from the index, then the word itself: no phrase recheck, which
+    # recomputed the indexed expression on each row holding the characters.
+    assert "plainto_tsquery" in sql and "phraseto_tsquery" not in sql
+    scattered = MentionFactory(title="", text="价格没有下降")  # both characters, not the word
+    found = set(candidates(parse("降价"), Mention.objects.all()))
+    assert scattered not in found
+    assert found == {m for m in corpus if "降价" in m.text}
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'mentions_mention'")
         names = {row[0] for row in cursor.fetchall()}
@@ -265,3 +271,25 @@ def test_api_dates_without_a_zone_are_utc_whatever_the_installation_zone(
     assert viewer.get("/api/mentions", {"since": "2026-03-01T16:00:00"}).json()["count"] == 0
     zoned = viewer.get("/api/mentions", {"until": "2026-03-01T23:00:00+08:00"}).json()
     assert zoned["count"] == 0
+
+
+def test_only_the_shown_page_is_highlighted(monkeypatch) -> None:
+    """Every candidate is checked to count the matches; highlights cost, so only the page
+    gets them."""
+    import vigil.monitoring.query.matching as matching
+
+    for i in range(30):
+        MentionFactory(title="", text=f"Lumina recalls kettles, report {i}")
+    explained = []
+    explain = matching.explain
+    monkeypatch.setattr(
+        matching, "explain", lambda root, doc: explained.append(1) or explain(root, doc)
+    )
+
+    result = search_mentions("recall*", Mention.objects.all(), offset=10, limit=5)
+
+    assert result.count == 30 and result.exact
+    assert [hit.match.terms for hit in result.hits] == [["recalls"]] * 5
+    newest_first = list(Mention.objects.order_by("-published_at", "-id"))[10:15]
+    assert [hit.mention for hit in result.hits] == newest_first
+    assert len(explained) == 5

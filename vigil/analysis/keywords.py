@@ -258,17 +258,25 @@ def hot_words(
         if score > 0:
             out.append(HotWord(term, d, tf[term], round(share, 4), round(lift, 3), round(score, 3)))
     out.sort(key=lambda h: (-h.score, h.term))
-    return _drop_subsumed(out)[:top_k]
+    return _drop_subsumed(out, top_k)
 
 
-def _drop_subsumed(words: list[HotWord]) -> list[HotWord]:
+def _drop_subsumed(words: list[HotWord], top_k: int | None = None) -> list[HotWord]:
+    """``words`` without single words nearly always used inside a kept phrase, in order;
+    stops once ``top_k`` are kept."""
     # "battery" adds nothing next to "battery drain" when nearly every use is the phrase.
-    phrases = [w for w in words if " " in w.term]
+    # Each word's most-used phrase decides, so every candidate is looked up once (a topic's
+    # thousands of phrases made the pairwise check cost seconds).
+    widest: dict[str, int] = {}
+    for phrase in words:
+        if " " in phrase.term:
+            for part in phrase.term.split():
+                widest[part] = max(widest.get(part, 0), phrase.docs)
     keep: list[HotWord] = []
     for w in words:
-        if " " not in w.term and any(
-            w.term in p.term.split() and p.docs >= 0.8 * w.docs for p in phrases
-        ):
+        if top_k is not None and len(keep) >= top_k:
+            break
+        if " " not in w.term and widest.get(w.term, 0) >= 0.8 * w.docs:
             continue
         keep.append(w)
     return keep

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -372,17 +372,6 @@ def export_corrections(path: str) -> int:
     return len(latest)
 
 
-def sentiment_breakdown(mentions: Any) -> dict[str, int]:
-    """Counts per effective sentiment (corrections win; noise left out)."""
-    counts = dict.fromkeys((*SENTIMENTS, "unknown"), 0)
-    for label, corrected in mentions.exclude(relevance="noise").values_list(
-        "sentiment", "sentiment_corrected"
-    ):
-        key = corrected or label or "unknown"
-        counts[key if key in counts else "unknown"] += 1
-    return counts
-
-
 def refine_sentiment(
     budget_seconds: float = 10.0, batch: int = 16, should_stop: Any = lambda: False
 ) -> int:
@@ -434,14 +423,6 @@ def refine_sentiment(
 
 
 # --- stories as the screens show them -------------------------------------------------------
-def with_last_hour(stories: QuerySet[Story], now: dt.datetime | None = None) -> Any:
-    """Stories with ``last_hour``: mentions published in the hour before ``now``, counted
-    when read (the stored ``growth_per_hour`` is as of the story's last update)."""
-    now = now or timezone.now()
-    window = Q(mentions__published_at__gt=now - dt.timedelta(hours=1))
-    return stories.annotate(last_hour=Count("mentions", filter=window))
-
-
 def local_time_text(moment: dt.datetime) -> str:
     """A time as wall-clock text in the reader's zone: Plotly draws an offset-less date as
     it is written, and would draw a UTC one in UTC."""

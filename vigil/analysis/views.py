@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vigil.analysis.figures import sentiment_by_topic, with_last_hour
 from vigil.analysis.keywords import hot_words
 from vigil.analysis.models import Story
 from vigil.analysis.services import (
@@ -19,9 +20,7 @@ from vigil.analysis.services import (
     CorrectionError,
     agreement,
     correct_mention,
-    sentiment_breakdown,
     story_propagation,
-    with_last_hour,
 )
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic
@@ -38,9 +37,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     topic_id = request.GET.get("topic")
     topic = next((t for t in topics if str(t.pk) == topic_id), topics[0] if topics else None)
     rows = []
+    by_topic = sentiment_by_topic([t.pk for t in topics], since)
     for t in topics:
-        mentions = Mention.objects.filter(matches__topic=t, published_at__gte=since)
-        counts = sentiment_breakdown(mentions)
+        counts = by_topic[t.pk]
         total = sum(counts.values())
         rows.append(
             {

@@ -80,7 +80,16 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["source", "-published_at"])]
+        indexes = [
+            models.Index(fields=["source", "-published_at"]),
+            # A story's mentions in the last hour (stories screens) is one index range.
+            models.Index(fields=["story", "published_at"], name="mention_story_published"),
+            # The list's order with the noise flag: counting the list and skipping to a
+            # deep page read this index only, not the rows.
+            models.Index(
+                fields=["-published_at", "-id", "relevance"], name="mention_newest_relevance"
+            ),
+        ]
         permissions = [("flag_mention", "Can flag a mention as a warning")]
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")

@@ -85,11 +85,15 @@ def mention_filter_from(params: Mapping[str, str], tz: dt.tzinfo) -> MentionFilt
     )
 
 
-def effective_sentiment_is(label: str) -> Q:
-    """Mentions whose shown sentiment is ``label``: the analyst's correction wins."""
+def effective_sentiment_is(label: str, via: str = "") -> Q:
+    """Mentions whose shown sentiment is ``label``: the analyst's correction wins.
+
+    ``via`` reaches the mention from another model (``"mention__"`` from a match).
+    """
+    corrected, model = f"{via}sentiment_corrected", f"{via}sentiment"
     if label == "unknown":
-        return Q(sentiment_corrected="", sentiment__in=["", "unknown"])
-    return Q(sentiment_corrected=label) | Q(sentiment_corrected="", sentiment=label)
+        return Q(**{corrected: "", f"{model}__in": ["", "unknown"]})
+    return Q(**{corrected: label}) | Q(**{corrected: "", model: label})
 
 
 def ordering(order: str) -> list[object]:
@@ -134,7 +138,13 @@ def find_mentions(f: MentionFilter, *, offset: int = 0, limit: int = 25) -> Sear
     mentions = filter_mentions(f).select_related("source")
     if f.q and f.q.strip():
         return search_mentions(f.q, mentions, offset=offset, limit=limit)
-    page = list(mentions[offset : offset + limit])
+    if offset:
+        # Skip to a deep page on ids alone (an index scan), then read the page's rows.
+        ids = list(mentions.values_list("pk", flat=True)[offset : offset + limit])
+        rows = Mention.objects.select_related("source").in_bulk(ids)
+        page = [rows[pk] for pk in ids if pk in rows]
+    else:
+        page = list(mentions[:limit])
     return SearchResult(hits=[SearchHit(m, MatchResult()) for m in page], count=mentions.count())
 
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from vigil.analysis.figures import with_last_hour
 from vigil.analysis.models import Story
-from vigil.analysis.services import with_last_hour
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
 from vigil.web.services import dashboard_figures, hourly_volume
