@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.mentions.models import Mention
+from vigil.mentions.search import candidates
 from vigil.monitoring.models import (
     MonitoringPlan,
     RetroSearch,
@@ -314,8 +315,6 @@ def preview_topic(
         return Preview(count=0, scanned=0, examples=[], error=exc.localized(gettext))
     # The search index narrows the week to mentions holding the query's rarest words, as
     # the Mentions search does; the percolator then judges each one exactly.
-    from vigil.mentions.search import candidates  # imports this module: import here
-
     since = (now or timezone.now()) - dt.timedelta(days=days)
     week = Mention.objects.filter(published_at__gte=since)
     mentions = candidates(parse(query), week).order_by("-published_at", "-id")
