@@ -100,7 +100,10 @@ def search_mentions(
     # Thousands of candidates are checked to count the matches, but only a page is shown:
     # read just the fields the query looks at, and work out highlights for the page only.
     page: dict[int, MatchResult] = {}
-    for values in pool.values_list(*_MATCHED_FIELDS).iterator(chunk_size=500):
+    # The cap goes into the SQL (LIMIT) so the database can stop early, walking the date
+    # order, instead of gathering every candidate of a common word first.
+    capped = pool.values_list(*_MATCHED_FIELDS)[: scan_limit + 1]
+    for values in capped.iterator(chunk_size=500):
         scanned += 1
         if scanned > scan_limit:
             result.exact = False
