@@ -1,0 +1,110 @@
+"""The screens an alert link opens (from e-mail, DingTalk, WeCom, Feishu) on a 375 px phone:
+nothing wider than the screen, the bell and the acknowledge button in reach, in both languages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from vigil.alerts.models import Alert
+from vigil.alerts.services import create_rule
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.lifecycle import assign_alert
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("VIGIL_SCREENSHOTS", "var/screenshots"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PHONE = {"width": 375, "height": 812}
+TITLE = (
+    "明光K2电水壶壶盖突然弹开，5岁男孩被开水烫伤，家长称客服推诿：“没收到过类似反馈”"
+    " — Lumina K2 kettle lid reportedly blew open and scalded a kid"
+)
+
+
+@pytest.fixture
+def phone(live_server, chromium_path):  # noqa: ANN001, ANN201
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM runs beside Playwright's loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.base = live_server.url
+        yield page
+        browser.close()
+
+
+def _assert_fits(page, screen: str) -> None:  # noqa: ANN001
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1] == PHONE["width"], f"{screen}: {widths[0]} px wide"
+
+
+def _assert_tappable(locator, what: str) -> None:  # noqa: ANN001
+    assert locator.is_visible(), f"{what} is not visible"
+    box = locator.bounding_box()
+    assert box["height"] >= 40 and box["width"] >= 40, f"{what} is {box} (under 40 px)"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{what} is off-screen"
+
+
+def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make_user) -> None:  # noqa: ANN001
+    responder = make_user("Responder", username="zhou")
+    topic = make_topic()
+    create_rule(name="Burns", kind="keyword", topic=topic, level="II", conditions={"query": "烫伤"})
+    mentions = [matched_mention(topic, title=TITLE, lang="zh") for _ in range(3)]
+    evaluate_new_mentions(mentions)
+    alert = Alert.objects.get()
+    lead = make_user("Responder", username="lead")
+    assign_alert(alert, actor=lead, assignee=responder)  # a notification for the bell
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = phone
+    page.goto(page.base + f"/alerts/{alert.pk}/")  # the link in the message; asks to sign in
+    _assert_fits(page, "login")
+    page.fill("#id_username", "zhou")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + f"/alerts/{alert.pk}/")
+
+    for lang, acknowledge in (("en", "Acknowledge"), ("zh", "确认")):
+        if lang == "zh":
+            with page.expect_navigation():
+                page.select_option(".langswitch select", "zh-hans")
+        screens = {
+            "alert": f"/alerts/{alert.pk}/",
+            "inbox": "/alerts/",
+            "mention": f"/mentions/{mentions[0].pk}/",
+            "notifications": "/alerts/notifications/",
+            "dashboard": "/",
+        }
+        for screen, url in screens.items():
+            page.goto(page.base + url)
+            page.wait_for_selector("#vigil-bell")
+            _assert_fits(page, f"{screen} ({lang})")
+            _assert_tappable(page.locator("#vigil-bell"), f"the bell on {screen} ({lang})")
+            if screen == "notifications":
+                assert page.locator(".notifications li").count() >= 1
+            if screen in ("alert", "inbox"):
+                button = page.get_by_role("button", name=acknowledge, exact=True).first
+                _assert_tappable(button, f"{acknowledge} on {screen}")
+            page.screenshot(path=str(SHOTS / f"phone-{screen}-{lang}.png"), full_page=True)
+
+    # The main menu folds behind a button and opens on a tap.
+    assert not page.locator(".mainnav").is_visible()
+    _assert_tappable(page.locator(".nav-toggle-label"), "the menu button")
+    page.locator(".nav-toggle-label").tap()
+    assert page.get_by_role("link", name="预警", exact=True).is_visible()
+    _assert_fits(page, "open menu")
+
+    # Acknowledging from the phone works.
+    page.goto(page.base + f"/alerts/{alert.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认", exact=True).tap()
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged"
