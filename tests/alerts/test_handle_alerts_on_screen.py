@@ -58,6 +58,23 @@ def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
     assert fired < told < acked < closed
 
 
+def test_the_assign_menu_preselects_nobody_until_someone_is_assigned(client_for) -> None:
+    responder = client_for("Responder")
+    alert = _alert()
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    menu = page[
+        page.index('name="assignee"') : page.index("</select>", page.index('name="assignee"'))
+    ]
+    assert '<option value="" selected>— nobody —</option>' in menu
+    assert menu.count("selected") == 1
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "assign", "assignee": ""})
+    alert.refresh_from_db()
+    assert alert.assigned_to is None  # saving the menu untouched assigns nobody
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "assign", "assignee": responder.user.pk})
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert f'<option value="{responder.user.pk}" selected>' in page
+
+
 def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
     client_for, httpserver
 ) -> None:
