@@ -11,7 +11,7 @@ from vigil.accounts.models import Department
 from vigil.accounts.roles import ROLE_NAMES
 from vigil.cli import main
 from vigil.demo.connector import load_scenario
-from vigil.demo.services import DEMO_SOURCE_NAME, load_demo
+from vigil.demo.services import DEMO_HISTORY_MINUTES, DEMO_SOURCE_NAME, load_demo
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match, Topic
 from vigil.pipeline.services import process_pending
@@ -46,7 +46,7 @@ def test_replay_releases_history_now_and_the_rest_over_time() -> None:
     load_demo(password="demo-pass-123", speed=60)
     source = Source.objects.get(name=DEMO_SOURCE_NAME)
     scenario = load_scenario(source.config["scenario"])
-    history = [line for line in scenario if line["offset_minutes"] <= 3 * 24 * 60]
+    history = [line for line in scenario if line["offset_minutes"] <= DEMO_HISTORY_MINUTES]
 
     [report] = collect_sources([source])
     assert report.error == "" and report.new == len(history)
@@ -68,6 +68,30 @@ def test_replay_releases_history_now_and_the_rest_over_time() -> None:
     process_pending()
     newest = Mention.objects.order_by("-published_at").first()
     assert newest is not None and newest.published_at <= dt.datetime.now(dt.UTC)
+
+
+def test_the_crisis_starts_at_once_and_reaches_the_statement_within_twenty_minutes(
+    settings,
+) -> None:
+    """Someone trying Vigil gives it about twenty minutes: the routine week is history
+    already, the product-safety story's first post arrives within a minute, and at the
+    default speed the official statement (day 6 17:00) arrives before twenty minutes."""
+    load_demo(password="demo-pass-123")
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+    assert source.config["speed"] == settings.DEMO_SPEED
+    scenario = load_scenario(source.config["scenario"])
+    history = source.config["history_minutes"]
+    story = [line["offset_minutes"] for line in scenario if line["story"] == "kettle-scald"]
+    assert all(offset > history for offset in story)  # the crisis is seen arriving live
+    assert history >= 3 * 24 * 60  # days 1-3 are there to compare with
+    speed = source.config["speed"]
+    assert (story[0] - history) / speed <= 1  # real minutes to the first post
+    statement = next(
+        line["offset_minutes"]
+        for line in scenario
+        if line["site"] == "lumina-home.example" and line["story"] == "kettle-scald"
+    )
+    assert (statement - history) / speed <= 20
 
 
 def test_demo_load_command_prints_passwords_once(capsys) -> None:

@@ -21,6 +21,11 @@ from vigil.sources.models import Source
 
 DEMO_SOURCE_NAME = "Demo scenario"
 
+#: Scenario minutes released at load: days 1-3 and day 4 up to 09:00, so the week's routine
+#: is already there and the product-safety story (first post day 4 09:42) starts within a
+#: minute of the replay, not after ten minutes of nothing.
+DEMO_HISTORY_MINUTES = 3 * 24 * 60 + 9 * 60
+
 # username, role, department code, first name, last name
 DEMO_USERS = [
     ("analyst", ANALYST, "pr", "Lin", "Wei"),
@@ -185,7 +190,7 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
         config={
             "scenario": str(SCENARIO_DIR / "mentions.jsonl"),
             "started_at": now.isoformat(),
-            "history_minutes": 3 * 24 * 60,
+            "history_minutes": DEMO_HISTORY_MINUTES,
             "speed": speed or settings.DEMO_SPEED,
         },
         next_run_at=now,
