@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.utils import timezone
 from vigil.accounts.models import Department
 from vigil.accounts.roles import ANALYST, APPROVER, LIAISON, RESPONDER, VIEWER
 from vigil.accounts.services import create_user
-from vigil.demo.connector import SCENARIO_DIR
+from vigil.demo.connector import SCENARIO_DIR, DemoConfig, load_scenario, scenario_minutes
 from vigil.sources.models import Source
 
 DEMO_SOURCE_NAME = "Demo scenario"
@@ -197,3 +198,43 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
     )
     report.source_created = True
     return report
+
+
+@dataclass(frozen=True)
+class ReplayProgress:
+    """Where the demo replay is, in the scenario's own week, for the dashboard's guide."""
+
+    day: int  # 1-7
+    clock: str  # "HH:MM" within the day
+    released: int
+    total: int
+    speed: int
+    real_minutes_left: int
+
+    @property
+    def finished(self) -> bool:
+        return self.released >= self.total
+
+
+def replay_progress(now: dt.datetime | None = None) -> ReplayProgress | None:
+    """The demo source's scenario clock, or None when the demo is not loaded."""
+    source = Source.objects.filter(name=DEMO_SOURCE_NAME, kind="demo").first()
+    if source is None:
+        return None
+    try:
+        config = DemoConfig.model_validate(source.config)
+        scenario = load_scenario(config.scenario)
+    except (ValueError, OSError):  # an edited config or a moved file: no guide, no error page
+        return None
+    if not scenario:
+        return None
+    end = scenario[-1]["offset_minutes"]
+    minutes = min(scenario_minutes(config, now or timezone.now()), end)
+    return ReplayProgress(
+        day=min(int(minutes // (24 * 60)) + 1, 7),
+        clock=f"{int(minutes % (24 * 60)) // 60:02d}:{int(minutes % 60):02d}",
+        released=sum(1 for line in scenario if line["offset_minutes"] <= minutes),
+        total=len(scenario),
+        speed=config.speed,
+        real_minutes_left=max(0, round((end - minutes) / config.speed)),
+    )
