@@ -88,3 +88,20 @@ def test_stories_mentions_are_indexed_by_story_and_time() -> None:
     assert any(
         c["index"] and c["columns"] == ["story_id", "published_at"] for c in constraints.values()
     )
+
+
+def test_the_overview_opens_on_the_brands_hot_words_and_explains_an_empty_agreement(
+    client_for,
+) -> None:
+    plan = create_plan(name="Lumina")
+    purifier = create_topic(
+        plan, name="AirPure purifier", kind="product", query="airpure", retro_days=0
+    )
+    brand = create_topic(plan, name="Lumina brand", kind="brand", query="lumina", retro_days=0)
+    _mention(purifier, title="airpure filters", text="airpure filters airpure filters")
+    _mention(brand, title="kettle lid", text="kettle lid kettle lid")
+    page = client_for("Analyst").get("/analysis/").content.decode()
+    assert "Hot words — Lumina brand" in page  # not the first topic by name
+    assert "no corrections yet" in page and "0 of 0" not in page
+    chosen = client_for("Analyst").get(f"/analysis/?topic={purifier.pk}").content.decode()
+    assert "Hot words — AirPure purifier" in chosen

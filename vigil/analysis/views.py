@@ -35,7 +35,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=days)
     topics = list(Topic.objects.filter(is_active=True).select_related("plan"))
     topic_id = request.GET.get("topic")
-    topic = next((t for t in topics if str(t.pk) == topic_id), topics[0] if topics else None)
+    # Without a choice, the hot words are the brand's: the first thing a PR team asks about.
+    default = next((t for t in topics if t.kind == "brand"), topics[0] if topics else None)
+    topic = next((t for t in topics if str(t.pk) == topic_id), default)
     rows = []
     by_topic = sentiment_by_topic([t.pk for t in topics], since)
     for t in topics:
