@@ -251,7 +251,7 @@ def test_the_rules_page_says_who_each_rule_tells(client_for, make_user) -> None:
     assert "Tells" in page
     assert "<td>Responder, Analyst</td>" in page and "<td>Legal, lin</td>" in page
     viewer.cookies["django_language"] = "zh-hans"
-    assert "<td>法务部, lin</td>" in viewer.get("/alerts/rules/").content.decode()
+    assert "<td>法务部、lin</td>" in viewer.get("/alerts/rules/").content.decode()
 
 
 def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:

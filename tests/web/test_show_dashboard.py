@@ -104,6 +104,7 @@ def test_demo_dashboard_says_what_is_replayed_and_where_to_start(client_for) -> 
     load_demo(password="demo-pass-123")
     page = client_for("Viewer").get("/").content.decode()
     assert "Demo workspace: Lumina Home Technologies" in page
+    assert "the newest bars of the chart" in page  # why the last hour looks so busy
     assert "day 4 of 7, 09:00" in page  # just loaded: the routine days are history
     assert "0 mentions so far" not in page and f"of {len(_scenario())} mentions" in page
     for url in ("/alerts/", "/analysis/", "/mentions/"):
@@ -133,6 +134,7 @@ def test_demo_guide_in_chinese(client_for, zh_hans_catalogue) -> None:
     load_demo(password="demo-pass-123")
     page = client_for("Viewer").get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "演示工作区" in page and "第 4 天（共 7 天）09:00" in page and "从这里开始" in page
+    assert "许多个场景小时" in page
 
 
 def _scenario() -> list[dict]:

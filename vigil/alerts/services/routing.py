@@ -79,7 +79,7 @@ def describe_recipients(routings: dict[int, dict]) -> dict[int, str]:
         parts += [users[pk] for pk in recipients.users if pk in users]
         if recipients.department_heads:
             parts.append(gettext("department heads"))
-        described[key] = ", ".join(parts) or "—"
+        described[key] = ("、" if language.startswith("zh") else ", ").join(parts) or "—"
     return described
 
 
