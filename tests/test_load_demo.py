@@ -35,6 +35,21 @@ def test_demo_creates_company_users_and_source() -> None:
     assert report.rules == 5
 
 
+def test_demo_rule_names_say_what_they_watch_not_their_kind_again() -> None:
+    """The inbox shows "kind · rule name"; names like "Negative share · 负面占比" under the kind
+    "Negative share" read as a stutter and tell the reader nothing more."""
+    from vigil.alerts.models import AlertRule
+
+    load_demo(password="demo-pass-123")
+    rules = list(AlertRule.objects.all())
+    assert len(rules) == 5
+    for rule in rules:
+        english = rule.name.split(" · ")[0].lower()
+        kind = str(rule.get_kind_display()).lower()
+        assert english not in kind and kind not in english, rule.name
+        assert " · " in rule.name  # both languages: the demo company works in both
+
+
 def test_loading_twice_changes_nothing() -> None:
     load_demo(password="demo-pass-123")
     again = load_demo(password="demo-pass-123")

@@ -100,7 +100,7 @@ def _load_alert_rules() -> int:
     responders = {"recipients": {"roles": ["Responder", "Analyst"]}, "timezone": "Asia/Shanghai"}
     rules = [
         {
-            "name": "Safety words · 安全敏感词",
+            "name": "Injury and recall words · 伤害与召回敏感词",
             "kind": "keyword",
             "topic": safety or brand,
             "level": "II",
@@ -109,28 +109,28 @@ def _load_alert_rules() -> int:
             },
         },
         {
-            "name": "Brand volume spike · 品牌声量突增",
+            "name": "Unusual brand volume · 品牌声量异常",
             "kind": "spike",
             "topic": brand,
             "level": "II",
             "conditions": {"sensitivity": "medium"},
         },
         {
-            "name": "Negative share · 负面占比",
+            "name": "Brand turning negative · 品牌口碑转负",
             "kind": "negative_share",
             "topic": brand,
             "level": "III",
             "conditions": {"threshold_percent": 60, "window_minutes": 120, "min_mentions": 15},
         },
         {
-            "name": "Big accounts · 大V与权威媒体",
+            "name": "Million-follower accounts and national media · 百万粉大V与全国媒体",
             "kind": "authority",
             "topic": brand,
             "level": "III",
             "conditions": {"min_followers": 1_000_000, "tiers": ["central", "national"]},
         },
         {
-            "name": "Fast-growing story · 快速发酵",
+            "name": "A story catching fire · 事件迅速发酵",
             "kind": "story_growth",
             "topic": brand,
             "level": "II",
