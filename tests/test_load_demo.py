@@ -50,6 +50,13 @@ def test_demo_rule_names_say_what_they_watch_not_their_kind_again() -> None:
         assert " · " in rule.name  # both languages: the demo company works in both
 
 
+def test_demo_users_read_times_in_the_same_zone_as_the_administrator(settings) -> None:
+    settings.TIME_ZONE = "Europe/Paris"
+    load_demo(password="demo-pass-123")
+    zones = {u.profile.timezone for u in User.objects.filter(username__in=["analyst", "viewer"])}
+    assert zones == {"Europe/Paris"}
+
+
 def test_loading_twice_changes_nothing() -> None:
     load_demo(password="demo-pass-123")
     again = load_demo(password="demo-pass-123")
