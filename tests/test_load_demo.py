@@ -116,6 +116,30 @@ def test_the_crisis_starts_at_once_and_reaches_the_statement_within_twenty_minut
     assert (statement - history) / speed <= 20
 
 
+def test_the_safety_alert_climbs_to_level_one_with_the_backlash_not_before() -> None:
+    """Warned at level II on the first complaint; level I once the company's clumsy first
+    reply (day 5 12:15) turns the story, as a PR team would grade it."""
+    from vigil.alerts.models import Alert
+
+    load_demo(password="demo-pass-123", speed=60)
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+
+    def replay_until(offset_minutes: int) -> Alert:
+        source.refresh_from_db()
+        real = (offset_minutes - source.config["history_minutes"]) / 60
+        source.config["started_at"] = (
+            dt.datetime.now(dt.UTC) - dt.timedelta(minutes=real)
+        ).isoformat()
+        source.save(update_fields=["config"])
+        collect_sources([source])
+        process_pending()
+        return Alert.objects.get(rule__kind="keyword")
+
+    day = 24 * 60
+    assert replay_until(4 * day + 12 * 60).level == "II"  # day 5 noon: regional news, no reply yet
+    assert replay_until(5 * day).level == "I"  # day 5 ends: the backlash
+
+
 def test_demo_load_command_prints_passwords_once(capsys) -> None:
     assert main(["demo", "load"]) == 0
     out = capsys.readouterr().out

@@ -104,6 +104,9 @@ def _load_alert_rules() -> int:
             "kind": "keyword",
             "topic": safety or brand,
             "level": "II",
+            # Level I once a post about it scores 60: in the kettle story, the backlash
+            # against the company's first, clumsy reply (day 5), not the first complaint.
+            "raise_at_impact": 60,
             "conditions": {
                 "query": "烫伤 OR 起火 OR 爆炸 OR 漏电 OR 召回 OR scald* OR fire OR recall*"
             },
