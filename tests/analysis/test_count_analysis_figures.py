@@ -105,3 +105,15 @@ def test_the_overview_opens_on_the_brands_hot_words_and_explains_an_empty_agreem
     assert "no corrections yet" in page and "0 of 0" not in page
     chosen = client_for("Analyst").get(f"/analysis/?topic={purifier.pk}").content.decode()
     assert "Hot words — AirPure purifier" in chosen
+
+
+def test_the_overview_counts_all_stories_not_the_ten_it_lists(client_for) -> None:
+    """The tile read "10" whenever there were ten or more, and single posts were listed
+    as stories here but nowhere else."""
+    now = timezone.now()
+    for i in range(12):
+        Story.objects.create(title=f"Story {i}", first_seen=now, last_seen=now, size=2, impact=i)
+    Story.objects.create(title="A lone post", first_seen=now, last_seen=now, size=1, impact=99)
+    page = client_for("Analyst").get("/analysis/").content.decode()
+    assert '">12</a></div><div class="tile-l">stories of two or more mentions' in page
+    assert "A lone post" not in page and "Story 11" in page and "Story 1<" not in page

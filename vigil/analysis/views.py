@@ -60,6 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
         words = hot_words([f"{a} {b}" for a, b in texts], top_k=25)
     total, agreed, share = agreement("sentiment")
+    stories = Story.objects.filter(last_seen__gte=since, size__gte=2)
     return render(
         request,
         "analysis/overview.html",
@@ -71,9 +72,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "period": request.GET.get("period", "7d"),
             "periods": PERIODS,
             "agreement": {"total": total, "agreed": agreed, "share": share},
-            "stories": with_last_hour(Story.objects.filter(last_seen__gte=since)).order_by(
-                "-impact"
-            )[:10],
+            # Stories as the dashboard and the story list count them: two mentions or more.
+            "stories": with_last_hour(stories).order_by("-impact")[:10],
+            "story_count": stories.count(),
         },
     )
 
