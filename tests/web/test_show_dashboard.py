@@ -21,6 +21,13 @@ def test_login_page_is_the_front_door(client) -> None:
     assert "Sign in" in response.content.decode()
 
 
+def test_login_page_names_the_demo_users_once_the_demo_is_loaded(client) -> None:
+    assert "responder, approver" not in client.get("/login/").content.decode()
+    load_demo(password="demo-pass-123")
+    page = client.get("/login/").content.decode()
+    assert "sign in as admin, or as analyst, responder, approver, liaison or viewer" in page
+
+
 def test_signing_in_shows_the_shell_and_the_latest_mentions(client, make_user) -> None:
     make_user("Analyst", username="lin")
     MentionFactory(title="Lumina kettle review")

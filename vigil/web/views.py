@@ -6,16 +6,26 @@ import datetime as dt
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from vigil.analysis.figures import with_last_hour
 from vigil.analysis.models import Story
-from vigil.demo.services import replay_progress
+from vigil.demo.services import demo_is_loaded, replay_progress
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
 from vigil.web.services import dashboard_figures, hourly_volume
+
+
+class SignInView(LoginView):
+    """Django's sign-in, which also tells a first visitor of the demo who to sign in as."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs), "demo_loaded": demo_is_loaded()}
 
 
 @login_required
