@@ -250,6 +250,19 @@ def test_story_starts_on_day_four_with_one_forum_post() -> None:
     assert all(m["story"] != STORY for m in before)
 
 
+def test_the_safety_topic_catches_the_first_post_and_nothing_outside_the_story() -> None:
+    """The demo's safety alert watches this topic: it should warn on the mother's forum
+    post itself, not an hour later on its first repost, and never on routine chatter."""
+    from vigil.monitoring.query import Document, parse
+
+    [topic] = [t for t in _company()["topics"] if t["name_en"] == "Product safety watch"]
+    query = parse(topic["query"])
+    hits = [m for m in _mentions() if query.match(Document(title=m["title"] or "", text=m["text"]))]
+    assert hits[0]["id"] == _story()[0]["id"]
+    assert all(m["story"] == STORY for m in hits)
+    assert len(hits) >= 150
+
+
 def test_story_spikes_far_above_the_routine_rate() -> None:
     def busiest(rows: list[dict[str, Any]]) -> int:
         return max(Counter(m["offset_minutes"] // 180 for m in rows).values())

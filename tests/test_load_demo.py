@@ -11,7 +11,7 @@ from vigil.accounts.models import Department
 from vigil.accounts.roles import ROLE_NAMES
 from vigil.cli import main
 from vigil.demo.connector import load_scenario
-from vigil.demo.services import DEMO_SOURCE_NAME, load_demo
+from vigil.demo.services import DEMO_HISTORY_MINUTES, DEMO_SOURCE_NAME, load_demo
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match, Topic
 from vigil.pipeline.services import process_pending
@@ -35,6 +35,28 @@ def test_demo_creates_company_users_and_source() -> None:
     assert report.rules == 5
 
 
+def test_demo_rule_names_say_what_they_watch_not_their_kind_again() -> None:
+    """The inbox shows "kind · rule name"; names like "Negative share · 负面占比" under the kind
+    "Negative share" read as a stutter and tell the reader nothing more."""
+    from vigil.alerts.models import AlertRule
+
+    load_demo(password="demo-pass-123")
+    rules = list(AlertRule.objects.all())
+    assert len(rules) == 5
+    for rule in rules:
+        english = rule.name.split(" · ")[0].lower()
+        kind = str(rule.get_kind_display()).lower()
+        assert english not in kind and kind not in english, rule.name
+        assert " · " in rule.name  # both languages: the demo company works in both
+
+
+def test_demo_users_read_times_in_the_same_zone_as_the_administrator(settings) -> None:
+    settings.TIME_ZONE = "Europe/Paris"
+    load_demo(password="demo-pass-123")
+    zones = {u.profile.timezone for u in User.objects.filter(username__in=["analyst", "viewer"])}
+    assert zones == {"Europe/Paris"}
+
+
 def test_loading_twice_changes_nothing() -> None:
     load_demo(password="demo-pass-123")
     again = load_demo(password="demo-pass-123")
@@ -46,7 +68,7 @@ def test_replay_releases_history_now_and_the_rest_over_time() -> None:
     load_demo(password="demo-pass-123", speed=60)
     source = Source.objects.get(name=DEMO_SOURCE_NAME)
     scenario = load_scenario(source.config["scenario"])
-    history = [line for line in scenario if line["offset_minutes"] <= 3 * 24 * 60]
+    history = [line for line in scenario if line["offset_minutes"] <= DEMO_HISTORY_MINUTES]
 
     [report] = collect_sources([source])
     assert report.error == "" and report.new == len(history)
@@ -68,6 +90,54 @@ def test_replay_releases_history_now_and_the_rest_over_time() -> None:
     process_pending()
     newest = Mention.objects.order_by("-published_at").first()
     assert newest is not None and newest.published_at <= dt.datetime.now(dt.UTC)
+
+
+def test_the_crisis_starts_at_once_and_reaches_the_statement_within_twenty_minutes(
+    settings,
+) -> None:
+    """Someone trying Vigil gives it about twenty minutes: the routine week is history
+    already, the product-safety story's first post arrives within a minute, and at the
+    default speed the official statement (day 6 17:00) arrives before twenty minutes."""
+    load_demo(password="demo-pass-123")
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+    assert source.config["speed"] == settings.DEMO_SPEED
+    scenario = load_scenario(source.config["scenario"])
+    history = source.config["history_minutes"]
+    story = [line["offset_minutes"] for line in scenario if line["story"] == "kettle-scald"]
+    assert all(offset > history for offset in story)  # the crisis is seen arriving live
+    assert history >= 3 * 24 * 60  # days 1-3 are there to compare with
+    speed = source.config["speed"]
+    assert (story[0] - history) / speed <= 1  # real minutes to the first post
+    statement = next(
+        line["offset_minutes"]
+        for line in scenario
+        if line["site"] == "lumina-home.example" and line["story"] == "kettle-scald"
+    )
+    assert (statement - history) / speed <= 20
+
+
+def test_the_safety_alert_climbs_to_level_one_with_the_backlash_not_before() -> None:
+    """Warned at level II on the first complaint; level I once the company's clumsy first
+    reply (day 5 12:15) turns the story, as a PR team would grade it."""
+    from vigil.alerts.models import Alert
+
+    load_demo(password="demo-pass-123", speed=60)
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+
+    def replay_until(offset_minutes: int) -> Alert:
+        source.refresh_from_db()
+        real = (offset_minutes - source.config["history_minutes"]) / 60
+        source.config["started_at"] = (
+            dt.datetime.now(dt.UTC) - dt.timedelta(minutes=real)
+        ).isoformat()
+        source.save(update_fields=["config"])
+        collect_sources([source])
+        process_pending()
+        return Alert.objects.get(rule__kind="keyword")
+
+    day = 24 * 60
+    assert replay_until(4 * day + 12 * 60).level == "II"  # day 5 noon: regional news, no reply yet
+    assert replay_until(5 * day).level == "I"  # day 5 ends: the backlash
 
 
 def test_demo_load_command_prints_passwords_once(capsys) -> None:

@@ -168,7 +168,8 @@ BROKER_URL = env_str("VIGIL_BROKER_URL", "")
 TASK_MODE = "celery" if BROKER_URL else "embedded"
 WORKER_THREADS = env_int("VIGIL_WORKER_THREADS", 4, minimum=1, maximum=64)
 PIPELINE_BATCH_SIZE = env_int("VIGIL_PIPELINE_BATCH_SIZE", 200, minimum=1, maximum=10000)
-DEMO_SPEED = env_int("VIGIL_DEMO_SPEED", 60, minimum=1, maximum=100000)
+# 180: the demo's crisis, from its first post to the official statement, plays in ~19 minutes.
+DEMO_SPEED = env_int("VIGIL_DEMO_SPEED", 180, minimum=1, maximum=100000)
 
 # --- auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

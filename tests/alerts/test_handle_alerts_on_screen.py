@@ -232,6 +232,45 @@ def test_saving_a_rule_says_who_personal_e_mail_cannot_reach(client_for, make_us
     assert "No e-mail address" not in quiet.content.decode()
 
 
+def test_readers_get_no_empty_actions_column_but_a_word_on_who_acts(client_for) -> None:
+    """An analyst or viewer used to see an "Actions" header over empty cells."""
+    _alert()
+    analyst = client_for("Analyst").get("/alerts/").content.decode()
+    assert "<th>Actions</th>" not in analyst and 'class="row-actions"' not in analyst
+    assert "responders and administrators acknowledge" in analyst
+    responder = client_for("Responder").get("/alerts/").content.decode()
+    assert "<th>Actions</th>" in responder and 'class="row-actions"' in responder
+    assert "responders and administrators acknowledge" not in responder
+
+
+def test_the_rules_page_says_who_each_rule_tells(client_for, make_user) -> None:
+    from vigil.accounts.models import Department
+
+    topic = make_topic()
+    legal = Department.objects.create(code="legal", name="Legal", name_zh="法务部")
+    lin = make_user("Analyst", username="lin")
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        conditions={"query": "烫伤"},
+        routing={"recipients": {"roles": ["Responder", "Analyst"]}},
+    )
+    create_rule(
+        name="Legal words",
+        kind="keyword",
+        topic=topic,
+        conditions={"query": "起诉"},
+        routing={"recipients": {"departments": [legal.pk], "users": [lin.pk]}},
+    )
+    viewer = client_for("Viewer")
+    page = viewer.get("/alerts/rules/").content.decode()
+    assert "Tells" in page
+    assert "<td>Responder, Analyst</td>" in page and "<td>Legal, lin</td>" in page
+    viewer.cookies["django_language"] = "zh-hans"
+    assert "<td>法务部、lin</td>" in viewer.get("/alerts/rules/").content.decode()
+
+
 def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:
     from vigil.alerts.models import response_window
 

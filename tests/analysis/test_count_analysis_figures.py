@@ -88,3 +88,32 @@ def test_stories_mentions_are_indexed_by_story_and_time() -> None:
     assert any(
         c["index"] and c["columns"] == ["story_id", "published_at"] for c in constraints.values()
     )
+
+
+def test_the_overview_opens_on_the_brands_hot_words_and_explains_an_empty_agreement(
+    client_for,
+) -> None:
+    plan = create_plan(name="Lumina")
+    purifier = create_topic(
+        plan, name="AirPure purifier", kind="product", query="airpure", retro_days=0
+    )
+    brand = create_topic(plan, name="Lumina brand", kind="brand", query="lumina", retro_days=0)
+    _mention(purifier, title="airpure filters", text="airpure filters airpure filters")
+    _mention(brand, title="kettle lid", text="kettle lid kettle lid")
+    page = client_for("Analyst").get("/analysis/").content.decode()
+    assert "Hot words — Lumina brand" in page  # not the first topic by name
+    assert "no corrections yet" in page and "0 of 0" not in page
+    chosen = client_for("Analyst").get(f"/analysis/?topic={purifier.pk}").content.decode()
+    assert "Hot words — AirPure purifier" in chosen
+
+
+def test_the_overview_counts_all_stories_not_the_ten_it_lists(client_for) -> None:
+    """The tile read "10" whenever there were ten or more, and single posts were listed
+    as stories here but nowhere else."""
+    now = timezone.now()
+    for i in range(12):
+        Story.objects.create(title=f"Story {i}", first_seen=now, last_seen=now, size=2, impact=i)
+    Story.objects.create(title="A lone post", first_seen=now, last_seen=now, size=1, impact=99)
+    page = client_for("Analyst").get("/analysis/").content.decode()
+    assert '">12</a></div><div class="tile-l">stories of two or more mentions' in page
+    assert "A lone post" not in page and "Story 11" in page and "Story 1<" not in page

@@ -70,6 +70,14 @@ def test_viewer_reads_topics_but_cannot_change_them(client_for) -> None:
     )
 
 
+def test_the_topic_list_says_what_its_numbers_and_level_are(client_for) -> None:
+    """The columns used to read "24 h", "7 days" and "Level" over bare numbers and a III."""
+    create_topic(create_plan(name="Brand"), name="Lumina", query="lumina", retro_days=0)
+    page = client_for("Viewer").get("/topics/").content.decode()
+    assert "Mentions, 24 h" in page and "Mentions, 7 days" in page and "Default level" in page
+    assert "from I (most severe, red) to IV (blue)" in page
+
+
 def test_topics_through_the_api(client_for) -> None:
     analyst = client_for("Analyst")
     plan = analyst.post(

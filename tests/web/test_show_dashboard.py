@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from tests.factories import MentionFactory, SourceFactory
 from vigil.accounts.services import update_preferences
+from vigil.demo.connector import load_scenario
+from vigil.demo.services import DEMO_SOURCE_NAME, load_demo
+from vigil.sources.models import Source
 from vigil.web.services import dashboard_figures, hourly_volume
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +19,13 @@ def test_login_page_is_the_front_door(client) -> None:
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/login/")
     assert "Sign in" in response.content.decode()
+
+
+def test_login_page_names_the_demo_users_once_the_demo_is_loaded(client) -> None:
+    assert "responder, approver" not in client.get("/login/").content.decode()
+    load_demo(password="demo-pass-123")
+    page = client.get("/login/").content.decode()
+    assert "sign in as admin, or as analyst, responder, approver, liaison or viewer" in page
 
 
 def test_signing_in_shows_the_shell_and_the_latest_mentions(client, make_user) -> None:
@@ -93,3 +103,53 @@ def test_hourly_volume_is_labelled_in_the_readers_time_zone(client_for) -> None:
     assert all("+" not in h for h in hours)
     latest = timezone.localtime(timezone.now(), timezone=dt.timezone(dt.timedelta(hours=8)))
     assert hours[-1] == latest.strftime("%Y-%m-%dT%H:00:00")
+
+
+def test_demo_dashboard_says_what_is_replayed_and_where_to_start(client_for) -> None:
+    """A first-time visitor sees that the company is fictional, where the replay is in
+    the scenario's week, and three links to start from."""
+    load_demo(password="demo-pass-123")
+    page = client_for("Viewer").get("/").content.decode()
+    assert "Demo workspace: Lumina Home Technologies" in page
+    assert "the newest bars of the chart" in page  # why the last hour looks so busy
+    assert "day 4 of 7, 09:00" in page  # just loaded: the routine days are history
+    assert "0 mentions so far" not in page and f"of {len(_scenario())} mentions" in page
+    for url in ("/alerts/", "/analysis/", "/mentions/"):
+        assert f'href="{url}"' in page
+
+
+def test_demo_clock_moves_with_the_polled_list(client_for) -> None:
+    load_demo(password="demo-pass-123", speed=60)
+    _rewind_demo(minutes=60)  # an hour at 60x: day 4 09:00 + 60 h = day 6 21:00
+    body = client_for("Viewer").get("/dashboard/recent/", HTTP_HX_REQUEST="true").content
+    assert 'id="demo-clock" hx-swap-oob="true"' in body.decode()
+    assert "day 6 of 7, 21:00" in body.decode()
+
+
+def test_demo_guide_says_when_the_week_is_over(client_for) -> None:
+    load_demo(password="demo-pass-123", speed=60)
+    _rewind_demo(minutes=24 * 60)
+    page = client_for("Viewer").get("/").content.decode()
+    assert "The week has been replayed in full" in page and "day 7 of 7" not in page
+
+
+def test_no_demo_guide_without_the_demo(client_for) -> None:
+    assert "Demo workspace" not in client_for("Viewer").get("/").content.decode()
+
+
+def test_demo_guide_in_chinese(client_for, zh_hans_catalogue) -> None:
+    load_demo(password="demo-pass-123")
+    page = client_for("Viewer").get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "演示工作区" in page and "第 4 天（共 7 天）09:00" in page and "从这里开始" in page
+    assert "许多个场景小时" in page
+
+
+def _scenario() -> list[dict]:
+    return load_scenario(Source.objects.get(name=DEMO_SOURCE_NAME).config["scenario"])
+
+
+def _rewind_demo(minutes: int) -> None:
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+    started = dt.datetime.fromisoformat(source.config["started_at"])
+    source.config["started_at"] = (started - dt.timedelta(minutes=minutes)).isoformat()
+    source.save(update_fields=["config"])

@@ -26,7 +26,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
-from vigil.alerts.services.routing import without_email
+from vigil.alerts.services.routing import describe_recipients, without_email
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
 
@@ -38,6 +38,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         useful=Count("alerts", filter=Q(alerts__feedback="useful")),
         false_alarms=Count("alerts", filter=Q(alerts__feedback="false_alarm")),
     )
+    rules = list(rules)
+    tells = describe_recipients({r.pk: r.routing for r in rules})
+    for rule in rules:
+        rule.tells = tells[rule.pk]  # type: ignore[attr-defined]
     return render(request, "alerts/rules.html", {"rules": rules, "targets": response_targets()})
 
 

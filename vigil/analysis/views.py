@@ -35,7 +35,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=days)
     topics = list(Topic.objects.filter(is_active=True).select_related("plan"))
     topic_id = request.GET.get("topic")
-    topic = next((t for t in topics if str(t.pk) == topic_id), topics[0] if topics else None)
+    # Without a choice, the hot words are the brand's: the first thing a PR team asks about.
+    default = next((t for t in topics if t.kind == "brand"), topics[0] if topics else None)
+    topic = next((t for t in topics if str(t.pk) == topic_id), default)
     rows = []
     by_topic = sentiment_by_topic([t.pk for t in topics], since)
     for t in topics:
@@ -58,6 +60,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
         words = hot_words([f"{a} {b}" for a, b in texts], top_k=25)
     total, agreed, share = agreement("sentiment")
+    stories = Story.objects.filter(last_seen__gte=since, size__gte=2)
     return render(
         request,
         "analysis/overview.html",
@@ -69,9 +72,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "period": request.GET.get("period", "7d"),
             "periods": PERIODS,
             "agreement": {"total": total, "agreed": agreed, "share": share},
-            "stories": with_last_hour(Story.objects.filter(last_seen__gte=since)).order_by(
-                "-impact"
-            )[:10],
+            # Stories as the dashboard and the story list count them: two mentions or more.
+            "stories": with_last_hour(stories).order_by("-impact")[:10],
+            "story_count": stories.count(),
         },
     )
 

@@ -60,6 +60,12 @@ class DemoConfig(ConnectorConfig):
     )
 
 
+def scenario_minutes(config: DemoConfig, now: dt.datetime) -> float:
+    """How far into the scenario the replay is at ``now`` (minutes from its start)."""
+    elapsed_real = (now - config.started_at).total_seconds() / 60
+    return config.history_minutes + max(0.0, elapsed_real) * config.speed
+
+
 @register
 class DemoConnector(Connector[DemoConfig]):
     kind: ClassVar[str] = "demo"
@@ -68,9 +74,7 @@ class DemoConnector(Connector[DemoConfig]):
     Config: ClassVar[type[BaseModel]] = DemoConfig
 
     def scenario_minutes_now(self, now: dt.datetime) -> float:
-        config = self.config
-        elapsed_real = (now - config.started_at).total_seconds() / 60
-        return config.history_minutes + max(0.0, elapsed_real) * config.speed
+        return scenario_minutes(self.config, now)
 
     def published_at(self, offset_minutes: float, now: dt.datetime) -> dt.datetime:
         """Map a scenario offset to the real time it is shown as published."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -16,10 +17,15 @@ from django.utils import timezone
 from vigil.accounts.models import Department
 from vigil.accounts.roles import ANALYST, APPROVER, LIAISON, RESPONDER, VIEWER
 from vigil.accounts.services import create_user
-from vigil.demo.connector import SCENARIO_DIR
+from vigil.demo.connector import SCENARIO_DIR, DemoConfig, load_scenario, scenario_minutes
 from vigil.sources.models import Source
 
 DEMO_SOURCE_NAME = "Demo scenario"
+
+#: Scenario minutes released at load: days 1-3 and day 4 up to 09:00, so the week's routine
+#: is already there and the product-safety story (first post day 4 09:42) starts within a
+#: minute of the replay, not after ten minutes of nothing.
+DEMO_HISTORY_MINUTES = 3 * 24 * 60 + 9 * 60
 
 # username, role, department code, first name, last name
 DEMO_USERS = [
@@ -94,37 +100,40 @@ def _load_alert_rules() -> int:
     responders = {"recipients": {"roles": ["Responder", "Analyst"]}, "timezone": "Asia/Shanghai"}
     rules = [
         {
-            "name": "Safety words · 安全敏感词",
+            "name": "Injury and recall words · 伤害与召回敏感词",
             "kind": "keyword",
             "topic": safety or brand,
             "level": "II",
+            # Level I once a post about it scores 60: in the kettle story, the backlash
+            # against the company's first, clumsy reply (day 5), not the first complaint.
+            "raise_at_impact": 60,
             "conditions": {
                 "query": "烫伤 OR 起火 OR 爆炸 OR 漏电 OR 召回 OR scald* OR fire OR recall*"
             },
         },
         {
-            "name": "Brand volume spike · 品牌声量突增",
+            "name": "Unusual brand volume · 品牌声量异常",
             "kind": "spike",
             "topic": brand,
             "level": "II",
             "conditions": {"sensitivity": "medium"},
         },
         {
-            "name": "Negative share · 负面占比",
+            "name": "Brand turning negative · 品牌口碑转负",
             "kind": "negative_share",
             "topic": brand,
             "level": "III",
             "conditions": {"threshold_percent": 60, "window_minutes": 120, "min_mentions": 15},
         },
         {
-            "name": "Big accounts · 大V与权威媒体",
+            "name": "Million-follower accounts and national media · 百万粉大V与全国媒体",
             "kind": "authority",
             "topic": brand,
             "level": "III",
             "conditions": {"min_followers": 1_000_000, "tiers": ["central", "national"]},
         },
         {
-            "name": "Fast-growing story · 快速发酵",
+            "name": "A story catching fire · 事件迅速发酵",
             "kind": "story_growth",
             "topic": brand,
             "level": "II",
@@ -167,8 +176,8 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
             first_name=first,
             last_name=last,
             department=departments.get(dept_code) or next(iter(departments.values()), None),
-            timezone_name="Asia/Shanghai",
-        )
+        )  # no time zone: the deployment's, like the administrator's, so someone trying
+        # every role sees an alert at the same time on each (it was Asia/Shanghai)
         report.users[username] = chosen
     if demo_is_loaded():
         report.already_loaded = True
@@ -185,10 +194,50 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
         config={
             "scenario": str(SCENARIO_DIR / "mentions.jsonl"),
             "started_at": now.isoformat(),
-            "history_minutes": 3 * 24 * 60,
+            "history_minutes": DEMO_HISTORY_MINUTES,
             "speed": speed or settings.DEMO_SPEED,
         },
         next_run_at=now,
     )
     report.source_created = True
     return report
+
+
+@dataclass(frozen=True)
+class ReplayProgress:
+    """Where the demo replay is, in the scenario's own week, for the dashboard's guide."""
+
+    day: int  # 1-7
+    clock: str  # "HH:MM" within the day
+    released: int
+    total: int
+    speed: int
+    real_minutes_left: int
+
+    @property
+    def finished(self) -> bool:
+        return self.released >= self.total
+
+
+def replay_progress(now: dt.datetime | None = None) -> ReplayProgress | None:
+    """The demo source's scenario clock, or None when the demo is not loaded."""
+    source = Source.objects.filter(name=DEMO_SOURCE_NAME, kind="demo").first()
+    if source is None:
+        return None
+    try:
+        config = DemoConfig.model_validate(source.config)
+        scenario = load_scenario(config.scenario)
+    except (ValueError, OSError):  # an edited config or a moved file: no guide, no error page
+        return None
+    if not scenario:
+        return None
+    end = scenario[-1]["offset_minutes"]
+    minutes = min(scenario_minutes(config, now or timezone.now()), end)
+    return ReplayProgress(
+        day=min(int(minutes // (24 * 60)) + 1, 7),
+        clock=f"{int(minutes % (24 * 60)) // 60:02d}:{int(minutes % 60):02d}",
+        released=sum(1 for line in scenario if line["offset_minutes"] <= minutes),
+        total=len(scenario),
+        speed=config.speed,
+        real_minutes_left=max(0, round((end - minutes) / config.speed)),
+    )

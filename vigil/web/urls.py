@@ -7,7 +7,7 @@ from vigil.web import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/recent/", views.recent_mentions, name="dashboard-recent"),
     path("dashboard/volume.json", views.volume_series, name="dashboard-volume"),

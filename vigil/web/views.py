@@ -6,15 +6,26 @@ import datetime as dt
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from vigil.analysis.figures import with_last_hour
 from vigil.analysis.models import Story
+from vigil.demo.services import demo_is_loaded, replay_progress
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
 from vigil.web.services import dashboard_figures, hourly_volume
+
+
+class SignInView(LoginView):
+    """Django's sign-in, which also tells a first visitor of the demo who to sign in as."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs), "demo_loaded": demo_is_loaded()}
 
 
 @login_required
@@ -26,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": dashboard_figures(),
             "recent": _recent(),
             "channel_labels": dict(Channel.choices),
+            "demo": replay_progress(),
             "stories": with_last_hour(
                 Story.objects.filter(
                     last_seen__gte=timezone.now() - dt.timedelta(hours=48), size__gte=2
@@ -39,7 +51,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def recent_mentions(request: HttpRequest) -> HttpResponse:
     """The htmx-polled list of the latest mentions."""
     return render(
-        request, "web/_recent_mentions.html", {"recent": _recent(), "figures": dashboard_figures()}
+        request,
+        "web/_recent_mentions.html",
+        # The demo's scenario clock rides along, swapped out of band into the guide.
+        {
+            "recent": _recent(),
+            "figures": dashboard_figures(),
+            "demo": replay_progress(),
+            "oob": True,
+        },
     )
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from vigil.accounts.models import Department
-from vigil.accounts.roles import ADMINISTRATOR, RESPONDER
+from vigil.accounts.roles import ADMINISTRATOR, RESPONDER, ROLE_LABELS
 from vigil.alerts.conditions import Recipients, Routing, routing_of
 from vigil.alerts.models import Alert, Channel, Delivery
 from vigil.alerts.transports import TransportError, build_transport
@@ -56,6 +57,30 @@ def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[Us
             departments = Department.objects.filter(plans__topics=alert.topic_id)
         query |= Q(pk__in=departments.exclude(head=None).values("head_id"))
     return list(User.objects.filter(query, is_active=True).distinct().order_by("pk"))
+
+
+def describe_recipients(routings: dict[int, dict]) -> dict[int, str]:
+    """Who each rule tells first, in words ("Responder, Analyst"), keyed as given.
+
+    Two queries for all rules together, so the rules list stays one page of SQL.
+    """
+    parsed = {key: routing_of(raw).recipients for key, raw in routings.items()}
+    user_ids = {pk for r in parsed.values() for pk in r.users}
+    dept_ids = {pk for r in parsed.values() for pk in r.departments}
+    users = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    language = translation.get_language() or ""
+    departments = {
+        d.pk: d.display_name(language) for d in Department.objects.filter(pk__in=dept_ids)
+    }
+    described = {}
+    for key, recipients in parsed.items():
+        parts = [str(ROLE_LABELS.get(role, role)) for role in recipients.roles]
+        parts += [departments[pk] for pk in recipients.departments if pk in departments]
+        parts += [users[pk] for pk in recipients.users if pk in users]
+        if recipients.department_heads:
+            parts.append(gettext("department heads"))
+        described[key] = ("、" if language.startswith("zh") else ", ").join(parts) or "—"
+    return described
 
 
 def _in_quiet(moment: dt.time, start: dt.time, end: dt.time) -> bool:
