@@ -250,7 +250,7 @@ def test_a_storys_last_hour_is_counted_when_read(topics, client_for) -> None:
     assert with_last_hour(Story.objects.all()).get().last_hour == 0
     page = client_for("Viewer").get("/analysis/stories/").content.decode()
     row = page[page.index(f"/analysis/stories/{story.pk}/") :]
-    assert "<td>0</td>" in row[: row.index("</tr>")]
+    assert 'data-label="Last hour">0</td>' in row[: row.index("</tr>")]
 
 
 def test_propagation_path_names_authors_and_says_delays_in_the_readers_words(
