@@ -60,6 +60,21 @@ def test_history_teaches_the_baseline_without_firing() -> None:
     assert not Alert.objects.exists()
 
 
+def test_history_stored_after_the_rule_started_is_still_learnt() -> None:
+    # A rule that starts before its topic's older matches are stored (a retro search, a
+    # demo's history, a backfill) learns them once they are there, and is warm at once.
+    topic = make_topic()
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
+    _history(topic)
+    assert close_buckets(NOW) == 0  # learnt from history, without firing
+    assert RuleSubject.objects.get(rule=rule).detector_state["n"] > 500
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
+    evaluate_new_mentions(burst, now=moment)
+    assert Alert.objects.get().rule == rule
+
+
 def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(settings) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     topic = make_topic()

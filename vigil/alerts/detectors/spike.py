@@ -186,6 +186,17 @@ class SpikeDetector:
     def config(self) -> SpikeConfig:
         return self._cfg
 
+    @property
+    def buckets_seen(self) -> int:
+        """How many buckets the detector has judged or learnt from."""
+        return self._s.n
+
+    @property
+    def has_seen_activity(self) -> bool:
+        """Whether any bucket so far held a count above zero (the level stays exactly 0
+        until one does), i.e. whether the detector has learnt anything about the topic."""
+        return self._s.level > 0.0
+
     # ---------------------------------------------------------------- public API
 
     def observe(self, bucket_start: datetime, count: float) -> SpikeSignal | None:

@@ -61,6 +61,14 @@ def _detector(rule: AlertRule, row: RuleSubject) -> SpikeDetector:
     )
 
 
+def _only_silence_so_far(detector: SpikeDetector) -> bool:
+    """Under a day of buckets, all empty: history may still be arriving. After a whole quiet
+    day the zeros are the topic's real baseline, and history is not read again every minute."""
+    return not detector.has_seen_activity and detector.buckets_seen < int(
+        dt.timedelta(days=1) / BUCKET
+    )
+
+
 def _last_closed(now: dt.datetime) -> dt.datetime:
     """Start of the newest bucket that closed at least GRACE ago."""
     return bucket_floor(now - GRACE) - BUCKET
@@ -132,8 +140,14 @@ def advance(
     last_closed = _last_closed(now)
     fired: list[Alert] = []
     detector = _detector(rule, row)
-    if row.last_bucket is None:
+    if row.last_bucket is None or _only_silence_so_far(detector):
         # Learn from history, without firing: a new rule should not page about last week.
+        # A detector that has only seen empty buckets starts again from history too: the
+        # topic's older matches may have been stored since (a retro search, a demo's
+        # history, a backfill), and a baseline of zeros would wait a day to warm up.
+        detector = SpikeDetector(
+            sensitivity=rule.conditions.get("sensitivity", "medium"), bucket_seconds=300
+        )
         start = bucket_floor(now - HISTORY)
         counts = bucket_counts(topic_id, start, last_closed + BUCKET, negative_only)
         if counts:
