@@ -101,6 +101,12 @@ def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make
     page.locator(".nav-toggle-label").tap()
     assert page.get_by_role("link", name="预警", exact=True).is_visible()
     _assert_fits(page, "open menu")
+    # …and from a keyboard: the folded menu's checkbox is in the tab order.
+    page.locator(".nav-toggle-label").tap()
+    assert not page.locator(".mainnav").is_visible()
+    page.locator("#nav-toggle").focus()
+    page.keyboard.press("Space")
+    assert page.get_by_role("link", name="预警", exact=True).is_visible()
 
     # Acknowledging from the phone works.
     page.goto(page.base + f"/alerts/{alert.pk}/")
