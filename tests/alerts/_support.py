@@ -1,4 +1,5 @@
-"""Shared helpers of the alerts tests: a topic, mentions matched to it, a local SMTP stub."""
+"""Shared helpers of the alerts tests: a topic, mentions matched to it, a keyword alert, a
+local SMTP stub."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 from django.utils import timezone
 
 from tests.factories import MentionFactory
+from vigil.alerts.models import Alert
+from vigil.alerts.services import create_rule
+from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.monitoring.models import Match, Topic
 from vigil.monitoring.services import create_plan, create_topic
 
@@ -86,3 +90,18 @@ class SmtpStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def burns_alert(level: str = "II", **routing: object) -> Alert:
+    """One alert from a keyword rule on 烫伤 (scalds), routed as given."""
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level=level,
+        conditions={"query": "烫伤"},
+        routing=routing,
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    return Alert.objects.get()

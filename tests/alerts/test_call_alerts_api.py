@@ -1,0 +1,172 @@
+"""The alerts API as an integrator uses it: listing, acknowledging, feedback, rules and
+their refusals (field named, caller's language), idempotent repeats, the incident hand-off
+and the delivery log."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.alerts._support import burns_alert
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, AlertRule
+from vigil.alerts.services import deliver_due
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
+    alert = burns_alert()
+    responder = client_for("Responder")
+    listing = responder.get("/api/alerts?state=open").json()
+    assert listing["count"] == 1 and listing["items"][0]["id"] == alert.pk
+    acked = responder.post(
+        f"/api/alerts/{alert.pk}/ack", {"note": "mine"}, content_type="application/json"
+    ).json()
+    assert acked["state"] == "acknowledged"
+    # An empty body (curl -X POST) is understood: the note is optional.
+    again = responder.post(f"/api/alerts/{alert.pk}/ack", content_type="application/json")
+    assert again.status_code == 409
+    assert responder.get("/api/alerts?state=all").json()["count"] == 1
+    wrong = responder.get("/api/alerts?state=closed")
+    assert wrong.status_code == 400 and "false_alarm" in wrong.json()["error"]["message"]
+    useful = responder.post(
+        f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
+    )
+    assert useful.json()["feedback"] == "useful"
+    handled = responder.post(
+        f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json"
+    ).json()
+    assert handled["state"] == "handled" and handled["closed_by_id"] == responder.user.pk
+    rules = responder.get("/api/alerts/rules").json()
+    assert rules[0]["kind"] == "keyword"
+    bad = responder.post(
+        "/api/alerts/rules",
+        {
+            "name": "x",
+            "kind": "negative_share",
+            "topic_id": alert.topic_id,
+            "conditions": {"threshold_percent": 500},
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "threshold_percent" in bad.json()["error"]["message"]
+
+
+def _api(client, method: str, path: str, body: object = None, **headers: str):  # type: ignore[no-untyped-def]
+    if body is None:
+        return getattr(client, method)(f"/api{path}", **headers)
+    return getattr(client, method)(f"/api{path}", body, content_type="application/json", **headers)
+
+
+def _fields(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [d["loc"][-1] for d in response.json()["error"]["details"] or []]
+
+
+def test_api_refusals_name_the_field_and_the_unknown_id(client_for) -> None:
+    alert = burns_alert()
+    admin = client_for("Administrator")
+    rule = {"name": "x", "kind": "keyword", "topic_id": alert.topic_id}
+    unknown_topic = _api(admin, "post", "/alerts/rules", {**rule, "topic_id": 9999})
+    assert unknown_topic.status_code == 400 and _fields(unknown_topic) == ["topic_id"]
+    assert "9999" in unknown_topic.json()["error"]["message"]
+    patched = _api(admin, "patch", f"/alerts/rules/{alert.rule_id}", {"plan_id": 9999})
+    assert patched.status_code == 400 and _fields(patched) == ["plan_id"]
+    # Routing to a channel, a person or a role that does not exist would warn nobody.
+    routing = {"channels": [999], "on_call": [555], "recipients": {"roles": ["Boss"]}}
+    nowhere = _api(admin, "post", "/alerts/rules", {**rule, "routing": routing})
+    assert nowhere.status_code == 400 and _fields(nowhere) == ["routing"]
+    message = nowhere.json()["error"]["message"]
+    assert "channels 999" in message and "users 555" in message and "roles Boss" in message
+    bad_query = _api(admin, "post", "/alerts/rules", {**rule, "conditions": {"query": "("}})
+    assert _fields(bad_query) == ["conditions"]
+    assert bad_query.json()["error"]["message"].count("query:") == 1
+    assert not AlertRule.objects.filter(name="x").exists()
+    hook = {"kind": "webhook", "config": {"url": "https://hooks.example.com/v"}}
+    taken = _api(admin, "post", "/alerts/channels", {**hook, "name": "In-app"})
+    assert taken.status_code == 400 and _fields(taken) == ["name"]
+    bad_url = _api(
+        admin, "post", "/alerts/channels", {"name": "h", "kind": "webhook", "config": {}}
+    )
+    assert _fields(bad_url) == ["config"]
+    bad_status = _api(admin, "get", "/alerts/deliveries?status=lost")
+    assert bad_status.status_code == 400 and _fields(bad_status) == ["status"]
+    assert _fields(_api(admin, "get", "/alerts?state=closed")) == ["state"]
+    # An unknown assignee is the caller's input, not a missing alert.
+    nobody = _api(admin, "post", f"/alerts/{alert.pk}/assign", {"user_id": 9999})
+    assert nobody.status_code == 400 and _fields(nobody) == ["user_id"]
+    missing = _api(admin, "post", "/alerts/9999/assign", {"user_id": admin.user.pk})
+    assert missing.status_code == 404 and "9999" in missing.json()["error"]["message"]
+
+
+def test_api_not_found_names_the_thing_in_the_callers_language(client_for) -> None:
+    responder = client_for("Responder")
+    english = _api(responder, "get", "/alerts/9999").json()["error"]
+    assert english["code"] == "not_found" and english["message"] == "there is no alert with id 9999"
+    chinese = _api(responder, "get", "/alerts/9999", HTTP_ACCEPT_LANGUAGE="zh-Hans").json()
+    assert "预警" in chinese["error"]["message"]  # the model's name, translated
+    rule = _api(responder, "get", "/alerts/rules/9999").json()["error"]["message"]
+    assert rule == "there is no alert rule with id 9999"
+    assert "matches the given query" not in rule
+
+
+def test_a_report_about_an_unknown_topic_is_refused_not_a_server_error(client_for) -> None:
+    liaison = client_for("Department liaison")
+    response = _api(liaison, "post", "/alerts/report", {"title": "Leak", "topic_id": 9999})
+    assert response.status_code == 400 and _fields(response) == ["topic_id"]
+    assert not Alert.objects.exists()
+
+
+def test_repeated_api_calls_change_and_audit_once(client_for) -> None:
+    alert = burns_alert()
+    responder = client_for("Responder")
+    other = client_for("Responder").user
+    for _ in range(2):
+        assert _api(responder, "post", f"/alerts/{alert.pk}/feedback", {"feedback": "useful"})
+        assert _api(responder, "post", f"/alerts/{alert.pk}/assign", {"user_id": other.pk})
+    actions = list(
+        AuditEntry.objects.filter(object_type="alerts.alert", object_id=str(alert.pk))
+        .exclude(action="alert.fired")
+        .values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["alert.assigned", "alert.feedback"]
+    rule = AlertRule.objects.get()
+    before = rule.updated_at
+    patch = {"level": rule.level, "is_active": True}
+    assert _api(responder, "patch", f"/alerts/rules/{rule.pk}", patch).status_code == 200
+    rule.refresh_from_db()
+    assert rule.updated_at == before
+    assert not AuditEntry.objects.filter(action="alertrule.changed").exists()
+
+
+def test_an_alert_is_handed_off_to_an_incident_once(client_for) -> None:
+    alert = burns_alert()
+    responder = client_for("Responder")
+    path = f"/alerts/{alert.pk}/incident"
+    linked = _api(responder, "post", path, {"incident_id": 77, "note": "INC opened"})
+    assert linked.status_code == 200 and linked.json()["incident_id"] == 77
+    assert _api(responder, "post", path, {"incident_id": 77}).status_code == 200  # a retry
+    other = _api(responder, "post", path, {"incident_id": 78})
+    assert other.status_code == 409 and "77" in other.json()["error"]["message"]
+    entry = AuditEntry.objects.get(action="alert.incident_opened")
+    assert entry.after["incident_id"] == 77 and entry.before["incident_id"] is None
+    assert entry.note == "INC opened"
+    assert _api(client_for("Viewer"), "post", path, {"incident_id": 1}).status_code == 403
+    assert _api(responder, "post", "/alerts/9999/incident", {"incident_id": 1}).status_code == 404
+    assert _api(responder, "get", f"/alerts/{alert.pk}").json()["incident_id"] == 77
+
+
+def test_the_delivery_log_is_filtered_by_channel(client_for, httpserver) -> None:
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    admin = client_for("Administrator")
+    client_for("Responder")  # told in the app: a delivery on another channel
+    hook = _api(
+        admin,
+        "post",
+        "/alerts/channels",
+        {"name": "Ops", "kind": "webhook", "config": {"url": httpserver.url_for("/hook")}},
+    ).json()
+    burns_alert(recipients={"roles": ["Responder"]}, channels=[hook["id"]])
+    deliver_due()
+    rows = _api(admin, "get", f"/alerts/deliveries?channel_id={hook['id']}").json()
+    assert rows["count"] == 1 and rows["items"][0]["channel_id"] == hook["id"]
+    assert _api(admin, "get", "/alerts/deliveries").json()["count"] > 1
