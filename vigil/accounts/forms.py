@@ -27,18 +27,19 @@ COMMON_ZONES = [
 ]
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
+class _NamedInReadersLanguage:
     """Departments by name in the reader's language (公关部, not Public Relations)."""
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name(get_language() or ""))
 
 
-class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several departments, named as :class:`DepartmentChoiceField` names them."""
+class DepartmentChoiceField(_NamedInReadersLanguage, forms.ModelChoiceField):
+    """One department, named in the reader's language."""
 
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name(get_language() or ""))
+
+class DepartmentMultipleChoiceField(_NamedInReadersLanguage, forms.ModelMultipleChoiceField):
+    """Several departments, named in the reader's language."""
 
 
 def zone_choices() -> list[tuple[str, str]]:

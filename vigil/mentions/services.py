@@ -31,7 +31,6 @@ class MentionFilter:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     sentiment: str | None = None  # positive | neutral | negative | unknown (corrections win)
-    include_noise: bool = False
     # "" hides noise; "relevant" (confirmed), "noise" (only noise) or "any" (everything)
     relevance: str | None = None
     order: str = "newest"  # newest | oldest | impact
@@ -128,7 +127,7 @@ def filter_mentions(f: MentionFilter) -> QuerySet[Mention]:
         mentions = mentions.filter(relevance="noise")
     elif f.relevance == "relevant":
         mentions = mentions.filter(relevance="relevant")
-    elif not (f.include_noise or f.relevance == "any"):
+    elif f.relevance != "any":
         mentions = mentions.exclude(relevance="noise")
     return mentions.order_by(*ordering(f.order))
 

@@ -15,6 +15,7 @@ from vigil.accounts.roles import ROLE_NAMES
 from vigil.alerts.conditions import ConditionsError, validate_conditions, validate_routing
 from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
+from vigil.alerts.services.firing import unknown_level
 from vigil.alerts.transports import validate_transport_config
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
 
@@ -98,11 +99,7 @@ def _clean_rule(data: dict[str, Any], *, check_targets: bool = True) -> dict[str
     if (topic is None) == (plan is None):
         raise RuleError(_("choose either a topic or a plan"), field="topic")
     if clean.get("level", WarningLevel.III) not in WarningLevel.values:
-        raise RuleError(
-            _("unknown level “%(level)s”; choose one of %(levels)s")
-            % {"level": clean.get("level"), "levels": ", ".join(WarningLevel.values)},
-            field="level",
-        )
+        raise RuleError(unknown_level(clean.get("level")), field="level")
     try:
         clean["conditions"] = validate_conditions(clean.get("kind", ""), clean.get("conditions"))
     except ConditionsError as exc:
@@ -251,7 +248,7 @@ def set_response_target(level: str, hours: float, *, actor: User | None = None) 
     escalation step and to new alerts.
     """
     if level not in WarningLevel.values:
-        raise RuleError(f"unknown warning level {level!r}", field="level")
+        raise RuleError(unknown_level(level), field="level")
     low, high = TARGET_HOURS_RANGE
     if not low <= hours <= high:
         raise RuleError(f"a response target is between {low:g} and {high:g} hours", field=level)
