@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from vigil.lib.text import is_cjk
 from vigil.mentions.models import Mention
 from vigil.monitoring.query import Document, MatchResult, Query, QuerySyntaxError, parse
+from vigil.monitoring.query.document import DOCUMENT_FIELDS
 from vigil.monitoring.query.keys import requirements, set_cost
 
 SCAN_LIMIT = 5000
@@ -102,13 +103,13 @@ def search_mentions(
     page: dict[int, MatchResult] = {}
     # The cap goes into the SQL (LIMIT) so the database can stop early, walking the date
     # order, instead of gathering every candidate of a common word first.
-    capped = pool.values_list(*_MATCHED_FIELDS)[: scan_limit + 1]
+    capped = pool.values_list("pk", *DOCUMENT_FIELDS)[: scan_limit + 1]
     for values in capped.iterator(chunk_size=500):
         scanned += 1
         if scanned > scan_limit:
             result.exact = False
             break
-        doc = Document(**dict(zip(_DOCUMENT_FIELDS, map(str, values), strict=True)))
+        doc = Document(id=str(values[0]), **dict(zip(DOCUMENT_FIELDS, values[1:], strict=True)))
         if offset <= result.count < offset + limit:
             found = query.match(doc)
             if found is None:
@@ -120,8 +121,3 @@ def search_mentions(
     shown = Mention.objects.select_related("source").in_bulk(list(page))
     result.hits = [SearchHit(shown[pk], found) for pk, found in page.items() if pk in shown]
     return result
-
-
-#: What ``document_of`` reads from a mention, in ``Document``'s terms (``id`` first).
-_DOCUMENT_FIELDS = ("id", "title", "text", "author", "url", "site", "lang", "channel")
-_MATCHED_FIELDS = ("pk", *_DOCUMENT_FIELDS[1:])

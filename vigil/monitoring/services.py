@@ -28,6 +28,7 @@ from vigil.monitoring.models import (
     WarningLevel,
 )
 from vigil.monitoring.query import Document, MatchResult, Percolator, QuerySyntaxError, parse
+from vigil.monitoring.query.document import DOCUMENT_FIELDS
 from vigil.pipeline.runner import enqueue
 from vigil.sources.models import Channel
 
@@ -230,14 +231,7 @@ def start_retro_search(topic: Topic, days: int = 30) -> RetroSearch:
 # --- matching -------------------------------------------------------------------------------
 def document_of(mention: Mention) -> Document:
     return Document(
-        id=str(mention.pk),
-        title=mention.title,
-        text=mention.text,
-        author=mention.author,
-        url=mention.url,
-        site=mention.site,
-        lang=mention.lang,
-        channel=mention.channel,
+        id=str(mention.pk), **{name: getattr(mention, name) for name in DOCUMENT_FIELDS}
     )
 
 

@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 
 from vigil.lib.text import TokenColumns, fold, scan, scan_words
 
-__all__ = ["TEXT_FIELDS", "Document", "PreparedDocument", "PreparedField", "prepare", "value_key"]
+__all__ = [
+    "DOCUMENT_FIELDS",
+    "TEXT_FIELDS",
+    "Document",
+    "PreparedDocument",
+    "PreparedField",
+    "prepare",
+    "value_key",
+]
 
 # Fields searched by terms; site, lang and channel are compared as values.
 TEXT_FIELDS = ("title", "text", "author", "url")
@@ -32,6 +40,10 @@ class Document:
     site: str = ""
     lang: str = ""
     channel: str = ""
+
+
+#: A document's fields besides ``id``; a stored mention has fields of the same names.
+DOCUMENT_FIELDS = ("title", "text", "author", "url", "site", "lang", "channel")
 
 
 class PreparedField:
