@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.accounts.services import user_for_token
+from vigil.accounts.models import ApiToken
+from vigil.accounts.services import token_for
 from vigil.api import ApiError, get_or_404, requires
 from vigil.sources.intake import (
     MAX_PUSH_ITEMS,
@@ -214,7 +215,8 @@ INGEST_BODY: dict[str, Any] = {
     ),
 )
 def ingest(request: HttpRequest) -> Status[IngestOut]:
-    signed = _authorise_token_or_require_signature(request)
+    token = _authorise_token_or_require_signature(request)
+    signed = token is None
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
@@ -237,32 +239,32 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
     if source is None:
         raise HttpError(404, _("no source named “%(name)s”") % {"name": body["source"]})
     try:
-        outcome = ingest_items(source, body.get("items"))
+        outcome = ingest_items(source, body.get("items"), token=token)
     except IntakeError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(200, IngestOut(**outcome.as_dict()))
 
 
-def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
-    """Check a bearer token now (401/403); otherwise demand signature headers.
+def _authorise_token_or_require_signature(request: HttpRequest) -> ApiToken | None:
+    """Check a bearer token now (401/403) and answer it; otherwise demand signature headers.
 
-    Returns True when the request is signed: the signature is checked once the body
+    Answers None when the request is signed: the signature is checked once the body
     names its source (each push source has its own secret), so that is also where a
     signed request missing one of its two headers is told so.
     """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        user = user_for_token(header.removeprefix("Bearer ").strip())
-        if user is None:
+        token = token_for(header.removeprefix("Bearer ").strip())
+        if token is None:
             raise AuthenticationError()
-        if not user.has_perm("sources.add_rawitem"):
+        if not token.user.has_perm("sources.add_rawitem"):
             raise PermissionDenied(
                 _("You need the permission “%(perm)s” to push items.")
                 % {"perm": "sources.add_rawitem"}
             )
-        return False
+        return token
     if request.headers.get("X-Vigil-Signature") or request.headers.get("X-Vigil-Timestamp"):
-        return True
+        return None
     raise ApiError(
         401,
         "unauthenticated",
