@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from vigil.accounts.models import ApiToken
 from vigil.accounts.services import token_for
 from vigil.api import ApiError, get_or_404, requires
+from vigil.sources.failure_labels import failure_label
 from vigil.sources.intake import (
     MAX_PUSH_ITEMS,
     IntakeError,
@@ -43,7 +44,12 @@ class SourceOut(Schema):
     is_active: bool
     paused_reason: str
     last_success_at: dt.datetime | None
-    last_error: str
+    last_error: str = Field(..., description="as it happened, in English")
+    last_error_code: str = Field(
+        ..., description="timeout, dns, refused, http_status …; empty when not a common kind"
+    )
+    last_error_params: dict[str, Any]
+    last_error_message: str = Field(..., description="in the language of Accept-Language")
     last_error_at: dt.datetime | None
     consecutive_failures: int
     next_run_at: dt.datetime | None
@@ -51,6 +57,10 @@ class SourceOut(Schema):
     @staticmethod
     def resolve_config(obj: Source) -> dict[str, Any]:
         return public_config(obj.kind, obj.config)
+
+    @staticmethod
+    def resolve_last_error_message(obj: Source) -> str:
+        return failure_label(obj.last_error_code, obj.last_error_params, obj.last_error)
 
 
 class SourceIn(Schema):
@@ -66,8 +76,15 @@ class FetchRunOut(Schema):
     finished_at: dt.datetime | None
     fetched: int
     new: int
-    error: str
+    error: str = Field(..., description="as it happened, in English")
+    error_code: str
+    error_params: dict[str, Any]
+    error_message: str = Field(..., description="in the language of Accept-Language")
     warnings: list[str]
+
+    @staticmethod
+    def resolve_error_message(obj: FetchRun) -> str:
+        return failure_label(obj.error_code, obj.error_params, obj.error)
 
 
 @router.get(
