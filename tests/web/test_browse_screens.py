@@ -80,18 +80,37 @@ def test_analyst_signs_in_and_sees_mentions_arrive_in_both_languages(page, make_
     page.screenshot(path=str(SHOTS / "mentions-zh.png"), full_page=True)
 
 
-def test_login_page_and_sources_screen(page, make_user) -> None:
+def test_login_page_and_sources_screen(page, make_user, zh_hans_catalogue) -> None:  # noqa: ANN001
     page.goto(page.base + "/")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "login.png"))
     make_user("Administrator", username="root")
+    # Stored before failures had codes: shown as it was.
     SourceFactory(name="Broken feed", consecutive_failures=3, last_error="HTTP 500 from the server")
+    timed_out = SourceFactory(
+        name="Slow feed",
+        consecutive_failures=1,
+        last_error="timed out fetching https://news.example.cn/feed.xml (ReadTimeout)",
+        last_error_code="timeout",
+        last_error_params={"host": "news.example.cn"},
+    )
     _sign_in(page, "root")
     page.get_by_role("link", name="Sources").click()
     assert page.get_by_text("failing (3×)").is_visible()
+    assert page.get_by_text("news.example.cn did not answer in time (timeout)").is_visible()
     page.screenshot(path=str(SHOTS / "sources-en.png"), full_page=True)
-    page.get_by_role("link", name="Audit log").click()
-    assert page.locator("h1").inner_text() == "Audit log"
+
+    with page.expect_navigation():
+        page.select_option(".langswitch select", "zh-hans")
+    assert page.get_by_text("news.example.cn 未能及时响应（超时）").is_visible()
+    assert page.get_by_text("HTTP 500 from the server").is_visible()
+    page.screenshot(path=str(SHOTS / "sources-zh.png"), full_page=True)
+    page.goto(page.base + f"/sources/{timed_out.pk}/")
+    page.get_by_text("技术细节").click()  # the raw text, for administrators
+    assert page.get_by_text("(ReadTimeout)").is_visible()
+    page.screenshot(path=str(SHOTS / "source-error-zh.png"), full_page=True)
+    page.get_by_role("link", name="审计日志").click()
+    assert page.locator("h1").inner_text() == "审计日志"
 
 
 def test_an_empty_dashboard_charts_the_last_72_hours(page, make_user) -> None:
