@@ -286,13 +286,16 @@ def test_the_same_correction_again_is_recorded_once(topics, client_for) -> None:
     analyst = client_for("Analyst")
     url = f"/api/mentions/{mention.pk}/corrections"
     body = {"field": "sentiment", "value": "neutral"}
-    first = analyst.post(url, data=body, content_type="application/json").json()
-    again = analyst.post(url, data=body, content_type="application/json").json()
-    assert again == first
+    first = analyst.post(url, data=body, content_type="application/json")
+    again = analyst.post(url, data=body, content_type="application/json")
+    assert first.status_code == 201
+    assert again.status_code == 200  # nothing was created: the one in force is answered
+    assert again.json() == first.json()
     assert Correction.objects.count() == 1
     assert AuditEntry.objects.filter(action="mention.corrected.sentiment").count() == 1
-    analyst.post(url, data={**body, "value": "negative"}, content_type="application/json")
-    analyst.post(url, data=body, content_type="application/json")  # back again: a change
+    changed = analyst.post(url, data={**body, "value": "negative"}, content_type="application/json")
+    back = analyst.post(url, data=body, content_type="application/json")  # back again: a change
+    assert changed.status_code == back.status_code == 201
     assert Correction.objects.count() == 3
 
 

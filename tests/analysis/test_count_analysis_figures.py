@@ -10,7 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import MentionFactory
-from vigil.analysis.figures import sentiment_breakdown, sentiment_by_topic, with_last_hour
+from vigil.analysis.figures import (
+    sentiment_breakdown,
+    sentiment_by_topic,
+    sentiment_over_time,
+    with_last_hour,
+)
 from vigil.analysis.models import Story
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match, Topic
@@ -117,3 +122,72 @@ def test_the_overview_counts_all_stories_not_the_ten_it_lists(client_for) -> Non
     page = client_for("Analyst").get("/analysis/").content.decode()
     assert '">12</a></div><div class="tile-l">stories of two or more mentions' in page
     assert "A lone post" not in page and "Story 11" in page and "Story 1<" not in page
+
+
+def test_sentiment_over_time_counts_per_day_from_the_readers_midnight() -> None:
+    """Corrections win, noise is left out, days cut at Shanghai's midnight, one query."""
+    topic, other = _topics(2)
+    now = dt.datetime(2026, 11, 10, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
+
+    def at(when: dt.datetime, **fields: object) -> None:
+        mention = MentionFactory(published_at=when, **fields)
+        Match.objects.create(mention=mention, topic=topic, published_at=when)
+
+    today_early = dt.datetime(2026, 11, 9, 17, 0, tzinfo=dt.UTC)  # 01:00 on the 10th there
+    at(today_early, sentiment="negative")
+    at(today_early, sentiment="negative", sentiment_corrected="positive")
+    at(today_early, sentiment="negative", relevance="noise")
+    at(dt.datetime(2026, 11, 9, 15, 0, tzinfo=dt.UTC), sentiment="neutral")  # 23:00 on the 9th
+    at(dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC), sentiment="negative")  # before the week
+    _mention(other, sentiment="negative")
+
+    with timezone.override("Asia/Shanghai"), CaptureQueriesContext(connection) as queries:
+        figures = sentiment_over_time(topic.pk, 7, now=now)
+
+    assert len(queries) == 1
+    assert figures["unit"] == "day"
+    assert figures["buckets"][0] == "2026-11-04T00:00:00"
+    assert figures["buckets"][-1] == "2026-11-10T00:00:00"
+    series = figures["series"]
+    assert series["negative"] == [0, 0, 0, 0, 0, 0, 1]
+    assert series["positive"] == [0, 0, 0, 0, 0, 0, 1]
+    assert series["neutral"] == [0, 0, 0, 0, 0, 1, 0]
+    assert series["unknown"] == [0] * 7
+
+
+def test_sentiment_over_time_counts_per_hour_for_a_day() -> None:
+    (topic,) = _topics(1)
+    now = dt.datetime(2026, 11, 10, 4, 20, tzinfo=dt.UTC)
+    for minutes in (5, 15, 70):
+        when = now - dt.timedelta(minutes=minutes)
+        mention = MentionFactory(published_at=when, sentiment="negative")
+        Match.objects.create(mention=mention, topic=topic, published_at=when)
+
+    with timezone.override("Asia/Kolkata"):  # half-hour offset: local hours, not UTC ones
+        figures = sentiment_over_time(topic.pk, 1, now=now)
+
+    assert figures["unit"] == "hour"
+    assert len(figures["buckets"]) == 24
+    assert figures["buckets"][-1] == "2026-11-10T09:00:00"  # 09:50 there
+    assert figures["series"]["negative"][-2:] == [1, 2]  # 08:40 | 09:35, 09:45
+
+
+def test_an_autumn_night_has_one_bucket_per_wall_clock_hour() -> None:
+    (topic,) = _topics(1)
+    now = dt.datetime(2026, 10, 25, 12, 0, tzinfo=dt.UTC)  # London left summer time at 02:00
+    with timezone.override("Europe/London"):
+        buckets = sentiment_over_time(topic.pk, 1, now=now)["buckets"]
+    assert len(buckets) == len(set(buckets)) == 23
+
+
+def test_the_overview_and_the_topic_page_chart_sentiment_over_time(client_for) -> None:
+    (topic,) = _topics(1)
+    _mention(topic, sentiment="negative")
+    analyst = client_for("Analyst")
+    overview = analyst.get(f"/analysis/?topic={topic.pk}&period=30d").content.decode()
+    assert "Sentiment over time — Brand 0" in overview
+    assert 'id="sentiment-over-time-data"' in overview and '"unit": "day"' in overview
+    hourly = analyst.get(f"/analysis/?topic={topic.pk}&period=1d").content.decode()
+    assert '"unit": "hour"' in hourly
+    detail = analyst.get(f"/topics/{topic.pk}/").content.decode()
+    assert 'id="sentiment-over-time"' in detail

@@ -215,3 +215,65 @@ def test_api_preview_refuses_an_unknown_channel_instead_of_finding_nothing(clien
     answer = viewer.post("/api/query/preview", data=body, content_type="application/json")
     assert answer.status_code == 422
     assert "channels.0: must be one of 'news'" in answer.json()["error"]["message"]
+
+
+def test_api_patch_clears_a_plans_scope_and_department_with_null(plan, client_for) -> None:
+    """null clears what may be empty; an omitted field stays; null for a name is refused."""
+    from tests.factories import DepartmentFactory
+
+    analyst = client_for("Analyst")
+    department = DepartmentFactory()
+    placed = analyst.patch(
+        f"/api/plans/{plan.pk}",
+        data={"department_id": department.pk},
+        content_type="application/json",
+    )
+    assert placed.json()["department_id"] == department.pk
+    assert placed.json()["scope"] == "Our brand and products"  # not sent: kept
+
+    cleared = analyst.patch(
+        f"/api/plans/{plan.pk}",
+        data={"scope": None, "department_id": None},
+        content_type="application/json",
+    )
+    assert cleared.status_code == 200
+    assert cleared.json()["scope"] == "" and cleared.json()["department_id"] is None
+    plan.refresh_from_db()
+    assert plan.scope == "" and plan.department is None and plan.name == "Lumina brand"
+    entry = AuditEntry.objects.filter(action="plan.changed").latest("id")
+    assert entry.after["scope"] == "" and entry.after["department"] is None
+
+    nameless = analyst.patch(
+        f"/api/plans/{plan.pk}", data={"name": None}, content_type="application/json"
+    )
+    assert nameless.status_code == 422 and "name: " in nameless.json()["error"]["message"]
+    unknown = analyst.patch(
+        f"/api/plans/{plan.pk}", data={"department_id": 999999}, content_type="application/json"
+    )
+    assert unknown.status_code == 404
+
+
+def test_api_patch_clears_a_topics_exclusion_with_null(plan, client_for) -> None:
+    analyst = client_for("Analyst")
+    topic = create_topic(
+        plan, name="Kettle", query="kettle", exclude_query="jobs", channels=["news"], retro_days=0
+    )
+    answer = analyst.patch(
+        f"/api/topics/{topic.pk}",
+        data={"exclude_query": None, "retro_days": 0},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert answer.json()["exclude_query"] == "" and answer.json()["channels"] == ["news"]
+    every = analyst.patch(
+        f"/api/topics/{topic.pk}",
+        data={"channels": None, "retro_days": 0},
+        content_type="application/json",
+    )
+    assert every.json()["channels"] == [] and every.json()["query"] == "kettle"
+    refused = analyst.patch(
+        f"/api/topics/{topic.pk}", data={"query": None}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    topic.refresh_from_db()
+    assert topic.query == "kettle"

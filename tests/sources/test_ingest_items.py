@@ -243,3 +243,51 @@ def test_the_openapi_spec_describes_the_pushed_body(client) -> None:
     item = schema["properties"]["items"]["items"]["properties"]
     assert item["channel"]["enum"] == ["news", "social", "forum", "blog", "video", "other"]
     assert {"id", "url", "title", "text", "published_at", "likes"} <= set(item)
+
+
+def test_each_accepted_batch_is_audited_once_with_its_sender_and_counts(
+    client, make_user, push_source
+) -> None:
+    from vigil.accounts.models import AuditEntry
+
+    analyst = make_user("Analyst", username="kim")
+    issued = issue_api_token(analyst, name="vendor crawler")
+    body = _batch(GOOD, {"id": "v-2", "title": ""}, {"id": "v-3", "text": "Another good post."})
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issued.raw}"}
+    for _ in range(2):  # the second time both good items are duplicates
+        client.post(
+            "/api/ingest", data=json.dumps(body), content_type="application/json", **headers
+        )
+    pushed = list(AuditEntry.objects.filter(action="source.pushed").order_by("id"))
+    assert len(pushed) == 2  # one per batch, not one per item
+    first, again = pushed
+    assert first.actor == analyst and first.object_id == str(push_source.pk)
+    assert first.after == {
+        "token": str(issued.token),  # "vendor crawler (vgl_…)"
+        "received": 3,
+        "new": 2,
+        "duplicates": 0,
+        "refused": 1,
+    }
+    assert (again.after["new"], again.after["duplicates"], again.after["refused"]) == (0, 2, 1)
+
+    signed = json.dumps(_batch({**GOOD, "id": "v-9"})).encode()
+    now = str(int(time.time()))
+    assert _signed_post(client, signed, now, signature_for(SECRET, now, signed)).status_code == 200
+    entry = AuditEntry.objects.filter(action="source.pushed").latest("id")
+    assert entry.actor is None and entry.actor_label == "system"
+    assert entry.after == {"signed": True, "received": 1, "new": 1, "duplicates": 0, "refused": 0}
+
+    # A batch refused whole (too many items, a paused source) stores nothing and audits nothing.
+    too_many = {"source": "Vendor push", "items": [GOOD] * 1001}
+    refused = client.post(
+        "/api/ingest", data=json.dumps(too_many), content_type="application/json", **headers
+    )
+    assert refused.status_code == 400
+    assert AuditEntry.objects.filter(action="source.pushed").count() == 3
+
+    # The audit log says it in the reader's words.
+    admin = make_user("Administrator")
+    client.force_login(admin)
+    log = client.get("/accounts/audit/", {"object_type": "sources.source"}).content.decode()
+    assert "pushed a batch of items" in log and "items refused" in log and "vendor crawler" in log

@@ -53,6 +53,32 @@ def _assert_tappable(locator, what: str) -> None:  # noqa: ANN001
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{what} is off-screen"
 
 
+# Every option of a filter's select, measured in the select's own font, must fit inside it
+# (padding and the drop-down arrow included): a select narrower than its words cuts them off.
+_CUT_OPTIONS = """
+(selector) => Array.from(document.querySelectorAll(selector)).flatMap((select) => {
+  const style = getComputedStyle(select);
+  const probe = document.createElement("span");
+  probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre";
+  probe.style.font = style.font;
+  document.body.appendChild(probe);
+  const cut = Array.from(select.options).filter((option) => {
+    probe.textContent = option.text;
+    const needed = probe.getBoundingClientRect().width + parseFloat(style.paddingLeft)
+      + parseFloat(style.paddingRight) + ARROW;
+    return needed > select.clientWidth;
+  }).map((option) => `${select.name}: "${option.text}" in ${select.clientWidth} px`);
+  probe.remove();
+  return cut;
+})
+""".replace("ARROW", "20")
+
+
+def _assert_filters_readable(page, screen: str) -> None:  # noqa: ANN001
+    cut = page.evaluate(_CUT_OPTIONS, ".filters select")
+    assert not cut, f"{screen}: filter options cut off: {cut}"
+
+
 def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make_user) -> None:  # noqa: ANN001
     responder = make_user("Responder", username="zhou")
     topic = make_topic()
@@ -80,6 +106,7 @@ def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make
             "alert": f"/alerts/{alert.pk}/",
             "inbox": "/alerts/",
             "mention": f"/mentions/{mentions[0].pk}/",
+            "mentions": "/mentions/",  # filters, like the inbox's
             "notifications": "/alerts/notifications/",
             "dashboard": "/",
         }
@@ -90,6 +117,7 @@ def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make
             _assert_tappable(page.locator("#vigil-bell"), f"the bell on {screen} ({lang})")
             if screen == "notifications":
                 assert page.locator(".notifications li").count() >= 1
+            _assert_filters_readable(page, f"{screen} ({lang})")
             if screen in ("alert", "inbox"):
                 button = page.get_by_role("button", name=acknowledge, exact=True).first
                 _assert_tappable(button, f"{acknowledge} on {screen}")

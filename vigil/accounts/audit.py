@@ -45,6 +45,8 @@ ACTION_VERBS: dict[str, Promise] = {
     "issued": gettext_lazy("issued"),
     "revoked": gettext_lazy("revoked"),
     "password_reset": gettext_lazy("reset the password"),
+    "pushed": gettext_lazy("pushed a batch of items"),
+    "imported": gettext_lazy("imported a file"),
 }
 
 

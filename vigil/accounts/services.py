@@ -186,8 +186,9 @@ def revoke_api_token(user: User, token_id: int) -> None:
     token.delete()
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user a raw API token belongs to, or None."""
+def token_for(raw: str) -> ApiToken | None:
+    """The token of an active user that a raw API token is, or None; a caller that records
+    what a request did (a pushed batch) says which token sent it."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -202,7 +203,13 @@ def user_for_token(raw: str) -> User | None:
     # every read into a write on SQLite.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a raw API token belongs to, or None."""
+    token = token_for(raw)
+    return token.user if token is not None else None
 
 
 @transaction.atomic

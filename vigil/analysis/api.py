@@ -82,17 +82,21 @@ class StoryDetailOut(StoryOut):
 
 @router.post(
     "/mentions/{mention_id}/corrections",
-    response={201: CorrectionOut},
+    response={200: CorrectionOut, 201: CorrectionOut},
     auth=requires("mentions.change_mention"),
     summary="Correct sentiment, emotion or relevance",
+    description="201 with the new correction; 200 with the one in force when the same "
+    "correction is sent again (nothing is created or audited).",
 )
 def add_correction(request: HttpRequest, mention_id: int, payload: CorrectionIn) -> Status[Any]:
     mention = get_or_404(Mention, mention_id)
     try:
-        correction = correct_mention(mention, payload.field, payload.value, actor=request.user)
+        correction, created = correct_mention(
+            mention, payload.field, payload.value, actor=request.user
+        )
     except CorrectionError as exc:
         raise HttpError(400, str(exc)) from None
-    return Status(201, correction)
+    return Status(201 if created else 200, correction)
 
 
 @router.get(

@@ -276,8 +276,14 @@ def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None
 
 # --- corrections ----------------------------------------------------------------------------
 @transaction.atomic
-def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> Correction:
-    """An analyst overrides the model: shown at once, audited, kept for retraining."""
+def correct_mention(
+    mention: Mention, field: str, value: str, *, actor: Any
+) -> tuple[Correction, bool]:
+    """An analyst overrides the model: shown at once, audited, kept for retraining.
+
+    Answers the correction and whether it was made now (``False``: the same correction
+    was already in force, so the caller can say nothing was created), as ``get_or_create``.
+    """
     allowed = {"sentiment": SENTIMENTS, "emotion": EMOTIONS + ("none",), "relevance": RELEVANCE}
     if field not in allowed:
         raise CorrectionError(
@@ -299,7 +305,7 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
     }[field]
     latest = mention.corrections.filter(field=field).order_by("-at", "-id").first()
     if latest is not None and latest.value == value and getattr(mention, attr) == value:
-        return latest  # the same correction again: nothing changes, nothing more is recorded
+        return latest, False  # the same correction again: nothing changes or is recorded
     before = {attr: getattr(mention, attr)}
     setattr(mention, attr, value)
     mention.save(update_fields=[attr])
@@ -313,7 +319,7 @@ def correct_mention(mention: Mention, field: str, value: str, *, actor: Any) -> 
     record_audit(actor, f"mention.corrected.{field}", mention, before=before, after={attr: value})
     if field in ("sentiment", "relevance"):
         _rescore_after_correction(mention, field)
-    return correction
+    return correction, True
 
 
 def _rescore_after_correction(mention: Mention, field: str) -> None:

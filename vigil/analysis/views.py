@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vigil.analysis.figures import sentiment_by_topic, with_last_hour
+from vigil.analysis.figures import sentiment_by_topic, sentiment_over_time, with_last_hour
 from vigil.analysis.keywords import hot_words
 from vigil.analysis.models import Story
 from vigil.analysis.services import (
@@ -51,8 +51,9 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "negative_share": counts["negative"] / total if total else None,
             }
         )
-    words = []
+    words, over_time = [], None
     if topic is not None:
+        over_time = sentiment_over_time(topic.pk, days)
         texts = list(
             Mention.objects.filter(matches__topic=topic, published_at__gte=since)
             .exclude(relevance="noise")
@@ -69,6 +70,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "topic": topic,
             "topics": topics,
             "words": words,
+            "over_time": over_time,
             "period": request.GET.get("period", "7d"),
             "periods": PERIODS,
             "agreement": {"total": total, "agreed": agreed, "share": share},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from vigil.accounts.models import Department
 from vigil.api import ApiError, get_or_404, requires
 from vigil.monitoring.models import (
     Match,
@@ -40,11 +41,14 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
-    """Only the fields sent change."""
+    """Only the fields sent change; ``null`` clears a field that may be empty (scope,
+    department) and is refused for one that may not (name, is_active)."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    scope: str | None = None
-    is_active: bool | None = None
+    # Typed without None: omitted keeps the default (and is left out as unset), null is refused.
+    name: str = Field(None, min_length=1, max_length=200)
+    scope: str | None = Field(None, description="null or empty clears it")
+    department_id: int | None = Field(None, description="null clears it")
+    is_active: bool = Field(None)
 
 
 class PlanOut(Schema):
@@ -70,14 +74,17 @@ class TopicIn(Schema):
 
 
 class TopicPatch(Schema):
-    name: str | None = None
-    kind: Topic.Kind | None = None
-    query: str | None = None
-    exclude_query: str | None = None
-    channels: list[Channel] | None = None
-    languages: list[str] | None = None
-    alert_level: WarningLevel | None = None
-    is_active: bool | None = None
+    """Only the fields sent change; ``null`` clears what may be empty (the exclusion, the
+    channel and language limits) and is refused for the rest."""
+
+    name: str = Field(None)
+    kind: Topic.Kind = Field(None)
+    query: str = Field(None)
+    exclude_query: str | None = Field(None, description="null clears it")
+    channels: list[Channel] | None = Field(None, description="null or []: every channel")
+    languages: list[str] | None = Field(None, description="null or []: every language")
+    alert_level: WarningLevel = Field(None)
+    is_active: bool = Field(None)
     retro_days: int = Field(30, ge=0, le=365)
 
 
@@ -189,7 +196,14 @@ def add_plan(request: HttpRequest, payload: PlanIn) -> Status[MonitoringPlan]:
 )
 def change_plan(request: HttpRequest, plan_id: int, payload: PlanPatch) -> MonitoringPlan:
     plan = get_or_404(MonitoringPlan, plan_id)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = payload.dict(exclude_unset=True)
+    if "scope" in changes:
+        changes["scope"] = changes["scope"] or ""
+    if "department_id" in changes:
+        department_id = changes.pop("department_id")
+        changes["department"] = (
+            None if department_id is None else get_or_404(Department, department_id)
+        )
     try:
         return update_plan(plan, actor=request.user, **changes)
     except TopicError as exc:
@@ -224,7 +238,9 @@ def get_topic(request: HttpRequest, topic_id: int) -> Topic:
 @router.patch("/topics/{topic_id}", response=TopicOut, auth=requires("monitoring.change_topic"))
 def change_topic(request: HttpRequest, topic_id: int, payload: TopicPatch) -> Topic:
     topic = get_or_404(Topic, topic_id)
-    data = {k: v for k, v in payload.dict(exclude={"retro_days"}).items() if v is not None}
+    data = payload.dict(exclude={"retro_days"}, exclude_unset=True)
+    cleared = {"exclude_query": "", "channels": [], "languages": []}
+    data.update({k: cleared[k] for k, v in data.items() if v is None and k in cleared})
     try:
         return update_topic(topic, actor=request.user, retro_days=payload.retro_days, **data)
     except TopicError as exc:

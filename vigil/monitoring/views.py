@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigil.analysis.figures import sentiment_over_time
 from vigil.monitoring.forms import PlanForm, TopicForm
 from vigil.monitoring.highlight import highlighted
 from vigil.monitoring.models import Match, MonitoringPlan, RetroSearch, Topic
@@ -30,6 +31,9 @@ from vigil.monitoring.services import (
     update_topic,
 )
 from vigil.web.decorators import perm_required
+
+# The topic page charts its last week of sentiment, per day; the analysis screen has periods.
+TOPIC_CHART_DAYS = 7
 
 
 @perm_required("monitoring.view_topic")
@@ -160,6 +164,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "versions": topic.versions.all()[:10],
             "retro": topic.retro_searches.first(),
             "total": topic.matches.count(),
+            "over_time": sentiment_over_time(topic.pk, TOPIC_CHART_DAYS),
         },
     )
 

@@ -11,8 +11,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from vigil.accounts.services import user_for_token
+from vigil.accounts.models import ApiToken
+from vigil.accounts.services import token_for
 from vigil.api import ApiError, get_or_404, requires
+from vigil.sources.failure_labels import failure_label
 from vigil.sources.intake import (
     MAX_PUSH_ITEMS,
     IntakeError,
@@ -42,7 +44,12 @@ class SourceOut(Schema):
     is_active: bool
     paused_reason: str
     last_success_at: dt.datetime | None
-    last_error: str
+    last_error: str = Field(..., description="as it happened, in English")
+    last_error_code: str = Field(
+        ..., description="timeout, dns, refused, http_status …; empty when not a common kind"
+    )
+    last_error_params: dict[str, Any]
+    last_error_message: str = Field(..., description="in the language of Accept-Language")
     last_error_at: dt.datetime | None
     consecutive_failures: int
     next_run_at: dt.datetime | None
@@ -50,6 +57,10 @@ class SourceOut(Schema):
     @staticmethod
     def resolve_config(obj: Source) -> dict[str, Any]:
         return public_config(obj.kind, obj.config)
+
+    @staticmethod
+    def resolve_last_error_message(obj: Source) -> str:
+        return failure_label(obj.last_error_code, obj.last_error_params, obj.last_error)
 
 
 class SourceIn(Schema):
@@ -65,8 +76,15 @@ class FetchRunOut(Schema):
     finished_at: dt.datetime | None
     fetched: int
     new: int
-    error: str
+    error: str = Field(..., description="as it happened, in English")
+    error_code: str
+    error_params: dict[str, Any]
+    error_message: str = Field(..., description="in the language of Accept-Language")
     warnings: list[str]
+
+    @staticmethod
+    def resolve_error_message(obj: FetchRun) -> str:
+        return failure_label(obj.error_code, obj.error_params, obj.error)
 
 
 @router.get(
@@ -214,7 +232,8 @@ INGEST_BODY: dict[str, Any] = {
     ),
 )
 def ingest(request: HttpRequest) -> Status[IngestOut]:
-    signed = _authorise_token_or_require_signature(request)
+    token = _authorise_token_or_require_signature(request)
+    signed = token is None
     try:
         body = json.loads(request.body or b"{}")
     except ValueError as exc:
@@ -237,32 +256,32 @@ def ingest(request: HttpRequest) -> Status[IngestOut]:
     if source is None:
         raise HttpError(404, _("no source named “%(name)s”") % {"name": body["source"]})
     try:
-        outcome = ingest_items(source, body.get("items"))
+        outcome = ingest_items(source, body.get("items"), token=token)
     except IntakeError as exc:
         raise HttpError(400, str(exc)) from None
     return Status(200, IngestOut(**outcome.as_dict()))
 
 
-def _authorise_token_or_require_signature(request: HttpRequest) -> bool:
-    """Check a bearer token now (401/403); otherwise demand signature headers.
+def _authorise_token_or_require_signature(request: HttpRequest) -> ApiToken | None:
+    """Check a bearer token now (401/403) and answer it; otherwise demand signature headers.
 
-    Returns True when the request is signed: the signature is checked once the body
+    Answers None when the request is signed: the signature is checked once the body
     names its source (each push source has its own secret), so that is also where a
     signed request missing one of its two headers is told so.
     """
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        user = user_for_token(header.removeprefix("Bearer ").strip())
-        if user is None:
+        token = token_for(header.removeprefix("Bearer ").strip())
+        if token is None:
             raise AuthenticationError()
-        if not user.has_perm("sources.add_rawitem"):
+        if not token.user.has_perm("sources.add_rawitem"):
             raise PermissionDenied(
                 _("You need the permission “%(perm)s” to push items.")
                 % {"perm": "sources.add_rawitem"}
             )
-        return False
+        return token
     if request.headers.get("X-Vigil-Signature") or request.headers.get("X-Vigil-Timestamp"):
-        return True
+        return None
     raise ApiError(
         401,
         "unauthenticated",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit
+from vigil.accounts.models import ApiToken
 from vigil.pipeline.runner import enqueue
 from vigil.sources.importers import (
     ImportFormatError,
@@ -246,8 +247,13 @@ def _store(source: Source, report: ImportReport, received: int) -> IntakeOutcome
     )
 
 
-def ingest_items(source: Source, items: Any) -> IntakeOutcome:
-    """Store a pushed batch: good items kept, bad ones reported by position (1-based)."""
+def ingest_items(source: Source, items: Any, *, token: ApiToken | None = None) -> IntakeOutcome:
+    """Store a pushed batch: good items kept, bad ones reported by position (1-based).
+
+    Each accepted batch is audited once (not per item): who sent it — the API ``token``'s
+    user and the token, or, without one, a request signed with the source's secret — and
+    what was received, new, duplicate and refused. A batch refused whole is not stored.
+    """
     if source.kind != "push":
         raise IntakeError(
             _("source “%(name)s” is a %(kind)s source, not a push source")
@@ -262,7 +268,22 @@ def ingest_items(source: Source, items: Any) -> IntakeOutcome:
             _("at most %(max)d items per request (got %(n)d)")
             % {"max": MAX_PUSH_ITEMS, "n": len(items)}
         )
-    return _store(source, parse_records(items), len(items))
+    with transaction.atomic():
+        outcome = _store(source, parse_records(items), len(items))
+        sender: dict[str, Any] = {"token": str(token)} if token else {"signed": True}
+        record_audit(
+            token.user if token else None,
+            "source.pushed",
+            source,
+            after={
+                **sender,
+                "received": outcome.received,
+                "new": outcome.new,
+                "duplicates": outcome.duplicates,
+                "refused": len(outcome.errors),
+            },
+        )
+    return outcome
 
 
 def import_upload(

@@ -34,7 +34,11 @@ class Source(models.Model):
     next_run_at = models.DateTimeField(_("next run"), null=True, blank=True, db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True)  # raw, English, for admins
+    # What kind of failure it was, said in the reader's language (sources.failures); empty
+    # for an uncommon failure or a row from before codes, which shows the raw text.
+    last_error_code = models.CharField(_("last error code"), max_length=20, blank=True)
+    last_error_params = models.JSONField(_("last error parameters"), default=dict, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,6 +79,8 @@ class FetchRun(models.Model):
     fetched = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=20, blank=True)  # as Source.last_error_code
+    error_params = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -29,6 +29,7 @@ from vigil.pipeline.runner import enqueue
 from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
 from vigil.sources.connectors.base import RawItemData
+from vigil.sources.failures import Failure, classify_failure
 from vigil.sources.models import Channel, FetchRun, RawItem, Source
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,9 @@ async def _preview(kind: str, config: dict[str, Any]) -> FetchResult | Exception
 class FetchPreview:
     items: list[RawItemData]
     warnings: list[str]
-    error: str = ""
+    error: str = ""  # raw; error_code and error_params say it in the reader's language
+    error_code: str = ""
+    error_params: dict[str, Any] = field(default_factory=dict)
 
 
 def preview_fetch(kind: str, config: dict[str, Any], limit: int = 10) -> FetchPreview:
@@ -126,7 +129,10 @@ def preview_fetch(kind: str, config: dict[str, Any], limit: int = 10) -> FetchPr
         return FetchPreview(items=[], warnings=[], error=str(exc))
     result = asyncio.run(_preview(kind, clean))
     if isinstance(result, Exception):
-        return FetchPreview(items=[], warnings=[], error=_describe(result))
+        code, params = classify_failure(result)
+        return FetchPreview(
+            items=[], warnings=[], error=_describe(result), error_code=code, error_params=params
+        )
     return FetchPreview(items=result.items[:limit], warnings=result.warnings)
 
 
@@ -228,8 +234,13 @@ def _store_result(
         if isinstance(result, Exception):
             report.error = _describe(result)
             run.error = report.error
+            run.error_code, run.error_params = classify_failure(result)
             _record_failure(
-                source, report.error, permanent=getattr(result, "permanent", False), now=now
+                source,
+                report.error,
+                (run.error_code, run.error_params),
+                permanent=getattr(result, "permanent", False),
+                now=now,
             )
         else:
             report.fetched = len(result.items)
@@ -239,7 +250,7 @@ def _store_result(
             source.state = result.state
             source.last_success_at = now
             source.consecutive_failures = 0
-            source.last_error = ""
+            source.last_error, source.last_error_code, source.last_error_params = "", "", {}
         source.next_run_at = _next_run(source, now)
         source.claimed_until = None
         source.save(
@@ -248,6 +259,8 @@ def _store_result(
                 "last_success_at",
                 "consecutive_failures",
                 "last_error",
+                "last_error_code",
+                "last_error_params",
                 "last_error_at",
                 "next_run_at",
                 "claimed_until",
@@ -273,9 +286,12 @@ PAUSED_BY_A_USER = "paused by a user"
 PAUSED_AFTER_FAILURES = "paused after {n} failures in a row: {error}"
 
 
-def _record_failure(source: Source, message: str, *, permanent: bool, now: dt.datetime) -> None:
+def _record_failure(
+    source: Source, message: str, failure: Failure, *, permanent: bool, now: dt.datetime
+) -> None:
     source.consecutive_failures += 1
     source.last_error = message[:4000]
+    source.last_error_code, source.last_error_params = failure
     source.last_error_at = now
     limit = settings.SOURCE_MAX_FAILURES
     if source.consecutive_failures >= limit and source.is_active:

@@ -41,8 +41,19 @@ register.filter("actor_label", audit.actor_label)
 
 
 #: Recorded names that are not fields of the object's model (a user's role and department
-#: live in groups and the profile).
-_EXTRA_FIELD_LABELS = {"role": gettext_lazy("role"), "department": gettext_lazy("department")}
+#: live in groups and the profile; a pushed batch or imported file records its counts).
+_EXTRA_FIELD_LABELS = {
+    "role": gettext_lazy("role"),
+    "department": gettext_lazy("department"),
+    "token": gettext_lazy("API token"),
+    "signed": gettext_lazy("signed with the source's secret"),
+    "file": gettext_lazy("file"),
+    "received": gettext_lazy("items received"),
+    "new": gettext_lazy("new items"),
+    "duplicates": gettext_lazy("duplicates"),
+    "refused": gettext_lazy("items refused"),
+    "bad_rows": gettext_lazy("rows refused"),
+}
 
 
 @register.simple_tag

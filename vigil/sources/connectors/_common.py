@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field
 
 from vigil.lib.http import BadContent, HttpClient, HttpStatusError, Response
+from vigil.lib.urls import site_of
 from vigil.sources.connectors.base import CHANNELS, ConnectorError
 
 __all__ = [
@@ -224,7 +225,11 @@ def json_body(resp: Response, service: str) -> Any:
     try:
         return resp.json()
     except BadContent as exc:
-        raise ConnectorError(f"{service} did not return JSON: {exc}") from exc
+        raise ConnectorError(
+            f"{service} did not return JSON: {exc}",
+            code="not_json",
+            params={"host": site_of(resp.url) or service},
+        ) from exc
 
 
 def check_http_url(value: str) -> str:

@@ -74,12 +74,26 @@ class FetchResult:
 
 
 class ConnectorError(Exception):
-    """A fetch that failed as a whole. The message is shown on the source's health panel;
-    `permanent` is True when only a config change can fix it (bad key, 404, blocked address)."""
+    """A fetch that failed as a whole. The message is kept on the source's health panel;
+    `permanent` is True when only a config change can fix it (bad key, 404, blocked address).
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    `code` and `params` name a common failure (see ``vigil.sources.failures``) so screens
+    can say it in the reader's language; failures of ``vigil.lib.http`` need none, being
+    classified from the exception chain.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        code: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.code = code
+        self.params = params or {}
 
 
 class ConnectorConfig(BaseModel):
@@ -296,7 +310,9 @@ def validate_config(kind: str, data: Mapping[str, Any]) -> BaseModel:
             + str(err["msg"]).removeprefix("Value error, ")
             for err in exc.errors()
         )
-        raise ConnectorError(f"invalid {kind} config: {problems}", permanent=True) from exc
+        raise ConnectorError(
+            f"invalid {kind} config: {problems}", permanent=True, code="bad_config"
+        ) from exc
 
 
 def build_connector(kind: str, config: Mapping[str, Any], http: HttpClient) -> Connector[Any]:

@@ -238,17 +238,32 @@ def _utf8_body(resp: Response, warnings: list[str]) -> bytes:
 def _refuse_empty(parsed: Any, resp: Response) -> None:
     head = resp.content[:2048].lstrip().lower()
     if resp.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html")):
-        hint = ""
+        hint = feed = ""
         link = _ALTERNATE.search(resp.content[:65536])
         if link:
             href = _HREF.search(link.group(0))
             if href:
-                hint = f"; the page links to a feed at {href.group(1).decode('utf-8', 'replace')}"
-        raise ConnectorError(f"{resp.url} returned an HTML page, not a feed{hint}", permanent=True)
+                feed = href.group(1).decode("utf-8", "replace")
+                hint = f"; the page links to a feed at {feed}"
+        raise ConnectorError(
+            f"{resp.url} returned an HTML page, not a feed{hint}",
+            permanent=True,
+            code="html_not_feed",
+            params={"host": site_of(resp.url), "feed": feed},
+        )
     if parsed.bozo:
-        raise ConnectorError(f"{resp.url} is not a readable feed: {_reason(parsed)}")
+        raise ConnectorError(
+            f"{resp.url} is not a readable feed: {_reason(parsed)}",
+            code="bad_feed",
+            params={"host": site_of(resp.url)},
+        )
     if not parsed.get("version"):
-        raise ConnectorError(f"{resp.url} is not an RSS, Atom or RDF feed", permanent=True)
+        raise ConnectorError(
+            f"{resp.url} is not an RSS, Atom or RDF feed",
+            permanent=True,
+            code="bad_feed",
+            params={"host": site_of(resp.url)},
+        )
 
 
 def _reason(parsed: Any) -> str:

@@ -117,7 +117,11 @@ def _xml_root(content: bytes, url: str, warnings: list[str]) -> Any:
                 if head.startswith((b"<!doctype html", b"<html"))
                 else "malformed XML"
             )
-            raise ConnectorError(f"{url} returned {kind}, not a sitemap ({exc})") from exc
+            raise ConnectorError(
+                f"{url} returned {kind}, not a sitemap ({exc})",
+                code="bad_sitemap",
+                params={"host": site_of(url)},
+            ) from exc
         warnings.append(f"{url} is not well-formed XML ({exc}); recovered what could be read")
         return root
 
@@ -136,10 +140,18 @@ def parse_sitemap(
         ]
         return [], _newest_first([c for c in children if c[1]], zone)
     if kind == "html":
-        raise ConnectorError(f"{url} returned an HTML page, not a sitemap", permanent=True)
+        raise ConnectorError(
+            f"{url} returned an HTML page, not a sitemap",
+            permanent=True,
+            code="bad_sitemap",
+            params={"host": site_of(url)},
+        )
     if kind != "urlset":
         raise ConnectorError(
-            f"{url} is XML but not a sitemap (root element <{kind}>)", permanent=True
+            f"{url} is XML but not a sitemap (root element <{kind}>)",
+            permanent=True,
+            code="bad_sitemap",
+            params={"host": site_of(url)},
         )
     items = []
     for entry in root:

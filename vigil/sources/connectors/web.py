@@ -239,7 +239,9 @@ class WebConnector(Connector[WebConfig]):
         if not links:
             raise ConnectorError(
                 f"the link selector {config.link_selector!r} matched no item links on {config.url}; "
-                "the site's layout may have changed"
+                "the site's layout may have changed",
+                code="no_links",
+                params={"host": site_of(config.url), "selector": config.link_selector},
             )
         return list(links.values())
 

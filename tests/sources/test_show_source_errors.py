@@ -1,0 +1,140 @@
+"""A source's errors are said in the reader's language: the common failures are stored as a
+code and parameters beside the raw English text, which administrators can still read."""
+
+from __future__ import annotations
+
+import html
+import socket
+import time
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from vigil.lib.http_errors import TransportError
+from vigil.sources.failures import classify_failure
+from vigil.sources.models import FetchRun, Source
+from vigil.sources.services import collect_sources, create_source
+
+pytestmark = pytest.mark.django_db
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def _failed(kind: str, config: dict) -> Source:
+    source = create_source(name=str(config["url"]), kind=kind, config=config)
+    collect_sources([source])
+    source.refresh_from_db()
+    assert source.consecutive_failures == 1 and source.last_error
+    return source
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once the socket closes
+
+
+def test_common_failures_are_stored_as_codes_beside_the_raw_text(
+    httpserver: HTTPServer, settings
+) -> None:  # noqa: ANN001
+    httpserver.expect_request("/down.xml").respond_with_data("oops", status=503)
+    down = _failed("rss", {"url": httpserver.url_for("/down.xml")})
+    assert (down.last_error_code, down.last_error_params) == (
+        "http_status",
+        {"host": "localhost", "status": 503},
+    )
+    assert "HTTP 503" in down.last_error  # the raw text is kept
+    run = FetchRun.objects.get(source=down)
+    assert (run.error_code, run.error_params["status"]) == ("http_status", 503)
+
+    httpserver.expect_request("/page.xml").respond_with_data(
+        "<html><body>Welcome</body></html>", content_type="text/html"
+    )
+    assert _failed("rss", {"url": httpserver.url_for("/page.xml")}).last_error_code == (
+        "html_not_feed"
+    )
+    httpserver.expect_request("/broken.xml").respond_with_data(
+        "this is not xml", content_type="application/rss+xml"
+    )
+    assert _failed("rss", {"url": httpserver.url_for("/broken.xml")}).last_error_code == "bad_feed"
+
+    refused = _failed("rss", {"url": f"http://127.0.0.1:{_closed_port()}/feed.xml"})
+    assert refused.last_error_code == "refused"
+    assert refused.last_error_params == {"host": "127.0.0.1"}
+
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n")
+    robots = _failed("web", {"url": httpserver.url_for("/list.html"), "link_selector": "a"})
+    assert robots.last_error_code == "robots"
+
+    def slow(request: Request) -> Response:
+        time.sleep(0.6)
+        return Response("late")
+
+    settings.HTTP_TIMEOUT = 0.2
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow)
+    assert _failed("rss", {"url": httpserver.url_for("/slow.xml")}).last_error_code == "timeout"
+
+
+def test_a_name_that_does_not_resolve_is_a_dns_failure() -> None:
+    """As httpx raises it when the address guard is off: the resolver's error inside."""
+    try:
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as exc:
+            raise httpx.ConnectError("[Errno -2] Name or service not known") from exc
+    except httpx.ConnectError as exc:
+        failure = TransportError(
+            f"could not fetch https://news.nowhere.example/: {exc}",
+            url="https://news.nowhere.example/feed",
+        )
+        failure.__cause__ = exc
+    assert classify_failure(failure) == ("dns", {"host": "news.nowhere.example"})
+    assert classify_failure(ValueError("something else")) == ("", {})
+
+
+def test_the_source_pages_say_the_error_in_chinese_and_keep_the_raw_text_for_admins(
+    client_for, httpserver: HTTPServer, zh_hans_catalogue
+) -> None:
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    source = _failed("rss", {"url": httpserver.url_for("/gone.xml")})
+    admin = client_for("Administrator")
+
+    page = html.unescape(admin.get(f"/sources/{source.pk}/", **ZH).content.decode())
+    said = "localhost 上此地址不存在（HTTP 404）"
+    assert said in page.split('id="last-error">')[1].split("</dd>")[0]
+    assert page.count(said) == 2  # the last error and the history row
+    assert "技术细节" in page and "HTTP 404 NOT FOUND from http://localhost" in page  # raw kept
+    listing = html.unescape(admin.get("/sources/", **ZH).content.decode())
+    assert said in listing and 'title="HTTP 404 NOT FOUND' in listing
+
+    viewer_page = client_for("Viewer").get(f"/sources/{source.pk}/", **ZH).content.decode()
+    assert said in html.unescape(viewer_page) and "技术细节" not in viewer_page
+
+    (api,) = admin.get("/api/sources", **ZH).json()["items"]
+    assert api["last_error_code"] == "http_status" and api["last_error_message"] == said
+    assert api["last_error"].startswith("HTTP 404 NOT FOUND")
+    runs = admin.get(f"/api/sources/{source.pk}/runs", **ZH).json()["items"]
+    assert runs[0]["error_message"] == said and runs[0]["error_code"] == "http_status"
+
+
+def test_an_error_stored_before_codes_is_shown_as_it_was(client_for, zh_hans_catalogue) -> None:
+    source = create_source(name="Old", kind="rss", config={"url": "https://example.com/f.xml"})
+    Source.objects.filter(pk=source.pk).update(
+        consecutive_failures=2, last_error="HTTP 500 Internal Server Error from example.com"
+    )
+    page = client_for("Analyst").get(f"/sources/{source.pk}/", **ZH).content.decode()
+    assert "HTTP 500 Internal Server Error from example.com" in page
+    assert "技术细节" not in page  # nothing more to unfold
+
+
+def test_a_test_fetch_says_its_failure_in_chinese(
+    client_for, httpserver: HTTPServer, zh_hans_catalogue
+) -> None:
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    analyst = client_for("Analyst")
+    page = analyst.post(
+        "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/gone.xml")}, **ZH
+    ).content.decode()
+    assert "localhost 上此地址不存在（HTTP 404）" in html.unescape(page) and "技术细节" in page

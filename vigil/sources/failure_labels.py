@@ -1,0 +1,68 @@
+"""Say a stored fetch failure (code and parameters, ``vigil.sources.failures``) in the
+reader's language; without a code (an uncommon failure, or a row stored before codes
+existed) the raw text is all there is, and is shown as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+__all__ = ["failure_label"]
+
+# Said with the host the failure came from ("%(host)s").
+_SAID = {
+    "timeout": gettext_lazy("%(host)s did not answer in time (timeout)"),
+    "dns": gettext_lazy("the host name %(host)s could not be found (DNS)"),
+    "refused": gettext_lazy("%(host)s refused the connection"),
+    "tls": gettext_lazy("the secure connection (TLS) to %(host)s failed"),
+    "network": gettext_lazy("could not connect to %(host)s"),
+    "robots": gettext_lazy("the robots.txt of %(host)s does not allow fetching this address"),
+    "blocked": gettext_lazy(
+        "%(host)s is a private or internal address, which Vigil does not fetch unless allowed"
+    ),
+    "invalid_url": gettext_lazy("the address is not a valid http(s) URL"),
+    "redirects": gettext_lazy("%(host)s redirected too many times (or in a loop)"),
+    "too_large": gettext_lazy("the answer from %(host)s was larger than the size limit"),
+    "not_json": gettext_lazy("%(host)s did not answer with JSON"),
+    "html_not_feed": gettext_lazy("%(host)s answered with a web page, not a feed"),
+    "bad_feed": gettext_lazy("the answer from %(host)s is not a readable RSS, Atom or RDF feed"),
+    "bad_sitemap": gettext_lazy("the answer from %(host)s is not a readable sitemap"),
+    "no_links": gettext_lazy(
+        "the link selector found no items on %(host)s; the site's layout may have changed"
+    ),
+    "bad_config": gettext_lazy("the source's configuration is not valid; edit the source"),
+}
+_STATUS = {
+    401: gettext_lazy("%(host)s refused the key or token (HTTP 401)"),
+    403: gettext_lazy("%(host)s denied access (HTTP 403): check the key, quota or permissions"),
+    404: gettext_lazy("%(host)s has nothing at this address (HTTP 404)"),
+    410: gettext_lazy("%(host)s has removed this address (HTTP 410)"),
+    429: gettext_lazy("%(host)s asked Vigil to slow down (HTTP 429)"),
+}
+
+
+def _http_status(status: int) -> str:
+    if status in _STATUS:
+        return str(_STATUS[status])
+    if status >= 500:
+        return _("%(host)s had a server error (HTTP %(status)s)")
+    return _("%(host)s answered HTTP %(status)s")
+
+
+def failure_label(code: str, params: Mapping[str, Any] | None, raw: str) -> str:
+    """The failure in the reader's language; the raw text when the code is unknown."""
+    if code == "http_status":
+        template = _http_status(int((params or {}).get("status") or 0))
+    elif code in _SAID:
+        template = str(_SAID[code])
+    else:
+        return raw
+    values: dict[str, Any] = {"status": "?", **(params or {})}
+    values["host"] = values.get("host") or _("the site")
+    text = template % values
+    if code == "html_not_feed" and values.get("feed"):
+        text += _("; the page links to a feed at %(feed)s") % values
+    return text
