@@ -340,6 +340,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.LOG_LEVEL)
     host = args.host or settings.RUN_HOST
     port = args.port or settings.RUN_PORT
+    if not os.environ.get("VIGIL_BASE_URL", "").strip():
+        # `--port 8611` must not leave e-mailed links pointing at the default port.
+        from vigil.lib.env import local_base_url
+
+        settings.BASE_URL = local_base_url(host, port)
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _first_start()
     if not args.no_demo and _database_is_empty():
