@@ -296,6 +296,9 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     assert response_window("I").total_seconds() == 1800  # one bad value saves nothing
     form = admin.get("/alerts/rules/new/").content.decode()
     assert "respond within 30 min" in form and "respond within 48 h" in form
+    # The hours field says what a fraction means: a trial's "0.05" read as nothing at all.
+    targets = admin.get("/alerts/rules/").content.decode()
+    assert "= 30 min" in targets and "0.05 (3 minutes, the shortest)" in targets
     profile = admin.user.profile
     profile.timezone = "Europe/Berlin"
     profile.save()
