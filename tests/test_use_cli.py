@@ -162,3 +162,11 @@ def test_run_with_another_port_sends_links_to_that_port(monkeypatch) -> None:
         assert main(["run", "--no-demo", "--port", str(port)]) == 2
     links = settings.BASE_URL
     assert links == f"http://127.0.0.1:{port}"
+
+
+def test_createadmin_explains_each_option(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["createadmin", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--username USERNAME default: admin" in text
+    assert "--email EMAIL where personal e-mail channels send" in text

@@ -115,13 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=cmd_migrate)
 
     admin = subparsers.add_parser("createadmin", help="create an administrator")
-    admin.add_argument("--username", default="admin")
+    admin.add_argument("--username", default="admin", help="default: admin")
     admin.add_argument(
         "--password",
         default=None,
         help="default: VIGIL_ADMIN_PASSWORD, else a random one printed once",
     )
-    admin.add_argument("--email", default="")
+    admin.add_argument(
+        "--email", default="", help="where personal e-mail channels send this user's alerts"
+    )
     admin.add_argument("--token", action="store_true", help="also issue an API token")
     admin.set_defaults(func=cmd_createadmin)
 
