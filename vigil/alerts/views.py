@@ -70,7 +70,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     now, windows = timezone.now(), response_windows()
     for alert in page.object_list:
-        alert.response = response_status(alert, now, windows)  # type: ignore[attr-defined]
+        alert.response = response_status(alert, now, windows)
     return render(
         request,
         "alerts/inbox.html",
