@@ -95,3 +95,26 @@ def test_good_values_are_accepted_and_normalised(tmp_path) -> None:
         [sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["zh-hans", "Asia/Shanghai", "WARNING", "8080"], result.stderr
+
+
+def _base_url(tmp_path, **env: str) -> str:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    full.update({"VIGIL_DATA_DIR": str(tmp_path), **env})
+    result = subprocess.run(
+        [sys.executable, "-c", "import vigil.settings as s; print(s.BASE_URL)"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_links_sent_out_follow_the_port_vigil_listens_on(tmp_path) -> None:
+    # A trial on VIGIL_PORT=8611 e-mailed links to :8000, where nothing answered.
+    assert _base_url(tmp_path, VIGIL_PORT="8611") == "http://127.0.0.1:8611"
+    everywhere = _base_url(tmp_path, VIGIL_HOST="0.0.0.0", VIGIL_PORT="9000")  # noqa: S104
+    assert everywhere == "http://127.0.0.1:9000"
+    assert _base_url(tmp_path) == "http://127.0.0.1:8000"
+    public = _base_url(tmp_path, VIGIL_PORT="8611", VIGIL_BASE_URL="https://vigil.example.com")
+    assert public == "https://vigil.example.com"

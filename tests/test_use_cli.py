@@ -145,3 +145,28 @@ def test_password_resets_a_lost_password_and_audits_it_without_the_password(caps
     assert "This password is too common." in capsys.readouterr().err
     assert main(["password", "nobody"]) == 1
     assert "no user named 'nobody'" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_run_with_another_port_sends_links_to_that_port(monkeypatch) -> None:
+    import socket
+
+    from django.conf import settings
+
+    monkeypatch.delenv("VIGIL_BASE_URL", raising=False)
+    monkeypatch.setattr(settings, "BASE_URL", "http://127.0.0.1:8000")
+    with socket.socket() as taken:  # the run stops at listening, after reading its options
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["run", "--no-demo", "--port", str(port)]) == 2
+    links = settings.BASE_URL
+    assert links == f"http://127.0.0.1:{port}"
+
+
+def test_createadmin_explains_each_option(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["createadmin", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--username USERNAME default: admin" in text
+    assert "--email EMAIL where personal e-mail channels send" in text

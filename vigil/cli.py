@@ -115,13 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=cmd_migrate)
 
     admin = subparsers.add_parser("createadmin", help="create an administrator")
-    admin.add_argument("--username", default="admin")
+    admin.add_argument("--username", default="admin", help="default: admin")
     admin.add_argument(
         "--password",
         default=None,
         help="default: VIGIL_ADMIN_PASSWORD, else a random one printed once",
     )
-    admin.add_argument("--email", default="")
+    admin.add_argument(
+        "--email", default="", help="where personal e-mail channels send this user's alerts"
+    )
     admin.add_argument("--token", action="store_true", help="also issue an API token")
     admin.set_defaults(func=cmd_createadmin)
 
@@ -340,6 +342,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.LOG_LEVEL)
     host = args.host or settings.RUN_HOST
     port = args.port or settings.RUN_PORT
+    if not os.environ.get("VIGIL_BASE_URL", "").strip():
+        # `--port 8611` must not leave e-mailed links pointing at the default port.
+        from vigil.lib.env import local_base_url
+
+        settings.BASE_URL = local_base_url(host, port)
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _first_start()
     if not args.no_demo and _database_is_empty():

@@ -24,6 +24,7 @@ from vigil.lib.env import (
     env_str,
     env_time_zone,
     env_url,
+    local_base_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -69,7 +70,8 @@ RUN_HOST = env_str("VIGIL_HOST", "127.0.0.1").strip()
 if not RUN_HOST:
     raise EnvError("VIGIL_HOST is empty; give an address such as 127.0.0.1 or 0.0.0.0")
 RUN_PORT = env_int("VIGIL_PORT", 8000, minimum=1, maximum=65535)
-BASE_URL = env_url("VIGIL_BASE_URL", "http://127.0.0.1:8000")
+# Links sent out point at where `vigil run` listens unless a public address is given.
+BASE_URL = env_url("VIGIL_BASE_URL", local_base_url(RUN_HOST, RUN_PORT))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -52,3 +52,11 @@ def test_the_profile_names_the_department_in_the_readers_language(client_for) ->
     assert "<dd>Public Relations</dd>" in client.get("/accounts/profile/").content.decode()
     client.cookies["django_language"] = "zh-hans"
     assert "<dd>公关部</dd>" in client.get("/accounts/profile/").content.decode()
+
+
+def test_choosing_chinese_says_saved_in_chinese(client_for) -> None:
+    # A trial chose 简体中文 and got a Chinese page under an English "Preferences saved."
+    client = client_for("Responder")
+    form = {"email": "lin@example.com", "timezone": "UTC", "language": "zh-hans"}
+    page = client.post("/accounts/profile/", form, follow=True).content.decode()
+    assert "偏好设置已保存" in page and "Preferences saved." not in page

@@ -256,6 +256,28 @@ def test_the_rules_page_says_who_each_rule_tells(client_for, make_user) -> None:
     assert "<td>法务部、lin</td>" in viewer.get("/alerts/rules/").content.decode()
 
 
+def test_the_rules_page_names_the_first_on_call_person_and_the_ladder(
+    client_for, make_user
+) -> None:
+    # A trial's rule said it told "admin", yet lin (first on call) was told too, and the
+    # ladder (wang, then admin) was nowhere on the page.
+    lin, wang = make_user("Responder", "lin"), make_user("Responder", "wang")
+    create_rule(
+        name="Leaks",
+        kind="keyword",
+        topic=make_topic(),
+        routing={
+            "recipients": {"roles": ["Administrator"]},
+            "on_call": [lin.pk, wang.pk],
+            "escalation": [{"department_heads": True}],
+        },
+    )
+    viewer = client_for("Viewer")
+    page = viewer.get("/alerts/rules/").content.decode()
+    assert "<td>Administrator, lin<div" in page
+    assert "then → wang → department heads</div>" in page
+
+
 def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) -> None:
     from vigil.alerts.models import response_window
 
@@ -274,6 +296,9 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     assert response_window("I").total_seconds() == 1800  # one bad value saves nothing
     form = admin.get("/alerts/rules/new/").content.decode()
     assert "respond within 30 min" in form and "respond within 48 h" in form
+    # The hours field says what a fraction means: a trial's "0.05" read as nothing at all.
+    targets = admin.get("/alerts/rules/").content.decode()
+    assert "= 30 min" in targets and "0.05 (3 minutes, the shortest)" in targets
     profile = admin.user.profile
     profile.timezone = "Europe/Berlin"
     profile.save()

@@ -118,3 +118,17 @@ def test_a_quiet_bucket_does_not_fire_and_negative_only_counts_negatives() -> No
         [matched_mention(topic, at=moment, sentiment="positive") for _ in range(40)], now=moment
     )
     assert not Alert.objects.exists()
+
+
+def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:
+    # A trial's spike alert said "60 mentions in 5 min" above "50 mentions".
+    topic = make_topic()
+    _history(topic)
+    create_rule(name="Spike", kind="spike", topic=topic)
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(70)]
+    evaluate_new_mentions(burst, now=moment)
+    alert = Alert.objects.get()
+    assert alert.data["observed"] == 70 and alert.mention_count == 70
+    assert "70 mentions in 5 min" in alert.summary

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,7 +56,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         except AccountError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Preferences saved."))
+            # Said in the language just chosen: the next page is shown in it.
+            with translation.override(form.cleaned_data["language"] or get_language()):
+                messages.success(request, _("Preferences saved."))
             response = redirect("accounts:profile")
             if form.cleaned_data["language"]:
                 response.set_cookie("django_language", form.cleaned_data["language"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.alerts.forms import ReportForm
-from vigil.alerts.models import Alert, Channel, Delivery, Notification
+from vigil.alerts.models import Alert, Channel, Delivery, Notification, response_windows
 from vigil.alerts.services import (
     AlertError,
     acknowledge_alert,
@@ -27,6 +27,7 @@ from vigil.alerts.services import (
     flag_mention,
     give_feedback,
     report_warning,
+    response_status,
 )
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.timeline import alert_timeline
@@ -67,6 +68,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if f["topic"]:
         alerts = alerts.filter(topic_id=f["topic"])
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    now, windows = timezone.now(), response_windows()
+    for alert in page.object_list:
+        alert.response = response_status(alert, now, windows)
     return render(
         request,
         "alerts/inbox.html",
@@ -99,6 +103,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "alert": alert,
             "timeline": timeline,
             "mentions": mentions,
+            "response": response_status(alert),
             "users": User.objects.filter(is_active=True).order_by("username"),
         },
     )
@@ -139,6 +144,7 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
         error = str(exc)
     if request.htmx:  # type: ignore[attr-defined]
         alert = Alert.objects.select_related("rule", "topic", "assigned_to").get(pk=alert.pk)
+        alert.response = response_status(alert)  # type: ignore[attr-defined]
         users = User.objects.filter(is_active=True).order_by("username")
         return render(
             request,

@@ -26,7 +26,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
-from vigil.alerts.services.routing import describe_recipients, without_email
+from vigil.alerts.services.routing import describe_routings, without_email
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
 
@@ -39,9 +39,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         false_alarms=Count("alerts", filter=Q(alerts__feedback="false_alarm")),
     )
     rules = list(rules)
-    tells = describe_recipients({r.pk: r.routing for r in rules})
+    routings = describe_routings({r.pk: r.routing for r in rules})
     for rule in rules:
-        rule.tells = tells[rule.pk]  # type: ignore[attr-defined]
+        rule.tells = routings[rule.pk]  # type: ignore[attr-defined]
     return render(request, "alerts/rules.html", {"rules": rules, "targets": response_targets()})
 
 

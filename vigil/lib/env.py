@@ -127,3 +127,15 @@ def env_url(
     if not usable:
         raise EnvError(f"{name}={raw!r} is not a URL like {allowed[0]}://host[:port]")
     return raw
+
+
+def local_base_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses to reach ``vigil run`` on host:port.
+
+    The default of ``VIGIL_BASE_URL``: links sent out (e-mails, webhooks) must point at the
+    port Vigil really listens on. A wildcard address (0.0.0.0, ::) is reached on loopback.
+    """
+    host = host.strip().strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -16,6 +16,7 @@ from vigil.alerts.models.rules import (
     ResponseTarget,
     RuleSubject,
     response_window,
+    response_windows,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "ResponseTarget",
     "RuleSubject",
     "response_window",
+    "response_windows",
 ]

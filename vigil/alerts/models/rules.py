@@ -48,6 +48,12 @@ def response_window(level: str) -> dt.timedelta:
     return dt.timedelta(hours=hours)
 
 
+def response_windows() -> dict[str, dt.timedelta]:
+    """Every level's response target in one query (lists of alerts)."""
+    hours = {**DEFAULT_RESPONSE_HOURS, **dict(ResponseTarget.objects.values_list("level", "hours"))}
+    return {level: dt.timedelta(hours=h) for level, h in hours.items()}
+
+
 class AlertRule(models.Model):
     """When to warn (``kind`` + validated ``conditions``) about a topic or a whole plan,
     at which level, and who hears about it (``routing``)."""

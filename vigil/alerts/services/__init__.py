@@ -6,7 +6,7 @@
 | ``evaluate_new_mentions`` (the warn stage) | ``evaluate`` |
 | ``advance`` / ``close_buckets`` (spike rules) | ``spikes`` |
 | ``fire_alert`` / ``flag_mention`` / ``report_warning`` | ``firing`` |
-| ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``escalate_due`` | ``lifecycle`` |
+| ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
 | ``queue_deliveries`` / quiet hours / digests | ``routing`` |
 | ``deliver_due`` / ``send_test`` | ``outbox`` |
 | ``preview_rule`` | ``preview`` |
@@ -37,6 +37,7 @@ from vigil.alerts.services.lifecycle import (
     escalate_due,
     give_feedback,
     link_incident,
+    response_status,
 )
 from vigil.alerts.services.outbox import deliver_due, send_test
 from vigil.alerts.services.routing import in_app_channel, queue_deliveries
@@ -61,6 +62,7 @@ __all__ = [
     "link_incident",
     "queue_deliveries",
     "report_warning",
+    "response_status",
     "send_test",
     "update_channel",
     "update_rule",

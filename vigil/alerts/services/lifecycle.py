@@ -8,6 +8,7 @@ level's response target climbs one step of the rule's escalation ladder.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.conditions import Recipients
-from vigil.alerts.models import Alert, response_window
+from vigil.alerts.models import Alert, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
 from vigil.alerts.services.routing import queue_deliveries, resolve_users, routing_for
 
@@ -187,3 +188,36 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             queue_deliveries(alert, ladder[step], reason=f"escalated:{step + 1}", now=now)
             done += 1
     return done
+
+
+@dataclass(frozen=True)
+class ResponseStatus:
+    """Where an alert stands against its level's response target and its rule's ladder."""
+
+    respond_by: dt.datetime  # first notice + the level's response target
+    overdue: bool  # still new (nobody acknowledged) after ``respond_by``
+    steps: int  # escalation steps the rule has after the first notice
+    next_escalation_at: dt.datetime | None  # when the next step is told; None: none will be
+
+
+def response_status(
+    alert: Alert,
+    now: dt.datetime | None = None,
+    windows: dict[str, dt.timedelta] | None = None,
+) -> ResponseStatus:
+    """What the inbox and the alert's page say about time: respond by, overdue, next step.
+
+    ``windows`` (from ``response_windows()``) saves a query per alert in lists.
+    """
+    now = now or timezone.now()
+    window = (windows or response_windows())[alert.level]
+    respond_by = alert.created_at + window
+    steps = len(routing_for(alert).ladder())
+    waiting = alert.state == State.NEW
+    more = waiting and alert.escalation_step < steps
+    return ResponseStatus(
+        respond_by=respond_by,
+        overdue=waiting and now >= respond_by,
+        steps=steps,
+        next_escalation_at=alert.next_escalation_at if more else None,
+    )

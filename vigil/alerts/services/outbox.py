@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext
 from vigil.accounts.models import SystemNotice
 from vigil.accounts.roles import ADMINISTRATOR
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
+from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.transports import Message, TransportError, build_transport
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,40 @@ def message_language(recipient: User | None) -> str:
     return language or settings.LANGUAGE_CODE
 
 
+def message_zone(recipient: User | None) -> zoneinfo.ZoneInfo:
+    """The time zone a message states times in: the recipient's own, else the installation's."""
+    name = getattr(getattr(recipient, "profile", None), "timezone", "") if recipient else ""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> list[str]:
+    """What a reader needs to act without opening Vigil: by when, and what was said where.
+
+    Written inside the message's language; times in the reader's zone.
+    """
+    lines = []
+    status = response_status(alert)
+    if alert.state == Alert.State.NEW:
+        zone = message_zone(delivery.recipient)
+        when = status.respond_by.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        # An escalation is sent only once the target has passed, whenever it is composed.
+        late = status.overdue or delivery.reason.startswith("escalated")
+        text = (
+            _("Overdue: the response target was {time} ({zone})")
+            if late
+            else _("Respond by {time} ({zone})")
+        )
+        lines.append(text.format(time=when, zone=zone.key))
+    latest = payload["mentions"][:3]
+    if latest:
+        lines.append(_("Latest mentions:"))
+        lines += [f"- {m['title']}" + (f"  {m['url']}" if m["url"] else "") for m in latest]
+    return lines
+
+
 def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
@@ -130,13 +166,15 @@ def message_for(delivery: Delivery) -> Message:
         )
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
+        payload = alert_payload(alert)
+        lines += _deadline_and_mentions(alert, delivery, payload)
     return Message(
         title=f"{prefix}[{alert.level}] {alert.title}",
         body="\n".join(lines),
         level=alert.level,
         url=absolute(reverse("alerts:detail", args=[alert.pk])),
         event=_event(delivery.reason),
-        payload={"alert": alert_payload(alert)},
+        payload={"alert": payload},
         recipient_id=delivery.recipient_id,
         recipient_email=delivery.recipient.email if delivery.recipient else "",
         alert_id=alert.pk,

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector
@@ -26,9 +27,10 @@ SCAN_LIMIT = 20_000
 @dataclass
 class PreviewFire:
     at: dt.datetime
-    subject: str
+    subject: str  # "topic:12" | "story:7", as the live alert's key
     mentions: int
     text: str
+    label: str = ""  # what the alert would be about, in words: the topic's name, a story
 
 
 @dataclass
@@ -48,12 +50,17 @@ def _episodes(rule: Any, hits: list[Hit], window: dt.timedelta) -> list[PreviewF
     last: dict[str, dt.datetime] = {}
     fires: list[PreviewFire] = []
     for hit in hits:
-        subject, _story = subject_of(hit, by_story=getattr(rule, "kind", "") == "story_growth")
+        subject, story = subject_of(hit, by_story=getattr(rule, "kind", "") == "story_growth")
         at = hit.match.published_at
         if subject in open_ and at - last[subject] <= window:
             open_[subject].mentions += 1
         else:
-            fire = PreviewFire(at=at, subject=subject, mentions=1, text=hit.mention.headline[:140])
+            label = hit.match.topic.name
+            if story is not None and subject.startswith("story:"):
+                label = _("story {id} in {topic}").format(id=story, topic=label)
+            fire = PreviewFire(
+                at=at, subject=subject, mentions=1, text=hit.mention.headline[:140], label=label
+            )
             open_[subject] = fire
             fires.append(fire)
         last[subject] = at
@@ -131,7 +138,17 @@ def _negative_share(
                 at=at,
                 subject=f"topic:{topic_id}",
                 mentions=len(window),
-                text=f"{negative}/{len(window)} negative",
+                # The words of the live alert's summary, so the preview reads the same.
+                text=_(
+                    "{negative} of {analysed} analysed mentions in the last {minutes} min are "
+                    "negative (threshold {threshold}%)."
+                ).format(
+                    negative=negative,
+                    analysed=len(window),
+                    minutes=cond["window_minutes"],
+                    threshold=f"{cond['threshold_percent']:g}",
+                ),
+                label=hit.match.topic.name,
             )
         )
     return fires
@@ -158,7 +175,8 @@ def _preview_spike(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
                         mentions=int(signal.observed),
-                        text=f"{names.get(topic_id, topic_id)}: {spike_summary(signal)}",
+                        text=spike_summary(signal),
+                        label=names.get(topic_id, str(topic_id)),
                     )
                 )
             bucket += BUCKET

@@ -59,28 +59,48 @@ def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[Us
     return list(User.objects.filter(query, is_active=True).distinct().order_by("pk"))
 
 
-def describe_recipients(routings: dict[int, dict]) -> dict[int, str]:
-    """Who each rule tells first, in words ("Responder, Analyst"), keyed as given.
+@dataclass(frozen=True)
+class RoutingWords:
+    """A rule's routing in words: who hears when it fires, then each escalation step."""
 
-    Two queries for all rules together, so the rules list stays one page of SQL.
+    first: str
+    then: list[str]
+
+
+def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
+    """Who each rule tells ("Responder, Analyst, lin") and its ladder, keyed as given.
+
+    The first notice includes the first person on call, as it is sent. Two queries for all
+    rules together, so the rules list stays one page of SQL.
     """
-    parsed = {key: routing_of(raw).recipients for key, raw in routings.items()}
-    user_ids = {pk for r in parsed.values() for pk in r.users}
-    dept_ids = {pk for r in parsed.values() for pk in r.departments}
-    users = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    steps = {}
+    for key, raw in routings.items():
+        routing = routing_of(raw)
+        steps[key] = [routing.first_step(), *routing.ladder()]
+    every = [step for key_steps in steps.values() for step in key_steps]
+    users = dict(
+        User.objects.filter(pk__in={pk for r in every for pk in r.users}).values_list(
+            "pk", "username"
+        )
+    )
     language = translation.get_language() or ""
     departments = {
-        d.pk: d.display_name(language) for d in Department.objects.filter(pk__in=dept_ids)
+        d.pk: d.display_name(language)
+        for d in Department.objects.filter(pk__in={pk for r in every for pk in r.departments})
     }
-    described = {}
-    for key, recipients in parsed.items():
+
+    def words(recipients: Recipients) -> str:
         parts = [str(ROLE_LABELS.get(role, role)) for role in recipients.roles]
         parts += [departments[pk] for pk in recipients.departments if pk in departments]
-        parts += [users[pk] for pk in recipients.users if pk in users]
+        parts += [users[pk] for pk in dict.fromkeys(recipients.users) if pk in users]
         if recipients.department_heads:
             parts.append(gettext("department heads"))
-        described[key] = ("、" if language.startswith("zh") else ", ").join(parts) or "—"
-    return described
+        return ("、" if language.startswith("zh") else ", ").join(parts) or "—"
+
+    return {
+        key: RoutingWords(words(key_steps[0]), [words(step) for step in key_steps[1:]])
+        for key, key_steps in steps.items()
+    }
 
 
 def _in_quiet(moment: dt.time, start: dt.time, end: dt.time) -> bool:

@@ -98,13 +98,19 @@ def _fire(
 ) -> Alert:
     topic = Topic.objects.get(pk=topic_id)
     window_start = bucket + BUCKET - dt.timedelta(seconds=signal.window_seconds)
-    mention_ids = list(
-        Match.objects.filter(
-            topic_id=topic_id, published_at__gte=window_start, published_at__lt=bucket + BUCKET
-        )
-        .order_by("-published_at")
-        .values_list("mention_id", flat=True)[:50]
+    # Every mention the detector counted, so that the alert's count agrees with its
+    # explanation ("60 mentions in 5 min" above "60 mentions", not 50).
+    matches = Match.objects.filter(
+        topic_id=topic_id, published_at__gte=window_start, published_at__lt=bucket + BUCKET
     )
+    if rule.conditions.get("negative_only"):
+        mention_ids = [
+            m.mention_id
+            for m in matches.select_related("mention").iterator(chunk_size=2000)
+            if signals.is_negative(m.mention, m)
+        ]
+    else:
+        mention_ids = list(matches.values_list("mention_id", flat=True))
     return fire_alert(
         Firing(
             rule=rule,

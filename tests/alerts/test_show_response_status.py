@@ -1,0 +1,82 @@
+"""An alert says when it must be answered: respond by, overdue, and where its escalation
+ladder stands (next step, no step left, stopped) — on its page and in the inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.alerts._support import burns_alert
+from vigil.alerts.models import Alert, ResponseTarget
+from vigil.alerts.services import acknowledge_alert, escalate_due, response_status
+
+pytestmark = pytest.mark.django_db
+
+
+def _facts(page: str) -> str:
+    """The alert's facts list, where respond-by and escalation are said."""
+    return page[page.index('<dl class="kv">') : page.index("</dl>")]
+
+
+def test_a_rule_without_a_ladder_says_respond_by_not_escalates_at(client_for) -> None:
+    # A trial's spike rule told nobody on call, yet its page said "Escalates at 09:04".
+    responder = client_for("Responder")
+    alert = burns_alert("III", recipients={"roles": ["Responder"]})
+    status = response_status(alert)
+    assert status.steps == 0 and status.next_escalation_at is None
+    assert status.respond_by == alert.created_at + dt.timedelta(hours=12)
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "Respond by" in facts and "Escalates at" not in facts and "Escalation" not in facts
+    assert "overdue" not in facts
+
+
+def test_an_unacknowledged_alert_past_its_target_is_overdue_in_the_inbox_and_on_its_page(
+    client_for, make_user
+) -> None:
+    ResponseTarget.objects.create(level="III", hours=0.05)
+    responder = client_for("Responder")
+    first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
+    alert = burns_alert("III", on_call=[first.pk, backup.pk])
+    Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    row = responder.get("/alerts/").content.decode().split(f'id="alert-{alert.pk}"')[1]
+    assert ">overdue<" in row.split("</tr>")[0]
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "overdue" in facts and "not yet, of 1 step" in facts and "next at" in facts
+
+
+def test_the_page_says_when_the_ladder_is_used_up_or_stopped(client_for, make_user) -> None:
+    responder = client_for("Responder")
+    first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
+    alert = burns_alert("III", on_call=[first.pk, backup.pk])
+    assert escalate_due(timezone.now() + dt.timedelta(hours=13)) == 1
+    alert.refresh_from_db()
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    # After the last step the old page showed nothing at all about time.
+    assert "step 1 of 1" in facts and "no step left" in facts and "Respond by" in facts
+    acknowledge_alert(alert, actor=backup)
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "Respond by" not in facts and "stopped" not in facts  # the last step was told
+
+
+def test_acknowledging_before_the_last_step_says_the_ladder_stopped(client_for, make_user) -> None:
+    responder = client_for("Responder")
+    first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
+    alert = burns_alert("III", on_call=[first.pk, backup.pk])
+    acknowledge_alert(alert, actor=first)
+    alert.refresh_from_db()
+    assert response_status(alert).next_escalation_at is None
+    assert not response_status(alert, timezone.now() + dt.timedelta(days=1)).overdue
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "not yet, of 1 step" in facts and "stopped" in facts and "Respond by" not in facts
+
+
+def test_the_response_status_reads_in_chinese(client_for, make_user, zh_hans_catalogue) -> None:
+    responder = client_for("Responder")
+    first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
+    alert = burns_alert("III", on_call=[first.pk, backup.pk])
+    responder.cookies["django_language"] = "zh-hans"
+    facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "响应期限" in facts and "下一步于" in facts  # plurals need the compiled catalogue
+    assert "提及数" in facts and "舆情信息" not in facts  # the count, as the inbox names it

@@ -1,0 +1,85 @@
+"""What an alert's message says: enough to act on without opening Vigil — by when to respond,
+in the reader's time zone and language, and the latest mentions with their links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+
+import pytest
+from django.utils import timezone
+
+from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from vigil.alerts.models import Alert, Delivery, ResponseTarget
+from vigil.alerts.services import create_channel, create_rule, deliver_due, escalate_due
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.outbox import message_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _mail_text(data: str) -> str:
+    parts = email.message_from_string(data).walk()
+    return "".join(
+        p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
+        for p in parts
+        if not p.is_multipart()
+    )
+
+
+def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
+    make_user, settings, zh_hans_catalogue
+) -> None:
+    # A trial's e-mails said only "Level III · 30 mentions · state new" and a link.
+    settings.LANGUAGE_CODE = "en"
+    ResponseTarget.objects.create(level="III", hours=0.05)
+    li = make_user(
+        "Responder", email="li@example.com", language="zh-hans", timezone_name="Asia/Shanghai"
+    )
+    bob = make_user("Responder", email="bob@example.com", timezone_name="UTC")
+    topic = make_topic()
+    with SmtpStub() as smtp:
+        channel = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        create_rule(
+            name="Burns",
+            kind="keyword",
+            topic=topic,
+            level="III",
+            routing={"channels": [channel.pk], "recipients": {"users": [li.pk, bob.pk]}},
+        )
+        evaluate_new_mentions(
+            [matched_mention(topic, title="明光水壶烫伤", url="https://forum.example.com/t/1")]
+        )
+        deliver_due()
+    alert = Alert.objects.get()
+    due = alert.created_at + dt.timedelta(minutes=3)
+    mails = {m["rcpt"][0]: _mail_text(m["data"]).replace("\r\n", "\n") for m in smtp.messages}
+    english, chinese = mails["<bob@example.com>"], mails["<li@example.com>"]
+    assert f"Respond by {due.strftime('%Y-%m-%d %H:%M')} (UTC)" in english
+    assert "Latest mentions:\n- 明光水壶烫伤  https://forum.example.com/t/1" in english
+    local = due.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    assert f"请于 {local}（Asia/Shanghai）前响应" in chinese and "最新舆情：" in chinese
+
+
+def test_an_escalation_message_says_the_target_has_passed(make_user) -> None:
+    first, backup = make_user("Responder"), make_user("Responder")
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={"on_call": [first.pk, backup.pk]},
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    escalate_due(timezone.now() + dt.timedelta(hours=7))
+    step = Delivery.objects.get(reason="escalated:1", channel__kind="in_app")
+    body = message_for(step).body
+    assert "Overdue: the response target was" in body and "Respond by" not in body
