@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.alerts._support import make_topic, matched_mention
-from vigil.alerts.models import Alert
+from vigil.alerts.models import Alert, Channel, Delivery
 from vigil.alerts.services import create_channel, create_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 
@@ -92,3 +92,26 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     assert page.locator("#id_urls").is_visible() and not page.locator("#id_secret").is_visible()
     page.select_option("#id_kind", "webhook")
     assert page.locator("#id_secret").is_visible() and not page.locator("#id_urls").is_visible()
+
+    # The delivery log in Chinese: a status or a reason is one word and never breaks
+    # over two lines ("已发/送", "升级第 1/步" in a narrow column).
+    Alert.objects.filter(pk=alert.pk).update(
+        title="明光水壶漏电了，差点触电，质量太差，非常危险" * 3
+    )
+    Delivery.objects.create(
+        alert=alert,
+        channel=Channel.objects.get(name="Ops webhook"),
+        reason="escalated:1",
+        status="sent",
+        attempts=1,
+        next_attempt_at=alert.first_seen,
+        sent_at=alert.first_seen,
+    )
+    page.set_viewport_size({"width": 1024, "height": 860})
+    page.goto(page.base + "/alerts/deliveries/")
+    page.screenshot(path=str(SHOTS / "alerts-deliveries-zh.png"), full_page=True)
+    lines = page.evaluate(
+        "() => [...document.querySelectorAll('table.grid tbody td')].map(td => "
+        "[...td.querySelectorAll('.dstatus, .nowrap')].map(e => e.getClientRects().length))"
+    )
+    assert any(lines) and all(n == 1 for cell in lines for n in cell), lines
