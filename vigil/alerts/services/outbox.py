@@ -3,14 +3,19 @@
 Claiming is a conditional UPDATE per row (``status = pending`` and no live lease): two
 workers may read the same candidates, but only one UPDATE matches, so each delivery is
 sent once. A worker that dies mid-send leaves a lease that expires, and the row is
-retried. Sending happens outside any transaction; failures back off exponentially, and
-a channel failing ``CHANNEL_FLAG_AFTER`` times in a row is flagged to administrators.
+retried. A pass may hold many rows behind a slow receiver, longer than one lease: before
+each send it renews the lease on the rows it still holds, and it records an outcome only
+where its lease (the ``claimed_until`` it wrote) still stands, so a row another worker
+took over is neither sent twice nor overwritten. Sending happens outside any
+transaction; failures back off exponentially, and a channel failing
+``CHANNEL_FLAG_AFTER`` times in a row is flagged to administrators.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -193,6 +198,51 @@ def _claim(ids: list[int], now: dt.datetime) -> list[int]:
     return claimed
 
 
+def _monotonic() -> float:
+    """Seconds on a clock that only moves forward (a seam for tests of slow sends)."""
+    return time.monotonic()
+
+
+class _Pass:
+    """One pass of the outbox: the rows it claimed and the lease that proves it holds them.
+
+    Its clock starts at the pass's ``now`` and runs with real time, because sends take time:
+    a send's outcome, its retry time and the renewed leases are stamped when they happen.
+    """
+
+    def __init__(self, now: dt.datetime, ids: list[int]) -> None:
+        self.started = now
+        self._origin = _monotonic()
+        self.lease = now + LEASE  # the claimed_until that _claim wrote: our token
+        self.held = set(ids)
+
+    def now(self) -> dt.datetime:
+        return self.started + dt.timedelta(seconds=_monotonic() - self._origin)
+
+    def keep(self, batch: list[Delivery]) -> list[Delivery]:
+        """Renew the lease on every row still held, then the rows of ``batch`` still ours.
+
+        Thirty alerts behind a receiver that answers in five seconds outlast a two-minute
+        lease; unrenewed, the rows at the end would be claimed and sent by another worker
+        while this one sends them too.
+        """
+        lease = self.now() + LEASE
+        held = Delivery.objects.filter(
+            pk__in=self.held, status=Delivery.Status.PENDING, claimed_until=self.lease
+        )
+        if held.update(claimed_until=lease) != len(self.held):
+            self.held = set(
+                Delivery.objects.filter(
+                    pk__in=self.held, status=Delivery.Status.PENDING, claimed_until=lease
+                ).values_list("pk", flat=True)
+            )
+        self.lease = lease
+        return [row for row in batch if row.pk in self.held]
+
+    def release(self, batch: list[Delivery]) -> None:
+        self.held -= {row.pk for row in batch}
+
+
 @dataclass
 class DeliverReport:
     sent: int = 0
@@ -201,7 +251,11 @@ class DeliverReport:
 
 
 def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverReport:
-    """Send every delivery that is due; digests go as one message per channel and person."""
+    """Send every delivery that is due; digests go as one message per channel and person.
+
+    In-app notices go first: they are rows in Vigil's own database, and the bell should not
+    wait behind a slow webhook.
+    """
     now = now or timezone.now()
     candidates = list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
@@ -209,14 +263,15 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    claimed = _claim(candidates, now)
+    run = _Pass(now, _claim(candidates, now))
     rows = list(
-        Delivery.objects.filter(pk__in=claimed)
+        Delivery.objects.filter(pk__in=run.held)
         .select_related("alert__rule", "alert__topic", "channel", "recipient")
         .order_by("id")
     )
     stale = [row for row in rows if _closed_before_due(row)]
-    _record_withdrawn(stale)
+    _record_withdrawn(stale, run.lease)
+    run.release(stale)
     groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
     singles: list[list[Delivery]] = []
     for row in rows:
@@ -226,9 +281,13 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
             groups[(row.channel_id, row.recipient_key)].append(row)
         else:
             singles.append([row])
+    singles.sort(key=lambda batch: batch[0].channel.kind != "in_app")  # stable: ids otherwise
     report = DeliverReport()
     for batch in [*singles, *groups.values()]:
-        _send(batch, report, now)
+        mine = run.keep(batch)
+        if mine:
+            _send(mine, report, run)
+        run.release(batch)
     return report
 
 
@@ -242,14 +301,14 @@ def _closed_before_due(delivery: Delivery) -> bool:
     return alert is not None and alert.state in _CLOSED and delivery.channel.kind != "in_app"
 
 
-def _record_withdrawn(rows: list[Delivery]) -> None:
+def _record_withdrawn(rows: list[Delivery], lease: dt.datetime) -> None:
     if rows:
-        Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(
+        Delivery.objects.filter(pk__in=[d.pk for d in rows], claimed_until=lease).update(
             status=Delivery.Status.WITHDRAWN, claimed_until=None
         )
 
 
-def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> None:
+def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> None:
     first = batch[0]
     channel = first.channel
     try:
@@ -261,19 +320,29 @@ def _send(batch: list[Delivery], report: DeliverReport, now: dt.datetime) -> Non
     except TransportError as exc:
         error = str(exc) or type(exc).__name__
         _record_failure(
-            batch, channel, error, exc.permanent, report, now, channel_at_fault=not exc.recipient
+            batch,
+            channel,
+            error,
+            exc.permanent,
+            report,
+            run.now(),
+            lease=run.lease,
+            channel_at_fault=not exc.recipient,
         )
     except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
         log.exception("channel %s raised", channel.pk)
-        _record_failure(batch, channel, f"{type(exc).__name__}: {exc}", False, report, now)
+        error = f"{type(exc).__name__}: {exc}"
+        _record_failure(batch, channel, error, False, report, run.now(), lease=run.lease)
     else:
-        _record_success(batch, channel, now)
-        report.sent += len(batch)
+        report.sent += _record_success(batch, channel, run.now(), lease=run.lease)
 
 
-def _record_success(batch: list[Delivery], channel: Channel, now: dt.datetime) -> None:
+def _record_success(
+    batch: list[Delivery], channel: Channel, now: dt.datetime, *, lease: dt.datetime
+) -> int:
+    """Mark the rows sent where our lease still stands; the number marked."""
     with transaction.atomic():
-        Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+        marked = Delivery.objects.filter(pk__in=[d.pk for d in batch], claimed_until=lease).update(
             status=Delivery.Status.SENT,
             sent_at=now,
             attempts=F("attempts") + 1,
@@ -290,6 +359,7 @@ def _record_success(batch: list[Delivery], channel: Channel, now: dt.datetime) -
                 object_id=str(channel.pk),
                 resolved_at=None,
             ).update(resolved_at=now)
+    return marked
 
 
 def _record_failure(
@@ -300,19 +370,21 @@ def _record_failure(
     report: DeliverReport,
     now: dt.datetime,
     *,
+    lease: dt.datetime,
     channel_at_fault: bool = True,
 ) -> None:
     with transaction.atomic():
         for delivery in batch:
             attempts = delivery.attempts + 1
             final = permanent or attempts >= MAX_ATTEMPTS
-            Delivery.objects.filter(pk=delivery.pk).update(
+            if not Delivery.objects.filter(pk=delivery.pk, claimed_until=lease).update(
                 attempts=attempts,
                 last_error=error[:2000],
                 claimed_until=None,
                 status=Delivery.Status.FAILED if final else Delivery.Status.PENDING,
                 next_attempt_at=now if final else now + backoff(attempts),
-            )
+            ):
+                continue  # another worker took the row over: its outcome stands
             if final:
                 report.failed += 1
             else:
@@ -359,6 +431,7 @@ def flag_failing_channel(channel: Channel, error: str, now: dt.datetime) -> None
 
 def send_test(channel: Channel, *, actor: User) -> Delivery:
     """Send a test message now and record it in the delivery log."""
+    lease = timezone.now() + LEASE
     delivery = Delivery.objects.create(
         alert=None,
         channel=channel,
@@ -366,7 +439,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         recipient_key=str(actor.pk),
         reason="test",
         next_attempt_at=timezone.now(),
-        claimed_until=timezone.now() + LEASE,
+        claimed_until=lease,
     )
     with translation.override(message_language(actor)):
         title = _("Vigil test message")
@@ -395,9 +468,10 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
             True,
             report,
             timezone.now(),
+            lease=lease,
             channel_at_fault=not exc.recipient,
         )
     else:
-        _record_success([delivery], channel, timezone.now())
+        _record_success([delivery], channel, timezone.now(), lease=lease)
     delivery.refresh_from_db()
     return delivery
