@@ -350,9 +350,12 @@ def _record_success(
             last_error="",
         )
         if channel.kind != "in_app":
-            Channel.objects.filter(pk=channel.pk).update(
-                consecutive_failures=0, last_success_at=now, flagged_at=None
+            recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
+                consecutive_failures=0
             )
+            Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
+            if recovered:
+                _retry_now(channel, now)
             SystemNotice.objects.filter(
                 code="channel.failing",
                 object_type="alerts.channel",
@@ -360,6 +363,15 @@ def _record_success(
                 resolved_at=None,
             ).update(resolved_at=now)
     return marked
+
+
+def _retry_now(channel: Channel, now: dt.datetime) -> None:
+    """The channel answers again: the notices waiting out a backoff (up to 8 minutes) go now,
+    instead of minutes after the receiver is back and after newer notices. The next pass
+    (every 5 s) sends them."""
+    Delivery.objects.filter(
+        channel=channel, status=Delivery.Status.PENDING, attempts__gt=0, next_attempt_at__gt=now
+    ).update(next_attempt_at=now)
 
 
 def _record_failure(
