@@ -19,7 +19,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services import create_channel, create_rule, deliver_due, send_test
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER, LEASE, MAX_ATTEMPTS, _claim
+from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER, LEASE, MAX_ATTEMPTS, _claim_due
 from vigil.alerts.services.routing import queue_deliveries
 
 pytestmark = pytest.mark.django_db
@@ -253,8 +253,8 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker(httpserver) -> None:
     _fire(channel)
     delivery = Delivery.objects.get(channel=channel)
     now = timezone.now()
-    assert _claim([delivery.pk], now) == [delivery.pk]
-    assert _claim([delivery.pk], now) == []  # the other worker's UPDATE matches nothing
+    assert _claim_due(now) == [delivery.pk]
+    assert _claim_due(now) == []  # the other worker finds it leased
     assert deliver_due(now=now).sent == 0  # leased by the first worker
     assert not httpserver.log
     # The first worker died: its lease runs out and the delivery is sent after all.

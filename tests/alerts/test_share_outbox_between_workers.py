@@ -5,6 +5,7 @@ and the log says when each send happened."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -141,3 +142,47 @@ def test_a_row_taken_over_meanwhile_keeps_the_other_workers_outcome(slow, make_u
     assert report.retrying == 0
     assert deliver_due(now=timezone.now() + dt.timedelta(hours=1)).sent == 0
     assert slow.sent == [row.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_passes_starting_together_at_a_digest_boundary_send_one_digest(httpserver) -> None:
+    """Four workers pick up `alerts.deliver` at the same moment (a queue of kicks draining,
+    the beat tick and an alert's kick): the hour's digest still goes as one message."""
+    from django.db import connection
+
+    from vigil.alerts.services import create_channel
+
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    topics = [make_topic(f"Topic {i}", f"word{i}") for i in range(30)]
+    create_rule(
+        name="Low",
+        kind="keyword",
+        plan=topics[0].plan,
+        level="IV",
+        routing={"channels": [channel.pk], "digest": "hourly"},
+    )
+    evaluate_new_mentions([matched_mention(topic) for topic in topics])
+    rows = Delivery.objects.filter(channel=channel)
+    assert rows.count() == 30
+    boundary = rows.first().next_attempt_at
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            deliver_due(now=boundary + dt.timedelta(seconds=1))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [len(request.get_json()["alerts"]) for request, _response in httpserver.log] == [30]
+    assert set(rows.values_list("status", flat=True)) == {"sent"}

@@ -1,8 +1,8 @@
 """Sending the outbox: claim due deliveries, send through their transport, record outcome.
 
-Claiming is a conditional UPDATE per row (``status = pending`` and no live lease): two
-workers may read the same candidates, but only one UPDATE matches, so each delivery is
-sent once. A worker that dies mid-send leaves a lease that expires, and the row is
+Claiming leases the due rows (``status = pending`` and no live lease) in one
+transaction that locks them first, so two workers never both claim a row (nor share out
+a digest's rows between them), and each delivery is sent once. A worker that dies mid-send leaves a lease that expires, and the row is
 retried. A pass may hold many rows behind a slow receiver, longer than one lease: before
 each send it renews the lease on the rows it still holds, and it records an outcome only
 where its lease (the ``claimed_until`` it wrote) still stands, so a row another worker
@@ -185,17 +185,25 @@ def digest_message(rows: list[Delivery]) -> Message:
     )
 
 
-def _claim(ids: list[int], now: dt.datetime) -> list[int]:
-    claimed = []
-    for pk in ids:
-        won = (
-            Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING)
+def _claim_due(now: dt.datetime, limit: int = 200) -> list[int]:
+    """Lease up to ``limit`` due and free rows, all in one short transaction.
+
+    The rows are locked in a fixed order (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE
+    transactions serialise instead), so passes that start together do not share out the
+    rows between them: the second waits a few milliseconds, then finds them leased. Claimed
+    row by row, an hourly digest of 40 alerts went out as four messages (31, 6, 2 and 1)
+    when four passes ran at the boundary.
+    """
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.select_for_update()
+            .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(claimed_until=now + LEASE)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
         )
-        if won:
-            claimed.append(pk)
-    return claimed
+        Delivery.objects.filter(pk__in=due).update(claimed_until=now + LEASE)
+    return due
 
 
 def _monotonic() -> float:
@@ -257,13 +265,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
     wait behind a slow webhook.
     """
     now = now or timezone.now()
-    candidates = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    run = _Pass(now, _claim(candidates, now))
+    run = _Pass(now, _claim_due(now, limit))
     rows = list(
         Delivery.objects.filter(pk__in=run.held)
         .select_related("alert__rule", "alert__topic", "channel", "recipient")
