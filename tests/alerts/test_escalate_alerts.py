@@ -66,7 +66,7 @@ def test_unacknowledged_alerts_climb_the_ladder_after_the_level_target(make_user
     notice = Notification.objects.get(user=head)
     assert notice.title.startswith("Escalated, unacknowledged: ") and notice.level == "II"
     assert "[II]" not in notice.title  # the bell shows the level as a badge
-    from vigil.alerts.services.outbox import message_for
+    from vigil.alerts.services.messages import message_for
 
     step_two = Delivery.objects.filter(alert=alert, reason="escalated:2").first()
     assert step_two is not None and "this is escalation step 2" in message_for(step_two).body
