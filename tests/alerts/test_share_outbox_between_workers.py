@@ -186,3 +186,77 @@ def test_passes_starting_together_at_a_digest_boundary_send_one_digest(httpserve
 
     assert [len(request.get_json()["alerts"]) for request, _response in httpserver.log] == [30]
     assert set(rows.values_list("status", flat=True)) == {"sent"}
+
+
+@dataclass
+class DownReceiver:
+    """A channel that fails temporarily (a timeout, a 5xx) for ``down`` sends, then works."""
+
+    down: int
+    sent: list[int | None] = field(default_factory=list)
+
+    def notify(self, message: Message) -> None:
+        self.sent.append(message.delivery_id)
+        if len(self.sent) <= self.down:
+            raise TransportError("ReadTimeout: timed out", permanent=False)
+
+
+@pytest.fixture
+def flaky(monkeypatch: pytest.MonkeyPatch) -> DownReceiver:
+    receiver = DownReceiver(down=1)
+
+    class FlakyTransport(Transport):
+        kind = "flaky_test"
+        label = "Flaky test receiver"
+        Config = TransportConfig
+
+        def notify(self, message: Message) -> None:
+            receiver.notify(message)
+
+    monkeypatch.setitem(transports._registry, FlakyTransport.kind, FlakyTransport)
+    return receiver
+
+
+def test_a_channel_that_fails_is_tried_once_per_pass_and_the_rest_wait(flaky, make_user) -> None:
+    """Thirty notices behind a receiver that times out must not hold a worker for thirty
+    timeouts: the others wait for the failed one's retry, keeping their attempts."""
+    user = make_user("Responder")
+    channel = Channel.objects.create(name="Flaky", kind="flaky_test", config={})
+    _alert_with_notices(channel, user.pk, notices=4)
+    start = timezone.now()
+
+    report = deliver_due(now=start)
+
+    assert len(flaky.sent) == 1  # one timeout, not four
+    assert (report.retrying, report.postponed) == (1, 3)
+    rows = list(Delivery.objects.filter(channel=channel).order_by("id"))
+    tried, waiting = rows[0], rows[1:]
+    assert (tried.status, tried.attempts) == ("pending", 1)
+    assert {(r.status, r.attempts, r.next_attempt_at) for r in waiting} == {
+        ("pending", 0, tried.next_attempt_at)
+    }
+    assert all("not tried" in r.last_error and "ReadTimeout" in r.last_error for r in waiting)
+    assert Notification.objects.filter(user=user).count() == 4  # the bell is not held back
+
+    assert deliver_due(now=tried.next_attempt_at).sent == 4  # the receiver is back
+    assert sorted(flaky.sent) == sorted([tried.pk, *(r.pk for r in rows)])
+
+
+def test_a_permanent_refusal_does_not_hold_back_the_other_notices(flaky, make_user) -> None:
+    def refuse_first(message: Message) -> None:
+        flaky.sent.append(message.delivery_id)
+        if len(flaky.sent) == 1:
+            raise TransportError("HTTP 413: too large", permanent=True)
+
+    flaky.notify = refuse_first  # type: ignore[method-assign]
+    user = make_user("Responder")
+    channel = Channel.objects.create(name="Flaky", kind="flaky_test", config={})
+    _alert_with_notices(channel, user.pk, notices=3)
+
+    report = deliver_due()
+
+    assert len(flaky.sent) == 3 and report.postponed == 0
+    statuses = list(
+        Delivery.objects.filter(channel=channel).order_by("id").values_list("status", flat=True)
+    )
+    assert statuses == ["failed", "sent", "sent"]

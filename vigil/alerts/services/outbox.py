@@ -124,6 +124,15 @@ class DeliverReport:
     sent: int = 0
     failed: int = 0
     retrying: int = 0
+    postponed: int = 0  # not tried: their channel had just failed in the same pass
+
+
+@dataclass(frozen=True)
+class _Outage:
+    """A channel that failed through its own fault (a timeout, a 5xx) in this pass."""
+
+    error: str
+    retry_at: dt.datetime
 
 
 def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverReport:
@@ -153,12 +162,28 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
             singles.append([row])
     singles.sort(key=lambda batch: batch[0].channel.kind != "in_app")  # stable: ids otherwise
     report = DeliverReport()
+    down: dict[int, _Outage] = {}
     for batch in [*singles, *groups.values()]:
         mine = run.keep(batch)
-        if mine:
-            _send(mine, report, run)
+        channel_id = batch[0].channel_id
+        if mine and channel_id in down:
+            report.postponed += _postpone(mine, down[channel_id], run.lease)
+        elif mine and (outage := _send(mine, report, run)) is not None:
+            down[channel_id] = outage
         run.release(batch)
     return report
+
+
+def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
+    """Leave a failing channel's other notices for its next try, without spending one of
+    their attempts. Tried one by one, thirty notices behind a receiver that times out held a
+    worker for five minutes each pass; four such passes took every worker, and pushed items
+    waited four minutes to be processed at all."""
+    return Delivery.objects.filter(pk__in=[d.pk for d in rows], claimed_until=lease).update(
+        claimed_until=None,
+        next_attempt_at=outage.retry_at,
+        last_error=f"not tried: the channel had just failed ({outage.error})"[:2000],
+    )
 
 
 _CLOSED = (Alert.State.HANDLED, Alert.State.FALSE_ALARM)
@@ -178,7 +203,9 @@ def _record_withdrawn(rows: list[Delivery], lease: dt.datetime) -> None:
         )
 
 
-def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> None:
+def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage | None:
+    """Send one message and record how it went; an ``_Outage`` if the channel itself failed
+    and may work later (not a permanent refusal, not one recipient without an address)."""
     first = batch[0]
     channel = first.channel
     try:
@@ -189,7 +216,7 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> None:
         transport.notify(message)
     except TransportError as exc:
         error = str(exc) or type(exc).__name__
-        _record_failure(
+        retry_at = _record_failure(
             batch,
             channel,
             error,
@@ -199,12 +226,16 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> None:
             lease=run.lease,
             channel_at_fault=not exc.recipient,
         )
+        if exc.permanent or exc.recipient:
+            return None
+        return _Outage(error, retry_at or run.now() + backoff(1))
     except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
         log.exception("channel %s raised", channel.pk)
         error = f"{type(exc).__name__}: {exc}"
         _record_failure(batch, channel, error, False, report, run.now(), lease=run.lease)
     else:
         report.sent += _record_success(batch, channel, run.now(), lease=run.lease)
+    return None
 
 
 def _record_success(
@@ -238,10 +269,11 @@ def _record_success(
 def _retry_now(channel: Channel, now: dt.datetime) -> None:
     """The channel answers again: the notices waiting out a backoff (up to 8 minutes) go now,
     instead of minutes after the receiver is back and after newer notices. The next pass
-    (every 5 s) sends them."""
+    (every 5 s) sends them. Held notices (quiet hours, digests) have no error and keep
+    their time."""
     Delivery.objects.filter(
-        channel=channel, status=Delivery.Status.PENDING, attempts__gt=0, next_attempt_at__gt=now
-    ).update(next_attempt_at=now)
+        channel=channel, status=Delivery.Status.PENDING, next_attempt_at__gt=now
+    ).exclude(last_error="").update(next_attempt_at=now)
 
 
 def _record_failure(
@@ -254,7 +286,9 @@ def _record_failure(
     *,
     lease: dt.datetime,
     channel_at_fault: bool = True,
-) -> None:
+) -> dt.datetime | None:
+    """Record a failed send; when the rows will be tried again (None: never)."""
+    retry_at = None
     with transaction.atomic():
         for delivery in batch:
             attempts = delivery.attempts + 1
@@ -271,8 +305,9 @@ def _record_failure(
                 report.failed += 1
             else:
                 report.retrying += 1
+                retry_at = retry_at or now + backoff(attempts)
         if not channel_at_fault:
-            return  # one person without an address says nothing about the channel's health
+            return retry_at  # one person without an address says nothing about the channel
         Channel.objects.filter(pk=channel.pk).update(
             consecutive_failures=F("consecutive_failures") + 1,
             last_error=error[:2000],
@@ -281,6 +316,7 @@ def _record_failure(
         channel.refresh_from_db(fields=["consecutive_failures", "flagged_at"])
         if channel.consecutive_failures >= CHANNEL_FLAG_AFTER and channel.flagged_at is None:
             flag_failing_channel(channel, error, now)
+    return retry_at
 
 
 def flag_failing_channel(channel: Channel, error: str, now: dt.datetime) -> None:
