@@ -19,7 +19,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services import create_channel, create_rule, deliver_due, send_test
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER, LEASE, MAX_ATTEMPTS, _claim
+from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER, LEASE, MAX_ATTEMPTS, _claim_due
 from vigil.alerts.services.routing import queue_deliveries
 
 pytestmark = pytest.mark.django_db
@@ -253,8 +253,8 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker(httpserver) -> None:
     _fire(channel)
     delivery = Delivery.objects.get(channel=channel)
     now = timezone.now()
-    assert _claim([delivery.pk], now) == [delivery.pk]
-    assert _claim([delivery.pk], now) == []  # the other worker's UPDATE matches nothing
+    assert _claim_due(now) == [delivery.pk]
+    assert _claim_due(now) == []  # the other worker finds it leased
     assert deliver_due(now=now).sent == 0  # leased by the first worker
     assert not httpserver.log
     # The first worker died: its lease runs out and the delivery is sent after all.
@@ -327,3 +327,30 @@ def test_default_channels_serve_rules_without_channels(httpserver, make_user) ->
     queue_deliveries(alert, Recipients(users=[make_user("Viewer").pk]), reason="fired")
     deliver_due()
     assert len(httpserver.log) == 1
+
+
+def test_a_channel_that_answers_again_sends_its_waiting_retries_at_once(httpserver) -> None:
+    """After an outage the backlog goes with the first success, not after its backoff (up to
+    8 minutes) and after newer notices."""
+    answers = iter([503, 200, 200])
+    httpserver.expect_request("/hook").respond_with_handler(
+        lambda _request: Response("", status=next(answers))
+    )
+    channel = create_channel(
+        name="Back", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    alert = _fire(channel)
+    start = timezone.now()
+    deliver_due(now=start)
+    fired = Delivery.objects.get(channel=channel, reason="fired")
+    assert fired.status == "pending" and fired.next_attempt_at > start + dt.timedelta(seconds=29)
+
+    queue_deliveries(alert, Recipients(), reason="escalated:1", now=start)
+    assert deliver_due(now=start + dt.timedelta(seconds=2)).sent == 1  # the receiver is back
+    assert deliver_due(now=start + dt.timedelta(seconds=7)).sent == 1  # the next pass
+
+    fired.refresh_from_db()
+    assert (fired.status, fired.attempts) == ("sent", 2)
+    escalated = Delivery.objects.get(channel=channel, reason="escalated:1")
+    sent_ids = [r.headers["X-Vigil-Delivery"] for r, _response in httpserver.log]
+    assert sent_ids == [str(fired.pk), str(escalated.pk), str(fired.pk)]

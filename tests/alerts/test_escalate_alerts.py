@@ -66,7 +66,7 @@ def test_unacknowledged_alerts_climb_the_ladder_after_the_level_target(make_user
     notice = Notification.objects.get(user=head)
     assert notice.title.startswith("Escalated, unacknowledged: ") and notice.level == "II"
     assert "[II]" not in notice.title  # the bell shows the level as a badge
-    from vigil.alerts.services.outbox import message_for
+    from vigil.alerts.services.messages import message_for
 
     step_two = Delivery.objects.filter(alert=alert, reason="escalated:2").first()
     assert step_two is not None and "this is escalation step 2" in message_for(step_two).body
@@ -270,7 +270,7 @@ def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, ma
 
 
 def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> None:
-    from vigil.alerts.services.outbox import LEASE, _claim
+    from vigil.alerts.services.outbox import LEASE, _claim_due
 
     httpserver.expect_request("/hook").respond_with_data("ok")
     channel = create_channel(
@@ -281,7 +281,7 @@ def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> No
     rows = Delivery.objects.filter(channel=channel)
     due = rows.first().next_attempt_at
     # A worker claims both rows at the boundary, then the process is killed.
-    assert len(_claim(list(rows.values_list("pk", flat=True)), due)) == 2
+    assert len(_claim_due(due)) == 2
     assert deliver_due(now=due + dt.timedelta(seconds=10)).sent == 0  # its lease holds
     assert deliver_due(now=due + LEASE + dt.timedelta(seconds=1)).sent == 2
     assert len(httpserver.log) == 1 and len(httpserver.log[0][0].get_json()["alerts"]) == 2

@@ -13,7 +13,7 @@ from tests.alerts._support import SmtpStub, make_topic, matched_mention
 from vigil.alerts.models import Alert, Delivery, ResponseTarget
 from vigil.alerts.services import create_channel, create_rule, deliver_due, escalate_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.outbox import message_for
+from vigil.alerts.services.messages import message_for
 
 pytestmark = pytest.mark.django_db
 

@@ -162,12 +162,19 @@ def _vigil(*args: str) -> list[str]:
     return [sys.executable, "-m", "vigil.cli", *args]
 
 
+#: Variables that would point the bench at an installation's own database and broker.
+#: Left in, the bench would write its administrator (with a known password), topics and
+#: rules into that database, and fail on the second run.
+NOT_INHERITED = ("DATABASE_URL", "VIGIL_BROKER_URL")
+
+
 @contextlib.contextmanager
 def embedded_vigil(port: int, log: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """A fresh Vigil in a temporary data directory, served by ``vigil run``."""
+    """A fresh Vigil in a temporary data directory, served by ``vigil run``: embedded mode
+    on its own SQLite file, whatever the calling shell's environment says."""
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data_dir:
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k not in NOT_INHERITED},
             "VIGIL_DATA_DIR": data_dir,
             "VIGIL_ALLOW_PRIVATE_FETCH": "1",
             "VIGIL_ADMIN_PASSWORD": "bench-admin-password",

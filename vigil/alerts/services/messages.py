@@ -1,0 +1,194 @@
+"""What a notice says: the message for one delivery (or a digest), in its reader's language.
+
+The outbox (``outbox.py``) decides when and whether to send; this module only writes. The
+webhook body's ``alert`` object is documented in docs/adding-a-channel.md.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.services.lifecycle import response_status
+from vigil.alerts.transports import Message
+
+__all__ = ["absolute", "alert_payload", "digest_message", "message_for", "message_language"]
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def alert_payload(alert: Alert) -> dict[str, object]:
+    """The ``alert`` object of the webhook body (documented in docs/adding-a-channel.md)."""
+    mentions = alert.mentions.order_by("-published_at")[:5]
+    return {
+        "id": alert.pk,
+        "url": absolute(reverse("alerts:detail", args=[alert.pk])),
+        "title": alert.title,
+        "summary": alert.summary,
+        "level": alert.level,
+        "state": alert.state,
+        "origin": alert.origin,
+        "rule": (
+            {"id": alert.rule.pk, "name": alert.rule.name, "kind": alert.rule.kind}
+            if alert.rule
+            else None
+        ),
+        "topic": {"id": alert.topic.pk, "name": alert.topic.name} if alert.topic else None,
+        "story_id": alert.story_id,
+        "first_seen": alert.first_seen.isoformat(),
+        "last_seen": alert.last_seen.isoformat(),
+        "mention_count": alert.mention_count,
+        "impact": alert.impact,
+        "escalation_step": alert.escalation_step,
+        "signal": alert.data,
+        "mentions": [
+            {
+                "id": m.pk,
+                "title": m.headline,
+                "url": m.url,
+                "site": m.site,
+                "published_at": m.published_at.isoformat(),
+            }
+            for m in mentions
+        ],
+    }
+
+
+def _event(reason: str) -> str:
+    head = reason.split(":", 1)[0]
+    return {"fired": "alert.fired", "escalated": "alert.escalated", "raised": "alert.raised"}.get(
+        head, f"alert.{head}"
+    )
+
+
+def message_language(recipient: User | None) -> str:
+    """The language a message is written in: the recipient's own, else the installation's.
+
+    Shared channels (a team's Slack, WeCom or DingTalk group) have no recipient and take
+    ``VIGIL_LANGUAGE``, which a Chinese team sets to ``zh-hans``.
+    """
+    language = getattr(getattr(recipient, "profile", None), "language", "") if recipient else ""
+    return language or settings.LANGUAGE_CODE
+
+
+def message_zone(recipient: User | None) -> zoneinfo.ZoneInfo:
+    """The time zone a message states times in: the recipient's own, else the installation's."""
+    name = getattr(getattr(recipient, "profile", None), "timezone", "") if recipient else ""
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> list[str]:
+    """What a reader needs to act without opening Vigil: by when, and what was said where.
+
+    Written inside the message's language; times in the reader's zone.
+    """
+    lines = []
+    status = response_status(alert)
+    if alert.state == Alert.State.NEW:
+        zone = message_zone(delivery.recipient)
+        when = status.respond_by.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        # An escalation is sent only once the target has passed, whenever it is composed.
+        late = status.overdue or delivery.reason.startswith("escalated")
+        text = (
+            _("Overdue: the response target was {time} ({zone})")
+            if late
+            else _("Respond by {time} ({zone})")
+        )
+        lines.append(text.format(time=when, zone=zone.key))
+    latest = payload["mentions"][:3]
+    if latest:
+        lines.append(_("Latest mentions:"))
+        lines += [f"- {m['title']}" + (f"  {m['url']}" if m["url"] else "") for m in latest]
+    return lines
+
+
+def message_for(delivery: Delivery) -> Message:
+    alert = delivery.alert
+    assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
+    head, _sep, detail = delivery.reason.partition(":")
+    with translation.override(message_language(delivery.recipient)):
+        # Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
+        prefix = {
+            "escalated": _("Escalated, unacknowledged: "),
+            "raised": _("Level raised: "),
+        }.get(head, "")
+        lines = [alert.summary] if alert.summary else []
+        if head == "escalated":
+            lines.insert(
+                0,
+                _(
+                    "Nobody has acknowledged this alert within the level {level} response "
+                    "target; this is escalation step {step}."
+                ).format(level=alert.level, step=detail),
+            )
+        lines.append(
+            ngettext(
+                "Level {level} · {count} mention · state {state}",
+                "Level {level} · {count} mentions · state {state}",
+                alert.mention_count,
+            ).format(level=alert.level, count=alert.mention_count, state=alert.get_state_display())
+        )
+        if alert.topic:
+            lines.append(_("Topic: {name}").format(name=alert.topic.name))
+        payload = alert_payload(alert)
+        lines += _deadline_and_mentions(alert, delivery, payload)
+    return Message(
+        title=f"{prefix}[{alert.level}] {alert.title}",
+        body="\n".join(lines),
+        level=alert.level,
+        url=absolute(reverse("alerts:detail", args=[alert.pk])),
+        event=_event(delivery.reason),
+        payload={"alert": payload},
+        recipient_id=delivery.recipient_id,
+        recipient_email=delivery.recipient.email if delivery.recipient else "",
+        alert_id=alert.pk,
+        delivery_id=delivery.pk,
+    )
+
+
+def digest_message(rows: list[Delivery]) -> Message:
+    """One message for the held level-IV alerts: each once (an alert may have been queued
+    twice, fired then assigned), with its state now and its own link."""
+    alerts = list({r.alert.pk: r.alert for r in rows if r.alert is not None}.values())
+    first = rows[0]
+    with translation.override(message_language(first.recipient)):
+        title = ngettext(
+            "Vigil digest: {count} level IV alert",
+            "Vigil digest: {count} level IV alerts",
+            len(alerts),
+        ).format(count=len(alerts))
+        body = "\n".join(
+            ngettext(
+                "- [{level}] {title} ({count} mention · {state})",
+                "- [{level}] {title} ({count} mentions · {state})",
+                a.mention_count,
+            ).format(
+                level=a.level, title=a.title, count=a.mention_count, state=a.get_state_display()
+            )
+            + "\n  "
+            + absolute(reverse("alerts:detail", args=[a.pk]))
+            for a in alerts
+        )
+    return Message(
+        title=title,
+        body=body,
+        level="IV",
+        url=absolute(reverse("alerts:list")),
+        event="digest",
+        payload={"alerts": [alert_payload(a) for a in alerts]},
+        recipient_id=first.recipient_id,
+        recipient_email=first.recipient.email if first.recipient else "",
+        delivery_id=min(r.pk for r in rows),
+    )
