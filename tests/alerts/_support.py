@@ -4,6 +4,7 @@ local SMTP stub."""
 from __future__ import annotations
 
 import datetime as dt
+import email
 import socketserver
 import threading
 from typing import Any
@@ -90,6 +91,17 @@ class SmtpStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def mail_text(data: str) -> str:
+    """Every text part of an e-mail the stub received, decoded (bodies may be base64 or
+    quoted-printable)."""
+    parts = email.message_from_string(data).walk()
+    return "".join(
+        p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
+        for p in parts
+        if not p.is_multipart()
+    )
 
 
 def burns_alert(level: str = "II", **routing: object) -> Alert:

@@ -4,7 +4,6 @@ failing channels flagged to administrators, each delivery sent once, send test."
 from __future__ import annotations
 
 import datetime as dt
-import email
 import hashlib
 import hmac
 import json
@@ -13,7 +12,7 @@ import pytest
 from django.utils import timezone
 from werkzeug import Request, Response
 
-from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from tests.alerts._support import SmtpStub, mail_text, make_topic, matched_mention
 from vigil.accounts.models import SystemNotice
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
@@ -143,19 +142,9 @@ def test_messages_are_written_in_each_recipients_language(make_user, settings) -
         )
         _fire(channel, recipients={"users": [li.pk, bob.pk]})
         deliver_due()
-    by_rcpt = {m["rcpt"][0]: _mail_text(m["data"]) for m in smtp.messages}
+    by_rcpt = {m["rcpt"][0]: mail_text(m["data"]) for m in smtp.messages}
     assert "专题：" in by_rcpt["<li@example.com>"] and "Topic:" not in by_rcpt["<li@example.com>"]
     assert "Topic:" in by_rcpt["<bob@example.com>"]
-
-
-def _mail_text(data: str) -> str:
-    """Every text part of an e-mail, decoded (bodies may be base64 or quoted-printable)."""
-    parts = email.message_from_string(data).walk()
-    return "".join(
-        p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-        for p in parts
-        if not p.is_multipart()
-    )
 
 
 def test_shared_channels_and_notices_follow_the_installation_language(

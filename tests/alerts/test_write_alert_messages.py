@@ -4,27 +4,17 @@ in the reader's time zone and language, and the latest mentions with their links
 from __future__ import annotations
 
 import datetime as dt
-import email
 
 import pytest
 from django.utils import timezone
 
-from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from tests.alerts._support import SmtpStub, mail_text, make_topic, matched_mention
 from vigil.alerts.models import Alert, Delivery, ResponseTarget
 from vigil.alerts.services import create_channel, create_rule, deliver_due, escalate_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.messages import message_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _mail_text(data: str) -> str:
-    parts = email.message_from_string(data).walk()
-    return "".join(
-        p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-        for p in parts
-        if not p.is_multipart()
-    )
 
 
 def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
@@ -60,7 +50,7 @@ def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
         deliver_due()
     alert = Alert.objects.get()
     due = alert.created_at + dt.timedelta(minutes=3)
-    mails = {m["rcpt"][0]: _mail_text(m["data"]).replace("\r\n", "\n") for m in smtp.messages}
+    mails = {m["rcpt"][0]: mail_text(m["data"]).replace("\r\n", "\n") for m in smtp.messages}
     english, chinese = mails["<bob@example.com>"], mails["<li@example.com>"]
     assert f"Respond by {due.strftime('%Y-%m-%d %H:%M')} (UTC)" in english
     assert "Latest mentions:\n- 明光水壶烫伤  https://forum.example.com/t/1" in english
