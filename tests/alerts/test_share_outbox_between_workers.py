@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.alerts._support import make_topic, matched_mention
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
-from vigil.alerts.services import create_rule, deliver_due
+from vigil.alerts.services import close_alert, create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.outbox import LEASE
 from vigil.alerts.services.routing import queue_deliveries
@@ -260,3 +260,21 @@ def test_a_permanent_refusal_does_not_hold_back_the_other_notices(flaky, make_us
         Delivery.objects.filter(channel=channel).order_by("id").values_list("status", flat=True)
     )
     assert statuses == ["failed", "sent", "sent"]
+
+
+def test_a_notice_of_an_alert_closed_during_the_pass_is_withdrawn(slow, make_user) -> None:
+    """A pass behind a slow receiver lasts minutes: an alert handled meanwhile is not
+    announced afterwards (its bell stays, as for notices held past their alert's close)."""
+    user = make_user("Responder")
+    channel = Channel.objects.create(name="Slow", kind="slow_test", config={})
+    alert = _alert_with_notices(channel, user.pk, notices=3)
+    first, *later = Delivery.objects.filter(channel=channel).order_by("id")
+    slow.during[1] = lambda _m: close_alert(alert, actor=user, note="dealt with by phone")
+
+    deliver_due()
+
+    assert slow.sent == [first.pk]
+    assert [row.status for row in Delivery.objects.filter(pk__in=[d.pk for d in later])] == [
+        "withdrawn"
+    ] * 2
+    assert Notification.objects.filter(user=user).count() == 3  # the bell keeps all three

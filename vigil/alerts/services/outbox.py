@@ -148,14 +148,9 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
         .select_related("alert__rule", "alert__topic", "channel", "recipient")
         .order_by("id")
     )
-    stale = [row for row in rows if _closed_before_due(row)]
-    _record_withdrawn(stale, run.lease)
-    run.release(stale)
     groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
     singles: list[list[Delivery]] = []
     for row in rows:
-        if row in stale:
-            continue
         if row.digest:
             groups[(row.channel_id, row.recipient_key)].append(row)
         else:
@@ -164,7 +159,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
     report = DeliverReport()
     down: dict[int, _Outage] = {}
     for batch in [*singles, *groups.values()]:
-        mine = run.keep(batch)
+        mine = _withdraw_closed(run.keep(batch), run)
         channel_id = batch[0].channel_id
         if mine and channel_id in down:
             report.postponed += _postpone(mine, down[channel_id], run.lease)
@@ -189,11 +184,26 @@ def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
 _CLOSED = (Alert.State.HANDLED, Alert.State.FALSE_ALARM)
 
 
-def _closed_before_due(delivery: Delivery) -> bool:
-    """A notice held (quiet hours, weekend, digest) or retried after its alert was closed
-    would only ask people to act on something already done; the bell is left as it is."""
-    alert = delivery.alert
-    return alert is not None and alert.state in _CLOSED and delivery.channel.kind != "in_app"
+def _withdraw_closed(rows: list[Delivery], run: _Pass) -> list[Delivery]:
+    """The rows still to send: notices of alerts closed by now are withdrawn.
+
+    A notice held (quiet hours, weekend, digest) or retried after its alert was closed would
+    only ask people to act on something already done; the bell is left as it is. Read just
+    before the send, not when the pass began: a pass behind a slow receiver lasts minutes,
+    and someone may close an alert meanwhile.
+    """
+    outside = {row.alert_id for row in rows if row.alert_id and row.channel.kind != "in_app"}
+    if not outside:
+        return rows
+    closed = set(
+        Alert.objects.filter(pk__in=outside, state__in=_CLOSED).values_list("pk", flat=True)
+    )
+    stale = [row for row in rows if row.alert_id in closed and row.channel.kind != "in_app"]
+    if not stale:
+        return rows
+    _record_withdrawn(stale, run.lease)
+    run.release(stale)
+    return [row for row in rows if row not in stale]
 
 
 def _record_withdrawn(rows: list[Delivery], lease: dt.datetime) -> None:
