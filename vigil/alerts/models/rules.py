@@ -41,17 +41,16 @@ class ResponseTarget(models.Model):
         return f"{self.level}: {self.hours} h"
 
 
-def response_window(level: str) -> dt.timedelta:
-    """The response target of ``level``: the configured row, else the default."""
-    row = ResponseTarget.objects.filter(level=level).values_list("hours", flat=True).first()
-    hours = row if row is not None else DEFAULT_RESPONSE_HOURS.get(level, 24)
-    return dt.timedelta(hours=hours)
-
-
 def response_windows() -> dict[str, dt.timedelta]:
-    """Every level's response target in one query (lists of alerts)."""
+    """Every level's response target, the configured row else the default, in one query
+    (lists of alerts read it once)."""
     hours = {**DEFAULT_RESPONSE_HOURS, **dict(ResponseTarget.objects.values_list("level", "hours"))}
     return {level: dt.timedelta(hours=h) for level, h in hours.items()}
+
+
+def response_window(level: str) -> dt.timedelta:
+    """The response target of ``level`` (a day for a level Vigil does not know)."""
+    return response_windows().get(level, dt.timedelta(hours=24))
 
 
 class AlertRule(models.Model):
