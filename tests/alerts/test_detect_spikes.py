@@ -71,6 +71,27 @@ def test_sustained_burst_fires_promptly_with_a_readable_signal() -> None:
     assert "mentions in" in first.explanation and "expected ~" in first.explanation
 
 
+def test_a_lone_five_minute_blip_needs_far_stronger_evidence_than_a_sustained_rise() -> None:
+    blip = 10 * 288 + 150
+    counts = mention_stream(14, seed=1)
+    counts[blip] *= 5  # one bucket at 5x (a bot, one retweet storm), then back to normal
+    assert [i for i in run(counts) if blip <= i < blip + 12] == []
+    evenly = SpikeDetector(lone_bucket_share=1.0)  # the one-bucket window at a full share
+    assert [i for i in run(counts, evenly) if blip <= i < blip + 12] == [blip]
+    counts[blip] *= 3  # 15x: far beyond anything the topic's history explains
+    assert [i for i in run(counts) if blip <= i < blip + 12] == [blip]
+
+
+def test_only_count_series_hold_a_lone_bucket_to_the_stricter_share() -> None:
+    config = SpikeDetector().config
+    counts, sensors = config.log_p_thresholds(counts=True), config.log_p_thresholds(counts=False)
+    assert config.scales[0] == 1
+    assert counts[0] - counts[1] == pytest.approx(math.log(1e-3))
+    assert len(set(sensors)) == 1
+    budget = sum(math.exp(v) for v in counts)  # the weekly alarm budget is unchanged
+    assert budget == pytest.approx(sum(math.exp(v) for v in sensors))
+
+
 def test_daily_and_weekly_rhythm_alone_rarely_alerts() -> None:
     counts = mention_stream(28, seed=3)
     alerts = run(counts)

@@ -11,7 +11,8 @@ and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
 and 12 buckets and on two long windows built from hourly totals (3 h and 6 h,
 for stories that build for hours), each window with its own learnt
 over-dispersion; the long windows learn theirs once an hour, so a rising story
-cannot widen its own band.
+cannot widen its own band. In count series a lone one-bucket burst needs far
+stronger evidence than a rise that holds (bots and retweet storms).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class SpikeConfig:
     scales: tuple[int, ...] = (1, 3, 12, 36, 72)  # windows in buckets (36, 72: see block_buckets)
     block_buckets: int = 12  # windows longer than this are summed in whole blocks (1 h)
     burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
+    lone_bucket_share: float = 1e-3  # the one-bucket window's alarm budget, per longer window's
     max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
     unit: str = "mentions"
 
@@ -101,11 +103,17 @@ class SpikeConfig:
     def volume_floor(self) -> float:
         return self.min_count if self.min_count is not None else _MIN_COUNT[self.sensitivity]
 
-    @property
-    def log_p_threshold(self) -> float:
-        """Per-bucket significance so that alarms/week matches the setting (Bonferroni on scales)."""
+    def log_p_thresholds(self, counts: bool = True) -> tuple[float, ...]:
+        """Per-window significance so that alarms/week matches the setting (weighted Bonferroni).
+
+        In a count series a lone one-bucket burst gets a thousandth of a longer window's
+        share: bots and single retweet storms make such bursts far commoner than even the
+        calibrated tail expects. Other series (sensors) split the budget evenly.
+        """
         per_bucket = self.alarm_rate * self.bucket_seconds / _WEEK
-        return math.log(per_bucket / len(self.scales))
+        lone = self.lone_bucket_share if counts else 1.0
+        weights = [lone if k == 1 else 1.0 for k in self.scales]
+        return tuple(math.log(per_bucket * w / sum(weights)) for w in weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +185,7 @@ class SpikeDetector:
         self._a_week = _decay(cfg.weekly_half_life / 7.0, b)
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
-        self._log_thr = cfg.log_p_threshold
+        self._log_thr = (cfg.log_p_thresholds(counts=True), cfg.log_p_thresholds(counts=False))
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
@@ -278,10 +286,12 @@ class SpikeDetector:
             cap = mu + cfg.burst_cap * math.sqrt(
                 (mu if s.count_mode else 0.0) + self._dispersion(0) * mu * mu
             )
-            s.recent_x[s.pos] = min(x, cap)
+            # A bucket beyond the cap counts as far as the one before it went: a rise that holds.
+            s.recent_x[s.pos] = min(x, max(cap, s.last_x))
         else:
             s.recent_x[s.pos] = x
         s.recent_mu[s.pos] = mu
+        s.last_x = x
         s.pos = (s.pos + 1) % k
         signal = None
         sums = self._window_sums(x)
@@ -298,8 +308,8 @@ class SpikeDetector:
     def _window_sums(self, x: float) -> list[Window]:
         """(observed, expected, sum of expected squared, buckets) for each window, in one pass.
 
-        Longer windows sum burst-capped counts, so one 5-minute blip (a bot, a
-        single retweet storm) cannot pass for a sustained rise. Windows longer
+        Longer windows sum burst-capped counts (capped in `_step`), so one 5-minute
+        blip (a bot, a single retweet storm) cannot pass for a sustained rise. Windows longer
         than a block are the open block plus the last whole blocks before it
         (so a "3 h" window covers 2 h 5 min to 3 h).
         """
@@ -392,21 +402,22 @@ class SpikeDetector:
         """
         s, cfg = self._s, self._cfg
         keep = 1.0 - self._a_pot
-        best: tuple[float, int, float, float, float] | None = None
+        thresholds = self._log_thr[0 if s.count_mode else 1]
+        best: tuple[float, float, int, float, float] | None = None  # margin below threshold first
         for j in range(len(cfg.scales)):
             total, expected, q, length = sums[j]
             found = self._raw_log_p(j, total, expected, q)
             surprise = -found if found is not None else 0.0
             if surprise > _POT_U:
                 log_p = self._calibrated(j, surprise)
-                if best is None or log_p < best[0]:
-                    best = (log_p, length, total, expected, surprise)
+                if best is None or log_p - thresholds[j] < best[0]:
+                    best = (log_p - thresholds[j], log_p, length, total, expected)
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
             s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
             s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
-        if moment is None or best is None or best[0] > self._log_thr:
+        if moment is None or best is None or best[0] > 0.0:
             return None
-        log_p, k, total, expected, _surprise = best
+        _margin, log_p, k, total, expected = best
         rate = total / k
         if t < s.cooldown_until and rate < cfg.escalation_ratio * s.last_alert_rate:
             return None

@@ -37,6 +37,7 @@ class DetectorState:
     last_alert_rate: float = 0.0
     count_mode: bool = True
     seen_zero: bool = False
+    last_x: float = 0.0  # the previous bucket's count, uncapped
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
