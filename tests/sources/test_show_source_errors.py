@@ -12,6 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from vigil.accounts.models import SystemNotice
 from vigil.lib.http_errors import TransportError
 from vigil.sources.failures import classify_failure
 from vigil.sources.models import FetchRun, Source
@@ -138,3 +139,23 @@ def test_a_test_fetch_says_its_failure_in_chinese(
         "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/gone.xml")}, **ZH
     ).content.decode()
     assert "localhost 上此地址不存在（HTTP 404）" in html.unescape(page) and "技术细节" in page
+
+
+def test_the_paused_source_notice_is_said_in_each_administrators_language(
+    client_for, httpserver: HTTPServer, settings, zh_hans_catalogue
+) -> None:
+    settings.SOURCE_MAX_FAILURES = 2
+    settings.LANGUAGE_CODE = "en"
+    httpserver.expect_request("/down.xml").respond_with_data("down", status=503)
+    source = create_source(name="Down", kind="rss", config={"url": httpserver.url_for("/down.xml")})
+    for _ in range(2):
+        collect_sources([Source.objects.get(pk=source.pk)])
+    notice = SystemNotice.objects.get(code="source.paused")
+    english = (
+        "Source “Down” was paused after 2 failures in a row. "
+        "Last error: localhost had a server error (HTTP 503)"
+    )
+    assert notice.message == english  # stored once, in the installation's language
+    listing = client_for("Administrator").get("/admin/accounts/systemnotice/", **ZH)
+    said = "信息源“Down”连续失败 2 次后已暂停。最近一次错误：localhost 服务器出错（HTTP 503）"
+    assert said in html.unescape(listing.content.decode())

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-__all__ = ["failure_label"]
+__all__ = ["failure_label", "source_paused_text"]
 
 # Said with the host the failure came from ("%(host)s").
 _SAID = {
@@ -66,3 +66,18 @@ def failure_label(code: str, params: Mapping[str, Any] | None, raw: str) -> str:
     if code == "html_not_feed" and values.get("feed"):
         text += _("; the page links to a feed at %(feed)s") % values
     return text
+
+
+def source_paused_text(params: Mapping[str, Any]) -> str:
+    """The administrators' notice of a source paused after failures (``source.paused``),
+    from the parameters stored with it."""
+    error = failure_label(
+        str(params.get("error_code") or ""), params.get("error_params"), str(params.get("error"))
+    )
+    return _(
+        "Source “%(name)s” was paused after %(count)s failures in a row. Last error: %(error)s"
+    ) % {
+        "name": params.get("name", ""),
+        "count": params.get("count", ""),
+        "error": error,
+    }

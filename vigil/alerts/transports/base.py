@@ -32,12 +32,30 @@ __all__ = [
 
 class TransportError(Exception):
     """A send that failed; ``permanent`` when only a configuration change can fix it,
-    ``recipient`` when the fault is the recipient's (no address), not the channel's."""
+    ``recipient`` when the fault is the recipient's (no address), not the channel's.
 
-    def __init__(self, message: str, *, permanent: bool = False, recipient: bool = False) -> None:
+    The message is kept as it is (English, for administrators). ``code`` and ``params`` name
+    a failure only a channel has (``vigil.alerts.failures``) so screens can say it in the
+    reader's language; a network failure needs none when it is raised from one of
+    ``vigil.lib.http_errors`` (a ``Timeout``, an ``HttpStatusError`` …), which the shared
+    classifier reads from the exception chain. ``params`` may also give what the chain
+    cannot say, such as the ``host`` of a service known only by name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        recipient: bool = False,
+        code: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.recipient = recipient
+        self.code = code
+        self.params = params or {}
 
 
 class TransportConfig(BaseModel):
@@ -118,7 +136,10 @@ def transport_class(kind: str) -> type[Transport]:
         return kinds[kind]
     except KeyError:
         raise TransportError(
-            f"unknown channel kind {kind!r}; choose one of {', '.join(kinds)}", permanent=True
+            f"unknown channel kind {kind!r}; choose one of {', '.join(kinds)}",
+            permanent=True,
+            code="unknown_kind",
+            params={"kind": kind},
         ) from None
 
 
@@ -141,4 +162,6 @@ def build_transport(kind: str, config: dict[str, Any]) -> Transport:
     try:
         return cls(cls.Config.model_validate(config or {}))
     except ValidationError as exc:
-        raise TransportError(f"invalid channel configuration: {exc}", permanent=True) from None
+        raise TransportError(
+            f"invalid channel configuration: {exc}", permanent=True, code="bad_config"
+        ) from None
