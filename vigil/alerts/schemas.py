@@ -63,8 +63,16 @@ class AlertOut(Schema):
     rule_id: int | None
     topic_id: int | None
     story_id: int | None
-    title: str
-    summary: str
+    title: str = Field(..., description="as stored, in the installation's language")
+    title_code: str = Field(
+        ..., description="keyword, spike, negative_share …; empty: words people gave"
+    )
+    title_params: dict[str, Any]
+    display_title: str = Field(..., description="in the language of Accept-Language")
+    summary: str = Field(..., description="as stored")
+    summary_code: str = Field(..., description="spike, negative_share; empty: as written")
+    summary_params: dict[str, Any]
+    display_summary: str = Field(..., description="in the language of Accept-Language")
     level: str
     state: str
     impact: float | None

@@ -149,7 +149,15 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
     run = _Pass(now, _claim_due(now, limit))
     rows = list(
         Delivery.objects.filter(pk__in=run.held)
-        .select_related("alert__rule", "alert__topic", "channel", "recipient")
+        .select_related(
+            "alert__rule",
+            "alert__topic",
+            "alert__acknowledged_by",
+            "alert__closed_by",
+            "alert__assigned_to",
+            "channel",
+            "recipient",
+        )
         .order_by("id")
     )
     groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
