@@ -29,7 +29,7 @@ from vigil.pipeline.runner import enqueue
 from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
 from vigil.sources.connectors.base import RawItemData
-from vigil.sources.failure_labels import source_paused_text
+from vigil.sources.failure_labels import failure_label, source_paused_text
 from vigil.sources.failures import Failure, classify_failure
 from vigil.sources.models import Channel, FetchRun, RawItem, Source
 
@@ -65,7 +65,7 @@ def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     try:
         model = connectors.validate_config(kind, config)
     except ConnectorError as exc:
-        raise SourceConfigError(str(exc)) from None
+        raise SourceConfigError(failure_label(exc.code, exc.params, str(exc))) from None
     return model.model_dump(mode="json", exclude_defaults=True)
 
 
