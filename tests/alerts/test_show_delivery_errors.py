@@ -196,3 +196,27 @@ def test_administrators_are_told_of_a_failing_channel_each_in_their_language(
     assert notice.message == english  # stored in the installation's language …
     with translation.override("zh-hans"):
         assert notice_text(notice) == chinese  # … and said in the reader's
+
+
+def test_a_channel_address_that_is_not_valid_is_refused_in_chinese(
+    client_for, zh_hans_catalogue
+) -> None:
+    admin = client_for("Administrator")
+    answer = admin.post(
+        "/api/alerts/channels",
+        {"name": "Ops", "kind": "webhook", "config": {"url": "ftp://hooks.example.com/v"}},
+        content_type="application/json",
+        **ZH,
+    )
+    assert answer.status_code == 400
+    assert "url: 必须是 http(s) 网址" in answer.json()["error"]["message"]
+    answer = admin.post(
+        "/api/alerts/channels",
+        {"name": "Mail", "kind": "apprise", "config": {"urls": ["nonsense://x"]}},
+        content_type="application/json",
+    )
+    assert (
+        "Apprise does not understand the address 'nonsense://x'"
+        in answer.json()["error"]["message"]
+    )
+    assert not Channel.objects.exclude(kind="in_app").exists()

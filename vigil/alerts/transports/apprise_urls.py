@@ -25,6 +25,7 @@ from vigil.alerts.transports.base import (
     register,
 )
 from vigil.lib import http_errors
+from vigil.lib.i18n import Problem, gettext_noop
 
 
 def _mask(url: str) -> str:
@@ -52,10 +53,13 @@ class AppriseConfig(TransportConfig):
 
         clean = [u.strip() for u in value if u.strip()]
         if not clean:
-            raise ValueError("give at least one Apprise URL")
+            raise Problem(gettext_noop("give at least one Apprise URL"))
         for url in clean:
             if apprise.Apprise.instantiate(url) is None:
-                raise ValueError(f"Apprise does not understand {_mask(url)!r}")
+                raise Problem(
+                    gettext_noop("Apprise does not understand the address %(url)s"),
+                    url=repr(_mask(url)),
+                )
         return clean
 
 

@@ -16,7 +16,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vigil.lib.i18n import problem_of
+
 __all__ = [
+    "InvalidConfig",
     "Message",
     "Transport",
     "TransportConfig",
@@ -143,18 +146,31 @@ def transport_class(kind: str) -> type[Transport]:
         ) from None
 
 
+class InvalidConfig(ValueError):
+    """A channel configuration that is not valid. The message lists the problems in English;
+    ``problems`` keeps them (``{"field", "type", "text", "params"}``, see
+    ``vigil.lib.i18n.problem_of``) to be said in the reader's language."""
+
+    def __init__(self, problems: list[dict[str, Any]], message: str) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def validate_transport_config(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """The config of ``kind`` with defaults filled in; ``ValueError`` lists the problems."""
+    """The config of ``kind`` with defaults filled in; ``InvalidConfig`` lists the problems."""
     cls = transport_class(kind)
     try:
         return cls.Config.model_validate(data or {}).model_dump(mode="json")
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: "
-            f"{str(e['msg']).removeprefix('Value error, ')}"
-            for e in exc.errors()
+        fields = [".".join(str(p) for p in e["loc"]) or "config" for e in exc.errors()]
+        message = "; ".join(
+            f"{field}: {str(e['msg']).removeprefix('Value error, ')}"
+            for field, e in zip(fields, exc.errors(), strict=True)
         )
-        raise ValueError(problems) from None
+        problems = [
+            {"field": field, **problem_of(e)} for field, e in zip(fields, exc.errors(), strict=True)
+        ]
+        raise InvalidConfig(problems, message) from None
 
 
 def build_transport(kind: str, config: dict[str, Any]) -> Transport:

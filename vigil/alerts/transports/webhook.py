@@ -28,6 +28,7 @@ from vigil.alerts.transports.base import (
 )
 from vigil.lib import http_errors
 from vigil.lib.http_errors import FetchError, redact_url
+from vigil.lib.i18n import Problem, gettext_noop
 
 USER_AGENT = "Vigil-Webhook/1"
 
@@ -48,7 +49,7 @@ class WebhookConfig(TransportConfig):
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http(s) URL")
+            raise Problem(gettext_noop("must be an http(s) URL"))
         return value.strip()
 
 
