@@ -109,11 +109,16 @@ def config_problems(kind: str, problems: list[Mapping[str, Any]]) -> str:
     """A configuration's problems in the reader's language, each after the field's name as
     the source form shows it: "Address: must be an absolute http:// or https:// URL"."""
     titles = _field_titles(kind)
-    return "; ".join(
-        (f"{titles.get(p.get('field', ''), p.get('field', ''))}: " if p.get("field") else "")
-        + say_problem(p, _)
-        for p in problems
-    )
+    said = []
+    for problem in problems:
+        field = str(problem.get("field") or "")
+        text = say_problem(problem, _)
+        said.append(
+            _("%(field)s: %(problem)s") % {"field": titles.get(field, field), "problem": text}
+            if field
+            else text
+        )
+    return _("; ").join(said)
 
 
 def _field_titles(kind: str) -> dict[str, str]:

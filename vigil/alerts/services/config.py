@@ -158,7 +158,10 @@ def _clean_channel(kind: str, name: str, config: dict[str, Any] | None) -> dict[
     try:
         return validate_transport_config(kind, config)
     except InvalidConfig as exc:
-        said = "; ".join(f"{p['field']}: {say_problem(p, _)}" for p in exc.problems)
+        said = _("; ").join(
+            _("%(field)s: %(problem)s") % {"field": p["field"], "problem": say_problem(p, _)}
+            for p in exc.problems
+        )
         raise RuleError(said, field="config") from None
     except Exception as exc:  # TransportError for an unknown kind
         raise RuleError(str(exc), field="kind") from None
