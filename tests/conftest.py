@@ -139,7 +139,10 @@ def zh_hans_catalogue() -> Any:
     from django.utils import translation
 
     entries = json.loads((Path(__file__).parent.parent / "tools" / "zh_hans.json").read_text())
+    # ngettext looks up (singular, form); Chinese has one form, and fill_po gives every form
+    # the same translation.
+    plurals = {(msgid, 0): text for msgid, text in entries.items()}
     with translation.override("zh-hans"):
         catalog = translation.trans_real.translation("zh-hans")._catalog._catalogs[0]
-    with mock.patch.dict(catalog, entries):
+    with mock.patch.dict(catalog, {**entries, **plurals}):
         yield

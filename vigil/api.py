@@ -22,7 +22,7 @@ from ninja.utils import check_csrf
 
 from vigil import __version__
 from vigil.accounts.services import user_for_token
-from vigil.lib.i18n import gettext_noop
+from vigil.lib.i18n import problem_of, say_problem
 
 
 def _check_permission(user: Any, perm: str | None) -> Any:
@@ -133,41 +133,6 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", str(exc) or _("Not found."))
 
 
-#: Pydantic's error types, said for people (pydantic's own ``msg`` stays for programs).
-_INVALID_SAYS: dict[str, str] = {
-    "missing": gettext_noop("required"),
-    "string_type": gettext_noop("must be text"),
-    "int_type": gettext_noop("must be a whole number"),
-    "int_parsing": gettext_noop("must be a whole number"),
-    "int_from_float": gettext_noop("must be a whole number"),
-    "float_type": gettext_noop("must be a number"),
-    "float_parsing": gettext_noop("must be a number"),
-    "bool_type": gettext_noop("must be true or false"),
-    "bool_parsing": gettext_noop("must be true or false"),
-    "literal_error": gettext_noop("must be one of %(expected)s"),
-    "enum": gettext_noop("must be one of %(expected)s"),
-    "string_too_short": gettext_noop("must be at least %(min_length)s characters long"),
-    "string_too_long": gettext_noop("must be at most %(max_length)s characters long"),
-    "too_short": gettext_noop("must have at least %(min_length)s items"),
-    "too_long": gettext_noop("must have at most %(max_length)s items"),
-    "greater_than_equal": gettext_noop("must be at least %(ge)s"),
-    "less_than_equal": gettext_noop("must be at most %(le)s"),
-    "greater_than": gettext_noop("must be more than %(gt)s"),
-    "less_than": gettext_noop("must be less than %(lt)s"),
-    "datetime_type": gettext_noop("must be a date and time (ISO 8601)"),
-    "datetime_parsing": gettext_noop("must be a date and time (ISO 8601)"),
-    "datetime_from_date_parsing": gettext_noop("must be a date and time (ISO 8601)"),
-    "date_type": gettext_noop("must be a date (YYYY-MM-DD)"),
-    "date_parsing": gettext_noop("must be a date (YYYY-MM-DD)"),
-    "date_from_datetime_parsing": gettext_noop("must be a date (YYYY-MM-DD)"),
-    "list_type": gettext_noop("must be a list"),
-    "dict_type": gettext_noop("must be an object"),
-    "model_type": gettext_noop("must be an object"),
-    "model_attributes_type": gettext_noop("must be an object"),
-    "extra_forbidden": gettext_noop("is not a field this endpoint knows"),
-    "url_parsing": gettext_noop("must be a web address"),
-    "url_scheme": gettext_noop("must be a web address"),
-}
 _SOURCES = {"body", "query", "path", "form", "header", "cookie", "file"}
 
 
@@ -183,17 +148,7 @@ def _field_name(loc: list[Any]) -> str:
 
 def _problem(error: dict[str, Any]) -> str:
     """One validation error in the reader's language: ``level: must be text``."""
-    says = _INVALID_SAYS.get(str(error.get("type")))
-    if error.get("type") == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
-        says = gettext_noop("must not be empty")
-    if says:
-        ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int)}
-        try:
-            text = _(says) % ctx if "%(" in says else _(says)
-        except (KeyError, TypeError, ValueError):
-            text = str(error.get("msg", ""))
-    else:  # our own validators' words ("Value error, …")
-        text = str(error.get("msg", "")).removeprefix("Value error, ")
+    text = say_problem(problem_of(error), _)
     field = _field_name(error.get("loc") or [])
     return f"{field}: {text}" if field else text
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.alerts._support import make_topic, matched_mention
 from vigil.alerts.models import Alert, Channel, Delivery
-from vigil.alerts.services import create_channel, create_rule
+from vigil.alerts.services import create_channel, create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,7 +96,7 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     # The delivery log in Chinese: a status or a reason is one word and never breaks
     # over two lines ("已发/送", "升级第 1/步" in a narrow column).
     Alert.objects.filter(pk=alert.pk).update(
-        title="明光水壶漏电了，差点触电，质量太差，非常危险" * 3
+        title="明光水壶漏电了，差点触电，质量太差，非常危险" * 3, title_code=""
     )
     Delivery.objects.create(
         alert=alert,
@@ -115,3 +115,39 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
         "[...td.querySelectorAll('.dstatus, .nowrap')].map(e => e.getClientRects().length))"
     )
     assert any(lines) and all(n == 1 for cell in lines for n in cell), lines
+
+
+def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_chinese(
+    page, make_user, httpserver, settings, zh_hans_catalogue
+) -> None:  # noqa: ANN001
+    settings.LANGUAGE_CODE = "en"
+    make_user("Administrator", username="li", language="zh-hans")
+    httpserver.expect_request("/hook").respond_with_data("overloaded", status=503)
+    channel = create_channel(
+        name="Ops webhook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    topic = make_topic()
+    create_rule(name="Any", kind="keyword", topic=topic, routing={"channels": [channel.pk]})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    deliver_due()
+    alert = Alert.objects.get()
+    assert alert.title == "Kettle: new mention"
+
+    page.goto(page.base + "/")
+    page.fill("#id_username", "li")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+    page.goto(page.base + "/alerts/")
+    assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新提及"
+    page.goto(page.base + "/alerts/deliveries/")
+    error = page.locator("td .msg-error").first
+    assert error.inner_text() == "localhost 服务器出错（HTTP 503）"
+    assert not page.get_by_text("HTTP 503: overloaded").is_visible()  # folded away
+    page.get_by_text("技术细节").first.click()
+    assert page.get_by_text("HTTP 503: overloaded").first.is_visible()
+    page.set_viewport_size({"width": 390, "height": 860})
+    page.goto(page.base + f"/alerts/{alert.pk}/")
+    assert page.locator("h1").inner_text().endswith("Kettle：新提及")
+    assert page.locator(".timeline .msg-error").first.is_visible()
+    page.screenshot(path=str(SHOTS / "alerts-detail-zh-phone.png"), full_page=True)

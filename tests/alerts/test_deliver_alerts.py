@@ -148,7 +148,7 @@ def test_messages_are_written_in_each_recipients_language(make_user, settings) -
 
 
 def test_shared_channels_and_notices_follow_the_installation_language(
-    httpserver, make_user, settings
+    httpserver, make_user, settings, zh_hans_catalogue
 ) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     admin = make_user("Administrator", language="en")

@@ -236,7 +236,9 @@ def test_a_digest_lists_each_alert_once_with_its_state_and_link(httpserver, make
     body = request.get_json()
     assert body["title"] == "Vigil digest: 2 level IV alerts"
     assert f"/alerts/{first.pk}/" in body["text"] and f"/alerts/{second.pk}/" in body["text"]
-    assert "1 mention · acknowledged)" in body["text"]
+    assert f"(1 mention · acknowledged by {boss.username})" in body["text"]
+    assert f"(1 mention · assigned to {kim.username})" in body["text"]
+    assert "new)" not in body["text"]  # a fresh alert's state says nothing
 
 
 def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, make_user) -> None:

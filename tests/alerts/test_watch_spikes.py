@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import translation
 
 from tests.alerts._support import make_topic, matched_mention
 from tests.factories import MentionFactory, SourceFactory
@@ -75,7 +76,9 @@ def test_history_stored_after_the_rule_started_is_still_learnt() -> None:
     assert Alert.objects.get().rule == rule
 
 
-def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(settings) -> None:
+def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
+    settings,
+) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     topic = make_topic()
     _history(topic)
@@ -87,6 +90,9 @@ def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
     alert = Alert.objects.get()
     assert alert.title == f"声量激增：{topic.name}"
     assert "条提及" in alert.summary and "倍" in alert.summary and "mentions" not in alert.summary
+    with translation.override("en"):  # an English reader of the Chinese installation
+        assert alert.display_title == f"Volume spike: {topic.name}"
+        assert "mentions in" in alert.display_summary and "expected about" in alert.display_summary
 
 
 def test_a_burst_fires_before_its_bucket_closes_and_the_close_updates_the_same_alert() -> None:

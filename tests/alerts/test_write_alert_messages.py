@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from tests.alerts._support import SmtpStub, mail_text, make_topic, matched_mention
 from vigil.alerts.models import Alert, Delivery, ResponseTarget
-from vigil.alerts.services import create_channel, create_rule, deliver_due, escalate_due
+from vigil.alerts.services import (
+    acknowledge_alert,
+    close_alert,
+    create_channel,
+    create_rule,
+    deliver_due,
+    escalate_due,
+)
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.messages import message_for
 
@@ -73,3 +80,43 @@ def test_an_escalation_message_says_the_target_has_passed(make_user) -> None:
     step = Delivery.objects.get(reason="escalated:1", channel__kind="in_app")
     body = message_for(step).body
     assert "Overdue: the response target was" in body and "Respond by" not in body
+
+
+def test_a_message_says_where_the_alert_stands_not_state_new(
+    make_user, settings, zh_hans_catalogue
+) -> None:
+    # Every e-mail said "state new": true of every alert that had just fired, and no help.
+    settings.LANGUAGE_CODE = "en"
+    wang = make_user("Responder", username="wang")
+    li = make_user("Responder", username="li", language="zh-hans")
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={
+            "recipients": {"users": [li.pk]},
+            "on_call": [wang.pk, make_user("Responder").pk],
+        },
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    fired = Delivery.objects.get(reason="fired", recipient=wang, channel__kind="in_app")
+    fresh = message_for(fired).body
+    assert "Level II · 1 mention\n" in fresh and "state" not in fresh
+
+    escalate_due(timezone.now() + dt.timedelta(hours=7))
+    fired.alert.refresh_from_db()
+    step = Delivery.objects.filter(reason="escalated:1").first()
+    assert "Level II · 1 mention\n" in message_for(step).body  # the first line says the step
+    assert "not acknowledged, escalation step 1" in message_for(fired).body
+
+    acknowledge_alert(fired.alert, actor=wang)
+    fired.alert.refresh_from_db()
+    assert "Level II · 1 mention · acknowledged by wang" in message_for(fired).body
+    to_li = Delivery.objects.get(reason="fired", recipient=li, channel__kind="in_app")
+    assert "已由 wang 确认" in message_for(to_li).body
+
+    close_alert(fired.alert, actor=wang, false_alarm=True)
+    fired.alert.refresh_from_db()
+    assert "marked a false alarm by wang" in message_for(fired).body

@@ -12,6 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from vigil.accounts.models import SystemNotice
 from vigil.lib.http_errors import TransportError
 from vigil.sources.failures import classify_failure
 from vigil.sources.models import FetchRun, Source
@@ -23,7 +24,7 @@ ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
 def _failed(kind: str, config: dict) -> Source:
-    source = create_source(name=str(config["url"]), kind=kind, config=config)
+    source = create_source(name=str(config.get("url", kind)), kind=kind, config=config)
     collect_sources([source])
     source.refresh_from_db()
     assert source.consecutive_failures == 1 and source.last_error
@@ -138,3 +139,95 @@ def test_a_test_fetch_says_its_failure_in_chinese(
         "/sources/test/", {"kind": "rss", "cfg__url": httpserver.url_for("/gone.xml")}, **ZH
     ).content.decode()
     assert "localhost 上此地址不存在（HTTP 404）" in html.unescape(page) and "技术细节" in page
+
+
+def test_the_paused_source_notice_is_said_in_each_administrators_language(
+    client_for, httpserver: HTTPServer, settings, zh_hans_catalogue
+) -> None:
+    settings.SOURCE_MAX_FAILURES = 2
+    settings.LANGUAGE_CODE = "en"
+    httpserver.expect_request("/down.xml").respond_with_data("down", status=503)
+    source = create_source(name="Down", kind="rss", config={"url": httpserver.url_for("/down.xml")})
+    for _ in range(2):
+        collect_sources([Source.objects.get(pk=source.pk)])
+    notice = SystemNotice.objects.get(code="source.paused")
+    english = (
+        "Source “Down” was paused after 2 failures in a row. "
+        "Last error: localhost had a server error (HTTP 503)"
+    )
+    assert notice.message == english  # stored once, in the installation's language
+    listing = client_for("Administrator").get("/admin/accounts/systemnotice/", **ZH)
+    said = "信息源“Down”连续失败 2 次后已暂停。最近一次错误：localhost 服务器出错（HTTP 503）"
+    assert said in html.unescape(listing.content.decode())
+
+
+def test_uncommon_connector_failures_are_said_in_chinese_too(
+    client_for, httpserver: HTTPServer, zh_hans_catalogue
+) -> None:
+    # A Reddit base URL that is not Reddit's API answers JSON, but without a listing.
+    httpserver.expect_request("/r/kettles/new.json").respond_with_json({"message": "Moved"})
+    reddit = _failed("reddit", {"subreddit": "kettles", "base_url": httpserver.url_for("/")})
+    assert (reddit.last_error_code, reddit.last_error_params) == (
+        "no_item_list",
+        {"service": "Reddit", "host": "localhost"},
+    )
+    assert reddit.last_error.startswith("Reddit answered without a listing")
+    youtube = create_source(name="Videos", kind="youtube", config={"query": "明光"})
+    collect_sources([youtube])
+    youtube.refresh_from_db()
+    assert youtube.last_error_code == "needs_key"
+
+    analyst = client_for("Analyst")
+    said = {
+        reddit: "Reddit（localhost）的响应中没有 Vigil 可读取的条目列表；请检查信息源的基础 URL",
+        youtube: "YouTube 需要密钥：请在信息源中填写“API 密钥”",
+    }
+    for source, text in said.items():
+        page = html.unescape(analyst.get(f"/sources/{source.pk}/", **ZH).content.decode())
+        assert text in page.split('id="last-error">')[1].split("</dd>")[0]
+    english = html.unescape(analyst.get(f"/sources/{youtube.pk}/").content.decode())
+    assert "YouTube needs a key: fill in “API key” on the source" in english
+
+
+def test_a_configuration_that_is_not_valid_is_refused_in_chinese(
+    client_for, zh_hans_catalogue
+) -> None:
+    analyst = client_for("Analyst")
+    page = analyst.post(
+        "/sources/add/",
+        {
+            "kind": "web",
+            "name": "Forum",
+            "interval_seconds": 900,
+            "save": "1",
+            "cfg__url": "https://forum.example.com/",
+            "cfg__link_selector": "a[[",
+            "cfg__link_pattern": "(",
+        },
+        **ZH,
+    ).content.decode()
+    page = html.unescape(page)
+    assert "信息源配置无效：" in page and "不是有效的 CSS 选择器：" in page
+    assert "不是有效的正则表达式：" in page and "not a valid" not in page
+    answer = analyst.post(
+        "/api/sources",
+        {"name": "Reddit", "kind": "reddit", "config": {}},
+        content_type="application/json",
+        **ZH,
+    )
+    assert answer.status_code == 400
+    assert "请填写搜索词、子版块，或两者都填" in answer.json()["error"]["message"]
+    assert not Source.objects.exists()
+
+
+def test_a_stored_configuration_gone_bad_says_which_field_in_the_readers_language(
+    client_for, zh_hans_catalogue
+) -> None:
+    source = create_source(name="Board", kind="mastodon", config={"tag": "明光"})
+    Source.objects.filter(pk=source.pk).update(config={"tag": "明光", "query": "kettle"})
+    collect_sources([Source.objects.get(pk=source.pk)])
+    source.refresh_from_db()
+    assert source.last_error_code == "bad_config"
+    assert source.last_error_params["problems"][0]["text"] == "give either a tag or a query"
+    page = html.unescape(client_for("Analyst").get(f"/sources/{source.pk}/", **ZH).content.decode())
+    assert "信息源配置无效：请填写话题标签或搜索词，二者只填其一" in page

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.forms import VigilUserChangeForm, VigilUserCreationForm
 from vigil.accounts.models import ApiToken, AuditEntry, Department, Profile, SystemNotice
+from vigil.accounts.notices import notice_text
 from vigil.accounts.roles import ROLE_LABELS, ROLE_NAMES
 from vigil.accounts.services import roles_of, set_role_and_department
 
@@ -115,5 +116,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(SystemNotice)
 class SystemNoticeAdmin(admin.ModelAdmin):
-    list_display = ["at", "level", "code", "message", "resolved_at"]
+    list_display = ["at", "level", "code", "said", "resolved_at"]
     list_filter = ["level", "code"]
+    readonly_fields = ["said"]
+
+    @admin.display(description=_("message"))
+    def said(self, notice: SystemNotice) -> str:
+        """In the reader's language, not the installation's it was stored in."""
+        return notice_text(notice)

@@ -143,7 +143,10 @@ class SystemNotice(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.WARNING)
     code = models.CharField(max_length=60)
-    message = models.TextField()
+    message = models.TextField()  # written once, in the installation's language
+    # What ``message`` says, to say it in the reader's language (``vigil.accounts.notices``);
+    # empty for rows from before parameters, which show ``message``.
+    params = models.JSONField(default=dict, blank=True)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,10 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self) -> None:
+        from vigil.accounts.notices import say_notice
         from vigil.alerts import tasks  # noqa: F401 - registers deliver, close_buckets, escalate
+        from vigil.alerts.failure_labels import channel_failing_text
         from vigil.alerts.transports import load_transports
 
         load_transports()
+        say_notice("channel.failing", channel_failing_text)

@@ -7,8 +7,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from vigil.alerts.models import AlertRule, Channel
+from vigil.alerts.models import AlertRule, Channel, Delivery
 from vigil.alerts.transports import build_transport
+
+ERROR_CODE_HELP = (
+    "timeout, dns, refused, tls, http_status, blocked, channel_paused, no_address, "
+    "postponed …; empty when not a common kind"
+)
 
 
 class RuleIn(Schema):
@@ -58,8 +63,16 @@ class AlertOut(Schema):
     rule_id: int | None
     topic_id: int | None
     story_id: int | None
-    title: str
-    summary: str
+    title: str = Field(..., description="as stored, in the installation's language")
+    title_code: str = Field(
+        ..., description="keyword, spike, negative_share …; empty: words people gave"
+    )
+    title_params: dict[str, Any]
+    display_title: str = Field(..., description="in the language of Accept-Language")
+    summary: str = Field(..., description="as stored")
+    summary_code: str = Field(..., description="spike, negative_share; empty: as written")
+    summary_params: dict[str, Any]
+    display_summary: str = Field(..., description="in the language of Accept-Language")
     level: str
     state: str
     impact: float | None
@@ -126,9 +139,16 @@ class ChannelOut(Schema):
     is_default: bool
     health: str
     consecutive_failures: int
-    last_error: str
+    last_error: str = Field(..., description="as it happened, in English")
+    last_error_code: str = Field(..., description=ERROR_CODE_HELP)
+    last_error_params: dict[str, Any]
+    last_error_message: str = Field(..., description="in the language of Accept-Language")
     last_error_at: dt.datetime | None
     last_success_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_last_error_message(obj: Channel) -> str:
+        return obj.error_label
 
     @staticmethod
     def resolve_described(obj: Channel) -> str:
@@ -161,8 +181,15 @@ class DeliveryOut(Schema):
     attempts: int
     next_attempt_at: dt.datetime
     sent_at: dt.datetime | None
-    last_error: str
+    last_error: str = Field(..., description="as it happened, in English")
+    last_error_code: str = Field(..., description=ERROR_CODE_HELP)
+    last_error_params: dict[str, Any]
+    last_error_message: str = Field(..., description="in the language of Accept-Language")
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_last_error_message(obj: Delivery) -> str:
+        return obj.error_label
 
 
 class NotificationOut(Schema):

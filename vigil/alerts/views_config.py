@@ -227,5 +227,5 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
     if delivery.status == "sent":
         messages.success(request, _("Test message sent."))
     else:
-        messages.error(request, _("The test failed: %(error)s") % {"error": delivery.last_error})
+        messages.error(request, _("The test failed: %(error)s") % {"error": delivery.error_label})
     return redirect("alerts:channels")

@@ -10,7 +10,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-__all__ = ["failure_label"]
+from vigil.lib.i18n import say_problem
+from vigil.sources.connectors import ConnectorError, get_connector_class
+
+__all__ = ["config_problems", "failure_label", "source_paused_text"]
 
 # Said with the host the failure came from ("%(host)s").
 _SAID = {
@@ -34,6 +37,13 @@ _SAID = {
         "the link selector found no items on %(host)s; the site's layout may have changed"
     ),
     "bad_config": gettext_lazy("the source's configuration is not valid; edit the source"),
+    "unknown_kind": gettext_lazy("this Vigil has no source kind “%(kind)s”"),
+    "bad_page": gettext_lazy("the page from %(host)s is not readable HTML"),
+    "no_item_list": gettext_lazy(
+        "%(service)s answered from %(host)s without the list of items Vigil reads; check the "
+        "source's base URL"
+    ),
+    "service_refused": gettext_lazy("%(service)s refused the request: %(detail)s"),
 }
 _STATUS = {
     401: gettext_lazy("%(host)s refused the key or token (HTTP 401)"),
@@ -54,6 +64,15 @@ def _http_status(status: int) -> str:
 
 def failure_label(code: str, params: Mapping[str, Any] | None, raw: str) -> str:
     """The failure in the reader's language; the raw text when the code is unknown."""
+    if code == "bad_config" and (params or {}).get("problems"):
+        return _("the source's configuration is not valid: %(problems)s") % {
+            "problems": config_problems(str((params or {}).get("kind", "")), params["problems"])
+        }
+    if code == "needs_key":
+        return _("%(service)s needs a key: fill in “%(field)s” on the source") % {
+            "service": (params or {}).get("service", ""),
+            "field": _(str((params or {}).get("field") or "")),
+        }
     if code == "http_status":
         template = _http_status(int((params or {}).get("status") or 0))
     elif code in _SAID:
@@ -62,7 +81,52 @@ def failure_label(code: str, params: Mapping[str, Any] | None, raw: str) -> str:
         return raw
     values: dict[str, Any] = {"status": "?", **(params or {})}
     values["host"] = values.get("host") or _("the site")
-    text = template % values
+    try:
+        text = template % values
+    except (KeyError, TypeError, ValueError):
+        return raw
     if code == "html_not_feed" and values.get("feed"):
         text += _("; the page links to a feed at %(feed)s") % values
     return text
+
+
+def source_paused_text(params: Mapping[str, Any]) -> str:
+    """The administrators' notice of a source paused after failures (``source.paused``),
+    from the parameters stored with it."""
+    error = failure_label(
+        str(params.get("error_code") or ""), params.get("error_params"), str(params.get("error"))
+    )
+    return _(
+        "Source “%(name)s” was paused after %(count)s failures in a row. Last error: %(error)s"
+    ) % {
+        "name": params.get("name", ""),
+        "count": params.get("count", ""),
+        "error": error,
+    }
+
+
+def config_problems(kind: str, problems: list[Mapping[str, Any]]) -> str:
+    """A configuration's problems in the reader's language, each after the field's name as
+    the source form shows it: "Address: must be an absolute http:// or https:// URL"."""
+    titles = _field_titles(kind)
+    said = []
+    for problem in problems:
+        field = str(problem.get("field") or "")
+        text = say_problem(problem, _)
+        said.append(
+            _("%(field)s: %(problem)s") % {"field": titles.get(field, field), "problem": text}
+            if field
+            else text
+        )
+    return _("; ").join(said)
+
+
+def _field_titles(kind: str) -> dict[str, str]:
+    try:
+        schema = get_connector_class(kind).Config.model_json_schema()
+    except ConnectorError:
+        return {}
+    return {
+        name: _(prop["title"]) if prop.get("title") else name
+        for name, prop in schema.get("properties", {}).items()
+    }

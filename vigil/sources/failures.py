@@ -50,6 +50,11 @@ FAILURE_CODES = frozenset(
         "bad_sitemap",
         "no_links",
         "bad_config",
+        "unknown_kind",
+        "bad_page",
+        "no_item_list",
+        "needs_key",
+        "service_refused",
     }
 )
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
@@ -29,6 +29,7 @@ from vigil.pipeline.runner import enqueue
 from vigil.sources import connectors
 from vigil.sources.connectors import ConnectorError, FetchResult, get_connector_class
 from vigil.sources.connectors.base import RawItemData
+from vigil.sources.failure_labels import failure_label, source_paused_text
 from vigil.sources.failures import Failure, classify_failure
 from vigil.sources.models import Channel, FetchRun, RawItem, Source
 
@@ -64,7 +65,7 @@ def validate_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     try:
         model = connectors.validate_config(kind, config)
     except ConnectorError as exc:
-        raise SourceConfigError(str(exc)) from None
+        raise SourceConfigError(failure_label(exc.code, exc.params, str(exc))) from None
     return model.model_dump(mode="json", exclude_defaults=True)
 
 
@@ -299,11 +300,20 @@ def _record_failure(
         source.paused_reason = PAUSED_AFTER_FAILURES.format(
             n=source.consecutive_failures, error=message
         )[:300]
+        said = {
+            "name": source.name,
+            "count": source.consecutive_failures,
+            "error": message[:300],
+            "error_code": source.last_error_code,
+            "error_params": source.last_error_params,
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            text = source_paused_text(said)  # said again in each reader's language
         SystemNotice.objects.create(
             level=SystemNotice.Level.ERROR,
             code="source.paused",
-            message=f"Source “{source.name}” was paused after {source.consecutive_failures} "
-            f"failures in a row. Last error: {message}",
+            message=text,
+            params=said,
             object_type="sources.source",
             object_id=str(source.pk),
         )

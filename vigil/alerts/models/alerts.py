@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vigil.alerts.texts import say_summary, say_title
 from vigil.monitoring.models import WarningLevel
 
 
@@ -51,8 +52,15 @@ class Alert(models.Model):
         related_name="alerts",
     )
     story_id = models.BigIntegerField(_("story"), null=True, blank=True, db_index=True)
+    # Written once in the installation's language; a rule's alert also keeps what it says as
+    # a code and parameters (alerts.texts), said in each reader's language. Empty codes: the
+    # words people gave (a flag, a report, a mention quoted), or a row from before codes.
     title = models.CharField(_("title"), max_length=300)
+    title_code = models.CharField(max_length=20, blank=True)
+    title_params = models.JSONField(default=dict, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_code = models.CharField(max_length=20, blank=True)
+    summary_params = models.JSONField(default=dict, blank=True)
     level = models.CharField(_("level"), max_length=3, choices=WarningLevel.choices)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.NEW, db_index=True
@@ -107,6 +115,16 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.level}] {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's (the active) language."""
+        return say_title(self.title_code, self.title_params, self.title)
+
+    @property
+    def display_summary(self) -> str:
+        """The summary in the reader's language when Vigil wrote it; else as written."""
+        return say_summary(self.summary_code, self.summary_params, self.summary)
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vigil.alerts.failure_labels import delivery_error_label
+
 _KIND_LABELS = {
     "apprise": _("Apprise (e-mail, chat, SMS)"),
     "webhook": _("Signed webhook"),
@@ -36,7 +38,11 @@ class Channel(models.Model):
         ),
     )
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True)  # raw, English, for admins
+    # What kind of failure it was, said in the reader's language (alerts.failures); empty
+    # for an uncommon failure or a row from before codes, which shows the raw text.
+    last_error_code = models.CharField(_("last error code"), max_length=20, blank=True)
+    last_error_params = models.JSONField(_("last error parameters"), default=dict, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     flagged_at = models.DateTimeField(null=True, blank=True)  # administrators told it fails
@@ -65,6 +71,11 @@ class Channel(models.Model):
     @property
     def health_label(self) -> str:
         return str(_HEALTH_LABELS.get(self.health, self.health))
+
+    @property
+    def error_label(self) -> str:
+        """The last error in the reader's language (the raw text when it has no code)."""
+        return delivery_error_label(self.last_error_code, self.last_error_params, self.last_error)
 
     @property
     def health(self) -> str:
@@ -114,7 +125,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)  # raw, English, for admins
+    last_error_code = models.CharField(max_length=20, blank=True)  # as Channel.last_error_code
+    last_error_params = models.JSONField(default=dict, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,3 +144,8 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id}→{self.channel_id}/{self.recipient_key or '*'} {self.status}"
+
+    @property
+    def error_label(self) -> str:
+        """The last error in the reader's language (the raw text when it has no code)."""
+        return delivery_error_label(self.last_error_code, self.last_error_params, self.last_error)

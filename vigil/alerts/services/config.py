@@ -16,7 +16,8 @@ from vigil.alerts.conditions import ConditionsError, validate_conditions, valida
 from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
 from vigil.alerts.services.firing import unknown_level
-from vigil.alerts.transports import validate_transport_config
+from vigil.alerts.transports import InvalidConfig, validate_transport_config
+from vigil.lib.i18n import say_problem
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
 
 RULE_FIELDS = [
@@ -156,8 +157,12 @@ def _clean_channel(kind: str, name: str, config: dict[str, Any] | None) -> dict[
         raise RuleError(_("a channel needs a name"), field="name")
     try:
         return validate_transport_config(kind, config)
-    except ValueError as exc:
-        raise RuleError(str(exc), field="config") from None
+    except InvalidConfig as exc:
+        said = _("; ").join(
+            _("%(field)s: %(problem)s") % {"field": p["field"], "problem": say_problem(p, _)}
+            for p in exc.problems
+        )
+        raise RuleError(said, field="config") from None
     except Exception as exc:  # TransportError for an unknown kind
         raise RuleError(str(exc), field="kind") from None
 

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.models import Alert, AlertRule
@@ -70,19 +70,27 @@ def _max_impact(hits: list[Hit]) -> float | None:
     return max(values) if values else None
 
 
+#: A title as a code and its parameters (``vigil.alerts.texts``).
+Title = tuple[str, dict[str, Any]]
+
+
 def _fire_groups(
-    rule: AlertRule, hits: list[Hit], title: Callable[[Group], str], now: dt.datetime
+    rule: AlertRule, hits: list[Hit], title: Callable[[Group], Title], now: dt.datetime
 ) -> list[Alert]:
     alerts = []
     for group in group_hits(hits, by_story=rule.kind == "story_growth"):
         first = group.hits[0]
+        code, params = title(group)
         story_title = signals.story_title(first.mention)
+        if story_title:
+            params = {**params, "story": story_title}
         alerts.append(
             fire_alert(
                 Firing(
                     rule=rule,
                     subject=group.subject,
-                    title=title(group) + (f" · {story_title}" if story_title else ""),
+                    title_code=code,
+                    title_params=params,
                     summary=first.mention.headline,
                     topic_id=group.topic_id,
                     story_id=group.story_id,
@@ -124,12 +132,12 @@ def evaluate_keyword(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list
     found = [h for h in hits if keyword_hit(rule, h)]
     query = rule.conditions.get("query") or ""
 
-    def title(group: Group) -> str:
+    def title(group: Group) -> Title:
         topic = group.hits[0].match.topic.name
         if not query:
-            return _("{topic}: new mention").format(topic=topic)
+            return "keyword_any", {"topic": topic}
         # The rule's name says what the words are about; the raw query is in the rule.
-        return _("{topic}: {what}").format(topic=topic, what=rule.name)
+        return "keyword", {"topic": topic, "what": rule.name}
 
     return _fire_groups(rule, found, title, now)
 
@@ -139,9 +147,12 @@ def evaluate_authority(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> li
     return _fire_groups(
         rule,
         found,
-        lambda g: _("{topic}: {what}").format(
-            topic=g.hits[0].match.topic.name,
-            what=g.hits[0].mention.author or g.hits[0].mention.site,
+        lambda g: (
+            "authority",
+            {
+                "topic": g.hits[0].match.topic.name,
+                "what": g.hits[0].mention.author or g.hits[0].mention.site,
+            },
         ),
         now,
     )
@@ -152,7 +163,7 @@ def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[A
     return _fire_groups(
         rule,
         found,
-        lambda g: _("Fast-growing story on {topic}").format(topic=g.hits[0].match.topic.name),
+        lambda g: ("story_growth", {"topic": g.hits[0].match.topic.name}),
         now,
     )
 
@@ -187,23 +198,20 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         share = 100 * negative / analysed
         negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
         name = topic_hits[0].match.topic.name
-        title = _("Negative share {share} on {topic}").format(share=f"{share:.0f}%", topic=name)
-        summary = _(
-            "{negative} of {analysed} analysed mentions in the last {minutes} min are "
-            "negative (threshold {threshold}%)."
-        ).format(
-            negative=negative,
-            analysed=analysed,
-            minutes=cond["window_minutes"],
-            threshold=f"{cond['threshold_percent']:g}",
-        )
         alerts.append(
             fire_alert(
                 Firing(
                     rule=rule,
                     subject=f"topic:{topic_id}",
-                    title=title,
-                    summary=summary,
+                    title_code="negative_share",
+                    title_params={"share": round(share, 1), "topic": name},
+                    summary_code="negative_share",
+                    summary_params={
+                        "negative": negative,
+                        "analysed": analysed,
+                        "minutes": cond["window_minutes"],
+                        "threshold": cond["threshold_percent"],
+                    },
                     topic_id=topic_id,
                     mention_ids=[h.mention.pk for h in negatives],
                     impact=_max_impact(topic_hits),

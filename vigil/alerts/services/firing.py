@@ -25,6 +25,7 @@ from vigil.accounts.audit import record_audit, snapshot
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
 from vigil.alerts.models.rules import more_severe, raised
 from vigil.alerts.services.routing import DEFAULT_RECIPIENTS, queue_deliveries, routing_for
+from vigil.alerts.texts import say_summary, say_title
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.pipeline.bulk import insert_ignoring_conflicts
@@ -58,12 +59,21 @@ def unknown_level(level: object) -> str:
 
 @dataclass
 class Firing:
-    """A rule's verdict on one subject: what to say and which mentions it is about."""
+    """A rule's verdict on one subject: what to say and which mentions it is about.
+
+    Said with a code and parameters (``vigil.alerts.texts``), the title and summary are
+    written in the active language (the installation's, see ``in_installation_language``)
+    and said again in each reader's; a plain ``title`` or ``summary`` stays as given.
+    """
 
     rule: AlertRule
     subject: str  # "topic:12" | "story:7"
-    title: str
+    title: str = ""
     summary: str = ""
+    title_code: str = ""
+    title_params: dict[str, Any] = field(default_factory=dict)
+    summary_code: str = ""
+    summary_params: dict[str, Any] = field(default_factory=dict)
     topic_id: int | None = None
     story_id: int | None = None
     mention_ids: list[int] = field(default_factory=list)
@@ -72,6 +82,12 @@ class Firing:
     seen_at: dt.datetime | None = None  # the newest mention's time
     first_at: dt.datetime | None = None  # the oldest mention's time (a batch may span hours)
     live_title: bool = False  # the title states a figure (a share) that each firing updates
+
+    def __post_init__(self) -> None:
+        if self.title_code:
+            self.title = say_title(self.title_code, self.title_params, self.title)
+        if self.summary_code:
+            self.summary = say_summary(self.summary_code, self.summary_params, self.summary)
 
 
 def _link_mentions(alert: Alert, mention_ids: list[int]) -> None:
@@ -140,7 +156,11 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         topic_id=firing.topic_id,
         story_id=firing.story_id,
         title=firing.title[:300],
+        title_code=firing.title_code,
+        title_params=firing.title_params,
         summary=firing.summary,
+        summary_code=firing.summary_code,
+        summary_params=firing.summary_params,
         level=level,
         impact=firing.impact,
         data=firing.data,
@@ -166,17 +186,29 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         alert.first_seen = firing.first_at
     if firing.summary:
         alert.summary = firing.summary
+        alert.summary_code, alert.summary_params = firing.summary_code, firing.summary_params
     if firing.data:
         alert.data = {**alert.data, **firing.data}
-    fields = ["mention_count", "first_seen", "last_seen", "summary", "data", "impact"]
-    if firing.live_title and firing.title:
+    fields = [
+        "mention_count",
+        "first_seen",
+        "last_seen",
+        "summary",
+        "summary_code",
+        "summary_params",
+        "data",
+        "impact",
+    ]
+    # A live title states a figure each firing updates; otherwise the episode's most
+    # serious mention names the alert.
+    retitle = firing.live_title or (
+        firing.impact is not None and firing.impact > (alert.impact or 0.0)
+    )
+    if retitle and firing.title:
         alert.title = firing.title[:300]
-        fields.append("title")
+        alert.title_code, alert.title_params = firing.title_code, firing.title_params
+        fields += ["title", "title_code", "title_params"]
     if firing.impact is not None:
-        if firing.impact > (alert.impact or 0.0) and firing.title and not firing.live_title:
-            # The episode's most serious mention names the alert.
-            alert.title = firing.title[:300]
-            fields.append("title")
         alert.impact = max(alert.impact or 0.0, firing.impact)
     new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
     if new_level != alert.level:

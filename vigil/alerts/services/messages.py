@@ -33,6 +33,8 @@ def alert_payload(alert: Alert) -> dict[str, object]:
         "id": alert.pk,
         "url": absolute(reverse("alerts:detail", args=[alert.pk])),
         "title": alert.title,
+        "title_code": alert.title_code,
+        "title_params": alert.title_params,
         "summary": alert.summary,
         "level": alert.level,
         "state": alert.state,
@@ -114,6 +116,35 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     return lines
 
 
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def where_it_stands(alert: Alert, *, escalation_said: bool = False) -> str:
+    """What a reader should know of the alert's state, in the active language; empty for a
+    fresh one (saying "state new" of an alert that has just fired tells nothing).
+
+    ``escalation_said``: the message already says which escalation step it is.
+    """
+    said = []
+    if alert.state == Alert.State.ACKNOWLEDGED:
+        by = _name(alert.acknowledged_by)
+        said.append(_("acknowledged by {name}").format(name=by) if by else _("acknowledged"))
+    elif alert.state == Alert.State.HANDLED:
+        by = _name(alert.closed_by)
+        said.append(_("handled by {name}").format(name=by) if by else _("handled"))
+    elif alert.state == Alert.State.FALSE_ALARM:
+        by = _name(alert.closed_by)
+        said.append(_("marked a false alarm by {name}").format(name=by) if by else _("false alarm"))
+    elif alert.escalation_step and not escalation_said:
+        said.append(
+            _("not acknowledged, escalation step {step}").format(step=alert.escalation_step)
+        )
+    if alert.is_open and alert.assigned_to_id and alert.assigned_to_id != alert.acknowledged_by_id:
+        said.append(_("assigned to {name}").format(name=_name(alert.assigned_to)))
+    return " · ".join(said)
+
+
 def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
@@ -124,7 +155,7 @@ def message_for(delivery: Delivery) -> Message:
             "escalated": _("Escalated, unacknowledged: "),
             "raised": _("Level raised: "),
         }.get(head, "")
-        lines = [alert.summary] if alert.summary else []
+        lines = [alert.display_summary] if alert.summary else []
         if head == "escalated":
             lines.insert(
                 0,
@@ -133,19 +164,20 @@ def message_for(delivery: Delivery) -> Message:
                     "target; this is escalation step {step}."
                 ).format(level=alert.level, step=detail),
             )
-        lines.append(
-            ngettext(
-                "Level {level} · {count} mention · state {state}",
-                "Level {level} · {count} mentions · state {state}",
-                alert.mention_count,
-            ).format(level=alert.level, count=alert.mention_count, state=alert.get_state_display())
-        )
+        counted = ngettext(
+            "Level {level} · {count} mention",
+            "Level {level} · {count} mentions",
+            alert.mention_count,
+        ).format(level=alert.level, count=alert.mention_count)
+        stands = where_it_stands(alert, escalation_said=head == "escalated")
+        lines.append(f"{counted} · {stands}" if stands else counted)
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
         payload = alert_payload(alert)
         lines += _deadline_and_mentions(alert, delivery, payload)
+        title = f"{prefix}[{alert.level}] {alert.display_title}"
     return Message(
-        title=f"{prefix}[{alert.level}] {alert.title}",
+        title=title,
         body="\n".join(lines),
         level=alert.level,
         url=absolute(reverse("alerts:detail", args=[alert.pk])),
@@ -169,18 +201,7 @@ def digest_message(rows: list[Delivery]) -> Message:
             "Vigil digest: {count} level IV alerts",
             len(alerts),
         ).format(count=len(alerts))
-        body = "\n".join(
-            ngettext(
-                "- [{level}] {title} ({count} mention · {state})",
-                "- [{level}] {title} ({count} mentions · {state})",
-                a.mention_count,
-            ).format(
-                level=a.level, title=a.title, count=a.mention_count, state=a.get_state_display()
-            )
-            + "\n  "
-            + absolute(reverse("alerts:detail", args=[a.pk]))
-            for a in alerts
-        )
+        body = "\n".join(_digest_line(a) for a in alerts)
     return Message(
         title=title,
         body=body,
@@ -192,3 +213,24 @@ def digest_message(rows: list[Delivery]) -> Message:
         recipient_email=first.recipient.email if first.recipient else "",
         delivery_id=min(r.pk for r in rows),
     )
+
+
+def _digest_line(alert: Alert) -> str:
+    """One alert of a digest, in the active language: its state only when there is news."""
+    stands = where_it_stands(alert)
+    if stands:
+        line = ngettext(
+            "- [{level}] {title} ({count} mention · {state})",
+            "- [{level}] {title} ({count} mentions · {state})",
+            alert.mention_count,
+        )
+    else:
+        line = ngettext(
+            "- [{level}] {title} ({count} mention)",
+            "- [{level}] {title} ({count} mentions)",
+            alert.mention_count,
+        )
+    said = line.format(
+        level=alert.level, title=alert.display_title, count=alert.mention_count, state=stands
+    )
+    return said + "\n  " + absolute(reverse("alerts:detail", args=[alert.pk]))

@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.models import SystemNotice
 from vigil.accounts.roles import ADMINISTRATOR
+from vigil.alerts.failure_labels import POSTPONED_RAW, channel_failing_text
+from vigil.alerts.failures import classify_delivery_failure, postponed
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services.messages import (
     absolute,
@@ -36,6 +38,7 @@ from vigil.alerts.services.messages import (
     message_language,
 )
 from vigil.alerts.transports import Message, TransportError, build_transport
+from vigil.sources.failures import Failure
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,7 @@ class _Outage:
     """A channel that failed through its own fault (a timeout, a 5xx) in this pass."""
 
     error: str
+    failure: Failure
     retry_at: dt.datetime
 
 
@@ -145,7 +149,15 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
     run = _Pass(now, _claim_due(now, limit))
     rows = list(
         Delivery.objects.filter(pk__in=run.held)
-        .select_related("alert__rule", "alert__topic", "channel", "recipient")
+        .select_related(
+            "alert__rule",
+            "alert__topic",
+            "alert__acknowledged_by",
+            "alert__closed_by",
+            "alert__assigned_to",
+            "channel",
+            "recipient",
+        )
         .order_by("id")
     )
     groups: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
@@ -174,10 +186,13 @@ def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
     their attempts. Tried one by one, thirty notices behind a receiver that times out held a
     worker for five minutes each pass; four such passes took every worker, and pushed items
     waited four minutes to be processed at all."""
+    code, params = postponed(outage.failure)
     return Delivery.objects.filter(pk__in=[d.pk for d in rows], claimed_until=lease).update(
         claimed_until=None,
         next_attempt_at=outage.retry_at,
-        last_error=f"not tried: the channel had just failed ({outage.error})"[:2000],
+        last_error=outage.error.join(POSTPONED_RAW)[:2000],
+        last_error_code=code,
+        last_error_params=params,
     )
 
 
@@ -220,16 +235,17 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage |
     channel = first.channel
     try:
         if not channel.is_active:
-            raise TransportError("the channel is paused", permanent=True)
+            raise TransportError("the channel is paused", permanent=True, code="channel_paused")
         transport = build_transport(channel.kind, channel.config)
         message = digest_message(batch) if first.digest else message_for(first)
         transport.notify(message)
     except TransportError as exc:
         error = str(exc) or type(exc).__name__
+        failure = classify_delivery_failure(exc)
         retry_at = _record_failure(
             batch,
             channel,
-            error,
+            (error, failure),
             exc.permanent,
             report,
             run.now(),
@@ -238,11 +254,13 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage |
         )
         if exc.permanent or exc.recipient:
             return None
-        return _Outage(error, retry_at or run.now() + backoff(1))
+        return _Outage(error, failure, retry_at or run.now() + backoff(1))
     except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
         log.exception("channel %s raised", channel.pk)
         error = f"{type(exc).__name__}: {exc}"
-        _record_failure(batch, channel, error, False, report, run.now(), lease=run.lease)
+        _record_failure(
+            batch, channel, (error, ("", {})), False, report, run.now(), lease=run.lease
+        )
     else:
         report.sent += _record_success(batch, channel, run.now(), lease=run.lease)
     return None
@@ -259,6 +277,8 @@ def _record_success(
             attempts=F("attempts") + 1,
             claimed_until=None,
             last_error="",
+            last_error_code="",
+            last_error_params={},
         )
         if channel.kind != "in_app":
             recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
@@ -289,7 +309,7 @@ def _retry_now(channel: Channel, now: dt.datetime) -> None:
 def _record_failure(
     batch: list[Delivery],
     channel: Channel,
-    error: str,
+    what: tuple[str, Failure],
     permanent: bool,
     report: DeliverReport,
     now: dt.datetime,
@@ -297,7 +317,9 @@ def _record_failure(
     lease: dt.datetime,
     channel_at_fault: bool = True,
 ) -> dt.datetime | None:
-    """Record a failed send; when the rows will be tried again (None: never)."""
+    """Record a failed send (``what``: the raw text, and its code and parameters); when the
+    rows will be tried again (None: never)."""
+    error, (code, params) = what
     retry_at = None
     with transaction.atomic():
         for delivery in batch:
@@ -306,6 +328,8 @@ def _record_failure(
             if not Delivery.objects.filter(pk=delivery.pk, claimed_until=lease).update(
                 attempts=attempts,
                 last_error=error[:2000],
+                last_error_code=code,
+                last_error_params=params,
                 claimed_until=None,
                 status=Delivery.Status.FAILED if final else Delivery.Status.PENDING,
                 next_attempt_at=now if final else now + backoff(attempts),
@@ -321,28 +345,38 @@ def _record_failure(
         Channel.objects.filter(pk=channel.pk).update(
             consecutive_failures=F("consecutive_failures") + 1,
             last_error=error[:2000],
+            last_error_code=code,
+            last_error_params=params,
             last_error_at=now,
         )
         channel.refresh_from_db(fields=["consecutive_failures", "flagged_at"])
         if channel.consecutive_failures >= CHANNEL_FLAG_AFTER and channel.flagged_at is None:
-            flag_failing_channel(channel, error, now)
+            flag_failing_channel(channel, what, now)
     return retry_at
 
 
-def flag_failing_channel(channel: Channel, error: str, now: dt.datetime) -> None:
-    """Tell administrators (system notice + bell) that a channel keeps failing."""
+def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.datetime) -> None:
+    """Tell administrators (system notice + bell) that a channel keeps failing, each in
+    their language; the notice keeps its parameters, to be said in its reader's."""
     Channel.objects.filter(pk=channel.pk).update(flagged_at=now)
+    error, (code, params) = what
+    said = {
+        "name": channel.name,
+        "count": channel.consecutive_failures,
+        "error": error[:300],
+        "error_code": code,
+        "error_params": params,
+    }
 
     def text(recipient: User | None) -> str:
         with translation.override(message_language(recipient)):
-            return _("Channel “{name}” failed {count} times in a row: {error}").format(
-                name=channel.name, count=channel.consecutive_failures, error=error[:300]
-            )
+            return channel_failing_text(said)
 
     SystemNotice.objects.create(
         level=SystemNotice.Level.ERROR,
         code="channel.failing",
         message=text(None),
+        params=said,
         object_type="alerts.channel",
         object_id=str(channel.pk),
     )
@@ -392,7 +426,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         _record_failure(
             [delivery],
             channel,
-            str(exc),
+            (str(exc), classify_delivery_failure(exc)),
             True,
             report,
             timezone.now(),

@@ -19,6 +19,7 @@ from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector
 from vigil.alerts.services.evaluate import Hit, authority_hit, keyword_hit, story_hit, subject_of
 from vigil.alerts.services.spikes import BUCKET, bucket_counts, bucket_floor, spike_summary
+from vigil.alerts.texts import say_summary
 from vigil.monitoring.models import Match, Topic
 
 SCAN_LIMIT = 20_000
@@ -139,14 +140,14 @@ def _negative_share(
                 subject=f"topic:{topic_id}",
                 mentions=len(window),
                 # The words of the live alert's summary, so the preview reads the same.
-                text=_(
-                    "{negative} of {analysed} analysed mentions in the last {minutes} min are "
-                    "negative (threshold {threshold}%)."
-                ).format(
-                    negative=negative,
-                    analysed=len(window),
-                    minutes=cond["window_minutes"],
-                    threshold=f"{cond['threshold_percent']:g}",
+                text=say_summary(
+                    "negative_share",
+                    {
+                        "negative": negative,
+                        "analysed": len(window),
+                        "minutes": cond["window_minutes"],
+                        "threshold": cond["threshold_percent"],
+                    },
                 ),
                 label=hit.match.topic.name,
             )

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector, SpikeSignal
 from vigil.alerts.models import Alert, AlertRule, RuleSubject
 from vigil.alerts.services.firing import Firing, fire_alert, in_installation_language
+from vigil.alerts.texts import say_summary, spike_params
 from vigil.monitoring.models import Match, Topic
 
 BUCKET = dt.timedelta(seconds=300)
@@ -76,20 +77,12 @@ def _last_closed(now: dt.datetime) -> dt.datetime:
 
 def spike_summary(signal: SpikeSignal) -> str:
     """The detector's explanation in the active language: what was seen against what was usual."""
-    minutes = signal.window_seconds // 60
-    span = (
-        _("{n} min").format(n=minutes) if minutes < 60 else _("{n} h").format(n=f"{minutes / 60:g}")
-    )
-    ratio = signal.observed / max(signal.expected, 1e-9)
-    return _(
-        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for this "
-        "hour and weekday); chance under normal variation about {p}"
-    ).format(
-        observed=f"{signal.observed:g}",
-        span=span,
-        expected=f"{signal.expected:.3g}",
-        ratio=f"{ratio:.1f}",
-        p=f"{signal.p_value:.0e}",
+    return say_summary("spike", _spike_params(signal))
+
+
+def _spike_params(signal: SpikeSignal) -> dict[str, Any]:
+    return spike_params(
+        signal.observed, signal.expected, signal.p_value, int(signal.window_seconds)
     )
 
 
@@ -115,8 +108,10 @@ def _fire(
         Firing(
             rule=rule,
             subject=f"topic:{topic_id}",
-            title=_("Volume spike: {topic}").format(topic=topic.name),
-            summary=spike_summary(signal),
+            title_code="spike",
+            title_params={"topic": topic.name},
+            summary_code="spike",
+            summary_params=_spike_params(signal),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={

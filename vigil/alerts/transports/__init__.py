@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vigil.alerts.transports.base import (
+    InvalidConfig,
     Message,
     Transport,
     TransportConfig,
@@ -16,6 +17,7 @@ from vigil.alerts.transports.base import (
 )
 
 __all__ = [
+    "InvalidConfig",
     "Message",
     "Transport",
     "TransportConfig",

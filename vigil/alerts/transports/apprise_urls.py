@@ -8,7 +8,11 @@ once per recipient with ``to=<their address>`` added.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
@@ -20,6 +24,8 @@ from vigil.alerts.transports.base import (
     TransportError,
     register,
 )
+from vigil.lib import http_errors
+from vigil.lib.i18n import Problem, gettext_noop
 
 
 def _mask(url: str) -> str:
@@ -47,10 +53,13 @@ class AppriseConfig(TransportConfig):
 
         clean = [u.strip() for u in value if u.strip()]
         if not clean:
-            raise ValueError("give at least one Apprise URL")
+            raise Problem(gettext_noop("give at least one Apprise URL"))
         for url in clean:
             if apprise.Apprise.instantiate(url) is None:
-                raise ValueError(f"Apprise does not understand {_mask(url)!r}")
+                raise Problem(
+                    gettext_noop("Apprise does not understand the address %(url)s"),
+                    url=repr(_mask(url)),
+                )
         return clean
 
 
@@ -79,6 +88,7 @@ class AppriseTransport(Transport):
                 "the recipient has no e-mail address (add one on their profile)",
                 permanent=True,
                 recipient=True,
+                code="no_address",
             )
         out = []
         for url in self.cfg.urls:
@@ -92,12 +102,105 @@ class AppriseTransport(Transport):
         sender = apprise.Apprise()
         for url in self._urls_for(message):
             if not sender.add(url):
-                raise TransportError(f"Apprise refused {_mask(url)!r}", permanent=True)
+                raise TransportError(
+                    f"Apprise refused {_mask(url)!r}",
+                    permanent=True,
+                    code="apprise_refused",
+                    params={"url": _mask(url)},
+                )
         body = message.body + (f"\n\n{message.url}" if message.url else "")
-        with apprise.LogCapture(level=logging.WARNING) as captured:
+        with _captured() as records:
             ok = sender.notify(body=body, title=message.title, body_format=self.cfg.body_format)
         if not ok:
-            detail = " | ".join(
-                line.split(" - ", 2)[-1] for line in captured.getvalue().splitlines() if line
-            )
-            raise TransportError(detail[-500:] or "Apprise could not send the notification")
+            raise _send_failure(records, sorted({str(s.service_name) for s in sender}))
+
+
+def _send_failure(records: list[logging.LogRecord], services: list[str]) -> TransportError:
+    """What went wrong, from what Apprise logged: its warnings as the stored text, and the
+    kind of failure (chained as one of Vigil's fetch errors) for the reader's language."""
+    messages = [r.getMessage() for r in records]
+    said = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+    socket_said = [
+        m.removeprefix("Socket Exception: ") for m in messages if m.startswith("Socket Exception: ")
+    ]
+    # Only the warnings are stored: the debug lines may quote a URL path or a payload that
+    # holds the service's token (a Slack or Discord hook).
+    detail = " | ".join(said)[-500:] or "Apprise could not send the notification"
+    failure = _failure_of(" ".join(said), " ".join(socket_said))
+    error = TransportError(
+        detail,
+        code="" if failure else "apprise_failed",
+        params={"host": _host_in(messages) or ", ".join(services)},
+    )
+    error.__cause__ = failure
+    return error
+
+
+_RECORDS: ContextVar[list[logging.LogRecord] | None] = ContextVar("apprise_records", default=None)
+
+
+class _Capture(logging.Filter):
+    """Keeps what Apprise logs during this send, and passes on to Vigil's log only INFO and
+    above.
+
+    Apprise says why a connection failed only at DEBUG ("Socket Exception: …"), in lines
+    that also quote payloads and URLs holding tokens, so those must never reach the log.
+    Installed once on Apprise's logger (set to DEBUG for it), since changing the logger's
+    level around each send would race between the outbox's threads. A context variable,
+    not a thread-local: Apprise sends from its worker threads in a copy of the caller's
+    context.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        records = _RECORDS.get()
+        if records is not None:
+            records.append(record)
+        return record.levelno >= logging.INFO
+
+
+_CAPTURE = _Capture()
+
+
+@contextlib.contextmanager
+def _captured() -> Iterator[list[logging.LogRecord]]:
+    logger = logging.getLogger("apprise")
+    if _CAPTURE not in logger.filters:
+        logger.addFilter(_CAPTURE)
+        logger.setLevel(logging.DEBUG)
+    records: list[logging.LogRecord] = []
+    token = _RECORDS.set(records)
+    try:
+        yield records
+    finally:
+        _RECORDS.reset(token)
+
+
+_STATUS = re.compile(r"error=(\d{3})\b")
+_HOST = re.compile(r"host='([^']+)'|(?:sending|submitting) .* to \"?([\w.\-:\[\]]+?)\"?\.?$")
+_URL = re.compile(r"\bURL: (https?://\S+)")
+
+
+def _host_in(messages: list[str]) -> str:
+    """The host Apprise names ("… notification to smtp.example.com.", "POST URL: …")."""
+    for message in messages:
+        found = _HOST.search(message)
+        if found:
+            return found.group(1) or found.group(2) or ""
+        url = _URL.search(message)
+        if url:
+            return urlsplit(url.group(1)).hostname or ""
+    return ""
+
+
+def _failure_of(said: str, socket_said: str) -> http_errors.FetchError | None:
+    """What Apprise logged, as one of Vigil's fetch errors for the failure classifier: an
+    HTTP status it quoted, a timeout, or a connection that failed (DNS, refused, TLS …,
+    told apart by the socket's words); None when it said neither."""
+    status = _STATUS.search(said)
+    if status:
+        return http_errors.HttpStatusError(said, status=int(status.group(1)))
+    if "timed out" in socket_said.lower() or "timeout" in socket_said.lower():
+        return http_errors.Timeout(socket_said)
+    if socket_said:
+        return http_errors.TransportError(socket_said)
+    return None

@@ -16,7 +16,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vigil.lib.i18n import problem_of
+
 __all__ = [
+    "InvalidConfig",
     "Message",
     "Transport",
     "TransportConfig",
@@ -32,12 +35,30 @@ __all__ = [
 
 class TransportError(Exception):
     """A send that failed; ``permanent`` when only a configuration change can fix it,
-    ``recipient`` when the fault is the recipient's (no address), not the channel's."""
+    ``recipient`` when the fault is the recipient's (no address), not the channel's.
 
-    def __init__(self, message: str, *, permanent: bool = False, recipient: bool = False) -> None:
+    The message is kept as it is (English, for administrators). ``code`` and ``params`` name
+    a failure only a channel has (``vigil.alerts.failures``) so screens can say it in the
+    reader's language; a network failure needs none when it is raised from one of
+    ``vigil.lib.http_errors`` (a ``Timeout``, an ``HttpStatusError`` …), which the shared
+    classifier reads from the exception chain. ``params`` may also give what the chain
+    cannot say, such as the ``host`` of a service known only by name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        recipient: bool = False,
+        code: str = "",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.recipient = recipient
+        self.code = code
+        self.params = params or {}
 
 
 class TransportConfig(BaseModel):
@@ -118,22 +139,38 @@ def transport_class(kind: str) -> type[Transport]:
         return kinds[kind]
     except KeyError:
         raise TransportError(
-            f"unknown channel kind {kind!r}; choose one of {', '.join(kinds)}", permanent=True
+            f"unknown channel kind {kind!r}; choose one of {', '.join(kinds)}",
+            permanent=True,
+            code="unknown_kind",
+            params={"kind": kind},
         ) from None
 
 
+class InvalidConfig(ValueError):
+    """A channel configuration that is not valid. The message lists the problems in English;
+    ``problems`` keeps them (``{"field", "type", "text", "params"}``, see
+    ``vigil.lib.i18n.problem_of``) to be said in the reader's language."""
+
+    def __init__(self, problems: list[dict[str, Any]], message: str) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def validate_transport_config(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
-    """The config of ``kind`` with defaults filled in; ``ValueError`` lists the problems."""
+    """The config of ``kind`` with defaults filled in; ``InvalidConfig`` lists the problems."""
     cls = transport_class(kind)
     try:
         return cls.Config.model_validate(data or {}).model_dump(mode="json")
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: "
-            f"{str(e['msg']).removeprefix('Value error, ')}"
-            for e in exc.errors()
+        fields = [".".join(str(p) for p in e["loc"]) or "config" for e in exc.errors()]
+        message = "; ".join(
+            f"{field}: {str(e['msg']).removeprefix('Value error, ')}"
+            for field, e in zip(fields, exc.errors(), strict=True)
         )
-        raise ValueError(problems) from None
+        problems = [
+            {"field": field, **problem_of(e)} for field, e in zip(fields, exc.errors(), strict=True)
+        ]
+        raise InvalidConfig(problems, message) from None
 
 
 def build_transport(kind: str, config: dict[str, Any]) -> Transport:
@@ -141,4 +178,6 @@ def build_transport(kind: str, config: dict[str, Any]) -> Transport:
     try:
         return cls(cls.Config.model_validate(config or {}))
     except ValidationError as exc:
-        raise TransportError(f"invalid channel configuration: {exc}", permanent=True) from None
+        raise TransportError(
+            f"invalid channel configuration: {exc}", permanent=True, code="bad_config"
+        ) from None

@@ -33,7 +33,9 @@ class InAppTransport(Transport):
         if message.recipient_id is None:
             if message.event == "test":
                 return  # a test of the in-app channel has no one to tell
-            raise TransportError("in-app notice without a recipient", permanent=True)
+            raise TransportError(
+                "in-app notice without a recipient", permanent=True, code="no_recipient"
+            )
         Notification.objects.create(
             user_id=message.recipient_id,
             alert_id=message.alert_id,

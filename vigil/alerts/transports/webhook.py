@@ -26,6 +26,9 @@ from vigil.alerts.transports.base import (
     TransportError,
     register,
 )
+from vigil.lib import http_errors
+from vigil.lib.http_errors import FetchError, redact_url
+from vigil.lib.i18n import Problem, gettext_noop
 
 USER_AGENT = "Vigil-Webhook/1"
 
@@ -46,7 +49,7 @@ class WebhookConfig(TransportConfig):
     def _http_url(cls, value: str) -> str:
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http(s) URL")
+            raise Problem(gettext_noop("must be an http(s) URL"))
         return value.strip()
 
 
@@ -61,15 +64,38 @@ def _refuse_private(url: str) -> None:
     try:
         infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise TransportError(f"could not resolve {host}: {exc}") from exc
+        failure: FetchError = http_errors.TransportError(
+            f"could not resolve {host}: {exc}", url=url
+        )
+        failure.__cause__ = exc
+        raise TransportError(str(failure)) from failure
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global:
-            raise TransportError(
+            failure = http_errors.BlockedAddress(
                 f"{host} resolves to non-public address {address} "
                 "(set VIGIL_ALLOW_PRIVATE_FETCH=1 to allow internal receivers)",
-                permanent=True,
+                url=url,
             )
+            raise TransportError(str(failure), permanent=True) from failure
+
+
+def _failure_of(exc: httpx.HTTPError, url: str) -> FetchError:
+    """The httpx error as one of Vigil's fetch errors (chained to it), which the failure
+    classifier reads: a timeout, or a connection that failed (DNS, refused, TLS …)."""
+    shown = redact_url(url)
+    failure: FetchError
+    if isinstance(exc, httpx.TimeoutException):
+        failure = http_errors.Timeout(
+            f"timed out posting to {shown} ({type(exc).__name__})", url=url
+        )
+    elif isinstance(exc, httpx.InvalidURL):
+        failure = http_errors.InvalidURL(f"invalid URL {shown}: {exc}", url=url)
+    else:
+        reason = str(exc) or type(exc).__name__
+        failure = http_errors.TransportError(f"could not post to {shown}: {reason}", url=url)
+    failure.__cause__ = exc
+    return failure
 
 
 @register
@@ -118,10 +144,13 @@ class WebhookTransport(Transport):
             with httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False) as client:
                 response = client.post(cfg.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+            failure = _failure_of(exc, cfg.url)
+            raise TransportError(f"{type(exc).__name__}: {exc}") from failure
         if response.is_success:
             return
-        permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
-        raise TransportError(
-            f"HTTP {response.status_code}: {response.text[:300]}", permanent=permanent
+        status = http_errors.HttpStatusError(
+            f"HTTP {response.status_code}: {response.text[:300]}",
+            url=cfg.url,
+            status=response.status_code,
         )
+        raise TransportError(str(status), permanent=status.permanent) from status

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field
 
 from vigil.lib.http import BadContent, HttpClient, HttpStatusError, Response
+from vigil.lib.i18n import Problem, gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors.base import CHANNELS, ConnectorError
 
@@ -182,7 +183,11 @@ def _path_tokens(path: str) -> list[str]:
     while pos < len(path):
         match = _PATH_TOKEN.match(path, pos)
         if not match or match.end() == pos:
-            raise ValueError(f"cannot read path {path!r} at position {pos}")
+            raise Problem(
+                gettext_noop("cannot read the path %(path)s at position %(pos)s"),
+                path=repr(path),
+                pos=pos,
+            )
         name, bracket = match.groups()
         tokens.append(name if name is not None else bracket.strip("'\""))
         pos = match.end()
@@ -232,11 +237,21 @@ def json_body(resp: Response, service: str) -> Any:
         ) from exc
 
 
+def no_item_list(service: str, url: str, got: Any, what: str) -> ConnectorError:
+    """The service answered, but not with the list of items Vigil reads: a base URL that
+    is not the service's API, or an API that changed."""
+    return ConnectorError(
+        f"{service} answered without {what} (got {str(got)[:120]!r})",
+        code="no_item_list",
+        params={"service": service, "host": site_of(url) or service},
+    )
+
+
 def check_http_url(value: str) -> str:
     """Pydantic validator: an absolute http(s) URL (templates with {placeholders} allowed)."""
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http:// or https:// URL")
+        raise Problem(gettext_noop("must be an absolute http:// or https:// URL"))
     return value.strip()
 
 
@@ -244,7 +259,10 @@ def check_channel(value: str) -> str:
     """Pydantic validator: "" (source default) or one of CHANNELS."""
     value = value.strip().lower()
     if value and value not in CHANNELS:
-        raise ValueError(f"must be one of {', '.join(CHANNELS)} (or empty for the default)")
+        raise Problem(
+            gettext_noop("must be one of %(choices)s (or empty for the default)"),
+            choices=", ".join(CHANNELS),
+        )
     return value
 
 

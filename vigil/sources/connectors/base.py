@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from vigil.lib.http import FetchError, HttpClient
+from vigil.lib.i18n import problem_of
 
 __all__ = [
     "CHANNELS",
@@ -292,7 +293,10 @@ def get_connector_class(kind: str) -> type[Connector[Any]]:
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
         raise ConnectorError(
-            f"unknown source kind {kind!r}; known kinds: {known}", permanent=True
+            f"unknown source kind {kind!r}; known kinds: {known}",
+            permanent=True,
+            code="unknown_kind",
+            params={"kind": kind},
         ) from None
 
 
@@ -305,13 +309,21 @@ def validate_config(kind: str, data: Mapping[str, Any]) -> BaseModel:
         return cls.Config.model_validate(dict(data))
     except ValidationError as exc:
         # "url: …" for a field; a rule across fields has no location and reads on its own.
-        problems = "; ".join(
+        # Each problem is kept (JSON-safe) to be said in the reader's language.
+        problems = [
+            {"field": ".".join(str(p) for p in err["loc"]), **problem_of(err)}
+            for err in exc.errors()
+        ]
+        said = "; ".join(
             (f"{'.'.join(str(p) for p in err['loc'])}: " if err["loc"] else "")
             + str(err["msg"]).removeprefix("Value error, ")
             for err in exc.errors()
         )
         raise ConnectorError(
-            f"invalid {kind} config: {problems}", permanent=True, code="bad_config"
+            f"invalid {kind} config: {said}",
+            permanent=True,
+            code="bad_config",
+            params={"kind": kind, "problems": problems},
         ) from exc
 
 

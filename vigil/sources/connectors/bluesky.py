@@ -12,11 +12,16 @@ from typing import Any
 from pydantic import Field
 
 from vigil.lib.i18n import gettext_noop
-from vigil.sources.connectors._common import get_api_json, parse_datetime, secret, to_int
+from vigil.sources.connectors._common import (
+    get_api_json,
+    no_item_list,
+    parse_datetime,
+    secret,
+    to_int,
+)
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
-    ConnectorError,
     FetchResult,
     RawItemData,
     register,
@@ -94,9 +99,7 @@ class BlueskyConnector(Connector[BlueskyConfig]):
             )
             posts = page.get("posts") if isinstance(page, dict) else None
             if not isinstance(posts, list):
-                raise ConnectorError(
-                    f"Bluesky answered without a post list (got {str(page)[:120]!r})"
-                )
+                raise no_item_list("Bluesky", url, page, "a post list")
             items.extend(_item(p) for p in posts if isinstance(p, dict) and p.get("uri"))
             cursor = str(page.get("cursor") or "")
             if not cursor or not posts:

@@ -15,7 +15,7 @@ from pydantic import Field
 from vigil.lib.http import BadContent
 from vigil.lib.i18n import gettext_noop
 from vigil.lib.urls import site_of
-from vigil.sources.connectors._common import parse_datetime
+from vigil.sources.connectors._common import no_item_list, parse_datetime
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -88,13 +88,20 @@ class GdeltConnector(Connector[GdeltConfig]):
         except BadContent as exc:
             message = resp.content[:300].decode("utf-8", "replace").strip()
             if message and not message.startswith("<"):
-                raise ConnectorError(f"GDELT refused the query: {message}", permanent=True) from exc
-            raise ConnectorError(f"GDELT did not return JSON: {exc}") from exc
+                raise ConnectorError(
+                    f"GDELT refused the query: {message}",
+                    permanent=True,
+                    code="service_refused",
+                    params={"service": "GDELT", "detail": message},
+                ) from exc
+            raise ConnectorError(
+                f"GDELT did not return JSON: {exc}",
+                code="not_json",
+                params={"host": site_of(resp.url) or "GDELT"},
+            ) from exc
         articles = data.get("articles", []) if isinstance(data, dict) else None
         if not isinstance(articles, list):
-            raise ConnectorError(
-                f"GDELT answered without an article list (got {str(data)[:120]!r})"
-            )
+            raise no_item_list("GDELT", resp.url, data, "an article list")
         items = [_item(a) for a in articles if isinstance(a, dict) and a.get("url")]
         dates = [
             i.published_at for i in items if i.published_at is not None and i.published_at <= now

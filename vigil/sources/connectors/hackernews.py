@@ -11,11 +11,16 @@ from typing import Any
 from pydantic import Field
 
 from vigil.lib.i18n import gettext_noop
-from vigil.sources.connectors._common import get_api_json, html_to_text, parse_datetime, to_int
+from vigil.sources.connectors._common import (
+    get_api_json,
+    html_to_text,
+    no_item_list,
+    parse_datetime,
+    to_int,
+)
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
-    ConnectorError,
     FetchResult,
     RawItemData,
     register,
@@ -79,9 +84,7 @@ class HackerNewsConnector(Connector[HackerNewsConfig]):
             )
             hits = page.get("hits") if isinstance(page, dict) else None
             if not isinstance(hits, list):
-                raise ConnectorError(
-                    f"Hacker News search answered without hits (got {str(page)[:120]!r})"
-                )
+                raise no_item_list("Hacker News search", url, page, "hits")
             for hit in hits:
                 if isinstance(hit, dict) and hit.get("objectID"):
                     items.append(_item(hit))

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from vigil.lib.i18n import gettext_noop
+from vigil.lib.i18n import Problem, gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._common import (
     ChannelName,
@@ -108,11 +108,13 @@ class JsonApiConfig(ConnectorConfig):
     def _fields(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - FIELD_NAMES)
         if unknown:
-            raise ValueError(
-                f"unknown item fields {', '.join(unknown)}; known: {', '.join(sorted(FIELD_NAMES))}"
+            raise Problem(
+                gettext_noop("unknown item fields %(unknown)s; known: %(known)s"),
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(FIELD_NAMES)),
             )
         if "id" not in value and "url" not in value:
-            raise ValueError("map at least 'id' (or 'url') so items have a stable id")
+            raise Problem(gettext_noop("map at least 'id' (or 'url') so items have a stable id"))
         for path in value.values():
             select_all({}, path)  # raises ValueError on an unreadable path
         return value
@@ -125,11 +127,15 @@ class JsonApiConfig(ConnectorConfig):
     @model_validator(mode="after")
     def _template(self) -> JsonApiConfig:
         if not self.url.startswith(("http://", "https://")):
-            raise ValueError("url must be an absolute http:// or https:// URL")
+            raise Problem(gettext_noop("url must be an absolute http:// or https:// URL"))
         names = {name for _, name, _, _ in string.Formatter().parse(self.url) if name is not None}
         if names - _PLACEHOLDERS:
-            raise ValueError(
-                f"url uses unknown placeholders {sorted(names - _PLACEHOLDERS)}; allowed: {{since}}, {{since_ts}}, {{cursor}}"
+            raise Problem(
+                gettext_noop(
+                    "url uses unknown placeholders %(names)s; allowed: {since}, {since_ts}, "
+                    "{cursor}"
+                ),
+                names=str(sorted(names - _PLACEHOLDERS)),
             )
         select_all({}, self.items_path)
         if self.next_cursor_path:

@@ -11,11 +11,12 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import Field, model_validator
 
-from vigil.lib.i18n import gettext_noop
+from vigil.lib.i18n import Problem, gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._common import (
     get_api_json,
     html_to_text,
+    no_item_list,
     parse_datetime,
     secret,
     to_int,
@@ -23,7 +24,6 @@ from vigil.sources.connectors._common import (
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
-    ConnectorError,
     FetchResult,
     RawItemData,
     register,
@@ -63,10 +63,10 @@ class MastodonConfig(ConnectorConfig):
     @model_validator(mode="after")
     def _target(self) -> MastodonConfig:
         if not self.base_url.startswith(("http://", "https://")):
-            raise ValueError("base_url must be an absolute http:// or https:// URL")
+            raise Problem(gettext_noop("base_url must be an absolute http:// or https:// URL"))
         self.tag = self.tag.lstrip("#").strip()
         if bool(self.tag) == bool(self.query):
-            raise ValueError("give either a tag or a query")
+            raise Problem(gettext_noop("give either a tag or a query"))
         return self
 
 
@@ -95,9 +95,7 @@ class MastodonConnector(Connector[MastodonConfig]):
         data = await get_api_json(self.http, url, "Mastodon", params=params, headers=headers)
         statuses = data.get("statuses") if isinstance(data, dict) else data
         if not isinstance(statuses, list):
-            raise ConnectorError(
-                f"Mastodon answered without a status list (got {str(data)[:120]!r})"
-            )
+            raise no_item_list("Mastodon", url, data, "a status list")
         instance = urlsplit(base).hostname or ""
         items = [_item(s, instance) for s in statuses if isinstance(s, dict) and s.get("id")]
         ids = [

@@ -10,12 +10,17 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from vigil.lib.i18n import gettext_noop
-from vigil.sources.connectors._common import get_api_json, html_to_text, parse_datetime, to_int
+from vigil.lib.i18n import Problem, gettext_noop
+from vigil.sources.connectors._common import (
+    get_api_json,
+    html_to_text,
+    no_item_list,
+    parse_datetime,
+    to_int,
+)
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
-    ConnectorError,
     FetchResult,
     RawItemData,
     SeenIds,
@@ -66,7 +71,7 @@ class RedditConfig(ConnectorConfig):
     def _target(self) -> RedditConfig:
         self.subreddit = self.subreddit.removeprefix("/").removeprefix("r/").strip("/")
         if not self.query and not self.subreddit:
-            raise ValueError("give a query, a subreddit, or both")
+            raise Problem(gettext_noop("give a query, a subreddit, or both"))
         return self
 
 
@@ -100,7 +105,7 @@ class RedditConnector(Connector[RedditConfig]):
             )
             listing = page.get("data") if isinstance(page, dict) else None
             if not isinstance(listing, dict) or not isinstance(listing.get("children"), list):
-                raise ConnectorError(f"Reddit answered without a listing (got {str(page)[:120]!r})")
+                raise no_item_list("Reddit", url, page, "a listing")
             children = [c.get("data") for c in listing["children"] if isinstance(c, dict)]
             found = [
                 item

@@ -19,7 +19,7 @@ import feedparser
 from pydantic import Field, model_validator
 
 from vigil.lib.http import Response
-from vigil.lib.i18n import gettext_noop
+from vigil.lib.i18n import Problem, gettext_noop
 from vigil.lib.urls import site_of
 from vigil.sources.connectors._charset import decode_bytes
 from vigil.sources.connectors._common import ChannelName, html_to_text, secret
@@ -101,9 +101,11 @@ class RssConfig(ConnectorConfig):
     def _one_target(self) -> RssConfig:
         given = [bool(self.url), bool(self.google_news_query), bool(self.bing_news_query)]
         if sum(given) != 1:
-            raise ValueError("give exactly one of url, google_news_query or bing_news_query")
+            raise Problem(
+                gettext_noop("give exactly one of url, google_news_query or bing_news_query")
+            )
         if self.url and not self.url.startswith(("http://", "https://")):
-            raise ValueError("url must be an absolute http:// or https:// URL")
+            raise Problem(gettext_noop("url must be an absolute http:// or https:// URL"))
         return self
 
     def feed_url(self) -> str:
@@ -176,7 +178,7 @@ class RssHubConfig(ConnectorConfig):
     @model_validator(mode="after")
     def _check(self) -> RssHubConfig:
         if not self.base_url.startswith(("http://", "https://")):
-            raise ValueError("base_url must be an absolute http:// or https:// URL")
+            raise Problem(gettext_noop("base_url must be an absolute http:// or https:// URL"))
         if not self.route.startswith("/"):
             self.route = "/" + self.route
         return self

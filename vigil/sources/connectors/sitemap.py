@@ -103,7 +103,12 @@ def _xml_root(content: bytes, url: str, warnings: list[str]) -> Any:
         inflater = zlib.decompressobj(wbits=31)
         content = inflater.decompress(content, _MAX_UNZIPPED)
         if inflater.unconsumed_tail:
-            raise ConnectorError(f"{url} unzips to more than 50 MB; refused", permanent=True)
+            raise ConnectorError(
+                f"{url} unzips to more than 50 MB; refused",
+                permanent=True,
+                code="too_large",
+                params={"host": site_of(url)},
+            )
     strict = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         return lxml.etree.fromstring(content, strict)

@@ -11,7 +11,13 @@ from typing import Any
 from pydantic import Field
 
 from vigil.lib.i18n import gettext_noop
-from vigil.sources.connectors._common import get_api_json, parse_datetime, secret, to_int
+from vigil.sources.connectors._common import (
+    get_api_json,
+    no_item_list,
+    parse_datetime,
+    secret,
+    to_int,
+)
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -71,6 +77,8 @@ class TwitterConnector(Connector[TwitterConfig]):
             raise ConnectorError(
                 "X/Twitter needs a bearer token: create an app at developer.x.com and set bearer_token",
                 permanent=True,
+                code="needs_key",
+                params={"service": "X/Twitter", "field": gettext_noop("Bearer token")},
             )
         params: dict[str, str | int] = {
             "query": config.query, "max_results": config.max_results, "tweet.fields": _TWEET_FIELDS,
@@ -90,10 +98,13 @@ class TwitterConnector(Connector[TwitterConfig]):
                 self.http, url, "X/Twitter", params=page_params, headers=headers
             )
             if not isinstance(page, dict):
-                raise ConnectorError(f"X/Twitter answered with {str(page)[:120]!r}")
+                raise no_item_list("X/Twitter", url, page, "a page of posts")
             if "data" not in page and page.get("errors") and not page.get("meta"):
+                detail = str(page["errors"][0].get("message", page["errors"][0]))
                 raise ConnectorError(
-                    f"X/Twitter: {page['errors'][0].get('message', page['errors'][0])}"
+                    f"X/Twitter: {detail}",
+                    code="service_refused",
+                    params={"service": "X/Twitter", "detail": detail[:300]},
                 )
             users = {
                 u.get("id"): u

@@ -23,7 +23,7 @@ from cssselect import SelectorError
 from pydantic import Field, field_validator
 
 from vigil.lib.http import FetchError, HttpClient, Response
-from vigil.lib.i18n import gettext_noop
+from vigil.lib.i18n import Problem, gettext_noop
 from vigil.lib.urls import canonical_url, site_of
 from vigil.sources.connectors._charset import decode_bytes
 from vigil.sources.connectors._common import ChannelName, HttpUrlText, parse_datetime
@@ -46,8 +46,9 @@ def _check_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {value!r}; use a name like Asia/Shanghai or UTC"
+        raise Problem(
+            gettext_noop("unknown time zone %(zone)s; use a name like Asia/Shanghai or UTC"),
+            zone=repr(value),
         ) from exc
     return value
 
@@ -114,7 +115,9 @@ class WebConfig(ConnectorConfig):
             try:
                 lxml.html.fromstring("<p></p>").cssselect(value)
             except SelectorError as exc:
-                raise ValueError(f"not a valid CSS selector: {exc}") from exc
+                raise Problem(
+                    gettext_noop("not a valid CSS selector: %(error)s"), error=str(exc)
+                ) from exc
         return value
 
     @field_validator("link_pattern")
@@ -123,7 +126,9 @@ class WebConfig(ConnectorConfig):
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from exc
+            raise Problem(
+                gettext_noop("not a valid regular expression: %(error)s"), error=str(exc)
+            ) from exc
         return value
 
     @field_validator("page_timezone")
@@ -287,7 +292,11 @@ def _parse_page(resp: Response, warnings: list[str]) -> Any:
     try:
         doc = lxml.html.document_fromstring(decoded.text or "<html></html>", base_url=resp.url)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise ConnectorError(f"{resp.url} is not a readable HTML page: {exc}") from exc
+        raise ConnectorError(
+            f"{resp.url} is not a readable HTML page: {exc}",
+            code="bad_page",
+            params={"host": site_of(resp.url)},
+        ) from exc
     doc.make_links_absolute(resp.url, resolve_base_href=True, handle_failures="discard")
     return doc
 

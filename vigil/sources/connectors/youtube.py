@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from vigil.lib.i18n import gettext_noop
-from vigil.sources.connectors._common import get_api_json, parse_datetime, secret
+from vigil.sources.connectors._common import get_api_json, no_item_list, parse_datetime, secret
 from vigil.sources.connectors.base import (
     Connector,
     ConnectorConfig,
@@ -71,6 +71,8 @@ class YouTubeConnector(Connector[YouTubeConfig]):
             raise ConnectorError(
                 "YouTube needs an API key: enable YouTube Data API v3 in a Google Cloud project and set api_key",
                 permanent=True,
+                code="needs_key",
+                params={"service": "YouTube", "field": gettext_noop("API key")},
             )
         params: dict[str, str | int] = {
             "part": "snippet", "type": "video", "order": "date", "q": config.query,
@@ -86,7 +88,7 @@ class YouTubeConnector(Connector[YouTubeConfig]):
         url = config.base_url.rstrip("/") + "/youtube/v3/search"
         data = await get_api_json(self.http, url, "YouTube", params=params)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-            raise ConnectorError(f"YouTube answered without an item list (got {str(data)[:120]!r})")
+            raise no_item_list("YouTube", url, data, "an item list")
         items = [
             _item(entry) for entry in data["items"] if isinstance(entry, dict) and _video_id(entry)
         ]

@@ -1,0 +1,146 @@
+"""An alert's title (and the explanation Vigil wrote) reads in each reader's language, though
+it is stored once in the installation's: English and Chinese readers share one installation.
+What people wrote (a mention quoted, a flag, a report) stays as they wrote it."""
+
+from __future__ import annotations
+
+import email
+import email.header
+import html
+import json
+
+import pytest
+from django.utils import timezone, translation
+
+from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from vigil.alerts.models import Alert, Notification
+from vigil.alerts.services import create_channel, create_rule, deliver_due, report_warning
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.analysis.models import Story
+
+pytestmark = pytest.mark.django_db
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def _subject(data: str) -> str:
+    raw = email.message_from_string(data)["Subject"]
+    return str(email.header.make_header(email.header.decode_header(raw)))
+
+
+def test_a_chinese_reader_of_an_english_installation_reads_the_title_in_chinese(
+    client_for, make_user, httpserver, settings, zh_hans_catalogue
+) -> None:
+    settings.LANGUAGE_CODE = "en"
+    li = make_user("Responder", email="li@example.com", language="zh-hans")
+    bob = make_user("Responder", email="bob@example.com", language="en")
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    topic = make_topic()
+    with SmtpStub() as smtp:
+        mail = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        hook = create_channel(
+            name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+        )
+        create_rule(
+            name="Fast",
+            kind="story_growth",
+            topic=topic,
+            conditions={"min_per_hour": 20},
+            routing={"channels": [mail.pk, hook.pk], "recipients": {"users": [li.pk, bob.pk]}},
+        )
+        now = timezone.now()
+        story = Story.objects.create(
+            title="明光水壶烫伤", first_seen=now, last_seen=now, growth_per_hour=80
+        )
+        evaluate_new_mentions([matched_mention(topic, story=story, title="水壶烫伤了孩子")])
+        deliver_due()
+    alert = Alert.objects.get()
+    english, chinese = (
+        "Fast-growing story on Kettle · 明光水壶烫伤",
+        "Kettle：快速发酵的事件 · 明光水壶烫伤",
+    )
+    assert alert.title == english  # stored once, in the installation's language
+    assert (alert.title_code, alert.title_params) == (
+        "story_growth",
+        {"topic": "Kettle", "story": "明光水壶烫伤"},
+    )
+
+    reader = client_for("Responder")
+    inbox = html.unescape(reader.get("/alerts/", **ZH).content.decode())
+    page = html.unescape(reader.get(f"/alerts/{alert.pk}/", **ZH).content.decode())
+    log = html.unescape(reader.get("/alerts/deliveries/", **ZH).content.decode())
+    assert chinese in inbox and chinese in page and chinese[:50] in log
+    assert english not in inbox + page
+    assert english in html.unescape(reader.get(f"/alerts/{alert.pk}/").content.decode())
+    (api,) = reader.get("/api/alerts", **ZH).json()["items"]
+    assert (api["title"], api["display_title"], api["title_code"]) == (
+        english,
+        chinese,
+        "story_growth",
+    )
+
+    subjects = {m["rcpt"][0]: _subject(m["data"]) for m in smtp.messages}
+    assert subjects["<li@example.com>"] == f"[III] {chinese}"
+    assert subjects["<bob@example.com>"] == f"[III] {english}"
+    assert Notification.objects.get(user=li).title == chinese  # the bell
+    assert Notification.objects.get(user=bob).title == english
+    body = json.loads(httpserver.log[0][0].get_data())  # a shared channel: the installation's
+    assert body["title"] == f"[III] {english}" and body["alert"]["title"] == english
+    assert body["alert"]["title_code"] == "story_growth"
+
+
+def test_an_english_reader_of_a_chinese_installation_reads_the_explanation_in_english(
+    client_for, settings, zh_hans_catalogue
+) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    topic = make_topic()
+    create_rule(
+        name="Sour",
+        kind="negative_share",
+        topic=topic,
+        conditions={"threshold_percent": 50, "window_minutes": 60, "min_mentions": 2},
+    )
+    evaluate_new_mentions([matched_mention(topic, sentiment="negative") for _ in range(2)])
+    alert = Alert.objects.get()
+    assert alert.title == "Kettle：负面占比 100%"
+    assert "已分析的 2 条提及中有 2 条为负面" in alert.summary
+    with translation.override("en"):
+        assert alert.display_title == "Negative share 100% on Kettle"
+        assert alert.display_summary == (
+            "2 of 2 analysed mentions in the last 60 min are negative (threshold 50%)."
+        )
+    reader = client_for("Responder")
+    page = html.unescape(
+        reader.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert "Negative share 100% on Kettle" in page and "2 of 2 analysed mentions" in page
+
+
+def test_words_people_wrote_and_older_alerts_stay_as_they_are(
+    client_for, make_user, zh_hans_catalogue
+) -> None:
+    topic = make_topic()
+    create_rule(name="Burns", kind="keyword", topic=topic, conditions={"query": "烫伤"})
+    evaluate_new_mentions([matched_mention(topic, title="Lumina kettle 烫伤 a child")])
+    fired = Alert.objects.get()
+    reported = report_warning(actor=make_user("Responder"), title="Recall rumour", text="On Weibo")
+    older = Alert.objects.create(
+        key="old",
+        origin="rule",
+        title="Kettle: Burns",
+        level="III",
+        first_seen=fired.first_seen,
+        last_seen=fired.last_seen,
+    )
+    with translation.override("zh-hans"):
+        assert fired.display_title == "Kettle：Burns"  # the rule's name is as its author wrote it
+        assert fired.display_summary == "Lumina kettle 烫伤 a child"  # a mention, quoted
+        assert reported.display_title == "Recall rumour" and reported.display_summary == "On Weibo"
+        assert older.display_title == "Kettle: Burns"  # stored before codes

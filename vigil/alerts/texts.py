@@ -1,0 +1,99 @@
+"""What Vigil writes about an alert, said in the reader's language.
+
+A rule's alert stores its title (and, for a spike or a negative share, its explanation) once,
+written in the installation's language when it fires, and beside it a code and parameters
+(``"spike", {"topic": "Kettle"}``). Screens, the API and personal messages say it again in
+their reader's language from those. What people wrote is kept as they wrote it: a flag's or
+a report's title, and a summary that quotes a mention; so are alerts stored before codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+__all__ = ["say_summary", "say_title", "spike_params"]
+
+_TITLES: dict[str, Promise] = {
+    "keyword_any": gettext_lazy("{topic}: new mention"),
+    # ``what`` is the rule's name (keyword) or the author or site (authority).
+    "keyword": gettext_lazy("{topic}: {what}"),
+    "authority": gettext_lazy("{topic}: {what}"),
+    "story_growth": gettext_lazy("Fast-growing story on {topic}"),
+    "negative_share": gettext_lazy("Negative share {share} on {topic}"),
+    "spike": gettext_lazy("Volume spike: {topic}"),
+}
+
+
+def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
+    """The title in the active language; ``stored`` when there is no code to say it from.
+
+    A story's headline, when the alert is about one, follows after a dot, as it was written.
+    """
+    template = _TITLES.get(code)
+    if template is None:
+        return stored
+    values = dict(params or {})
+    if code == "negative_share":
+        values["share"] = f"{float(values.get('share') or 0):.0f}%"
+    try:
+        text = str(template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return stored
+    story = values.get("story")
+    return f"{text} · {story}" if story else text
+
+
+def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
+    """The explanation Vigil wrote (a spike's, a negative share's) in the active language;
+    ``stored`` when the summary quotes a mention, or has no code."""
+    values = dict(params or {})
+    try:
+        if code == "spike":
+            return _spike(values)
+        if code == "negative_share":
+            return _(
+                "{negative} of {analysed} analysed mentions in the last {minutes} min are "
+                "negative (threshold {threshold}%)."
+            ).format(
+                negative=values["negative"],
+                analysed=values["analysed"],
+                minutes=values["minutes"],
+                threshold=f"{float(values['threshold']):g}",
+            )
+    except (KeyError, TypeError, ValueError):
+        return stored
+    return stored
+
+
+def spike_params(observed: float, expected: float, p_value: float, window_seconds: int) -> dict:
+    """What a spike's explanation needs, as stored with its alert."""
+    return {
+        "observed": observed,
+        "expected": expected,
+        "p_value": p_value,
+        "window_seconds": window_seconds,
+    }
+
+
+def _spike(values: dict[str, Any]) -> str:
+    """What was seen against what was usual."""
+    minutes = int(values["window_seconds"]) // 60
+    span = (
+        _("{n} min").format(n=minutes) if minutes < 60 else _("{n} h").format(n=f"{minutes / 60:g}")
+    )
+    observed, expected = float(values["observed"]), float(values["expected"])
+    return _(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for this "
+        "hour and weekday); chance under normal variation about {p}"
+    ).format(
+        observed=f"{observed:g}",
+        span=span,
+        expected=f"{expected:.3g}",
+        ratio=f"{observed / max(expected, 1e-9):.1f}",
+        p=f"{float(values['p_value']):.0e}",
+    )
