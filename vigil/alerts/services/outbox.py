@@ -223,7 +223,7 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage |
             raise TransportError("the channel is paused", permanent=True)
         transport = build_transport(channel.kind, channel.config)
         message = digest_message(batch) if first.digest else message_for(first)
-        transport.notify(message)
+        transport.send(message)
     except TransportError as exc:
         error = str(exc) or type(exc).__name__
         retry_at = _record_failure(
@@ -387,7 +387,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
     )
     report = DeliverReport()
     try:
-        build_transport(channel.kind, channel.config).notify(message)
+        build_transport(channel.kind, channel.config).send(message)
     except TransportError as exc:
         _record_failure(
             [delivery],
