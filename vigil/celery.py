@@ -3,6 +3,10 @@
 Settings follow DESIGN.md §7: late acknowledgement and rejection on a lost worker so
 a task whose worker dies is redelivered (every task is idempotent), and prefetch 1 so
 one long batch does not hold others back.
+
+Each task goes to the queue it was registered with (``@task(queue=…)``): sending alerts has
+its own, ``deliveries``, so dead or slow channels can hold only the workers consuming it.
+``vigil worker`` consumes every queue unless ``--queues`` says otherwise.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 
-from vigil.pipeline.runner import registered_tasks, run_task  # noqa: E402
+from vigil.pipeline.runner import DEFAULT_QUEUE, registered_tasks, run_task  # noqa: E402
 
 app = Celery("vigil")
 app.conf.update(
@@ -33,6 +37,7 @@ app.conf.update(
     timezone="UTC",
     enable_utc=True,
     worker_hijack_root_logger=False,
+    task_default_queue=DEFAULT_QUEUE,
 )
 
 
@@ -51,6 +56,8 @@ def _bind(name: str) -> None:
 for _name, _spec in registered_tasks().items():
     _bind(_name)
 
+# Routes by name apply to every sender: beat, `enqueue` in web and worker processes.
+app.conf.task_routes = {name: {"queue": spec.queue} for name, spec in registered_tasks().items()}
 app.conf.beat_schedule = {
     name: {"task": name, "schedule": spec.every}
     for name, spec in registered_tasks().items()

@@ -231,6 +231,9 @@ HTTP_CONCURRENCY = env_int("VIGIL_HTTP_CONCURRENCY", 20, minimum=1, maximum=1000
 HTTP_PER_HOST_CONCURRENCY = env_int("VIGIL_HTTP_PER_HOST_CONCURRENCY", 2, minimum=1, maximum=100)
 # Seconds between two requests to one host (politeness); 0 only for local tests.
 HTTP_PER_HOST_INTERVAL_MS = env_int("VIGIL_HTTP_PER_HOST_INTERVAL_MS", 1000, minimum=0)
+# Seconds one alert send (a webhook, every URL of an Apprise channel) may take in all, whatever
+# the receiver or the channel's own timeouts say; under the outbox's two-minute lease.
+CHANNEL_TIMEOUT = env_int("VIGIL_CHANNEL_TIMEOUT", 20, minimum=1, maximum=100)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

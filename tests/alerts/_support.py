@@ -1,12 +1,16 @@
 """Shared helpers of the alerts tests: a topic, mentions matched to it, a keyword alert, a
-local SMTP stub."""
+local SMTP stub, and receivers that hang (an SMTP server that never greets, an HTTP server
+that sleeps)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
+import socket
 import socketserver
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from django.utils import timezone
@@ -91,6 +95,92 @@ class SmtpStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class SilentSmtp:
+    """Accepts connections and never says a word (no 220 greeting); with ``trickle`` it sends
+    an endless multi-line greeting, one line every 0.3 s, so no single read times out."""
+
+    def __init__(self, trickle: bool = False) -> None:
+        self.trickle = trickle
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.closed = threading.Event()
+        self.connections: list[socket.socket] = []
+
+    def _serve(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(conn)
+            if self.trickle:
+                threading.Thread(target=self._greet_forever, args=(conn,), daemon=True).start()
+
+    def _greet_forever(self, conn: socket.socket) -> None:
+        while not self.closed.wait(0.3):
+            try:
+                conn.sendall(b"220-still greeting\r\n")
+            except OSError:
+                return
+
+    def __enter__(self) -> SilentSmtp:
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed.set()
+        self.sock.close()
+        for conn in self.connections:
+            conn.close()
+
+
+class SleepingHttp:
+    """An HTTP server that reads the request and then sleeps until ``released`` (at the end
+    of the test), then answers 200; with ``trickle`` it answers a header byte every 0.3 s
+    instead, forever."""
+
+    def __init__(self, trickle: bool = False) -> None:
+        server = self
+        self.released = threading.Event()
+        self.arrived = threading.Event()  # set by the first request
+        self.requests = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                server.requests += 1
+                server.arrived.set()
+                if not trickle:
+                    server.released.wait(120)
+                    with contextlib.suppress(OSError):  # the sender may have given up
+                        self.send_response(200)
+                        self.end_headers()
+                    return
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not server.released.wait(0.3):
+                    try:
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    def __enter__(self) -> SleepingHttp:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def mail_text(data: str) -> str:

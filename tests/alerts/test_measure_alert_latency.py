@@ -1,4 +1,5 @@
-"""`vigil bench alert-latency` measures a fresh embedded Vigil, never the caller's installation."""
+"""`vigil bench alert-latency` measures a fresh Vigil (embedded, or in scale mode on scratch
+databases), never the caller's installation."""
 
 from __future__ import annotations
 
@@ -53,3 +54,39 @@ def test_the_bench_ignores_the_callers_database_and_broker(
         assert "DATABASE_URL" not in env and "VIGIL_BROKER_URL" not in env
         assert Path(env["VIGIL_DATA_DIR"]).name.startswith("vigil-bench-")
         assert env["VIGIL_LANGUAGE"] == "zh-hans"
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_scale_mode_is_measured_on_scratch_databases_that_are_removed_afterwards(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short run: web, two workers and beat as subprocesses, two keyword alerts."""
+    import psycopg
+    import redis
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from vigil.alerts.bench_scale import ScaleSetup
+
+    s = connection.settings_dict
+    callers = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+    monkeypatch.setenv("DATABASE_URL", callers)
+    monkeypatch.setenv("VIGIL_BROKER_URL", "redis://127.0.0.1:6379/14")
+
+    report = bench.run_alert_latency(rounds=2, history_hours=1, scale=ScaleSetup(), spike=False)
+
+    lines = report.lines()
+    assert lines[0].startswith("scale: PostgreSQL 127.0.0.1:5432/vigil_bench_"), lines
+    assert len(report.keyword) == 2 and report.missed == 0 and report.bad_signatures == 0
+    assert "webhook signatures valid: 2/2" in lines
+    database = lines[0].split("5432/", 1)[1].split()[0]
+    broker_db = int(lines[0].split("6379/", 1)[1].split()[0])
+    assert broker_db != 14  # the caller's broker database is never claimed
+    # Both scratch databases are gone, and the caller's database was never written to.
+    with psycopg.connect(callers.rsplit("/", 1)[0] + "/postgres") as conn:
+        left = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        assert left.fetchone() is None
+    assert redis.Redis(db=broker_db).dbsize() == 0
+    assert not User.objects.filter(username="bench").exists()

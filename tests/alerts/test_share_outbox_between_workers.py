@@ -52,6 +52,7 @@ def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowReceiver]:
         kind = "slow_test"
         label = "Slow test receiver"
         Config = TransportConfig
+        remote = False  # its hooks use the test's database connection; its slowness is simulated
 
         def notify(self, message: Message) -> None:
             receiver.notify(message)

@@ -1,7 +1,8 @@
 """`vigil bench alert-latency`: seconds from an ingest request to the webhook delivery.
 
 Starts Vigil as a user would (``vigil run`` in a subprocess, embedded mode, a fresh
-data directory), a local webhook receiver, and sets everything up through the API: a
+data directory; or in scale mode with ``--scale``, see ``bench_scale.py``), a local webhook
+receiver, and sets everything up through the API: a
 push source, a keyword rule over a plan of ``rounds`` topics, and a spike rule on a
 topic with ~30 hours of quiet history (the detector needs a day to learn). Each keyword
 round pushes one matching item and waits for its signed webhook; then a burst is pushed
@@ -31,7 +32,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vigil.alerts.bench_scale import ScaleSetup
 
 SECRET = "bench-secret-0123456789abcdef"  # noqa: S105 - a local test receiver
 VOCABULARY = [
@@ -168,30 +172,75 @@ def _vigil(*args: str) -> list[str]:
 NOT_INHERITED = ("DATABASE_URL", "VIGIL_BROKER_URL")
 
 
+def bench_env(data_dir: str, port: int, **extra: str) -> dict[str, str]:
+    """The environment of the bench's own Vigil: the caller's, without its database and
+    broker, with a data directory of its own."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in NOT_INHERITED},
+        "VIGIL_DATA_DIR": data_dir,
+        "VIGIL_ALLOW_PRIVATE_FETCH": "1",
+        "VIGIL_ADMIN_PASSWORD": "bench-admin-password",
+        "VIGIL_BASE_URL": f"http://127.0.0.1:{port}",
+        "VIGIL_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def prepare(env: dict[str, str]) -> str:
+    """Migrate the bench's database and create its user; the user's API token."""
+    subprocess.run(_vigil("migrate"), env=env, check=True, capture_output=True)
+    created = subprocess.run(
+        _vigil("createadmin", "--username", "bench", "--password", "bench-password-1", "--token"),
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return created.stdout.rsplit("API token (shown once):", 1)[1].strip()
+
+
+def wait_until_up(
+    base: str, processes: dict[str, subprocess.Popen[bytes]], logs: object, ready: Any = None
+) -> None:
+    """Until ``/api/health`` answers (and ``ready(health)`` says so), or a process exits;
+    ``logs`` says where to look then."""
+    for _ in range(600):
+        with (
+            contextlib.suppress(OSError, ValueError),
+            urllib.request.urlopen(base + "/api/health", timeout=5) as r,  # noqa: S310
+        ):
+            if ready is None or ready(json.loads(r.read())):
+                return
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited; see {logs}")
+        time.sleep(0.2)
+    raise RuntimeError(f"Vigil did not start in time; see {logs}")
+
+
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, group: bool = False) -> None:
+    """Ask ``process`` to stop; kill it after 30 s (with ``group``, the session it leads:
+    a Celery worker's pool processes too)."""
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        if group:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        process.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def embedded_vigil(port: int, log: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """A fresh Vigil in a temporary data directory, served by ``vigil run``: embedded mode
     on its own SQLite file, whatever the calling shell's environment says."""
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data_dir:
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in NOT_INHERITED},
-            "VIGIL_DATA_DIR": data_dir,
-            "VIGIL_ALLOW_PRIVATE_FETCH": "1",
-            "VIGIL_ADMIN_PASSWORD": "bench-admin-password",
-            "VIGIL_BASE_URL": f"http://127.0.0.1:{port}",
-            "VIGIL_LOG_LEVEL": "WARNING",
-        }
-        subprocess.run(_vigil("migrate"), env=env, check=True, capture_output=True)
-        created = subprocess.run(
-            _vigil(
-                "createadmin", "--username", "bench", "--password", "bench-password-1", "--token"
-            ),
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        token = created.stdout.rsplit("API token (shown once):", 1)[1].strip()
+        env = bench_env(data_dir, port)
+        token = prepare(env)
         with log.open("w") as out:
             process = subprocess.Popen(
                 _vigil("run", "--port", str(port), "--no-demo"),
@@ -201,22 +250,10 @@ def embedded_vigil(port: int, log: Path) -> Iterator[tuple[str, dict[str, str]]]
             )
             base = f"http://127.0.0.1:{port}"
             try:
-                for _ in range(300):
-                    with (
-                        contextlib.suppress(OSError),
-                        urllib.request.urlopen(base + "/api/health", timeout=2),  # noqa: S310
-                    ):
-                        break
-                    if process.poll() is not None:
-                        raise RuntimeError(f"vigil run exited; see {log}")
-                    time.sleep(0.2)
+                wait_until_up(base, {"vigil run": process}, log)
                 yield base, {"token": token}
             finally:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                stop(process, signal.SIGINT)
 
 
 def _item(key: str, text: str, when: dt.datetime) -> dict[str, Any]:
@@ -256,10 +293,12 @@ class LatencyReport:
     spike: list[float]
     missed: int
     bad_signatures: int
+    setup: str = "embedded: vigil run on a fresh SQLite file"
+    spike_tried: bool = True
 
     def lines(self) -> list[str]:
         both = self.keyword + self.spike
-        out = [f"keyword alerts: {len(self.keyword)} received, {self.missed} missed"]
+        out = [self.setup, f"keyword alerts: {len(self.keyword)} received, {self.missed} missed"]
         if self.keyword:
             out.append(
                 f"keyword latency: p50 {statistics.median(self.keyword):.2f} s, "
@@ -267,7 +306,11 @@ class LatencyReport:
             )
         out.append(
             "spike alert latency: "
-            + (", ".join(f"{v:.2f} s" for v in self.spike) if self.spike else "not fired")
+            + (
+                ", ".join(f"{v:.2f} s" for v in self.spike)
+                if self.spike
+                else ("not fired" if self.spike_tried else "not measured")
+            )
         )
         if both:
             out.append(
@@ -279,21 +322,41 @@ class LatencyReport:
 
 
 def run_alert_latency(
-    rounds: int = 20, history_hours: int = 30, port: int | None = None
+    rounds: int = 20,
+    history_hours: int = 30,
+    port: int | None = None,
+    scale: ScaleSetup | None = None,
+    spike: bool = True,
 ) -> LatencyReport:
+    """The figures of a fresh embedded Vigil, or with ``scale`` of a fresh one in scale mode;
+    without ``spike``, the keyword rounds only (a short run)."""
     receiver = Receiver()
     hook = receiver.start()
-    log = Path(tempfile.gettempdir()) / "vigil-bench-alert-latency.log"
+    logs = Path(tempfile.gettempdir())
     try:
-        with embedded_vigil(port or _free_port(), log) as (base, secrets):
-            api = Api(base, secrets["token"])
-            return _scenario(api, base, receiver, hook, rounds, history_hours)
+        if scale is None:
+            vigil = embedded_vigil(port or _free_port(), logs / "vigil-bench-alert-latency.log")
+        else:
+            from vigil.alerts.bench_scale import scale_vigil
+
+            vigil = scale_vigil(port or _free_port(), logs, scale)
+        with vigil as (base, started):
+            api = Api(base, started["token"])
+            report = _scenario(api, base, receiver, hook, rounds, history_hours, spike)
+            report.setup = started.get("setup", report.setup)
+            return report
     finally:
         receiver.stop()
 
 
 def _scenario(
-    api: Api, base: str, receiver: Receiver, hook: str, rounds: int, history_hours: int
+    api: Api,
+    base: str,
+    receiver: Receiver,
+    hook: str,
+    rounds: int,
+    history_hours: int,
+    spike_burst: bool = True,
 ) -> LatencyReport:
     rng = random.Random(11)
     now = dt.datetime.now(dt.UTC)
@@ -378,6 +441,11 @@ def _scenario(
             keyword.append(receipt.at - sent)
         time.sleep(rng.uniform(0.05, 0.4))  # arrivals are not in lockstep with the scheduler
     spike: list[float] = []
+    if not spike_burst:
+        bad = sum(1 for r in receiver.receipts if not r.signature_ok)
+        return LatencyReport(
+            keyword=keyword, spike=spike, missed=missed, bad_signatures=bad, spike_tried=False
+        )
     sent = time.perf_counter()
     moment = dt.datetime.now(dt.UTC)
     for part in range(3):

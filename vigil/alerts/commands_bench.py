@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from vigil.lib.scratch import ScratchError
 
 __all__ = ["register"]
 
@@ -11,12 +14,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench = subparsers.add_parser("bench", help="print performance figures")
     nested = bench.add_subparsers(dest="bench_command", metavar="WHAT")
     p = nested.add_parser(
-        "alert-latency", help="seconds from an ingest request to the webhook delivery (embedded)"
+        "alert-latency",
+        help="seconds from an ingest request to the webhook delivery (embedded, or --scale)",
     )
     p.add_argument("--rounds", type=int, default=20, help="keyword alerts measured (default 20)")
     p.add_argument("--history-hours", type=int, default=30, help="quiet history for the spike rule")
     p.add_argument(
         "--port", type=int, default=None, help="port for `vigil run` (default: a free one)"
+    )
+    p.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure scale mode: web, workers and beat as subprocesses on a scratch "
+        "PostgreSQL database and a scratch Redis database (both removed afterwards)",
+    )
+    p.add_argument(
+        "--postgres",
+        default=None,
+        help="with --scale: the PostgreSQL server to make the scratch database on "
+        "(default: VIGIL_BENCH_POSTGRES, else postgres://postgres@127.0.0.1:5432/postgres)",
+    )
+    p.add_argument(
+        "--redis",
+        default=None,
+        help="with --scale: the Redis server to claim an empty database number on "
+        "(default: VIGIL_BENCH_REDIS, else redis://127.0.0.1:6379)",
     )
     p.set_defaults(func=bench_alert_latency)
 
@@ -24,7 +46,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def bench_alert_latency(args: argparse.Namespace) -> int:
     from vigil.alerts.bench import run_alert_latency
 
-    report = run_alert_latency(rounds=args.rounds, history_hours=args.history_hours, port=args.port)
+    scale = None
+    if args.scale:
+        from vigil.alerts.bench_scale import ScaleSetup
+
+        scale = ScaleSetup.from_env(postgres=args.postgres, redis=args.redis)
+    elif args.postgres or args.redis:
+        print("vigil: --postgres and --redis go with --scale", file=sys.stderr)
+        return 2
+    try:
+        report = run_alert_latency(
+            rounds=args.rounds, history_hours=args.history_hours, port=args.port, scale=scale
+        )
+    except ScratchError as exc:
+        print(f"vigil: {exc}", file=sys.stderr)
+        return 2
     for line in report.lines():
         print(line)
     return 0 if report.keyword and not report.missed else 1

@@ -1,4 +1,9 @@
-"""Scheduled kicks of the alerts app (thin: the work is in services)."""
+"""Scheduled kicks of the alerts app (thin: the work is in services).
+
+Sending waits on receivers outside Vigil, so in scale mode it has a Celery queue of its own
+(``deliveries``): dead or slow channels then hold only the workers that consume it, never the
+ones collecting and analysing.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from vigil.alerts.services.outbox import deliver_due
 from vigil.alerts.services.spikes import close_buckets
 from vigil.pipeline.runner import task
 
+DELIVERY_QUEUE = "deliveries"
 
-@task("alerts.deliver", every=5)
+
+@task("alerts.deliver", every=5, queue=DELIVERY_QUEUE)
 def deliver_task() -> dict[str, int]:
     return deliver_due().__dict__
 

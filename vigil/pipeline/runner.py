@@ -6,7 +6,9 @@ it to whichever runner this process uses:
 - embedded mode (no ``VIGIL_BROKER_URL``): the in-process ``EmbeddedRunner`` when it is
   running (``vigil run``), otherwise the task runs synchronously after the current
   transaction commits (CLI commands, tests);
-- scale mode: Celery, with the same task names (see ``vigil/celery.py``).
+- scale mode: Celery, with the same task names (see ``vigil/celery.py``), each sent to its
+  task's queue: a task that waits on the outside world (sending alerts) has a queue of its
+  own, so dedicated workers can take it and it cannot occupy every worker.
 
 Tasks are *kicks*, not carriers of data: the work they do is held in durable rows
 (pending raw items, due sources, queued deliveries) claimed inside transactions, so a
@@ -23,9 +25,21 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import transaction
 
-__all__ = ["TaskSpec", "enqueue", "registered_tasks", "run_task", "set_active_runner", "task"]
+__all__ = [
+    "DEFAULT_QUEUE",
+    "TaskSpec",
+    "enqueue",
+    "queues",
+    "registered_tasks",
+    "run_task",
+    "set_active_runner",
+    "task",
+]
 
 log = logging.getLogger(__name__)
+
+#: Celery's own default queue name, so kicks queued before an upgrade are still consumed.
+DEFAULT_QUEUE = "celery"
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,7 @@ class TaskSpec:
     name: str
     func: Callable[..., Any]
     every: float | None  # seconds between scheduled runs; None = only when enqueued
+    queue: str = DEFAULT_QUEUE  # the Celery queue in scale mode (the embedded runner has one pool)
 
 
 class Runner(Protocol):
@@ -44,9 +59,10 @@ _active_runner: Runner | None = None
 
 
 def task(
-    name: str, *, every: float | None = None
+    name: str, *, every: float | None = None, queue: str = DEFAULT_QUEUE
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``func`` as the task ``name``; with ``every`` it also runs on a schedule."""
+    """Register ``func`` as the task ``name``; with ``every`` it also runs on a schedule, and
+    in scale mode it is sent to ``queue``."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         existing = _registry.get(name)
@@ -54,7 +70,7 @@ def task(
         # functions under one name is a bug.
         if existing is not None and existing.func.__qualname__ != func.__qualname__:
             raise ValueError(f"task {name!r} is registered twice")
-        _registry[name] = TaskSpec(name=name, func=func, every=every)
+        _registry[name] = TaskSpec(name=name, func=func, every=every, queue=queue)
         return func
 
     return decorate
@@ -62,6 +78,13 @@ def task(
 
 def registered_tasks() -> dict[str, TaskSpec]:
     return dict(_registry)
+
+
+def queues() -> list[str]:
+    """Every queue a registered task is sent to, the default first (what ``vigil worker``
+    consumes unless told otherwise)."""
+    named = {spec.queue for spec in _registry.values()} - {DEFAULT_QUEUE}
+    return [DEFAULT_QUEUE, *sorted(named)]
 
 
 def set_active_runner(runner: Runner | None) -> None:

@@ -1,6 +1,7 @@
 """System endpoints: health (public, for load balancers and monitors)."""
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -36,17 +37,31 @@ def _database() -> ComponentHealth:
         return ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}")
 
 
+def celery_health(active_queues: dict[str, Any] | None, wanted: list[str]) -> ComponentHealth:
+    """Workers' answers to ``inspect active_queues``, summed up: unhealthy when no worker
+    answered or a queue has no consumer (delivery workers started with ``--queues`` and none
+    left for ``deliveries``: alerts would wait unseen)."""
+    if not active_queues:
+        return ComponentHealth(ok=False, detail="celery: no worker answered")
+    consumed = {queue["name"] for listed in active_queues.values() for queue in listed or []}
+    idle = [name for name in wanted if name not in consumed]
+    detail = f"celery: {len(active_queues)} worker(s) answered"
+    if idle:
+        return ComponentHealth(
+            ok=False, detail=f"{detail}; no worker consumes the queue {', '.join(idle)}"
+        )
+    return ComponentHealth(ok=True, detail=detail)
+
+
 def _workers() -> ComponentHealth:
     if settings.TASK_MODE == "celery":
         try:
             from vigil.celery import app
 
-            replies = app.control.ping(timeout=1.0) or []
+            replies = app.control.inspect(timeout=1.0).active_queues()
         except Exception as exc:  # noqa: BLE001
             return ComponentHealth(ok=False, detail=f"broker unreachable: {exc}")
-        if replies:
-            return ComponentHealth(ok=True, detail=f"celery: {len(replies)} worker(s) answered")
-        return ComponentHealth(ok=False, detail="celery: no worker answered")
+        return celery_health(replies, runner_module.queues())
     active = runner_module._active_runner
     if active is None:
         return ComponentHealth(ok=False, detail="embedded: runner not started (web-only process)")

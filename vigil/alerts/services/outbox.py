@@ -238,7 +238,7 @@ def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage |
             raise TransportError("the channel is paused", permanent=True, code="channel_paused")
         transport = build_transport(channel.kind, channel.config)
         message = digest_message(batch) if first.digest else message_for(first)
-        transport.notify(message)
+        transport.send(message)
     except TransportError as exc:
         error = str(exc) or type(exc).__name__
         failure = classify_delivery_failure(exc)
@@ -421,7 +421,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
     )
     report = DeliverReport()
     try:
-        build_transport(channel.kind, channel.config).notify(message)
+        build_transport(channel.kind, channel.config).send(message)
     except TransportError as exc:
         _record_failure(
             [delivery],

@@ -4,6 +4,10 @@ One channel holds one or more Apprise URLs (``mailto://``, ``slack://``, ``mstea
 ``dingtalk://``, ``wecombot://``, ``feishu://``, ``lark://``, ``tgram://``, ``ntfy://``,
 ``json://`` …). With ``to_recipients`` the channel is personal: an e-mail URL is sent
 once per recipient with ``to=<their address>`` added.
+
+Apprise times out each connection and read on its own (``cto``/``rto`` in the URL, 15 s for
+SMTP) and allows a whole service a minute; here every socket timeout is cut to
+VIGIL_CHANNEL_TIMEOUT and ``send`` gives up on the whole channel after it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from vigil.alerts.transports.base import (
     Transport,
     TransportConfig,
     TransportError,
+    channel_timeout,
     register,
 )
 from vigil.lib import http_errors
@@ -100,14 +105,19 @@ class AppriseTransport(Transport):
         import apprise
 
         sender = apprise.Apprise()
+        cap = channel_timeout()
         for url in self._urls_for(message):
-            if not sender.add(url):
+            service = apprise.Apprise.instantiate(url)
+            if service is None or not sender.add(service):
                 raise TransportError(
                     f"Apprise refused {_mask(url)!r}",
                     permanent=True,
                     code="apprise_refused",
                     params={"url": _mask(url)},
                 )
+            # Plugins read these for every socket they open (smtplib's timeout, requests').
+            service.socket_connect_timeout = min(float(service.socket_connect_timeout), cap)
+            service.socket_read_timeout = min(float(service.socket_read_timeout), cap)
         body = message.body + (f"\n\n{message.url}" if message.url else "")
         with _captured() as records:
             ok = sender.notify(body=body, title=message.title, body_format=self.cfg.body_format)

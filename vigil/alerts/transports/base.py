@@ -4,13 +4,18 @@ A transport turns a ``Message`` into one send. ``notify`` returns on success and
 ``TransportError`` otherwise; ``permanent=True`` says retrying cannot help (a bad URL,
 a 4xx answer), so the outbox stops retrying. Config is JSON checked by the transport's
 pydantic ``Config`` model (healthchecks' transports, without its ``if kind ==`` chains).
+
+The outbox calls ``send``, not ``notify``: a remote transport's send is given up after
+``VIGIL_CHANNEL_TIMEOUT`` seconds in all, whatever the receiver does.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -25,8 +30,10 @@ __all__ = [
     "TransportConfig",
     "TransportError",
     "build_transport",
+    "channel_timeout",
     "load_transports",
     "register",
+    "send_within",
     "transport_class",
     "transport_kinds",
     "validate_transport_config",
@@ -91,6 +98,10 @@ class Transport(ABC):
     #: Personal transports send once per recipient (in-app, e-mail to each user);
     #: the others once per alert (a team room, a webhook).
     personal: ClassVar[bool] = False
+    #: Remote transports wait on a receiver outside Vigil, so ``send`` caps them at
+    #: VIGIL_CHANNEL_TIMEOUT on a helper thread. A transport that writes Vigil's own
+    #: database (in-app) is not remote: it must run in the caller's thread and transaction.
+    remote: ClassVar[bool] = True
 
     def __init__(self, config: TransportConfig) -> None:
         self.config = config
@@ -102,9 +113,52 @@ class Transport(ABC):
     def notify(self, message: Message) -> None:
         """Send ``message`` or raise ``TransportError``."""
 
+    def send(self, message: Message) -> None:
+        """``notify``, given up after VIGIL_CHANNEL_TIMEOUT seconds when remote."""
+        if self.remote:
+            send_within(channel_timeout(), lambda: self.notify(message))
+        else:
+            self.notify(message)
+
     def describe(self) -> str:
         """A one-line summary of the configuration that is safe to show (no secrets)."""
         return self.kind
+
+
+def channel_timeout() -> float:
+    """Seconds a remote send may take in all (VIGIL_CHANNEL_TIMEOUT); transports also cap
+    their libraries' own socket timeouts with it."""
+    from django.conf import settings
+
+    return float(settings.CHANNEL_TIMEOUT)
+
+
+def send_within(seconds: float, send: Callable[[], None]) -> None:
+    """Run ``send`` on a helper thread and stop waiting for it after ``seconds``.
+
+    Libraries time out each socket operation, not a whole send: an SMTP server that answers
+    a line every few seconds, or Apprise going through several URLs with their own ``cto`` and
+    ``rto``, held a worker for minutes. The thread left behind ends at its library's socket
+    timeout (capped to the same seconds by the transports); if the receiver accepts the
+    notice after all, the retry sends it again with the same delivery id.
+    """
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            send()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=run, name="vigil-channel-send", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise TransportError(f"no answer within {seconds:g} s (VIGIL_CHANNEL_TIMEOUT)")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 _registry: dict[str, type[Transport]] = {}

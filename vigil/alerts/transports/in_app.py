@@ -23,6 +23,7 @@ class InAppTransport(Transport):
     label = "In-app (bell)"
     Config = InAppConfig
     personal = True
+    remote = False  # a row in Vigil's own database, written in the outbox's thread
 
     def describe(self) -> str:
         return str(_("the bell in Vigil, for each recipient"))

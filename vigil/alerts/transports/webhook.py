@@ -2,7 +2,8 @@
 
 Receivers check ``X-Vigil-Signature: sha256=<hex>`` with the channel's secret and reject
 timestamps older than five minutes (the same scheme as the push-ingest API). The body is
-documented in docs/adding-a-channel.md.
+documented in docs/adding-a-channel.md. Each socket operation waits at most the channel's
+``timeout_seconds`` and VIGIL_CHANNEL_TIMEOUT; ``send`` caps the whole request at the latter.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from vigil.alerts.transports.base import (
     Transport,
     TransportConfig,
     TransportError,
+    channel_timeout,
     register,
 )
 from vigil.lib import http_errors
@@ -140,8 +142,9 @@ class WebhookTransport(Transport):
         }
         if message.delivery_id is not None:
             headers["X-Vigil-Delivery"] = str(message.delivery_id)
+        timeout = min(cfg.timeout_seconds, channel_timeout())
         try:
-            with httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False) as client:
+            with httpx.Client(timeout=timeout, follow_redirects=False) as client:
                 response = client.post(cfg.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             failure = _failure_of(exc, cfg.url)
