@@ -90,6 +90,8 @@ def test_an_smtp_server_that_greets_a_line_at_a_time_is_given_up_after_the_cap()
     assert held < WELL_UNDER_OWN_TIMEOUTS
     _assert_retried_later(delivery)
     assert delivery.last_error == f"no answer within {CAP} s (VIGIL_CHANNEL_TIMEOUT)"
+    assert delivery.last_error_code == "timeout"  # said in the reader's language on screens
+    assert "127.0.0.1" in delivery.last_error_params["host"]
 
 
 def test_a_chat_endpoint_that_sleeps_is_given_up_despite_long_apprise_timeouts(sleeping) -> None:
@@ -125,6 +127,10 @@ def test_a_webhook_that_answers_a_byte_at_a_time_is_given_up_after_the_cap() -> 
     assert held < WELL_UNDER_OWN_TIMEOUTS
     _assert_retried_later(delivery)
     assert delivery.last_error == f"no answer within {CAP} s (VIGIL_CHANNEL_TIMEOUT)"
+    assert (delivery.last_error_code, delivery.last_error_params) == (
+        "timeout",
+        {"host": f"POST {server.url}"},
+    )
 
 
 def test_send_test_on_the_channel_screen_is_capped_too(sleeping, make_user) -> None:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vigil.lib.http_errors import Timeout
 from vigil.lib.i18n import problem_of
 
 __all__ = [
@@ -116,7 +117,7 @@ class Transport(ABC):
     def send(self, message: Message) -> None:
         """``notify``, given up after VIGIL_CHANNEL_TIMEOUT seconds when remote."""
         if self.remote:
-            send_within(channel_timeout(), lambda: self.notify(message))
+            send_within(channel_timeout(), lambda: self.notify(message), self.describe())
         else:
             self.notify(message)
 
@@ -133,7 +134,7 @@ def channel_timeout() -> float:
     return float(settings.CHANNEL_TIMEOUT)
 
 
-def send_within(seconds: float, send: Callable[[], None]) -> None:
+def send_within(seconds: float, send: Callable[[], None], where: str = "") -> None:
     """Run ``send`` on a helper thread and stop waiting for it after ``seconds``.
 
     Libraries time out each socket operation, not a whole send: an SMTP server that answers
@@ -156,7 +157,9 @@ def send_within(seconds: float, send: Callable[[], None]) -> None:
     thread.start()
     thread.join(seconds)
     if not outcome:
-        raise TransportError(f"no answer within {seconds:g} s (VIGIL_CHANNEL_TIMEOUT)")
+        said = f"no answer within {seconds:g} s (VIGIL_CHANNEL_TIMEOUT)"
+        # Chained from a Timeout so screens say it in the reader's language, naming ``where``.
+        raise TransportError(said, params={"host": where}) from Timeout(said)
     if outcome[0] is not None:
         raise outcome[0]
 
