@@ -54,6 +54,7 @@ class StoryMention:
     title: str = ""
     reprint_group: Hashable | None = None
     cited_source: str | None = None
+    topics: tuple[Hashable, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
