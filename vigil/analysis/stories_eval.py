@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from vigil.analysis.dedup import ReprintIndex
+from vigil.analysis.keywords import add_terms
 from vigil.analysis.stories import StoryClusterer, StoryMention
 from vigil.monitoring.query.document import Document
+from vigil.monitoring.query.names import names_in_queries
 from vigil.monitoring.query.percolator import Percolator
 
 __all__ = [
@@ -101,10 +103,12 @@ class StoryEvalReport:
 
 
 def _plan_percolator(plan_path: Path) -> Percolator:
+    """The plan's topics, and its names taught to jieba, as the match stage does."""
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     percolator = Percolator()
     for i, topic in enumerate(plan["topics"]):
         percolator.add(i, topic["query"], exclude=topic.get("exclude") or None)
+    add_terms(names_in_queries(topic["query"] for topic in plan["topics"]))
     return percolator
 
 
@@ -141,6 +145,7 @@ def load_set(name: str, mentions_path: Path, plan_path: Path) -> LabelledSet:
             source=line.get("site") or "",
             title=title,
             topics=topics,
+            lang=line.get("lang") or "",
         )
         label = line.get("story")
         out.append(
@@ -166,7 +171,15 @@ def cluster_set(
 
 def _with_group(m: StoryMention, group: Hashable) -> StoryMention:
     return StoryMention(
-        m.mention_id, m.text, m.published_at, m.source, m.title, group, m.cited_source, m.topics
+        m.mention_id,
+        m.text,
+        m.published_at,
+        m.source,
+        m.title,
+        group,
+        m.cited_source,
+        m.topics,
+        m.lang,
     )
 
 
