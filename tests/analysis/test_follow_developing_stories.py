@@ -98,3 +98,14 @@ def test_a_restarted_process_continues_the_stored_story(plan) -> None:
     _push(ZH_LATER, 20)
     assert Mention.objects.get(text=ZH_LATER).story_id == story
     assert Story.objects.get(pk=story).size == 2
+
+
+def test_a_story_quiet_for_three_days_leaves_memory_but_stays_stored(plan) -> None:
+    from vigil.analysis.runtime import runtime
+
+    _push(ZH_FIRST, 5 * 24 * 60)
+    old = Mention.objects.get(text=ZH_FIRST).story_id
+    assert old in runtime().story_rows.values()
+    _push(EN[0], 10)
+    assert old not in runtime().story_rows.values()
+    assert len(runtime().stories.stories) == 1 and Story.objects.filter(pk=old).exists()

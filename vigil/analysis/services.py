@@ -134,6 +134,8 @@ def analyse_mentions(mentions: list[Mention]) -> None:
             while mention.story_id in merged:
                 mention.story_id = merged[mention.story_id]
         touched = {m.story_id for m in mentions if m.story_id}
+        for gone in state.stories.expire():  # quiet for three days: out of memory, kept stored
+            state.story_rows.pop(gone.story_id, None)
     rows = []
     for mention, lang, sentiment, text in zip(mentions, langs, overall, texts, strict=True):
         emotion = score_emotion(text)
