@@ -44,7 +44,8 @@ format: $(STAMP)
 PURE_CORES := vigil/lib vigil/monitoring/query vigil/alerts/detectors vigil/analysis/sentiment \
 	vigil/analysis/dedup.py vigil/analysis/stories.py vigil/analysis/impact.py vigil/analysis/emotion.py \
 	vigil/analysis/keywords.py vigil/analysis/entities.py vigil/analysis/langid.py \
-	vigil/sources/failures.py vigil/alerts/failures.py
+	vigil/sources/failures.py vigil/alerts/failures.py vigil/analysis/propagation.py \
+	vigil/analysis/stories_eval.py
 typecheck: $(STAMP)
 	VIGIL_DATA_DIR=var/typecheck $(BIN)/mypy $(PURE_CORES)
 

@@ -144,3 +144,52 @@ def test_demo_load_command_prints_passwords_once(capsys) -> None:
     assert main(["demo", "load"]) == 0
     out = capsys.readouterr().out
     assert "analyst" in out and "passwords shown once" in out
+
+
+def test_the_kettle_story_is_one_story_with_one_alert_per_rule_that_grows() -> None:
+    """The product-safety story is told in Chinese and English over three days. It used to
+    split into a hundred stories, two of which the story-growth rule warned about; now it is
+    one story with one alert per rule, updated as the story grows."""
+    from vigil.alerts.models import Alert
+    from vigil.analysis.models import Story
+
+    load_demo(password="demo-pass-123", speed=60)
+    source = Source.objects.get(name=DEMO_SOURCE_NAME)
+    kettle = {
+        line["id"]
+        for line in load_scenario(source.config["scenario"])
+        if line["story"] == "kettle-scald"
+    }
+
+    def replay_until(offset_minutes: int) -> None:
+        source.refresh_from_db()
+        real = (offset_minutes - source.config["history_minutes"]) / 60
+        source.config["started_at"] = (
+            dt.datetime.now(dt.UTC) - dt.timedelta(minutes=real)
+        ).isoformat()
+        source.save(update_fields=["config"])
+        collect_sources([source])
+        process_pending()
+
+    def kettle_story_alerts() -> list[Alert]:
+        """Story-growth alerts about a story made mostly of the kettle story's mentions."""
+        found = []
+        for alert in Alert.objects.filter(rule__kind="story_growth"):
+            members = Mention.objects.filter(story_id=alert.story_id)
+            if 2 * members.filter(raw__scenario_id__in=kettle).count() > members.count():
+                found.append(alert)
+        return found
+
+    day = 24 * 60
+    replay_until(4 * day + 22 * 60)  # day 4 22:00, the busiest hour
+    [first] = kettle_story_alerts()
+    replay_until(7 * day)  # the whole week
+
+    [alert] = kettle_story_alerts()
+    assert alert.pk == first.pk and alert.mention_count > first.mention_count
+    for kind in ("keyword", "negative_share", "authority"):  # one per topic and episode
+        assert Alert.objects.filter(rule__kind=kind).count() == 1, kind
+    members = Mention.objects.filter(story=Story.objects.get(pk=alert.story_id))
+    assert members.filter(raw__scenario_id__in=kettle).count() >= 0.7 * len(kettle)
+    assert not members.exclude(raw__scenario_id__in=kettle).exists()
+    assert set(members.values_list("lang", flat=True)) == {"zh", "en"}

@@ -1,8 +1,8 @@
-"""``vigil eval dedup`` — to be merged into the analysis app's command registration.
+"""``vigil eval dedup`` and ``vigil eval stories``.
 
 The ``eval`` parent is shared with ``vigil eval sentiment``, so this module adds its
-subcommand to an existing ``eval`` subparsers object (:func:`add_eval_dedup`);
-:func:`register` is a stand-alone convenience that creates ``eval`` itself.
+subcommands to an existing ``eval`` subparsers object (:func:`add_eval_dedup`,
+:func:`add_eval_stories`); :func:`register` creates ``eval`` or reuses it.
 """
 
 from __future__ import annotations
@@ -10,8 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-__all__ = ["add_eval_dedup", "handle_eval_dedup", "register"]
+__all__ = [
+    "add_eval_dedup",
+    "add_eval_stories",
+    "handle_eval_dedup",
+    "handle_eval_stories",
+    "register",
+]
 
 
 def add_eval_dedup(eval_subparsers: argparse._SubParsersAction) -> None:
@@ -70,7 +77,55 @@ def handle_eval_dedup(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_eval_stories(eval_subparsers: argparse._SubParsersAction) -> None:
+    """Add ``stories`` under an existing ``vigil eval`` subparsers object."""
+    p = eval_subparsers.add_parser(
+        "stories",
+        help="how well mentions are grouped into stories, on labelled sets",
+        description=(
+            "Matches, dedups and clusters labelled mentions as the pipeline does and prints "
+            "B-cubed and pairwise precision/recall/F1, and how many stories each labelled "
+            "story was split into. Without FILE: the shipped set and the demo scenario."
+        ),
+    )
+    p.add_argument("file", type=Path, nargs="?", help="labelled mentions (JSONL)")
+    p.add_argument("--plan", type=Path, help="the plan whose topics match FILE (JSON)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per set")
+    p.set_defaults(func=handle_eval_stories)
+
+
+def handle_eval_stories(args: argparse.Namespace) -> int:
+    from vigil.analysis.stories_eval import (
+        DEFAULT_SETS,
+        cluster_set,
+        format_reports,
+        load_set,
+        score_clusters,
+    )
+
+    if (args.file is None) != (args.plan is None):
+        print("error: give both FILE and --plan, or neither", file=sys.stderr)
+        return 2
+    sets = DEFAULT_SETS if args.file is None else [(args.file.stem, args.file, args.plan)]
+    reports = []
+    for name, mentions, plan in sets:
+        try:
+            labelled = load_set(name, mentions, plan)
+        except (OSError, ValueError, KeyError) as error:
+            print(f"vigil eval stories: {mentions}: {error}", file=sys.stderr)
+            return 2
+        reports.append(score_clusters(labelled, cluster_set(labelled)))
+    if args.json:
+        for report in reports:
+            print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        print(format_reports(reports))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Stand-alone registration (creates ``eval``); the lead merges via add_eval_dedup."""
+    """Add ``dedup`` and ``stories`` under ``vigil eval`` (created here if no app has yet)."""
     eval_parser = subparsers.add_parser("eval", help="measure accuracy and speed")
-    add_eval_dedup(eval_parser.add_subparsers(dest="eval_command", required=True))
+    eval_subparsers = eval_parser.add_subparsers(dest="eval_command", required=True)
+    add_eval_dedup(eval_subparsers)
+    add_eval_stories(eval_subparsers)

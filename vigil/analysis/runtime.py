@@ -3,7 +3,8 @@
 Both indexes live in memory over a sliding window (3 days) and are warmed from the
 database on first use, so a restarted process continues the same reprint groups and
 stories. In scale mode each worker process has its own copy; stories found by
-different workers are joined when their mentions are reprints of each other.
+different workers are joined when their mentions are reprints of each other. The
+clusterer's story ids are its own; ``story_rows`` maps them to stored Story pks.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -56,7 +58,8 @@ def reset_runtime() -> None:
         _runtime = None
 
 
-def story_mention(mention: object) -> StoryMention:
+def story_mention(mention: object, topics: tuple[int, ...] = (), lang: str = "") -> StoryMention:
+    """The clusterer's view of a mention; ``topics`` are the ids of the topics it matched."""
     return StoryMention(
         mention_id=mention.pk,  # type: ignore[attr-defined]
         text=mention.text,  # type: ignore[attr-defined]
@@ -64,21 +67,49 @@ def story_mention(mention: object) -> StoryMention:
         published_at=mention.published_at,  # type: ignore[attr-defined]
         source=mention.site,  # type: ignore[attr-defined]
         reprint_group=mention.reprint_group,  # type: ignore[attr-defined]
+        topics=topics,
+        lang=lang or mention.lang,  # type: ignore[attr-defined]
     )
 
 
+def topics_of(mention_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """The topics each mention matched, as the clusterer wants them."""
+    from vigil.monitoring.models import Match
+
+    found: dict[int, list[int]] = {}
+    pairs = Match.objects.filter(mention_id__in=mention_ids).values_list("mention_id", "topic_id")
+    for mention_id, topic_id in pairs:
+        found.setdefault(mention_id, []).append(topic_id)
+    return {mention_id: tuple(sorted(ids)) for mention_id, ids in found.items()}
+
+
 def _warm(state: AnalysisRuntime) -> AnalysisRuntime:
+    """Replay the window's mentions into both indexes; stories are restored as stored (the
+    clusterer takes each mention into its stored story, keyed by the Story pk)."""
     from vigil.mentions.models import Mention
 
     since = timezone.now() - WINDOW
     recent = (
         Mention.objects.filter(published_at__gte=since, analysed_at__isnull=False)
-        .only("id", "title", "text", "published_at", "site", "reprint_group", "story_id")
+        .only("id", "title", "text", "published_at", "site", "lang", "reprint_group", "story_id")
         .order_by("published_at", "id")
     )
+    chunk: list[Any] = []
     for mention in recent.iterator(chunk_size=2000):
+        chunk.append(mention)
+        if len(chunk) == 2000:
+            _replay(state, chunk)
+            chunk = []
+    _replay(state, chunk)
+    return state
+
+
+def _replay(state: AnalysisRuntime, mentions: list[Any]) -> None:
+    topics = topics_of([m.pk for m in mentions if m.story_id])
+    for mention in mentions:
         state.reprints.add(mention.pk, f"{mention.title}\n{mention.text}", mention.published_at)
         if mention.story_id:
-            assignment = state.stories.add(story_mention(mention))
-            state.story_rows.setdefault(assignment.story_id, mention.story_id)
-    return state
+            state.stories.add(
+                story_mention(mention, topics.get(mention.pk, ())), story_id=mention.story_id
+            )
+            state.story_rows[mention.story_id] = mention.story_id

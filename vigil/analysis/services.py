@@ -22,6 +22,7 @@ from vigil.analysis.langid import identify_languages
 from vigil.analysis.models import Correction, Story
 from vigil.analysis.runtime import runtime, story_mention
 from vigil.analysis.sentiment import score_sentiments, score_sentiments_toward
+from vigil.analysis.signals import story_merged
 from vigil.analysis.stories import propagation_path
 from vigil.mentions.models import Mention
 from vigil.mentions.services import effective_sentiment_is
@@ -103,7 +104,9 @@ def analyse_mentions(mentions: list[Mention]) -> None:
     langs = identify_languages(texts)
     overall = score_sentiments(texts, langs)
     matches = list(Match.objects.filter(mention__in=mentions))
-    matched = {match.mention_id for match in matches}
+    topics: dict[int, list[int]] = {}
+    for match in matches:
+        topics.setdefault(match.mention_id, []).append(match.topic_id)
     _score_toward_topics(
         matches,
         {m.pk: m for m in mentions},
@@ -118,15 +121,21 @@ def analyse_mentions(mentions: list[Mention]) -> None:
         # a reprint of something no longer stored starts its own group.
         referenced = {r.original_id for r in reprints if r} | {r.group_id for r in reprints if r}
         alive = set(Mention.objects.filter(pk__in=referenced).values_list("pk", flat=True))
-        touched: set[int] = set()
-        for mention, reprint in zip(mentions, reprints, strict=True):
+        merged: dict[int, int] = {}  # folded Story pk -> the pk it was folded into
+        for mention, reprint, lang in zip(mentions, reprints, langs, strict=True):
             if reprint and {reprint.original_id, reprint.group_id} <= alive:
                 mention.reprint_group, mention.reprint_of_id = reprint.group_id, reprint.original_id
             else:
                 mention.reprint_group, mention.reprint_of_id = mention.pk, None
-            if mention.pk in matched:
-                mention.story_id = _assign_story(state, mention, now)
-                touched.add(mention.story_id)
+            if mention.pk in topics:
+                about = tuple(sorted(topics[mention.pk]))
+                mention.story_id = _assign_story(state, mention, about, lang, merged)
+        for mention in mentions:  # earlier mentions of the batch may sit in a folded story
+            while mention.story_id in merged:
+                mention.story_id = merged[mention.story_id]
+        touched = {m.story_id for m in mentions if m.story_id}
+        for gone in state.stories.expire():  # quiet for three days: out of memory, kept stored
+            state.story_rows.pop(gone.story_id, None)
     rows = []
     for mention, lang, sentiment, text in zip(mentions, langs, overall, texts, strict=True):
         emotion = score_emotion(text)
@@ -150,7 +159,7 @@ def analyse_mentions(mentions: list[Mention]) -> None:
                     {"name": e.name, "kind": e.kind, "count": e.count}
                     for e in extract_entities(text)[:20]
                 ]
-                if mention.pk in matched
+                if mention.pk in topics
                 else [],
                 "reprint_of_id": mention.reprint_of_id,
                 "reprint_group": mention.reprint_group,
@@ -163,7 +172,7 @@ def analyse_mentions(mentions: list[Mention]) -> None:
             }
         )
     update_rows(Mention, rows, MENTION_FIELDS)
-    refresh_stories(touched - {None})  # type: ignore[operator]
+    refresh_stories(touched)
 
 
 def readable_title(text: str) -> str:
@@ -215,8 +224,12 @@ def _score_toward_topics(
     )
 
 
-def _assign_story(state: Any, mention: Mention, now: dt.datetime) -> int:
-    assignment = state.stories.add(story_mention(mention))
+def _assign_story(
+    state: Any, mention: Mention, topics: tuple[int, ...], lang: str, merged: dict[int, int]
+) -> int:
+    """The Story pk of the mention's story, creating the row for a new story and folding
+    the rows of stories the clusterer merged into it (recorded in ``merged``)."""
+    assignment = state.stories.add(story_mention(mention, topics, lang if lang != "und" else ""))
     story_pk = state.story_rows.get(assignment.story_id)
     if story_pk is None or not Story.objects.filter(pk=story_pk).exists():
         story = Story.objects.create(
@@ -225,7 +238,20 @@ def _assign_story(state: Any, mention: Mention, now: dt.datetime) -> int:
             last_seen=mention.published_at,
         )
         story_pk = state.story_rows[assignment.story_id] = story.pk
+    for folded in assignment.merged:
+        gone = state.story_rows.pop(folded, None)
+        if gone is not None and gone != story_pk:
+            merge_stories(story_pk, gone)
+            merged[gone] = story_pk
     return story_pk
+
+
+def merge_stories(keep: int, gone: int) -> None:
+    """Fold stored story ``gone`` into ``keep``: its mentions move, other apps are told
+    (alerts follow the survivor), and its row goes. Figures are refreshed by the caller."""
+    Mention.objects.filter(story_id=gone).update(story_id=keep)
+    story_merged.send(sender=Story, keep=keep, gone=gone)
+    Story.objects.filter(pk=gone).delete()
 
 
 def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None:

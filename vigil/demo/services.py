@@ -135,7 +135,9 @@ def _load_alert_rules() -> int:
         {
             "name": "A story catching fire · 事件迅速发酵",
             "kind": "story_growth",
-            "topic": brand,
+            # On the safety topic: the replay runs days in minutes, so at brand level the
+            # everyday conversations (the same sentences passed around) also "catch fire".
+            "topic": safety or brand,
             "level": "II",
             "conditions": {"min_per_hour": 15},
         },

@@ -7,7 +7,6 @@ in the UI takes effect on the next batch without stopping the pipeline.
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any
 
@@ -15,13 +14,12 @@ from django.db.models import Count, Max
 
 from vigil.monitoring.models import Match, MonitoringPlan, Topic
 from vigil.monitoring.query import Percolator
+from vigil.monitoring.query.names import names_in_queries
 from vigil.monitoring.services import active_topics, match_rows, topic_percolator
 from vigil.pipeline.batch import Batch
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
 _lock = threading.Lock()
-_QUOTED = re.compile(r'"([^"]{2,40})"')
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,12}")
 _cached: tuple[Any, Percolator, dict[int, int]] | None = None
 
 
@@ -36,11 +34,7 @@ def teach_segmenter(topics: list[Topic]) -> None:
     and entities keep "明光电水壶" whole instead of cutting it into pieces."""
     from vigil.analysis.keywords import add_terms
 
-    names: set[str] = set()
-    for topic in topics:
-        names.update(_QUOTED.findall(topic.query))
-        names.update(_CJK_RUN.findall(topic.query))
-    add_terms(sorted(n.strip() for n in names if len(n.strip()) >= 2))
+    add_terms(names_in_queries(topic.query for topic in topics))
 
 
 def current_percolator() -> tuple[Percolator, dict[int, int]]:

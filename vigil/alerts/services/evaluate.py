@@ -47,9 +47,10 @@ class Group:
 
 
 def subject_of(hit: Hit, by_story: bool = False) -> tuple[str, int | None]:
-    """What one alert is about. A crisis spreads over several clustered stories (the
-    complaint, the company's reply, the recall …), so most rules keep one alert per topic
-    and episode; only the story-growth rule speaks of one story."""
+    """What one alert is about. A story holds most of an event, in both languages, but not
+    every post (a bare "太可怕了" shares no words with it), so the rules that judge single
+    mentions keep one alert per topic and episode; the story-growth rule, which judges
+    stories, speaks of one story."""
     story = signals.story_id_of(hit.mention)
     if by_story and story:
         return f"story:{story}", story

@@ -227,6 +227,19 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
     return alert
 
 
+def follow_merged_story(keep: int, gone: int, **_signal: Any) -> None:
+    """Analysis folded story ``gone`` into ``keep`` (one event in two languages): alerts
+    about it now point at the survivor, and a rule's memory of it becomes the survivor's,
+    so the survivor's next firing updates that open alert instead of raising another.
+    Where a rule already remembers the survivor, its own alert stays the one updated."""
+    Alert.objects.filter(story_id=gone).update(story_id=keep)
+    survivor = f"story:{keep}"
+    taken = set(RuleSubject.objects.filter(subject=survivor).values_list("rule_id", flat=True))
+    RuleSubject.objects.filter(subject=f"story:{gone}").exclude(rule_id__in=taken).update(
+        subject=survivor
+    )
+
+
 FLAG_PERMISSIONS = ("mentions.flag_mention", "alerts.add_alert", "alerts.report_warning")
 
 
