@@ -17,6 +17,7 @@ stronger evidence than a rise that holds (bots and retweet storms).
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from dataclasses import asdict, dataclass, fields, replace
@@ -116,6 +117,12 @@ class SpikeConfig:
         return tuple(math.log(per_bucket * w / sum(weights)) for w in weights)
 
 
+@functools.lru_cache(maxsize=64)
+def _thresholds(cfg: SpikeConfig) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(count series, other series) thresholds, shared by every detector with these settings."""
+    return cfg.log_p_thresholds(counts=True), cfg.log_p_thresholds(counts=False)
+
+
 @dataclass(frozen=True, slots=True)
 class SpikeSignal:
     """One alert: what was seen, what was expected, and how unlikely it was."""
@@ -185,7 +192,7 @@ class SpikeDetector:
         self._a_week = _decay(cfg.weekly_half_life / 7.0, b)
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
-        self._log_thr = (cfg.log_p_thresholds(counts=True), cfg.log_p_thresholds(counts=False))
+        self._log_thr = _thresholds(cfg)
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
