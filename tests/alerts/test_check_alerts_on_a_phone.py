@@ -1,7 +1,8 @@
-"""An administrator on a phone checks the channels and the delivery log: each row is a small
-card that fits the screen, the alert or the channel heading it, and Send test is in reach
-without scrolling sideways (the tables used to scroll inside a 364 px box, twice as wide as
-the screen, with the alert's title three characters a line)."""
+"""Alerts on a phone. An administrator checks the channels and the delivery log: each row is
+a small card that fits the screen, the alert or the channel heading it, and Send test is in
+reach without scrolling sideways (the tables used to scroll inside a 364 px box, twice as
+wide as the screen, with the alert's title three characters a line). A responder reads the
+notices, each time on one line."""
 
 from __future__ import annotations
 
@@ -95,3 +96,30 @@ def test_the_delivery_log_stays_a_table_on_a_desktop(phone, make_user) -> None: 
     _sign_in(phone, "li")
     phone.goto(phone.base + "/alerts/deliveries/")
     assert phone.locator("table.deliveries thead").is_visible()
+
+
+def test_a_notice_time_is_not_broken_over_two_lines_on_a_phone(
+    phone, make_user, zh_hans_catalogue
+) -> None:  # noqa: ANN001
+    wang = make_user("Responder", username="wang", language="zh-hans")
+    topic = make_topic()
+    # Titles of every length, so that some line ends inside the time wherever it may wrap.
+    for n in range(1, 13):
+        create_rule(
+            name="烫伤" * n,
+            kind="keyword",
+            conditions={"query": "烫伤"},
+            topic=topic,
+            level="III",
+            routing={"recipients": {"users": [wang.pk]}},
+        )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户，客服不理人")])
+    deliver_due()
+    _sign_in(phone, "wang")
+    phone.goto(phone.base + "/alerts/notifications/")
+    phone.screenshot(path=str(SHOTS / "alerts-notifications-zh-phone.png"), full_page=True)
+    times = phone.evaluate(
+        "() => [...document.querySelectorAll('.notifications time')]"
+        ".map(t => t.getClientRects().length)"
+    )
+    assert times and all(n == 1 for n in times), times
