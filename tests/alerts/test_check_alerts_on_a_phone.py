@@ -1,0 +1,125 @@
+"""Alerts on a phone. An administrator checks the channels and the delivery log: each row is
+a small card that fits the screen, the alert or the channel heading it, and Send test is in
+reach without scrolling sideways (the tables used to scroll inside a 364 px box, twice as
+wide as the screen, with the alert's title three characters a line). A responder reads the
+notices, each time on one line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from vigil.alerts.services import create_channel, create_rule, deliver_due
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("VIGIL_SCREENSHOTS", "var/screenshots"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(live_server, chromium_path):  # noqa: ANN001, ANN201
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        page = browser.new_context(viewport=PHONE).new_page()
+        page.base = live_server.url
+        yield page
+        browser.close()
+
+
+def _sign_in(page, username: str) -> None:  # noqa: ANN001
+    page.goto(page.base + "/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
+def _fits(page) -> bool:  # noqa: ANN001
+    return page.evaluate(
+        "() => [...document.querySelectorAll('table.grid')]"
+        ".every(t => t.scrollWidth <= t.parentElement.clientWidth)"
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_delivery_log_and_channels_fit_a_phone(
+    phone, make_user, httpserver, language, zh_hans_catalogue
+) -> None:  # noqa: ANN001
+    make_user("Administrator", username="li", language=language)
+    httpserver.expect_request("/hook").respond_with_data("overloaded", status=503)
+    channel = create_channel(
+        name="Ops webhook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    topic = make_topic()
+    create_rule(name="Burns", kind="keyword", topic=topic, routing={"channels": [channel.pk]})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户，客服不理人")])
+    deliver_due()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _sign_in(phone, "li")
+
+    phone.goto(phone.base + "/alerts/deliveries/")
+    phone.screenshot(path=str(SHOTS / f"alerts-deliveries-{language}-phone.png"), full_page=True)
+    assert _fits(phone)
+    title = phone.locator("table.deliveries tbody tr").first.locator("td.lead")
+    card = phone.locator("table.deliveries tbody tr").first.bounding_box()
+    assert title.bounding_box()["width"] >= 0.9 * card["width"]
+    assert phone.locator("td .msg-error").first.is_visible()
+
+    phone.goto(phone.base + "/alerts/channels/")
+    phone.screenshot(path=str(SHOTS / f"alerts-channels-{language}-phone.png"), full_page=True)
+    assert _fits(phone)
+    row = phone.locator(f"#channel-{channel.pk}")
+    button = row.get_by_role("button", name="Send test" if language == "en" else "发送测试")
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    button.click()
+    phone.wait_for_selector(f"#test-{channel.pk}:not(:empty)")
+    assert "503" in phone.locator(f"#test-{channel.pk}").inner_text()
+
+
+def test_the_delivery_log_stays_a_table_on_a_desktop(phone, make_user) -> None:  # noqa: ANN001
+    make_user("Administrator", username="li")
+    channel = create_channel(name="Ops webhook", kind="webhook", config={"url": "https://x.test/h"})
+    topic = make_topic()
+    create_rule(name="Burns", kind="keyword", topic=topic, routing={"channels": [channel.pk]})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户")])
+    phone.set_viewport_size({"width": 1280, "height": 860})
+    _sign_in(phone, "li")
+    phone.goto(phone.base + "/alerts/deliveries/")
+    assert phone.locator("table.deliveries thead").is_visible()
+
+
+def test_a_notice_time_is_not_broken_over_two_lines_on_a_phone(
+    phone, make_user, zh_hans_catalogue
+) -> None:  # noqa: ANN001
+    wang = make_user("Responder", username="wang", language="zh-hans")
+    topic = make_topic()
+    # Titles of every length, so that some line ends inside the time wherever it may wrap.
+    for n in range(1, 13):
+        create_rule(
+            name="烫伤" * n,
+            kind="keyword",
+            conditions={"query": "烫伤"},
+            topic=topic,
+            level="III",
+            routing={"recipients": {"users": [wang.pk]}},
+        )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户，客服不理人")])
+    deliver_due()
+    _sign_in(phone, "wang")
+    phone.goto(phone.base + "/alerts/notifications/")
+    phone.screenshot(path=str(SHOTS / "alerts-notifications-zh-phone.png"), full_page=True)
+    times = phone.evaluate(
+        "() => [...document.querySelectorAll('.notifications time')]"
+        ".map(t => t.getClientRects().length)"
+    )
+    assert times and all(n == 1 for n in times), times
