@@ -10,6 +10,7 @@ import html
 import json
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 
 from tests.alerts._support import SmtpStub, make_topic, matched_mention
@@ -91,6 +92,15 @@ def test_a_chinese_reader_of_an_english_installation_reads_the_title_in_chinese(
     assert subjects["<bob@example.com>"] == f"[III] {english}"
     assert Notification.objects.get(user=li).title == chinese  # the bell
     assert Notification.objects.get(user=bob).title == english
+    # Bob switches to Chinese: his bell says the alert again in his language of the day.
+    bob.profile.language = "zh-hans"
+    bob.profile.save()
+    as_bob = Client()
+    as_bob.force_login(bob)
+    bell = html.unescape(as_bob.get("/alerts/notifications/").content.decode())
+    assert chinese in bell and english not in bell
+    (notice,) = as_bob.get("/api/alerts/notifications", **ZH).json()
+    assert (notice["title"], notice["display_title"]) == (english, chinese)
     body = json.loads(httpserver.log[0][0].get_data())  # a shared channel: the installation's
     assert body["title"] == f"[III] {english}" and body["alert"]["title"] == english
     assert body["alert"]["title_code"] == "story_growth"

@@ -196,6 +196,10 @@ def test_administrators_are_told_of_a_failing_channel_each_in_their_language(
     assert notice.message == english  # stored in the installation's language …
     with translation.override("zh-hans"):
         assert notice_text(notice) == chinese  # … and said in the reader's
+        # The bell's copy too, in the reader's language of the day, not the one it was sent in.
+        assert Notification.objects.get(user=bob, alert=None).display_title == chinese
+    with translation.override("en"):
+        assert Notification.objects.get(user=li, alert=None).display_title == english
 
 
 def test_a_channel_address_that_is_not_valid_is_refused_in_chinese(

@@ -13,7 +13,7 @@ from typing import Any
 
 from vigil.accounts.models import SystemNotice
 
-__all__ = ["notice_text", "say_notice"]
+__all__ = ["notice_text", "said_again", "say_notice"]
 
 _SAYERS: dict[str, Callable[[Mapping[str, Any]], str]] = {}
 
@@ -25,7 +25,13 @@ def say_notice(code: str, sayer: Callable[[Mapping[str, Any]], str]) -> None:
 
 def notice_text(notice: SystemNotice) -> str:
     """The notice in the active language; its stored text when it cannot be said again."""
-    sayer = _SAYERS.get(notice.code)
-    if sayer is None or not notice.params:
-        return notice.message
-    return sayer(notice.params)
+    return said_again(notice.code, notice.params, notice.message)
+
+
+def said_again(code: str, params: Mapping[str, Any] | None, stored: str) -> str:
+    """A notice of ``code`` (a system notice, or the bell's copy of one) in the active
+    language; ``stored`` when nobody registered the code or it has no parameters."""
+    sayer = _SAYERS.get(code)
+    if sayer is None or not params:
+        return stored
+    return sayer(params)

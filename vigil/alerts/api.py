@@ -215,7 +215,7 @@ def _must_be_one_of(name: str, values: list[str]) -> ApiError:
 
 @router.get("/notifications", response=list[NotificationOut], summary="My in-app notifications")
 def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
-    rows = Notification.objects.filter(user=request.user)  # type: ignore[misc]
+    rows = Notification.objects.filter(user=request.user).select_related("alert")  # type: ignore[misc]
     if unread:
         rows = rows.filter(read_at=None)
     return rows[:100]

@@ -195,7 +195,8 @@ class DeliveryOut(Schema):
 class NotificationOut(Schema):
     id: int
     alert_id: int | None
-    title: str
+    title: str = Field(..., description="as sent, in its reader's language of the day")
+    display_title: str = Field(..., description="in the language of Accept-Language")
     url: str
     level: str
     created_at: dt.datetime

@@ -154,7 +154,11 @@ class Notification(models.Model):
     alert = models.ForeignKey(
         Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)  # in its reader's language when it was sent
+    # What it says, to be said again in the reader's language of the day: "alert.fired",
+    # "alert.escalated", "alert.raised" (of ``alert``), or a system notice's code and params.
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     level = models.CharField(max_length=3, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -168,3 +172,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.title[:60]}"
+
+    @property
+    def display_title(self) -> str:
+        """The notice in the active language; as stored when it cannot be said again."""
+        from vigil.accounts.notices import said_again
+
+        if self.code.startswith("alert.") and self.alert is not None:
+            prefix = {
+                "alert.escalated": _("Escalated, unacknowledged: "),
+                "alert.raised": _("Level raised: "),
+            }.get(self.code, "")
+            return f"{prefix}{self.alert.display_title}"
+        return said_again(self.code, self.params, self.title)

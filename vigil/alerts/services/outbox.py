@@ -385,7 +385,13 @@ def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.da
     ).select_related("profile")
     Notification.objects.bulk_create(
         [
-            Notification(user=u, title=text(u)[:300], url=reverse("alerts:channels"))
+            Notification(
+                user=u,
+                title=text(u)[:300],
+                code="channel.failing",
+                params=said,
+                url=reverse("alerts:channels"),
+            )
             for u in admins.distinct()
         ]
     )
