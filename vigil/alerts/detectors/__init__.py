@@ -7,6 +7,7 @@ way the Numenta Anomaly Benchmark does. No Django imports.
 
 from __future__ import annotations
 
+from vigil.alerts.detectors.config import SENSITIVITIES, Sensitivity, SpikeConfig
 from vigil.alerts.detectors.nab import (
     PROFILES,
     CostProfile,
@@ -21,13 +22,7 @@ from vigil.alerts.detectors.nab import (
     windows_from_labels,
 )
 from vigil.alerts.detectors.replay import infer_bucket_seconds, replay
-from vigil.alerts.detectors.spike import (
-    SENSITIVITIES,
-    Sensitivity,
-    SpikeConfig,
-    SpikeDetector,
-    SpikeSignal,
-)
+from vigil.alerts.detectors.spike import SpikeDetector, SpikeSignal
 
 __all__ = [
     "PROFILES",

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from vigil.alerts.detectors.spike import Sensitivity, SpikeDetector, SpikeSignal
+from vigil.alerts.detectors.config import Sensitivity
+from vigil.alerts.detectors.spike import SpikeDetector, SpikeSignal
 
 __all__ = ["INTERVAL_SAMPLE", "infer_bucket_seconds", "replay"]
 

@@ -17,27 +17,25 @@ stronger evidence than a rise that holds (bots and retweet storms).
 
 from __future__ import annotations
 
-import functools
 import math
 from array import array
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
+from vigil.alerts.detectors.config import (
+    DAY,
+    HOUR,
+    WEEK,
+    Sensitivity,
+    SpikeConfig,
+    thresholds,
+)
 from vigil.alerts.detectors.state import DetectorState, state_from_dict, state_to_dict
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 
-__all__ = ["SENSITIVITIES", "Sensitivity", "SpikeConfig", "SpikeDetector", "SpikeSignal"]
+__all__ = ["SpikeDetector", "SpikeSignal"]
 
-Sensitivity = Literal["low", "medium", "high"]
-
-#: Nominal false alarms per week on a stream that follows the learnt model.
-SENSITIVITIES: dict[str, float] = {"low": 0.25, "medium": 1.0, "high": 4.0}
-_MIN_COUNT: dict[str, float] = {"low": 10.0, "medium": 5.0, "high": 3.0}
-
-_WEEK = 7 * 86400.0
-_DAY = 86400.0
-_HOUR = 3600.0
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three windows)
 #: Surprise (-ln p) above which a bucket counts as an exceedance for tail calibration.
@@ -57,70 +55,6 @@ def _clamp(factor: float) -> float:
 def _decay(half_life_s: float, bucket_s: float) -> float:
     """Per-bucket learning rate that halves an observation's weight every half-life."""
     return 1.0 - 0.5 ** (bucket_s / max(half_life_s, bucket_s))
-
-
-@dataclass(frozen=True, slots=True)
-class SpikeConfig:
-    """Tunables; defaults are the documented ones, derived from `sensitivity`."""
-
-    sensitivity: Sensitivity = "medium"
-    bucket_seconds: int = 300
-    false_alarms_per_week: float | None = None  # overrides the sensitivity's rate
-    min_count: float | None = None  # overrides the sensitivity's minimum volume
-    min_ratio: float = 1.5  # observed must be at least this multiple of expected
-    cooldown_seconds: int = 24 * 3600  # one alert per story per day
-    escalation_ratio: float = 4.0  # re-fire inside the cooldown at this multiple
-    warmup_seconds: int = 86400
-    level_half_life: float = 12 * _HOUR
-    daily_half_life: float = 7 * _DAY
-    weekly_half_life: float = 21 * _DAY
-    dispersion_half_life: float = 3 * _DAY
-    dispersion_clip: float = 2.5  # residuals winsorised here (in sd) so blips do not widen the band
-    tail_half_life: float = 14 * _DAY
-    tail_prior_rate: float = 1.0  # prior exceedance rate, as a multiple of the model's
-    tail_prior_scale: float = 1.5  # prior tail scale (1.0 = the model is exact)
-    scales: tuple[int, ...] = (1, 3, 12, 36, 72)  # windows in buckets (36, 72: see block_buckets)
-    block_buckets: int = 12  # windows longer than this are summed in whole blocks (1 h)
-    burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
-    lone_bucket_share: float = 1e-3  # the one-bucket window's alarm budget, per longer window's
-    max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
-    unit: str = "mentions"
-
-    def __post_init__(self) -> None:
-        if self.sensitivity not in SENSITIVITIES:
-            raise ValueError(f"sensitivity must be one of {sorted(SENSITIVITIES)}")
-        if self.bucket_seconds <= 0:
-            raise ValueError("bucket_seconds must be positive")
-        if not self.scales or min(self.scales) < 1:
-            raise ValueError("scales must be positive bucket counts")
-        if any(k > self.block_buckets and k % self.block_buckets for k in self.scales):
-            raise ValueError("windows longer than a block must be whole blocks")
-
-    @property
-    def alarm_rate(self) -> float:
-        return self.false_alarms_per_week or SENSITIVITIES[self.sensitivity]
-
-    @property
-    def volume_floor(self) -> float:
-        return self.min_count if self.min_count is not None else _MIN_COUNT[self.sensitivity]
-
-    def log_p_thresholds(self, counts: bool = True) -> tuple[float, ...]:
-        """Per-window significance so that alarms/week matches the setting (weighted Bonferroni).
-
-        In a count series a lone one-bucket burst gets a thousandth of a longer window's
-        share: bots and single retweet storms make such bursts far commoner than even the
-        calibrated tail expects. Other series (sensors) split the budget evenly.
-        """
-        per_bucket = self.alarm_rate * self.bucket_seconds / _WEEK
-        lone = self.lone_bucket_share if counts else 1.0
-        weights = [lone if k == 1 else 1.0 for k in self.scales]
-        return tuple(math.log(per_bucket * w / sum(weights)) for w in weights)
-
-
-@functools.lru_cache(maxsize=64)
-def _thresholds(cfg: SpikeConfig) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """(count series, other series) thresholds, shared by every detector with these settings."""
-    return cfg.log_p_thresholds(counts=True), cfg.log_p_thresholds(counts=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +109,7 @@ class SpikeDetector:
         self._s.disp_num = array("d", [0.0] * len(self._cfg.scales))
         self._s.disp_den = array("d", [0.0] * len(self._cfg.scales))
         # Tail prior: one week of buckets behaving like the model, with a mildly heavy tail.
-        prior = _WEEK / bucket_seconds
+        prior = WEEK / bucket_seconds
         scales = len(self._cfg.scales)
         self._s.pot_total = array("d", [prior] * scales)
         self._s.pot_n1 = array(
@@ -192,7 +126,7 @@ class SpikeDetector:
         self._a_week = _decay(cfg.weekly_half_life / 7.0, b)
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
-        self._log_thr = _thresholds(cfg)
+        self._log_thr = thresholds(cfg)
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
@@ -264,12 +198,12 @@ class SpikeDetector:
     def _season(self, t: float) -> tuple[float, int, int, float, int]:
         """Seasonal factor at the bucket centre, interpolating between hour slots."""
         centre = t + self._cfg.bucket_seconds / 2.0
-        hour = (centre % _DAY) / _HOUR - 0.5
+        hour = (centre % DAY) / HOUR - 0.5
         i0 = math.floor(hour)
         w1 = hour - i0
         i0 %= 24
         i1 = (i0 + 1) % 24
-        day = int(((centre // _DAY) + 3) % 7)  # 1970-01-01 was a Thursday
+        day = int(((centre // DAY) + 3) % 7)  # 1970-01-01 was a Thursday
         s = self._s
         factor = ((1.0 - w1) * s.hod[i0] + w1 * s.hod[i1]) * s.dow[day]
         return factor, i0, i1, w1, day
@@ -440,9 +374,9 @@ class SpikeDetector:
         severity = 1.0 - math.exp(-max(math.log(ratio), 0.0) / math.log(4.0))
         score = min(-log_p / math.log(10.0), 300.0)
         seconds = k * cfg.bucket_seconds
-        span = f"{seconds // 60} min" if seconds < _HOUR else f"{seconds / _HOUR:g} h"
+        span = f"{seconds // 60} min" if seconds < HOUR else f"{seconds / HOUR:g} h"
         centre = t + cfg.bucket_seconds / 2.0
-        slot = f"{_WEEKDAYS[int(((centre // _DAY) + 3) % 7)]} {int(centre % _DAY // _HOUR):02d}:00"
+        slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {int(centre % DAY // HOUR):02d}:00"
         explanation = (
             f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
             f"({ratio:.1f}x the usual for {slot}); chance under normal variation ~{10**-score:.0e}"
@@ -499,7 +433,7 @@ class SpikeDetector:
             a_week = max(self._a_week, 1.0 / (1.0 + n / 7.0))
             target = min(xc / (level * hod), _FACTOR_MAX)
             s.dow[day] = _clamp(s.dow[day] + a_week * (target - s.dow[day]))
-        per_day = max(1, round(_DAY / cfg.bucket_seconds))
+        per_day = max(1, round(DAY / cfg.bucket_seconds))
         if (n + 1) % per_day == 0:
             self._renormalise()
 
