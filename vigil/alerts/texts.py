@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-__all__ = ["say_summary", "say_title", "spike_params"]
+__all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
 _TITLES: dict[str, Promise] = {
     "keyword_any": gettext_lazy("{topic}: new mention"),
@@ -46,6 +46,19 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
         return stored
     story = values.get("story")
     return f"{text} · {story}" if story else text
+
+
+def news_prefix(news: str) -> str:
+    """What a message or bell notice puts before the title, in the active language, for
+    ``news`` = "escalated" or "raised" (an alert that has just fired needs none).
+
+    Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
+    """
+    if news == "escalated":
+        return _("Escalated, unacknowledged: ")
+    if news == "raised":
+        return _("Level raised: ")
+    return ""
 
 
 def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:

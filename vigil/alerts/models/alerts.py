@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigil.alerts.texts import say_summary, say_title
+from vigil.alerts.texts import news_prefix, say_summary, say_title
 from vigil.monitoring.models import WarningLevel
 
 
@@ -179,9 +179,5 @@ class Notification(models.Model):
         from vigil.accounts.notices import said_again
 
         if self.code.startswith("alert.") and self.alert is not None:
-            prefix = {
-                "alert.escalated": _("Escalated, unacknowledged: "),
-                "alert.raised": _("Level raised: "),
-            }.get(self.code, "")
-            return f"{prefix}{self.alert.display_title}"
+            return news_prefix(self.code.removeprefix("alert.")) + self.alert.display_title
         return said_again(self.code, self.params, self.title)

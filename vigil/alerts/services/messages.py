@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.services.lifecycle import response_status
+from vigil.alerts.texts import news_prefix
 from vigil.alerts.transports import Message
 
 __all__ = ["absolute", "alert_payload", "digest_message", "message_for", "message_language"]
@@ -150,11 +151,7 @@ def message_for(delivery: Delivery) -> Message:
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
     head, _sep, detail = delivery.reason.partition(":")
     with translation.override(message_language(delivery.recipient)):
-        # Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
-        prefix = {
-            "escalated": _("Escalated, unacknowledged: "),
-            "raised": _("Level raised: "),
-        }.get(head, "")
+        prefix = news_prefix(head)
         lines = [alert.display_summary] if alert.summary else []
         if head == "escalated":
             lines.insert(
