@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +77,13 @@ def topics_of(mention_ids: list[int]) -> dict[int, tuple[int, ...]]:
     """The topics each mention matched, as the clusterer wants them."""
     from vigil.monitoring.models import Match
 
-    found: dict[int, list[int]] = {}
     pairs = Match.objects.filter(mention_id__in=mention_ids).values_list("mention_id", "topic_id")
+    return topics_by_mention(pairs)
+
+
+def topics_by_mention(pairs: Iterable[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
+    """(mention id, topic id) pairs as each mention's sorted topic ids."""
+    found: dict[int, list[int]] = {}
     for mention_id, topic_id in pairs:
         found.setdefault(mention_id, []).append(topic_id)
     return {mention_id: tuple(sorted(ids)) for mention_id, ids in found.items()}

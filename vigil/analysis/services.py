@@ -20,7 +20,7 @@ from vigil.analysis.entities import extract_entities
 from vigil.analysis.impact import MentionSignals, score_group, score_mention
 from vigil.analysis.langid import identify_languages
 from vigil.analysis.models import Correction, Story
-from vigil.analysis.runtime import runtime, story_mention
+from vigil.analysis.runtime import runtime, story_mention, topics_by_mention
 from vigil.analysis.sentiment import score_sentiments, score_sentiments_toward
 from vigil.analysis.signals import story_merged
 from vigil.analysis.stories import propagation_path
@@ -104,9 +104,7 @@ def analyse_mentions(mentions: list[Mention]) -> None:
     langs = identify_languages(texts)
     overall = score_sentiments(texts, langs)
     matches = list(Match.objects.filter(mention__in=mentions))
-    topics: dict[int, list[int]] = {}
-    for match in matches:
-        topics.setdefault(match.mention_id, []).append(match.topic_id)
+    topics = topics_by_mention((match.mention_id, match.topic_id) for match in matches)
     _score_toward_topics(
         matches,
         {m.pk: m for m in mentions},
@@ -128,8 +126,7 @@ def analyse_mentions(mentions: list[Mention]) -> None:
             else:
                 mention.reprint_group, mention.reprint_of_id = mention.pk, None
             if mention.pk in topics:
-                about = tuple(sorted(topics[mention.pk]))
-                mention.story_id = _assign_story(state, mention, about, lang, merged)
+                mention.story_id = _assign_story(state, mention, topics[mention.pk], lang, merged)
         for mention in mentions:  # earlier mentions of the batch may sit in a folded story
             while mention.story_id in merged:
                 mention.story_id = merged[mention.story_id]
