@@ -174,6 +174,38 @@ def test_long_windows_learn_their_band_once_an_hour() -> None:
     assert detector.to_state()["disp_num"][-1] == before
 
 
+def test_a_burst_counts_once_in_the_tail_and_only_after_it_ends() -> None:
+    """Twelve buckets of one burst must not fatten the tail that the burst itself is judged on."""
+    detector = SpikeDetector()
+    counts = mention_stream(10, seed=8)
+    run(counts[: 9 * 288], detector)
+    one_bucket = detector.config.scales.index(1)
+    before = detector.to_state()["pot_n1"][one_bucket]
+    burst = [400.0] * 12
+    for i, count in enumerate(burst):
+        detector.observe(START + (9 * 288 + i) * STEP, count)
+    during = detector.to_state()["pot_n1"][one_bucket]
+    assert during <= before  # only decayed: the run is still open
+    for i in range(12, 24):
+        detector.observe(START + (9 * 288 + i) * STEP, counts[9 * 288 + i])
+    after = detector.to_state()["pot_n1"][one_bucket]
+    assert 0.9 < after - before < 1.1  # the whole burst is one exceedance
+
+
+def test_a_state_saved_before_runs_were_counted_once_still_resumes() -> None:
+    counts = mention_stream(12, seed=12, burst_at=10 * 288 + 30)
+    cut = 8 * 288 + 5
+    detector = SpikeDetector()
+    run(counts[:cut], detector)
+    state = json.loads(json.dumps(detector.to_state()))
+    for key in ("run_level", "run_last"):
+        del state[key]
+    state["last_x"] = 12.0  # a field this version no longer keeps
+    resumed = run(counts[cut:], SpikeDetector.from_state(state), offset=cut)
+    assert resumed == run(counts[cut:], detector, offset=cut)
+    assert resumed
+
+
 def test_a_state_saved_before_long_windows_still_resumes() -> None:
     counts = mention_stream(12, seed=12, burst_at=10 * 288 + 30)
     cut = 8 * 288 + 5

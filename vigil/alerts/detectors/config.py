@@ -15,8 +15,8 @@ __all__ = ["DAY", "HOUR", "SENSITIVITIES", "WEEK", "Sensitivity", "SpikeConfig",
 
 Sensitivity = Literal["low", "medium", "high"]
 
-#: Nominal false alarms per week on a stream that follows the learnt model.
-SENSITIVITIES: dict[str, float] = {"low": 0.25, "medium": 1.0, "high": 4.0}
+#: Nominal false alarms per week on ordinary traffic: about one a quarter, a month, a week.
+SENSITIVITIES: dict[str, float] = {"low": 0.08, "medium": 0.25, "high": 1.0}
 _MIN_COUNT: dict[str, float] = {"low": 10.0, "medium": 5.0, "high": 3.0}
 
 WEEK = 7 * 86400.0

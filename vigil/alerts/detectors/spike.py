@@ -11,8 +11,10 @@ and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
 and 12 buckets and on two long windows built from hourly totals (3 h and 6 h,
 for stories that build for hours), each window with its own learnt
 over-dispersion; the long windows learn theirs once an hour, so a rising story
-cannot widen its own band. In count series a lone one-bucket burst needs far
-stronger evidence than a rise that holds (bots and retweet storms).
+cannot widen its own band. Each window's tail is calibrated on the topic's own
+history, a run of exceedances counted once when it is over, so an event is
+judged against the tail learnt before it. In count series a lone one-bucket
+burst needs far stronger evidence than a rise that holds (bots and retweet storms).
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ class SpikeDetector:
         )
         n2 = math.exp(-_POT_U - (_POT_U2 - _POT_U) / self._cfg.tail_prior_scale)
         self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
+        self._s.run_level = array("d", [0.0] * scales)
+        self._s.run_last = array("d", [0.0] * scales)
 
     def _setup(self) -> None:
         cfg = self._cfg
@@ -191,6 +195,10 @@ class SpikeDetector:
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()
         self._s = state_from_dict(state)
+        scales = len(self._cfg.scales)
+        if len(self._s.run_level) != scales:  # saved before runs were counted once
+            self._s.run_level = array("d", [0.0] * scales)
+            self._s.run_last = array("d", [0.0] * scales)
         return self
 
     # ---------------------------------------------------------------- internals
@@ -227,12 +235,10 @@ class SpikeDetector:
             cap = mu + cfg.burst_cap * math.sqrt(
                 (mu if s.count_mode else 0.0) + self._dispersion(0) * mu * mu
             )
-            # A bucket beyond the cap counts as far as the one before it went: a rise that holds.
-            s.recent_x[s.pos] = min(x, max(cap, s.last_x))
+            s.recent_x[s.pos] = min(x, cap)
         else:
             s.recent_x[s.pos] = x
         s.recent_mu[s.pos] = mu
-        s.last_x = x
         s.pos = (s.pos + 1) % k
         signal = None
         sums = self._window_sums(x)
@@ -336,6 +342,26 @@ class SpikeDetector:
         scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
         return log_n1 - (surprise - _POT_U) / scale
 
+    def _count_exceedance(self, j: int, surprise: float) -> tuple[float, float]:
+        """(level-1, level-2) exceedances to count now: each run once, when it is over.
+
+        Overlapping windows pass a level for many buckets in a row on one event; counting
+        every bucket would let the event's first bucket fatten the tail the rest of it is
+        judged against (a sustained rise would hide itself). So exceedances less than a
+        window length apart form one run, counted once, after it ends (runs declustering).
+        """
+        s = self._s
+        level = 2.0 if surprise > _POT_U2 else 1.0 if surprise > _POT_U else 0.0
+        if level:
+            s.run_level[j] = max(s.run_level[j], level)
+            s.run_last[j] = s.n
+            return 0.0, 0.0
+        if s.run_level[j] and s.n - s.run_last[j] > self._cfg.scales[j]:
+            counted = (1.0, 1.0 if s.run_level[j] == 2.0 else 0.0)
+            s.run_level[j] = 0.0
+            return counted
+        return 0.0, 0.0
+
     def _judge(self, t: float, moment: datetime | None, sums: list[Window]) -> SpikeSignal | None:
         """Update the tail calibration with this bucket; return a signal if it fires.
 
@@ -353,9 +379,10 @@ class SpikeDetector:
                 log_p = self._calibrated(j, surprise)
                 if best is None or log_p - thresholds[j] < best[0]:
                     best = (log_p - thresholds[j], log_p, length, total, expected)
+            new1, new2 = self._count_exceedance(j, surprise)
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
-            s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
-            s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
+            s.pot_n1[j] = keep * s.pot_n1[j] + new1
+            s.pot_n2[j] = keep * s.pot_n2[j] + new2
         if moment is None or best is None or best[0] > 0.0:
             return None
         _margin, log_p, k, total, expected = best
