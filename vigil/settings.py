@@ -209,9 +209,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"refusals_in_one_line": {"()": "vigil.lib.logs.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # A 403 is normal operation: one line, not Django's traceback of PermissionDenied.
+        "django.request": {"filters": ["refusals_in_one_line"]},
         "jieba": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "waitress.queue": {"level": "ERROR"},

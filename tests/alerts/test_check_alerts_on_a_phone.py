@@ -1,8 +1,9 @@
-"""Alerts on a phone. An administrator checks the channels and the delivery log: each row is
-a small card that fits the screen, the alert or the channel heading it, and Send test is in
-reach without scrolling sideways (the tables used to scroll inside a 364 px box, twice as
-wide as the screen, with the alert's title three characters a line). A responder reads the
-notices, each time on one line."""
+"""Alerts on a phone. An administrator checks the rules, the channels and the delivery log:
+each row is a small card that fits the screen, the rule, the alert or the channel heading it,
+and Send test is in reach without scrolling sideways (the tables used to scroll inside a
+364 px box, twice as wide as the screen, with the alert's title three characters a line).
+"New rule" and "New channel" keep room around their words. A responder reads the notices,
+each time on one line."""
 
 from __future__ import annotations
 
@@ -47,7 +48,52 @@ def _fits(page) -> bool:  # noqa: ANN001
     return page.evaluate(
         "() => [...document.querySelectorAll('table.grid')]"
         ".every(t => t.scrollWidth <= t.parentElement.clientWidth)"
+        " && document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+def _room(link) -> list[float]:  # noqa: ANN001
+    """Pixels between the screen and a button, and between the button and its words, on the
+    left and on the right."""
+    return link.evaluate(
+        """b => { const box = b.getBoundingClientRect(), words = document.createRange();
+        words.selectNodeContents(b); const w = words.getBoundingClientRect();
+        return [box.left, w.left - box.left, box.right - w.right,
+                document.documentElement.clientWidth - box.right]; }"""
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rules_and_the_new_buttons_fit_a_phone(
+    phone, make_user, language, zh_hans_catalogue
+) -> None:  # noqa: ANN001
+    # The rules were a seven-column table scrolling sideways in its box, the rule's name
+    # one word a line; "New channel" ran edge to edge of its blue box.
+    li = make_user("Administrator", username="li", language=language)
+    wang = make_user("Responder", username="wang")
+    topic = make_topic()
+    rule = create_rule(
+        name="Burns and scalds on the kettle lid",
+        kind="keyword",
+        conditions={"query": "烫伤"},
+        topic=topic,
+        level="II",
+        routing={"recipients": {"users": [li.pk]}, "on_call": [wang.pk]},
+    )
+    create_rule(name="Spike", kind="spike", topic=topic)
+    _sign_in(phone, "li")
+
+    phone.goto(phone.base + "/alerts/rules/")
+    phone.screenshot(path=str(SHOTS / f"alerts-rules-{language}-phone.png"), full_page=True)
+    assert _fits(phone)
+    card = phone.locator(f"#rule-{rule.pk}").bounding_box()
+    name = phone.locator(f"#rule-{rule.pk} td.lead").bounding_box()
+    assert name["width"] >= 0.9 * card["width"]
+    buttons = {"rules": ("New rule", "新建规则"), "channels": ("New channel", "新建渠道")}
+    for path, (english, chinese) in buttons.items():
+        phone.goto(phone.base + f"/alerts/{path}/")
+        button = phone.get_by_role("link", name=english if language == "en" else chinese)
+        assert all(gap >= 8 for gap in _room(button)), (path, _room(button))
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -1,5 +1,5 @@
 """The channels list says how each channel is doing: an error it has recovered from is not
-shown as a current one."""
+shown as a current one, and the in-app channel says when it last worked, like the others."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.alerts._support import make_topic, matched_mention
 from vigil.alerts.models import Channel
-from vigil.alerts.services import create_channel
+from vigil.alerts.services import (
+    create_channel,
+    create_rule,
+    deliver_due,
+    in_app_channel,
+    send_test,
+)
+from vigil.alerts.services.evaluate import evaluate_new_mentions
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +45,35 @@ def test_an_error_the_channel_recovered_from_is_not_shown_as_current(client_for)
     working = _row(admin.get("/alerts/channels/").content.decode(), channel)
     assert "working" in working and "msg-error" not in working
     assert "fixed since: resolves to non-public address" in working
+
+
+def test_the_in_app_channel_says_when_it_last_worked(client_for, make_user) -> None:
+    # A trial's channels list showed when the webhook last worked, and nothing for the bell.
+    wang = make_user("Responder")
+    topic = make_topic()
+    create_rule(
+        name="Burns", kind="keyword", topic=topic, routing={"recipients": {"users": [wang.pk]}}
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户")])
+    before = timezone.now()
+    assert deliver_due().sent >= 1
+    bell = in_app_channel()
+    assert bell.last_success_at is not None and bell.last_success_at >= before
+    admin = client_for("Administrator")
+    row = _row(admin.get("/alerts/channels/").content.decode(), bell)
+    shown = timezone.localtime(bell.last_success_at).strftime("%m-%d %H:%M")
+    assert f'data-label="Last success">{shown}</td>' in row
+
+
+def test_the_in_app_channel_notes_its_success_once_a_minute(make_user) -> None:
+    # Every bell notice succeeds on the same row: one write of it per notice would queue
+    # the outbox's workers behind each other.
+    li = make_user("Administrator")
+    recent = timezone.now() - dt.timedelta(seconds=30)
+    Channel.objects.filter(pk=in_app_channel().pk).update(last_success_at=recent)
+    assert send_test(in_app_channel(), actor=li).status == "sent"
+    assert in_app_channel().last_success_at == recent
+    earlier = timezone.now() - dt.timedelta(seconds=90)
+    Channel.objects.filter(pk=in_app_channel().pk).update(last_success_at=earlier)
+    send_test(in_app_channel(), actor=li)
+    assert in_app_channel().last_success_at > recent

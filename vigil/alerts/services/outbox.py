@@ -47,6 +47,9 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 LEASE = dt.timedelta(minutes=2)
 CHANNEL_FLAG_AFTER = 3
+# The in-app channel is one row that every bell notice (one per recipient) succeeds on:
+# its "last success" moves at most once a minute, not one write of that row per notice.
+IN_APP_SUCCESS_EVERY = dt.timedelta(minutes=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -280,7 +283,9 @@ def _record_success(
             last_error_code="",
             last_error_params={},
         )
-        if channel.kind != "in_app":
+        if channel.kind == "in_app":
+            _note_in_app_success(channel, now)
+        else:
             recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
                 consecutive_failures=0
             )
@@ -294,6 +299,18 @@ def _record_success(
                 resolved_at=None,
             ).update(resolved_at=now)
     return marked
+
+
+def _note_in_app_success(channel: Channel, now: dt.datetime) -> None:
+    """The bell worked: say so on the channels list, once a minute at most. The in-app channel
+    writes rows in Vigil's own database, so it has no failures to reset nor notice to
+    resolve. The condition in the UPDATE keeps concurrent workers to one write a minute too."""
+    due = now - IN_APP_SUCCESS_EVERY
+    if channel.last_success_at is not None and channel.last_success_at >= due:
+        return  # as the pass read it: no statement at all for most notices
+    Channel.objects.filter(pk=channel.pk).filter(
+        Q(last_success_at__isnull=True) | Q(last_success_at__lt=due)
+    ).update(last_success_at=now)
 
 
 def _retry_now(channel: Channel, now: dt.datetime) -> None:
