@@ -9,7 +9,8 @@ Jaccard similarity so that "same topic, different words" is not called a reprint
 Each mention joins the reprint group of its best match; the group remembers its
 earliest-published member (the original). Only a sliding window of recent days is kept
 in memory, so the index serves a long-running worker. Thread-safe: sketches are computed
-outside the lock, index updates inside it.
+outside the lock, index updates inside it. What a batch adds can be undone (``begin``,
+``rollback``) when the database transaction it was written in rolls back.
 
 The Rust-backed ``rensa`` is used when it imports; ``datasketch`` (pure Python, ~20×
 slower) is the fallback.
@@ -25,6 +26,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, AnyStr, Protocol
+
+from vigil.lib.undo import MISSING, UndoLog
 
 __all__ = [
     "DedupConfig",
@@ -230,6 +233,7 @@ class ReprintIndex:
         self._heap: list[tuple[datetime, int]] = []
         self._next_key = 0
         self._newest = self._horizon = datetime.min.replace(tzinfo=UTC)
+        self._undo: UndoLog | None = None  # what the current batch changed
 
     @property
     def backend(self) -> str:
@@ -269,6 +273,35 @@ class ReprintIndex:
             key = self._keys.get(group_id)
             return int(key is not None and self._entries[key].group_id == group_id)
 
+    def begin(self) -> None:
+        """Start a batch that ``rollback`` can undo; the one before can no longer be."""
+        with self._lock:
+            self._undo = UndoLog(self, ("_next_key", "_newest", "_horizon"))
+
+    def rollback(self) -> bool:
+        """Forget what was added since ``begin`` and put back the groups it joined and the
+        mentions it pushed out of the window; False if no batch was begun."""
+        with self._lock:
+            undo, self._undo = self._undo, None
+            if undo is None:
+                return False
+            for table, key, was in undo.changes():
+                if table is not self._entries:
+                    continue
+                now = table.get(key)
+                if now is not None and now.sketch is not None:
+                    self._backend.remove(key)  # added by the batch
+                if was is not MISSING and was.sketch is not None:
+                    self._backend.insert(key, was.sketch)  # pushed out of the window by it
+            undo.restore()
+            self._heap = [(entry.published_at, key) for key, entry in self._entries.items()]
+            heapq.heapify(self._heap)
+            return True
+
+    def _keep(self, table: dict[Any, Any], key: Hashable) -> None:
+        if self._undo is not None:
+            self._undo.keep(table, key, _copied if table is self._groups else None)
+
     def _add_prepared(
         self, doc_id: DocId, published_at: datetime, sketch: Any, exact: str | None
     ) -> ReprintMatch | None:
@@ -282,12 +315,15 @@ class ReprintIndex:
             key = self._next_key
             self._next_key = key + 1
             group_id = doc_id if best_key is None else self._join(best_key, doc_id, published_at)
+            self._keep(self._entries, key)
+            self._keep(self._keys, doc_id)
             entry = self._entries[key] = _Entry(doc_id, group_id, published_at, sketch, exact)
             self._keys[doc_id] = key
             if sketch is not None:
                 self._backend.insert(key, sketch)
-            elif exact is not None:
-                self._exact.setdefault(exact, key)
+            elif exact is not None and exact not in self._exact:
+                self._keep(self._exact, exact)
+                self._exact[exact] = key
             heapq.heappush(self._heap, (published_at, key))
             if published_at > self._newest:
                 self._newest = published_at
@@ -319,6 +355,7 @@ class ReprintIndex:
     def _join(self, matched_key: int, doc_id: DocId, published_at: datetime) -> DocId:
         """Count a new mention into the group of the one it matched; return the group id."""
         matched = self._entries[matched_key]
+        self._keep(self._groups, matched.group_id)
         group = self._groups.get(matched.group_id)
         if group is None:  # the matched mention was alone until now
             group = _Group(matched.doc_id, matched.published_at, 1, 1)
@@ -347,17 +384,25 @@ class ReprintIndex:
         horizon = self._horizon
         while self._heap and self._heap[0][0] < horizon:
             _, key = heapq.heappop(self._heap)
+            self._keep(self._entries, key)
             entry = self._entries.pop(key)
+            self._keep(self._keys, entry.doc_id)
             del self._keys[entry.doc_id]
             if entry.sketch is not None:
                 self._backend.remove(key)
             elif entry.exact is not None and self._exact.get(entry.exact) == key:
+                self._keep(self._exact, entry.exact)
                 del self._exact[entry.exact]
             group = self._groups.get(entry.group_id)
             if group is not None:
+                self._keep(self._groups, entry.group_id)
                 group.live -= 1
                 if group.live == 0:
                     del self._groups[entry.group_id]
+
+
+def _copied(group: _Group) -> _Group:
+    return _Group(group.original_id, group.original_at, group.size, group.live)
 
 
 def _exact_key(text: str) -> str:

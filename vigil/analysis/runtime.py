@@ -5,13 +5,20 @@ database on first use, so a restarted process continues the same reprint groups 
 stories. In scale mode each worker process has its own copy; stories found by
 different workers are joined when their mentions are reprints of each other. The
 clusterer's story ids are its own; ``story_rows`` maps them to stored Story pks.
+
+Memory must say what the database says. An analysis batch writes its reprints and
+stories in the pipeline batch's transaction; ``begin_batch`` answers how to undo what
+the batch changed in memory, which the pipeline calls if that transaction rolls back
+(otherwise a later mention could join a story row that was never committed, or a merge
+that was rolled back would leave the absorbed stored story with nothing feeding it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +27,9 @@ from django.utils import timezone
 from vigil.analysis.dedup import ReprintIndex
 from vigil.analysis.impact_tiers import AuthorityTable
 from vigil.analysis.stories import StoryClusterer, StoryMention
+from vigil.lib.undo import UndoLog
+
+log = logging.getLogger(__name__)
 
 WINDOW = dt.timedelta(days=3)
 
@@ -31,6 +41,51 @@ class AnalysisRuntime:
     authority: AuthorityTable
     story_rows: dict[int, int] = field(default_factory=dict)  # clusterer id -> Story pk
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _undo: UndoLog | None = field(default=None, init=False, repr=False)  # to story_rows
+    _batches: int = field(default=0, init=False, repr=False)
+
+    def begin_batch(self) -> Callable[[], None]:
+        """Start a batch (under ``lock``); the answer undoes its changes to memory, for when
+        its transaction rolls back. Only the latest batch can be undone: undoing an older
+        one drops the whole state, to be warmed again from the database."""
+        self.reprints.begin()
+        self.stories.begin()
+        self._undo = UndoLog(self)
+        self._batches += 1
+        batch = self._batches
+
+        def undo() -> None:
+            with self.lock:
+                try:
+                    undone = batch == self._batches and self._put_back()
+                except Exception:
+                    log.exception("could not put the analysis memory back after a rollback")
+                    undone = False
+                if not undone:  # a later batch began, or putting back failed: start afresh
+                    _drop(self)
+
+        return undo
+
+    def _put_back(self) -> bool:
+        undo, self._undo = self._undo, None
+        if undo is None:
+            return False
+        undo.restore()
+        reprints = self.reprints.rollback()
+        stories = self.stories.rollback()
+        return reprints and stories
+
+    def set_row(self, story_id: int, row: int) -> None:
+        """Record that clusterer story ``story_id`` is stored as Story ``row``."""
+        if self._undo is not None:
+            self._undo.keep(self.story_rows, story_id)
+        self.story_rows[story_id] = row
+
+    def drop_row(self, story_id: int) -> int | None:
+        """Forget clusterer story ``story_id``'s row (merged, or out of memory); its pk."""
+        if self._undo is not None:
+            self._undo.keep(self.story_rows, story_id)
+        return self.story_rows.pop(story_id, None)
 
 
 _runtime: AnalysisRuntime | None = None
@@ -57,6 +112,14 @@ def reset_runtime() -> None:
     global _runtime
     with _build_lock:
         _runtime = None
+
+
+def _drop(state: AnalysisRuntime) -> None:
+    """Forget ``state`` if it is still the process's: the next use warms a new one."""
+    global _runtime
+    with _build_lock:
+        if _runtime is state:
+            _runtime = None
 
 
 def story_mention(mention: object, topics: tuple[int, ...] = (), lang: str = "") -> StoryMention:
@@ -118,4 +181,4 @@ def _replay(state: AnalysisRuntime, mentions: list[Any]) -> None:
             state.stories.add(
                 story_mention(mention, topics.get(mention.pk, ())), story_id=mention.story_id
             )
-            state.story_rows[mention.story_id] = mention.story_id
+            state.set_row(mention.story_id, mention.story_id)

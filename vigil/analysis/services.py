@@ -7,6 +7,7 @@ beside this module; here they meet the database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -97,8 +98,14 @@ def shown_sentiment_score(mention: Mention) -> float | None:
     return _LABEL_SCORES[label]
 
 
-def analyse_mentions(mentions: list[Mention]) -> None:
-    """Analyse mentions just stored by the pipeline and save the results in bulk."""
+def analyse_mentions(
+    mentions: list[Mention], on_rollback: Callable[[Callable[[], None]], None] | None = None
+) -> None:
+    """Analyse mentions just stored by the pipeline and save the results in bulk.
+
+    ``on_rollback`` is given how to undo the batch's changes to the in-memory reprints and
+    stories, to call if the transaction the results are written in rolls back.
+    """
     state = runtime()
     texts = [_text(m) for m in mentions]
     langs = identify_languages(texts)
@@ -112,6 +119,9 @@ def analyse_mentions(mentions: list[Mention]) -> None:
     )
     now = timezone.now()
     with state.lock:
+        undo = state.begin_batch()
+        if on_rollback is not None:
+            on_rollback(undo)
         reprints = state.reprints.add_many(
             [(m.pk, t, m.published_at) for m, t in zip(mentions, texts, strict=True)]
         )
@@ -132,7 +142,7 @@ def analyse_mentions(mentions: list[Mention]) -> None:
                 mention.story_id = merged[mention.story_id]
         touched = {m.story_id for m in mentions if m.story_id}
         for gone in state.stories.expire():  # quiet for three days: out of memory, kept stored
-            state.story_rows.pop(gone.story_id, None)
+            state.drop_row(gone.story_id)
     rows = []
     for mention, lang, sentiment, text in zip(mentions, langs, overall, texts, strict=True):
         emotion = score_emotion(text)
@@ -234,9 +244,10 @@ def _assign_story(
             first_seen=mention.published_at,
             last_seen=mention.published_at,
         )
-        story_pk = state.story_rows[assignment.story_id] = story.pk
+        story_pk = story.pk
+        state.set_row(assignment.story_id, story_pk)
     for folded in assignment.merged:
-        gone = state.story_rows.pop(folded, None)
+        gone = state.drop_row(folded)
         if gone is not None and gone != story_pk:
             merge_stories(story_pk, gone)
             merged[gone] = story_pk

@@ -14,7 +14,8 @@ from vigil.pipeline.batch import Batch
 def analyse(batch: Batch) -> None:
     mentions = batch.new_mentions()
     if mentions:
-        analyse_mentions(mentions)
+        # A rolled-back batch must leave no reprint or story in memory either.
+        analyse_mentions(mentions, on_rollback=batch.on_rollback)
 
 
 analyse.name = "analyse"  # type: ignore[attr-defined]

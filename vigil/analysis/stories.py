@@ -24,7 +24,10 @@ joins the best-scoring story, or starts one below ``threshold``. What each choic
 
 Candidate stories come from an inverted index over their kept members' terms, so the
 cost per mention depends on how many stories share its words, not on how many exist.
-Thread-safe; stories idle longer than ``max_idle`` leave the index (``expire``).
+Thread-safe; stories idle longer than ``max_idle`` leave the index (``expire``). What a
+batch changes can be undone (``begin``, ``rollback``) when the database transaction it
+was written in rolls back: memory must not hold stories, members or merges the database
+never got.
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import Counter, defaultdict
-from collections.abc import Hashable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from vigil.analysis.keywords import extract_keywords, terms
+from vigil.analysis.keywords import terms
 from vigil.analysis.propagation import PropagationEdge, first_mention, propagation_path
+from vigil.analysis.story import Story, StoryAssignment, StoryMention, Vector, dot
+from vigil.lib.undo import MISSING, UndoLog
 
 __all__ = [
     "PropagationEdge",
@@ -60,117 +64,9 @@ _CANDIDATES = 25
 _KEPT_MEMBERS = 200  # recent originals a new mention is compared with
 _TITLE_MEMBERS = 60  # the first originals, from which the title is chosen
 
-Vector = dict[str, float]
 Profile = dict[Hashable, float]
 _K = TypeVar("_K", bound=Hashable)
-
-
-@dataclass(frozen=True, slots=True)
-class StoryMention:
-    """What clustering needs of a mention; ``cited_source`` is a "来源：X"/"via X" if parsed,
-    ``topics`` the ids of the topics it matched, ``lang`` its language if known."""
-
-    mention_id: Hashable
-    text: str
-    published_at: datetime
-    source: str = ""
-    title: str = ""
-    reprint_group: Hashable | None = None
-    cited_source: str | None = None
-    topics: tuple[Hashable, ...] = ()
-    lang: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StoryAssignment:
-    """Where a mention went; ``merged`` lists stories folded into ``story_id`` just now."""
-
-    story_id: int
-    is_new: bool
-    similarity: float
-    merged: tuple[int, ...] = ()
-
-
-@dataclass
-class Story:
-    """A running story: its members (light records), hourly counts, and what it is about."""
-
-    story_id: int
-    first_seen: datetime
-    last_seen: datetime
-    centroid: Vector = field(default_factory=dict)
-    mentions: list[StoryMention] = field(default_factory=list)
-    sources: Counter[str] = field(default_factory=Counter)
-    hourly: Counter[datetime] = field(default_factory=Counter)
-    topics: Counter[Hashable] = field(default_factory=Counter)  # originals per topic
-    languages: Counter[str] = field(default_factory=Counter)
-    originals: int = 0  # members that are not reprints of another member
-    _members: dict[int, tuple[StoryMention, Vector]] = field(default_factory=dict)
-    _postings: dict[str, dict[int, float]] = field(default_factory=dict)
-    _next_slot: int = 0
-    _title_from: list[tuple[StoryMention, Vector]] = field(default_factory=list)
-    _norm: float = 0.0
-
-    @property
-    def size(self) -> int:
-        return len(self.mentions)
-
-    @property
-    def language(self) -> str:
-        return self.languages.most_common(1)[0][0] if self.languages else ""
-
-    def title(self) -> str:
-        """The title (or text opening) of an early member closest to the centroid."""
-        best, best_sim = None, -1.0
-        for mention, vec in self._title_from:
-            sim = _dot(vec, self.centroid)
-            if sim > best_sim:
-                best, best_sim = mention, sim
-        if best is None:
-            return ""
-        return best.title or _opening(best.text)
-
-    def top_terms(self, k: int = 8) -> list[str]:
-        """What the story is about, in words: keywords of its titles and openings."""
-        text = "\n".join(m.title or _lead(m.text) for m in self.mentions[-50:])
-        words = [t for t, _ in extract_keywords(text, top_k=k)]
-        return words or [t for t, _ in sorted(self.centroid.items(), key=lambda kv: -kv[1])[:k]]
-
-    def per_hour(self) -> list[tuple[datetime, int]]:
-        """Mentions per UTC hour, oldest first, with empty hours filled in."""
-        if not self.hourly:
-            return []
-        start, end = min(self.hourly), max(self.hourly)
-        hours = int((end - start) / timedelta(hours=1)) + 1
-        return [
-            (start + timedelta(hours=h), self.hourly.get(start + timedelta(hours=h), 0))
-            for h in range(hours)
-        ]
-
-    def growth_per_hour(self, now: datetime) -> tuple[int, int]:
-        """(mentions in the last hour, change against the hour before)."""
-        last = sum(1 for m in self.mentions if now - timedelta(hours=1) < m.published_at <= now)
-        prev = sum(
-            1
-            for m in self.mentions
-            if now - timedelta(hours=2) < m.published_at <= now - timedelta(hours=1)
-        )
-        return last, last - prev
-
-    def propagation(self) -> list[PropagationEdge]:
-        return propagation_path(self.mentions)
-
-    def nearest(self, vec: Vector) -> float:
-        """Cosine of ``vec`` with the most similar kept member."""
-        sums: dict[int, float] = defaultdict(float)
-        for term, weight in vec.items():
-            for slot, w in self._postings.get(term, {}).items():
-                sums[slot] += weight * w
-        return max(sums.values(), default=0.0)
-
-    def coherence(self, vec: Vector) -> float:
-        """Cosine of ``vec`` with the centroid: how much it resembles the story as a whole."""
-        return _dot(vec, self.centroid) / self._norm if self._norm else 0.0
+_V = TypeVar("_V")
 
 
 def vectorise(text: str, idf: dict[str, float] | None = None) -> Vector:
@@ -215,6 +111,7 @@ class StoryClusterer:
         self._next_id = 1
         self._lock = threading.Lock()
         self._newest: datetime | None = None
+        self._undo: UndoLog | None = None  # what the current batch changed
 
     def add(self, mention: StoryMention, story_id: int | None = None) -> StoryAssignment:
         """Put ``mention`` in a story and return which one.
@@ -243,6 +140,7 @@ class StoryClusterer:
             if target is None:
                 target = self._next_id
             if is_new:
+                self._keep_story(target)
                 self.stories[target] = Story(target, mention.published_at, mention.published_at)
                 self._next_id = max(self._next_id, target + 1)
                 sim = 1.0
@@ -261,14 +159,61 @@ class StoryClusterer:
             now = now or self._newest or datetime.now(UTC)
             gone = [s for s in self.stories.values() if now - s.last_seen > self.max_idle]
             for story in gone:
+                self._keep_story(story.story_id)
                 self._forget(story)
                 for group in {m.reprint_group for m in story.mentions} - {None}:
                     if self._by_group.get(group) == story.story_id:
+                        self._keep(self._by_group, group)
                         del self._by_group[group]
             return gone
 
+    # --- a batch that may be undone -------------------------------------------------------
+    def begin(self) -> None:
+        """Start a batch that ``rollback`` can undo; the one before can no longer be."""
+        with self._lock:
+            self._undo = UndoLog(self, ("_docs", "_with_topics", "_next_id", "_newest"))
+
+    def rollback(self) -> bool:
+        """Put stories, counts and indexes back as they were at ``begin`` (the batch's
+        transaction rolled back); False if no batch was begun."""
+        with self._lock:
+            undo, self._undo = self._undo, None
+            if undo is None:
+                return False
+            changed = [(sid, was) for table, sid, was in undo.changes() if table is self.stories]
+            for sid, _ in changed:
+                if sid in self.stories:
+                    self._forget(self.stories[sid])
+            undo.restore()
+            for _, was in changed:
+                if was is not MISSING:
+                    self._index_story(was)
+            return True
+
+    def _keep(self, table: dict[_K, _V], key: _K, copy: Callable[[_V], _V] | None = None) -> None:
+        if self._undo is not None:
+            self._undo.keep(table, key, copy)
+
+    def _keep_story(self, story_id: int) -> None:
+        self._keep(self.stories, story_id, Story.copy)
+
+    def _index_story(self, story: Story) -> None:
+        """Index a story put back: its postings follow from its kept members."""
+        for slot, (_, vec) in story._members.items():
+            for term, w in vec.items():
+                story._postings.setdefault(term, {})[slot] = w
+        for term in story._postings:
+            self._index.setdefault(term, set()).add(story.story_id)
+        for topic in story.topics:
+            self._by_topic.setdefault(topic, set()).add(story.story_id)
+
     # --- weighing -------------------------------------------------------------------------
     def _count(self, raw: Counter[str], topics: tuple[Hashable, ...]) -> None:
+        if self._undo is not None:
+            for term in raw:
+                self._undo.keep(self._df, term)
+            for topic in topics:
+                self._undo.keep(self._topic_docs, topic)
         self._docs += 1
         self._df.update(raw.keys())
         if topics:
@@ -315,13 +260,16 @@ class StoryClusterer:
 
     def _join(self, story: Story, mention: StoryMention, vec: Vector | None) -> None:
         """Add a member; ``vec`` is None for a reprint of a member (counted, not compared)."""
+        self._keep_story(story.story_id)
         story.mentions.append(mention)
         story.sources[mention.source] += 1
         story.hourly[_hour(mention.published_at)] += 1
         story.first_seen = min(story.first_seen, mention.published_at)
         story.last_seen = max(story.last_seen, mention.published_at)
-        if mention.reprint_group is not None:
-            self._by_group.setdefault(mention.reprint_group, story.story_id)
+        group = mention.reprint_group
+        if group is not None and group not in self._by_group:
+            self._keep(self._by_group, group)
+            self._by_group[group] = story.story_id
         if vec is None:
             return
         story.originals += 1
@@ -412,7 +360,7 @@ class StoryClusterer:
         best: Story | None = None
         best_score = self.merge_profile
         for other in candidates if profile else []:
-            score = _dot(profile, self._profile(other))
+            score = dot(profile, self._profile(other))
             if score >= best_score:
                 best, best_score = other, score
         if best is None:
@@ -422,6 +370,8 @@ class StoryClusterer:
         return keep, (gone.story_id,)
 
     def _absorb(self, keep: Story, gone: Story) -> None:
+        self._keep_story(keep.story_id)
+        self._keep_story(gone.story_id)
         self._forget(gone)
         for term in keep._postings:
             self._unindex(term, keep.story_id)
@@ -448,18 +398,13 @@ class StoryClusterer:
             self._by_topic.setdefault(topic, set()).add(keep.story_id)
         for m in gone.mentions:
             if m.reprint_group is not None and self._by_group.get(m.reprint_group) == gone.story_id:
+                self._keep(self._by_group, m.reprint_group)
                 self._by_group[m.reprint_group] = keep.story_id
 
 
 def _normalised(vec: dict[_K, float]) -> dict[_K, float]:
     norm = math.sqrt(sum(v * v for v in vec.values()))
     return {t: v / norm for t, v in vec.items()} if norm else {}
-
-
-def _dot(a: dict[_K, float], b: dict[_K, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 def _hour(moment: datetime) -> datetime:
@@ -469,21 +414,3 @@ def _hour(moment: datetime) -> datetime:
 def _script(text: str) -> str:
     """A language stand-in when none is given: Chinese characters or not."""
     return "zh" if len(_CJK_RE.findall(text)) * 3 >= len(text.strip()) else "latin"
-
-
-def _opening(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_BREAK = re.compile(r"[\s。！？；，、.!?;,]")
-
-
-def _lead(text: str, limit: int = 200) -> str:
-    """The start of a text for keywords, cut where a word or clause ends (an opening cut
-    mid-word gave keywords such as "proc" from "process")."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = max((m.start() for m in _BREAK.finditer(text, 0, limit + 1)), default=-1)
-    return text[:cut] if cut > limit // 2 else text[:limit]

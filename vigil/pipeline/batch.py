@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -57,6 +58,21 @@ class Entry:
 @dataclass
 class Batch:
     entries: list[Entry]
+    _undo: list[Callable[[], None]] = field(default_factory=list, init=False, repr=False)
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """Have ``undo`` called if the batch's transaction rolls back: a stage that keeps
+        state outside the database (analysis: reprints and stories in memory) puts it back.
+
+        The pipeline's batch transaction is the outermost one where it runs; inside an
+        outer transaction (a test's), a rollback of that outer one is not seen.
+        """
+        self._undo.append(undo)
+
+    def rolled_back(self) -> None:
+        """The transaction rolled back: undo, the latest stage first."""
+        while self._undo:
+            self._undo.pop()()
 
     def live(self) -> list[Entry]:
         """Entries still in play (normalised, not failed)."""

@@ -88,21 +88,29 @@ def process_one_batch(size: int) -> ProcessReport:
 
 
 def _process_batch(size: int, only_id: int | None = None) -> ProcessReport:
-    with transaction.atomic():
-        pending = RawItem.objects.select_related("source").filter(status=RawItem.Status.PENDING)
-        if only_id is not None:
-            pending = pending.filter(pk=only_id)
-        if connection.features.has_select_for_update_skip_locked:
-            # PostgreSQL: concurrent Celery workers take disjoint batches. SQLite's
-            # IMMEDIATE transactions already serialise writers.
-            pending = pending.select_for_update(skip_locked=True, of=("self",))
-        raw_items = list(pending.order_by("id")[:size])
-        if not raw_items:
-            return ProcessReport()
-        batch = Batch(entries=[Entry(raw=raw) for raw in raw_items])
-        for stage in pipeline_stages():
-            stage(batch)
-        return _finish(batch)
+    batch: Batch | None = None
+    try:
+        with transaction.atomic():
+            pending = RawItem.objects.select_related("source").filter(status=RawItem.Status.PENDING)
+            if only_id is not None:
+                pending = pending.filter(pk=only_id)
+            if connection.features.has_select_for_update_skip_locked:
+                # PostgreSQL: concurrent Celery workers take disjoint batches. SQLite's
+                # IMMEDIATE transactions already serialise writers.
+                pending = pending.select_for_update(skip_locked=True, of=("self",))
+            raw_items = list(pending.order_by("id")[:size])
+            if not raw_items:
+                return ProcessReport()
+            batch = Batch(entries=[Entry(raw=raw) for raw in raw_items])
+            for stage in pipeline_stages():
+                stage(batch)
+            return _finish(batch)
+    except BaseException:
+        # Rolled back (a stage failed, or the commit did): stages put back what they keep
+        # outside the database.
+        if batch is not None:
+            batch.rolled_back()
+        raise
 
 
 def _finish(batch: Batch) -> ProcessReport:
