@@ -64,9 +64,10 @@ def _http_status(status: int) -> str:
 
 def failure_label(code: str, params: Mapping[str, Any] | None, raw: str) -> str:
     """The failure in the reader's language; the raw text when the code is unknown."""
-    if code == "bad_config" and (params or {}).get("problems"):
+    given = params or {}
+    if code == "bad_config" and given.get("problems"):
         return _("the source's configuration is not valid: %(problems)s") % {
-            "problems": config_problems(str((params or {}).get("kind", "")), params["problems"])
+            "problems": config_problems(str(given.get("kind", "")), given["problems"])
         }
     if code == "needs_key":
         return _("%(service)s needs a key: fill in “%(field)s” on the source") % {
