@@ -206,6 +206,34 @@ def test_a_state_saved_before_runs_were_counted_once_still_resumes() -> None:
     assert resumed
 
 
+def test_a_rise_counts_in_full_past_the_cap_once_it_has_held_for_an_hour() -> None:
+    detector = SpikeDetector(cooldown_seconds=0)
+    counts = mention_stream(10, seed=8)
+    run(counts[: 9 * 288], detector)
+    fifteen = detector.config.scales.index(3)
+    credited = []
+    for i in range(16):  # far above the cap, for 80 minutes
+        detector.observe(START + (9 * 288 + i) * STEP, 900.0)
+        credited.append(detector._window_sums(900.0)[fifteen][0])
+    assert max(credited[:11]) < 3 * 900.0 / 2  # a burst under an hour stays capped
+    assert credited[-1] == 3 * 900.0  # held for an hour: counted in full
+
+
+def test_a_bucket_of_an_hour_or_more_is_a_held_rise_by_itself() -> None:
+    hourly = SpikeDetector(bucket_seconds=3600).config
+    assert len(set(hourly.log_p_thresholds(counts=True))) == 1  # no lone-bucket share
+    counts = [float(c) for c in mention_stream(14, seed=4)[::12]]
+    for day in (10, 12):
+        counts[day * 24 + 14] *= 4  # one hour at 4x
+    detector = SpikeDetector(bucket_seconds=3600)
+    fired = [
+        i
+        for i, c in enumerate(counts)
+        if detector.observe(START + timedelta(hours=i), c) is not None
+    ]
+    assert 10 * 24 + 14 in fired
+
+
 def test_a_state_saved_before_long_windows_still_resumes() -> None:
     counts = mention_stream(12, seed=12, burst_at=10 * 288 + 30)
     cut = 8 * 288 + 5

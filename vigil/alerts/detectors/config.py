@@ -47,6 +47,7 @@ class SpikeConfig:
     scales: tuple[int, ...] = (1, 3, 12, 36, 72)  # windows in buckets (36, 72: see block_buckets)
     block_buckets: int = 12  # windows longer than this are summed in whole blocks (1 h)
     burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
+    hold_seconds: int = 3600  # counts: a rise held this long counts in full, past the cap
     lone_bucket_share: float = 1e-3  # the one-bucket window's alarm budget, per longer window's
     max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
     unit: str = "mentions"
@@ -56,6 +57,8 @@ class SpikeConfig:
             raise ValueError(f"sensitivity must be one of {sorted(SENSITIVITIES)}")
         if self.bucket_seconds <= 0:
             raise ValueError("bucket_seconds must be positive")
+        if self.hold_seconds <= 0:
+            raise ValueError("hold_seconds must be positive")
         if not self.scales or min(self.scales) < 1:
             raise ValueError("scales must be positive bucket counts")
         if any(k > self.block_buckets and k % self.block_buckets for k in self.scales):
@@ -74,10 +77,11 @@ class SpikeConfig:
 
         In a count series a lone one-bucket burst gets a thousandth of a longer window's
         share: bots and single retweet storms make such bursts far commoner than even the
-        calibrated tail expects. Other series (sensors) split the budget evenly.
+        calibrated tail expects. A bucket of `hold_seconds` or more is a held rise by itself,
+        and other series (sensors) split the budget evenly.
         """
         per_bucket = self.alarm_rate * self.bucket_seconds / WEEK
-        lone = self.lone_bucket_share if counts else 1.0
+        lone = self.lone_bucket_share if counts and self.bucket_seconds < self.hold_seconds else 1.0
         weights = [lone if k == 1 else 1.0 for k in self.scales]
         return tuple(math.log(per_bucket * w / sum(weights)) for w in weights)
 

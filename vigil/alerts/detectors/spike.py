@@ -94,6 +94,7 @@ class SpikeDetector:
         "_cfg",
         "_log_thr",
         "_blocks",
+        "_hold",
         "_s",
         "_window",
     )
@@ -121,6 +122,7 @@ class SpikeDetector:
         self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
         self._s.run_level = array("d", [0.0] * scales)
         self._s.run_last = array("d", [0.0] * scales)
+        self._s.held = array("d", [0.0] * self._hold)
 
     def _setup(self) -> None:
         cfg = self._cfg
@@ -131,6 +133,7 @@ class SpikeDetector:
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = thresholds(cfg)
+        self._hold = max(1, math.ceil(cfg.hold_seconds / b - 1e-9))
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
@@ -199,6 +202,9 @@ class SpikeDetector:
         if len(self._s.run_level) != scales:  # saved before runs were counted once
             self._s.run_level = array("d", [0.0] * scales)
             self._s.run_last = array("d", [0.0] * scales)
+        if len(self._s.held) != self._hold:  # saved before held rises were counted
+            self._s.held = array("d", [0.0] * self._hold)
+            self._s.held_pos = 0
         return self
 
     # ---------------------------------------------------------------- internals
@@ -235,7 +241,7 @@ class SpikeDetector:
             cap = mu + cfg.burst_cap * math.sqrt(
                 (mu if s.count_mode else 0.0) + self._dispersion(0) * mu * mu
             )
-            s.recent_x[s.pos] = min(x, cap)
+            s.recent_x[s.pos] = min(x, max(cap, self._held(x)))
         else:
             s.recent_x[s.pos] = x
         s.recent_mu[s.pos] = mu
@@ -251,6 +257,17 @@ class SpikeDetector:
         s.n += 1
         s.last_t = t
         return signal
+
+    def _held(self, x: float) -> float:
+        """How far a count series has held over the last `hold_seconds` (the smallest count
+        in it): past the burst cap a bucket counts that far, so a rise that holds counts in
+        full while a shorter burst cannot pass for one. Other series: 0 (the cap alone)."""
+        s = self._s
+        if not s.count_mode:
+            return 0.0
+        s.held[s.held_pos] = x
+        s.held_pos = (s.held_pos + 1) % len(s.held)
+        return min(s.held)
 
     def _window_sums(self, x: float) -> list[Window]:
         """(observed, expected, sum of expected squared, buckets) for each window, in one pass.

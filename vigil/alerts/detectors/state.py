@@ -40,6 +40,8 @@ class DetectorState:
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
+    held: array[float] = field(default_factory=lambda: array("d"))  # raw counts, the last hour
+    held_pos: int = 0
     run_level: array[float] = field(default_factory=lambda: array("d"))  # 0, 1 or 2 per window
     run_last: array[float] = field(default_factory=lambda: array("d"))  # its last exceedance
 
