@@ -75,10 +75,12 @@ def test_scale_mode_is_measured_on_scratch_databases_that_are_removed_afterwards
     monkeypatch.setenv("DATABASE_URL", callers)
     monkeypatch.setenv("VIGIL_BROKER_URL", "redis://127.0.0.1:6379/14")
 
-    report = bench.run_alert_latency(rounds=2, history_hours=1, scale=ScaleSetup(), spike=False)
+    setup = ScaleSetup(pipeline_concurrency=1)  # as `--pipeline-workers 1` asks
+    report = bench.run_alert_latency(rounds=2, history_hours=1, scale=setup, spike=False)
 
     lines = report.lines()
     assert lines[0].startswith("scale: PostgreSQL 127.0.0.1:5432/vigil_bench_"), lines
+    assert "pipeline worker ×1 + delivery worker ×1" in lines[0]
     assert len(report.keyword) == 2 and report.missed == 0 and report.bad_signatures == 0
     assert "webhook signatures valid: 2/2" in lines
     database = lines[0].split("5432/", 1)[1].split()[0]
@@ -90,3 +92,14 @@ def test_scale_mode_is_measured_on_scratch_databases_that_are_removed_afterwards
         assert left.fetchone() is None
     assert redis.Redis(db=broker_db).dbsize() == 0
     assert not User.objects.filter(username="bench").exists()
+
+
+def test_worker_counts_are_refused_without_scale_mode_or_below_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from vigil.cli import main
+
+    assert main(["bench", "alert-latency", "--pipeline-workers", "3"]) == 2
+    assert "go with --scale" in capsys.readouterr().err
+    assert main(["bench", "alert-latency", "--scale", "--delivery-workers", "0"]) == 2
+    assert "at least one process" in capsys.readouterr().err

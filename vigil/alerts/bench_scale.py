@@ -42,11 +42,19 @@ class ScaleSetup:
     delivery_concurrency: int = 1
 
     @classmethod
-    def from_env(cls, postgres: str | None = None, redis: str | None = None) -> ScaleSetup:
+    def from_env(
+        cls,
+        postgres: str | None = None,
+        redis: str | None = None,
+        pipeline_concurrency: int = 2,
+        delivery_concurrency: int = 1,
+    ) -> ScaleSetup:
         """Options first, then VIGIL_BENCH_POSTGRES / VIGIL_BENCH_REDIS, then localhost."""
         return cls(
             postgres=postgres or os.environ.get("VIGIL_BENCH_POSTGRES") or DEFAULT_POSTGRES,
             redis=redis or os.environ.get("VIGIL_BENCH_REDIS") or DEFAULT_REDIS,
+            pipeline_concurrency=pipeline_concurrency,
+            delivery_concurrency=delivery_concurrency,
         )
 
 

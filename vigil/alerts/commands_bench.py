@@ -40,6 +40,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --scale: the Redis server to claim an empty database number on "
         "(default: VIGIL_BENCH_REDIS, else redis://127.0.0.1:6379)",
     )
+    p.add_argument(
+        "--pipeline-workers",
+        type=int,
+        default=2,
+        help="with --scale: processes of the pipeline worker (default 2)",
+    )
+    p.add_argument(
+        "--delivery-workers",
+        type=int,
+        default=1,
+        help="with --scale: processes of the delivery worker (default 1)",
+    )
     p.set_defaults(func=bench_alert_latency)
 
 
@@ -50,9 +62,17 @@ def bench_alert_latency(args: argparse.Namespace) -> int:
     if args.scale:
         from vigil.alerts.bench_scale import ScaleSetup
 
-        scale = ScaleSetup.from_env(postgres=args.postgres, redis=args.redis)
-    elif args.postgres or args.redis:
-        print("vigil: --postgres and --redis go with --scale", file=sys.stderr)
+        if args.pipeline_workers < 1 or args.delivery_workers < 1:
+            print("vigil: each worker needs at least one process", file=sys.stderr)
+            return 2
+        scale = ScaleSetup.from_env(
+            postgres=args.postgres,
+            redis=args.redis,
+            pipeline_concurrency=args.pipeline_workers,
+            delivery_concurrency=args.delivery_workers,
+        )
+    elif args.postgres or args.redis or (args.pipeline_workers, args.delivery_workers) != (2, 1):
+        print("vigil: --postgres, --redis and the worker counts go with --scale", file=sys.stderr)
         return 2
     try:
         report = run_alert_latency(
