@@ -78,7 +78,7 @@ def _sensitivity(parser: argparse.ArgumentParser) -> None:
         "--sensitivity",
         choices=list(SENSITIVITIES),
         default="medium",
-        help="low / medium / high: about one false alarm a quarter / a month / a week per topic",
+        help="low / medium / high: about 0.25 / 1 / 4 false alarms a week per topic",
     )
 
 

@@ -47,16 +47,15 @@ class RuleForm(forms.Form):
     sensitivity = forms.ChoiceField(
         label=_("Sensitivity"),
         choices=[
-            ("low", _("low (about one a quarter)")),
-            ("medium", _("medium (about one a month)")),
-            ("high", _("high (about one a week)")),
+            ("low", _("low (about one a month)")),
+            ("medium", _("medium (about one a week)")),
+            ("high", _("high (several a week)")),
         ],
         initial="medium",
         required=False,
         help_text=_(
-            "How often the topic's ordinary ups and downs may raise a false alarm. A topic's first "
-            "day of mentions teaches the baseline (its daily rhythm), so a spike rule starts "
-            "alerting after one day."
+            "A topic's first day of mentions teaches the baseline (its daily rhythm), so a spike "
+            "rule starts alerting after one day."
         ),
     )
     negative_only = forms.BooleanField(label=_("Negative mentions only"), required=False)

@@ -15,8 +15,8 @@ __all__ = ["DAY", "HOUR", "SENSITIVITIES", "WEEK", "Sensitivity", "SpikeConfig",
 
 Sensitivity = Literal["low", "medium", "high"]
 
-#: Nominal false alarms per week on ordinary traffic: about one a quarter, a month, a week.
-SENSITIVITIES: dict[str, float] = {"low": 0.08, "medium": 0.25, "high": 1.0}
+#: Nominal false alarms per week on a stream that follows the learnt model.
+SENSITIVITIES: dict[str, float] = {"low": 0.25, "medium": 1.0, "high": 4.0}
 _MIN_COUNT: dict[str, float] = {"low": 10.0, "medium": 5.0, "high": 3.0}
 
 WEEK = 7 * 86400.0
@@ -47,7 +47,6 @@ class SpikeConfig:
     scales: tuple[int, ...] = (1, 3, 12, 36, 72)  # windows in buckets (36, 72: see block_buckets)
     block_buckets: int = 12  # windows longer than this are summed in whole blocks (1 h)
     burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
-    hold_seconds: int = 3600  # counts: a rise held this long counts in full, past the cap
     lone_bucket_share: float = 1e-3  # the one-bucket window's alarm budget, per longer window's
     max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
     unit: str = "mentions"
@@ -57,8 +56,6 @@ class SpikeConfig:
             raise ValueError(f"sensitivity must be one of {sorted(SENSITIVITIES)}")
         if self.bucket_seconds <= 0:
             raise ValueError("bucket_seconds must be positive")
-        if self.hold_seconds <= 0:
-            raise ValueError("hold_seconds must be positive")
         if not self.scales or min(self.scales) < 1:
             raise ValueError("scales must be positive bucket counts")
         if any(k > self.block_buckets and k % self.block_buckets for k in self.scales):
@@ -77,11 +74,10 @@ class SpikeConfig:
 
         In a count series a lone one-bucket burst gets a thousandth of a longer window's
         share: bots and single retweet storms make such bursts far commoner than even the
-        calibrated tail expects. A bucket of `hold_seconds` or more is a held rise by itself,
-        and other series (sensors) split the budget evenly.
+        calibrated tail expects. Other series (sensors) split the budget evenly.
         """
         per_bucket = self.alarm_rate * self.bucket_seconds / WEEK
-        lone = self.lone_bucket_share if counts and self.bucket_seconds < self.hold_seconds else 1.0
+        lone = self.lone_bucket_share if counts else 1.0
         weights = [lone if k == 1 else 1.0 for k in self.scales]
         return tuple(math.log(per_bucket * w / sum(weights)) for w in weights)
 

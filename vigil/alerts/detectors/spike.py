@@ -11,10 +11,8 @@ and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
 and 12 buckets and on two long windows built from hourly totals (3 h and 6 h,
 for stories that build for hours), each window with its own learnt
 over-dispersion; the long windows learn theirs once an hour, so a rising story
-cannot widen its own band. Each window's tail is calibrated on the topic's own
-history, a run of exceedances counted once when it is over, so an event is
-judged against the tail learnt before it. In count series a lone one-bucket
-burst needs far stronger evidence than a rise that holds (bots and retweet storms).
+cannot widen its own band. In count series a lone one-bucket burst needs far
+stronger evidence than a rise that holds (bots and retweet storms).
 """
 
 from __future__ import annotations
@@ -94,7 +92,6 @@ class SpikeDetector:
         "_cfg",
         "_log_thr",
         "_blocks",
-        "_hold",
         "_s",
         "_window",
     )
@@ -120,9 +117,6 @@ class SpikeDetector:
         )
         n2 = math.exp(-_POT_U - (_POT_U2 - _POT_U) / self._cfg.tail_prior_scale)
         self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
-        self._s.run_level = array("d", [0.0] * scales)
-        self._s.run_last = array("d", [0.0] * scales)
-        self._s.held = array("d", [0.0] * self._hold)
 
     def _setup(self) -> None:
         cfg = self._cfg
@@ -133,7 +127,6 @@ class SpikeDetector:
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = thresholds(cfg)
-        self._hold = max(1, math.ceil(cfg.hold_seconds / b - 1e-9))
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
@@ -198,13 +191,6 @@ class SpikeDetector:
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()
         self._s = state_from_dict(state)
-        scales = len(self._cfg.scales)
-        if len(self._s.run_level) != scales:  # saved before runs were counted once
-            self._s.run_level = array("d", [0.0] * scales)
-            self._s.run_last = array("d", [0.0] * scales)
-        if len(self._s.held) != self._hold:  # saved before held rises were counted
-            self._s.held = array("d", [0.0] * self._hold)
-            self._s.held_pos = 0
         return self
 
     # ---------------------------------------------------------------- internals
@@ -241,10 +227,12 @@ class SpikeDetector:
             cap = mu + cfg.burst_cap * math.sqrt(
                 (mu if s.count_mode else 0.0) + self._dispersion(0) * mu * mu
             )
-            s.recent_x[s.pos] = min(x, max(cap, self._held(x)))
+            # A bucket beyond the cap counts as far as the one before it went: a rise that holds.
+            s.recent_x[s.pos] = min(x, max(cap, s.last_x))
         else:
             s.recent_x[s.pos] = x
         s.recent_mu[s.pos] = mu
+        s.last_x = x
         s.pos = (s.pos + 1) % k
         signal = None
         sums = self._window_sums(x)
@@ -257,17 +245,6 @@ class SpikeDetector:
         s.n += 1
         s.last_t = t
         return signal
-
-    def _held(self, x: float) -> float:
-        """How far a count series has held over the last `hold_seconds` (the smallest count
-        in it): past the burst cap a bucket counts that far, so a rise that holds counts in
-        full while a shorter burst cannot pass for one. Other series: 0 (the cap alone)."""
-        s = self._s
-        if not s.count_mode:
-            return 0.0
-        s.held[s.held_pos] = x
-        s.held_pos = (s.held_pos + 1) % len(s.held)
-        return min(s.held)
 
     def _window_sums(self, x: float) -> list[Window]:
         """(observed, expected, sum of expected squared, buckets) for each window, in one pass.
@@ -359,26 +336,6 @@ class SpikeDetector:
         scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
         return log_n1 - (surprise - _POT_U) / scale
 
-    def _count_exceedance(self, j: int, surprise: float) -> tuple[float, float]:
-        """(level-1, level-2) exceedances to count now: each run once, when it is over.
-
-        Overlapping windows pass a level for many buckets in a row on one event; counting
-        every bucket would let the event's first bucket fatten the tail the rest of it is
-        judged against (a sustained rise would hide itself). So exceedances less than a
-        window length apart form one run, counted once, after it ends (runs declustering).
-        """
-        s = self._s
-        level = 2.0 if surprise > _POT_U2 else 1.0 if surprise > _POT_U else 0.0
-        if level:
-            s.run_level[j] = max(s.run_level[j], level)
-            s.run_last[j] = s.n
-            return 0.0, 0.0
-        if s.run_level[j] and s.n - s.run_last[j] > self._cfg.scales[j]:
-            counted = (1.0, 1.0 if s.run_level[j] == 2.0 else 0.0)
-            s.run_level[j] = 0.0
-            return counted
-        return 0.0, 0.0
-
     def _judge(self, t: float, moment: datetime | None, sums: list[Window]) -> SpikeSignal | None:
         """Update the tail calibration with this bucket; return a signal if it fires.
 
@@ -396,10 +353,9 @@ class SpikeDetector:
                 log_p = self._calibrated(j, surprise)
                 if best is None or log_p - thresholds[j] < best[0]:
                     best = (log_p - thresholds[j], log_p, length, total, expected)
-            new1, new2 = self._count_exceedance(j, surprise)
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
-            s.pot_n1[j] = keep * s.pot_n1[j] + new1
-            s.pot_n2[j] = keep * s.pot_n2[j] + new2
+            s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
+            s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
         if moment is None or best is None or best[0] > 0.0:
             return None
         _margin, log_p, k, total, expected = best

@@ -37,13 +37,10 @@ class DetectorState:
     last_alert_rate: float = 0.0
     count_mode: bool = True
     seen_zero: bool = False
+    last_x: float = 0.0  # the previous bucket's count, uncapped
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
-    held: array[float] = field(default_factory=lambda: array("d"))  # raw counts, the last hour
-    held_pos: int = 0
-    run_level: array[float] = field(default_factory=lambda: array("d"))  # 0, 1 or 2 per window
-    run_last: array[float] = field(default_factory=lambda: array("d"))  # its last exceedance
 
 
 def state_to_dict(state: DetectorState) -> dict[str, Any]:
