@@ -154,3 +154,14 @@ def test_words_people_wrote_and_older_alerts_stay_as_they_are(
         assert fired.display_summary == "Lumina kettle 烫伤 a child"  # a mention, quoted
         assert reported.display_title == "Recall rumour" and reported.display_summary == "On Weibo"
         assert older.display_title == "Kettle: Burns"  # stored before codes
+
+
+def test_a_chinese_reader_sees_one_word_for_a_volume_spike(zh_hans_catalogue) -> None:  # noqa: ANN001
+    # The rule's kind (rules page, alert origin) and the alert's title name the same thing.
+    from vigil.alerts.models import AlertRule
+    from vigil.alerts.texts import say_title
+
+    with translation.override("zh-hans"):
+        kind = str(AlertRule.Kind.SPIKE.label)
+        title = say_title("spike", {"topic": "Kettle"})
+    assert title.startswith(kind + "：")

@@ -27,6 +27,7 @@ from vigil.alerts.services import (
 )
 from vigil.alerts.services.preview import preview_rule
 from vigil.alerts.services.routing import describe_routings, without_email
+from vigil.alerts.services.spikes import warmups
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
 
@@ -40,8 +41,10 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     )
     rules = list(rules)
     routings = describe_routings({r.pk: r.routing for r in rules})
+    learning = warmups(r.pk for r in rules if r.kind == AlertRule.Kind.SPIKE)
     for rule in rules:
         rule.tells = routings[rule.pk]  # type: ignore[attr-defined]
+        rule.warmup = learning.get(rule.pk)  # type: ignore[attr-defined]
     return render(request, "alerts/rules.html", {"rules": rules, "targets": response_targets()})
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -201,3 +203,41 @@ def close_buckets(now: dt.datetime | None = None) -> int:
         for topic_id in rule.topic_ids():
             fired += len(advance(rule, topic_id, now))
     return fired
+
+
+@dataclass(frozen=True)
+class Warmup:
+    """Where a spike rule stands before it may alert: waiting for a topic's first mention
+    (``ready_at`` None), or learning the baseline until ``ready_at``."""
+
+    ready_at: dt.datetime | None
+
+
+def warmups(rule_ids: Iterable[int]) -> dict[int, Warmup]:
+    """Spike rules that cannot alert yet on any of their topics, for the rules page: a new
+    user who tries a spike rule on a new topic should read that it is learning, and until
+    when, not guess. A rule seen by the every-minute task on none of its topics yet (saved
+    under a minute ago) is left out."""
+    pending: dict[int, list[dt.datetime | None]] = {}
+    ready: set[int] = set()
+    rows = RuleSubject.objects.filter(
+        rule_id__in=list(rule_ids), rule__kind=AlertRule.Kind.SPIKE, subject__startswith="topic:"
+    ).exclude(last_bucket=None)
+    for rule_id, state, last_bucket in rows.values_list("rule_id", "detector_state", "last_bucket"):
+        detector = SpikeDetector.from_state(state) if state else None
+        if detector is None or not detector.has_seen_activity:
+            pending.setdefault(rule_id, []).append(None)
+            continue
+        needed = -(-detector.config.warmup_seconds // int(BUCKET.total_seconds()))
+        left = needed - detector.buckets_seen
+        if left > 0:
+            pending.setdefault(rule_id, []).append(last_bucket + BUCKET * (left + 1))
+        else:
+            ready.add(rule_id)
+    result: dict[int, Warmup] = {}
+    for rule_id, times in pending.items():
+        if rule_id in ready:
+            continue
+        learning = [t for t in times if t is not None]
+        result[rule_id] = Warmup(ready_at=max(learning) if learning else None)
+    return result
