@@ -23,21 +23,22 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
 
 
-def _history(topic, days: int = 2) -> None:  # noqa: ANN001
-    """A quiet topic: 0–4 matches per bucket for ``days`` before NOW."""
-    rng = random.Random(3)
+def _history(topic, days: int = 2, until_days: int = 0, seed: int = 3) -> None:  # noqa: ANN001
+    """A quiet topic: 0–4 matches per bucket from ``days`` to ``until_days`` before NOW."""
+    rng = random.Random(seed)
     source = SourceFactory()
     mentions = []
     start = bucket_floor(NOW) - dt.timedelta(days=days)
+    end = bucket_floor(NOW) - dt.timedelta(days=until_days)
     bucket = start
     n = 0
-    while bucket < bucket_floor(NOW):
+    while bucket < end:
         for _ in range(rng.randint(0, 4)):
             n += 1
             at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
             mentions.append(
                 MentionFactory.build(
-                    source=source, item_key=f"h{n:039d}", published_at=at, fetched_at=at
+                    source=source, item_key=f"h{seed}-{n:036d}", published_at=at, fetched_at=at
                 )
             )
         bucket += BUCKET
@@ -74,6 +75,26 @@ def test_history_stored_after_the_rule_started_is_still_learnt() -> None:
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
     evaluate_new_mentions(burst, now=moment)
     assert Alert.objects.get().rule == rule
+
+
+def test_history_stored_in_batches_after_the_rule_started_is_learnt_whole() -> None:
+    # A backfill in batches: the first makes the detector warm, the next lands in buckets it
+    # has already judged. Both must be learnt, or the baseline is a fraction of the real one
+    # and ordinary volume later looks like a spike.
+    topic = make_topic()
+    batched = create_rule(name="Spike", kind="spike", topic=topic)
+    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
+    _history(topic, days=2, until_days=1, seed=3)  # the older day first
+    assert close_buckets(NOW - dt.timedelta(minutes=5)) == 0
+    _history(topic, days=1, until_days=0, seed=4)  # then the newer one
+    assert close_buckets(NOW) == 0  # learnt again, without firing
+    whole = create_rule(name="Spike, after the backfill", kind="spike", topic=topic)
+    close_buckets(NOW)
+    learnt = RuleSubject.objects.get(rule=batched).detector_state
+    expected = RuleSubject.objects.get(rule=whole).detector_state
+    assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
+    assert learnt["n"] == expected["n"]
+    assert not Alert.objects.exists()
 
 
 def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(

@@ -150,6 +150,9 @@ class RuleSubject(models.Model):
     last_fired_at = models.DateTimeField(null=True, blank=True)
     detector_state = models.JSONField(default=dict, blank=True)
     last_bucket = models.DateTimeField(null=True, blank=True)  # start of the last judged bucket
+    # When buckets were last judged (wall clock): matches stored since then for buckets
+    # judged before are history that arrived late (a backfill in batches).
+    judged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

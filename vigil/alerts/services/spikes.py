@@ -32,6 +32,7 @@ from vigil.monitoring.models import Match, Topic
 BUCKET = dt.timedelta(seconds=300)
 GRACE = dt.timedelta(seconds=30)
 HISTORY = dt.timedelta(days=7)
+LATE_HISTORY = dt.timedelta(hours=1)  # matches this much older than judging are history
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -143,22 +144,19 @@ def advance(
     last_closed = _last_closed(now)
     fired: list[Alert] = []
     detector = _detector(rule, row)
+    judged_at = timezone.now()  # wall clock, as the matches' matched_at
     if row.last_bucket is None or _only_silence_so_far(detector):
         # Learn from history, without firing: a new rule should not page about last week.
         # A detector that has only seen empty buckets starts again from history too: the
         # topic's older matches may have been stored since (a retro search, a demo's
         # history, a backfill), and a baseline of zeros would wait a day to warm up.
-        detector = SpikeDetector(
-            sensitivity=rule.conditions.get("sensitivity", "medium"), bucket_seconds=300
-        )
-        start = bucket_floor(now - HISTORY)
-        counts = bucket_counts(topic_id, start, last_closed + BUCKET, negative_only)
-        if counts:
-            bucket = min(counts)
-            while bucket <= last_closed:
-                detector.observe(bucket, counts.get(bucket, 0))
-                bucket += BUCKET
+        detector = _learn_history(rule, topic_id, now, last_closed, negative_only)
     else:
+        if _history_arrived_late(row, topic_id, detector):
+            # A backfill stored in batches: the first batch made the detector warm, and
+            # the later ones landed in buckets already judged. Learn the whole history
+            # again, up to where judging stopped, so the baseline is not a fraction of it.
+            detector = _learn_history(rule, topic_id, now, row.last_bucket, negative_only)
         start = max(row.last_bucket + BUCKET, bucket_floor(now - HISTORY))
         counts = bucket_counts(topic_id, start, last_closed + BUCKET, negative_only)
         bucket = start
@@ -169,10 +167,44 @@ def advance(
             bucket += BUCKET
     row.detector_state = detector.to_state()
     row.last_bucket = last_closed
-    row.save(update_fields=["detector_state", "last_bucket"])
+    row.judged_at = judged_at
+    row.save(update_fields=["detector_state", "last_bucket", "judged_at"])
     if early and not fired:
         fired.extend(_peek(rule, topic_id, detector, last_closed, now, negative_only))
     return fired
+
+
+def _learn_history(
+    rule: AlertRule, topic_id: int, now: dt.datetime, until: dt.datetime, negative_only: bool
+) -> SpikeDetector:
+    """A new detector taught the topic's stored matches of the last week up to ``until``."""
+    detector = SpikeDetector(
+        sensitivity=rule.conditions.get("sensitivity", "medium"), bucket_seconds=300
+    )
+    counts = bucket_counts(topic_id, bucket_floor(now - HISTORY), until + BUCKET, negative_only)
+    if counts:
+        bucket = min(counts)
+        while bucket <= until:
+            detector.observe(bucket, counts.get(bucket, 0))
+            bucket += BUCKET
+    return detector
+
+
+def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetector) -> bool:
+    """Matches stored since the last judging for buckets more than an hour before it, while
+    the detector has seen under a week (its history window): history still arriving.
+
+    Later, such stragglers are a feed's usual lateness and cost too much to relearn for.
+    """
+    if row.judged_at is None or row.last_bucket is None:
+        return False
+    if detector.buckets_seen >= int(HISTORY / BUCKET):
+        return False
+    return Match.objects.filter(
+        topic_id=topic_id,
+        matched_at__gt=row.judged_at,
+        published_at__lt=row.last_bucket - LATE_HISTORY,
+    ).exists()
 
 
 def _peek(
