@@ -50,6 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", choices=sorted(PROFILES), default="standard")
     p.add_argument("--verbose", action="store_true", help="print each file's raw score")
     p.set_defaults(func=eval_spikes)
+    p = evaluate.add_parser(
+        "spike-response",
+        help="how soon rises that hold are caught, per sensitivity (read beside the NAB score)",
+    )
+    p.add_argument("--seeds", type=int, default=10, help="trials per case (default 10)")
+    p.add_argument(
+        "--within", type=int, default=30, help="minutes allowed after a rise starts (default 30)"
+    )
+    p.set_defaults(func=eval_spike_response)
 
     bench = _group(subparsers, "bench", "print performance figures")
     p = bench.add_parser("spikes", help="cost per bucket and memory per topic of the detector")
@@ -98,6 +107,24 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error)
+
+
+def eval_spike_response(args: argparse.Namespace) -> int:
+    from vigil.alerts.detectors.response import measure_response
+
+    if args.seeds < 1 or args.within < 5:
+        print("vigil eval spike-response: --seeds >= 1 and --within >= 5", file=sys.stderr)
+        return 2
+    print(f"rises held 30 min on synthetic topics; caught = an alert within {args.within} min")
+    for sensitivity in SENSITIVITIES:
+        for result in measure_response(sensitivity, seeds=args.seeds, within_minutes=args.within):
+            case, median = result.case, result.median_delay
+            when = f"median {median:g} min" if median is not None else "-"
+            print(
+                f"{sensitivity:6}  usual {case.usual:4g}/5 min  {case.multiplier:4g}x  "
+                f"caught {result.caught}/{result.trials}  {when}"
+            )
+    return 0
 
 
 def eval_spikes(args: argparse.Namespace) -> int:
