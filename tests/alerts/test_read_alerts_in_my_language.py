@@ -165,3 +165,17 @@ def test_a_chinese_reader_sees_one_word_for_a_volume_spike(zh_hans_catalogue) ->
         kind = str(AlertRule.Kind.SPIKE.label)
         title = say_title("spike", {"topic": "Kettle"})
     assert title.startswith(kind + "：")
+
+
+def test_a_spike_far_beyond_chance_is_not_given_a_false_precision(zh_hans_catalogue) -> None:  # noqa: ANN001
+    # A compressed replay can make p 1e-300; no model is that exact, so only "below 1e-12" is said.
+    from vigil.alerts.texts import say_summary, spike_params
+
+    tiny = spike_params(380, 0.128, 1e-300, 300)
+    usual = spike_params(91, 20.8, 2e-9, 300)
+    with translation.override("en"):
+        assert say_summary("spike", tiny).endswith("chance under normal variation below 1e-12")
+        assert say_summary("spike", usual).endswith("chance under normal variation about 2e-09")
+    with translation.override("zh-hans"):
+        assert say_summary("spike", tiny).endswith("正常波动下出现的概率低于 1e-12")
+        assert say_summary("spike", usual).endswith("正常波动下出现的概率约 2e-09")

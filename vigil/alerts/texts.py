@@ -93,6 +93,9 @@ def spike_params(observed: float, expected: float, p_value: float, window_second
     }
 
 
+_TINY_P = 1e-12  # below this, only "below 1e-12" is said
+
+
 def _spike(values: dict[str, Any]) -> str:
     """What was seen against what was usual."""
     minutes = int(values["window_seconds"]) // 60
@@ -100,13 +103,21 @@ def _spike(values: dict[str, Any]) -> str:
         _("{n} min").format(n=minutes) if minutes < 60 else _("{n} h").format(n=f"{minutes / 60:g}")
     )
     observed, expected = float(values["observed"]), float(values["expected"])
-    return _(
-        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for this "
-        "hour and weekday); chance under normal variation about {p}"
-    ).format(
+    p_value = float(values["p_value"])
+    if p_value < _TINY_P:  # "about 1e-300" would claim a precision no model has
+        text = _(
+            "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+            "this hour and weekday); chance under normal variation below {p}"
+        )
+    else:
+        text = _(
+            "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+            "this hour and weekday); chance under normal variation about {p}"
+        )
+    return text.format(
         observed=f"{observed:g}",
         span=span,
         expected=f"{expected:.3g}",
         ratio=f"{observed / max(expected, 1e-9):.1f}",
-        p=f"{float(values['p_value']):.0e}",
+        p=f"{max(p_value, _TINY_P):.0e}",
     )
