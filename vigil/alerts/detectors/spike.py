@@ -93,6 +93,7 @@ class SpikeDetector:
         "_log_thr",
         "_blocks",
         "_s",
+        "_warm_after",
         "_window",
     )
 
@@ -130,6 +131,8 @@ class SpikeDetector:
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
+        # Buckets to learn before judging: the warm-up, and at least one full ring.
+        self._warm_after = max(math.ceil(cfg.warmup_seconds / b), self._window)
 
     @property
     def config(self) -> SpikeConfig:
@@ -139,6 +142,11 @@ class SpikeDetector:
     def buckets_seen(self) -> int:
         """How many buckets the detector has judged or learnt from."""
         return self._s.n
+
+    @property
+    def buckets_until_warm(self) -> int:
+        """Buckets still to learn before the detector may alert (0 once it may)."""
+        return max(self._warm_after - self._s.n, 0)
 
     @property
     def has_seen_activity(self) -> bool:
@@ -236,8 +244,7 @@ class SpikeDetector:
         s.pos = (s.pos + 1) % k
         signal = None
         sums = self._window_sums(x)
-        warm = s.n * cfg.bucket_seconds >= cfg.warmup_seconds and s.n >= k
-        if warm:
+        if s.n >= self._warm_after:
             signal = self._judge(t, moment, sums)
         self._learn(x, mu, season, i0, i1, w1, day, sums)
         if s.pos == 0 and self._blocks and s.n + 1 >= self._window:

@@ -200,9 +200,12 @@ def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetect
         return False
     if detector.buckets_seen >= int(HISTORY / BUCKET):
         return False
+    # Bounded below by the history window (older matches are never learnt), so the index on
+    # (topic, published_at) keeps this to a week of the topic, not all of it.
     return Match.objects.filter(
         topic_id=topic_id,
         matched_at__gt=row.judged_at,
+        published_at__gte=bucket_floor(row.last_bucket - HISTORY),
         published_at__lt=row.last_bucket - LATE_HISTORY,
     ).exists()
 
@@ -260,8 +263,7 @@ def warmups(rule_ids: Iterable[int]) -> dict[int, Warmup]:
         if detector is None or not detector.has_seen_activity:
             pending.setdefault(rule_id, []).append(None)
             continue
-        needed = -(-detector.config.warmup_seconds // int(BUCKET.total_seconds()))
-        left = needed - detector.buckets_seen
+        left = detector.buckets_until_warm
         if left > 0:
             pending.setdefault(rule_id, []).append(last_bucket + BUCKET * (left + 1))
         else:
