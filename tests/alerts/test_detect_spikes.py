@@ -99,6 +99,37 @@ def test_daily_and_weekly_rhythm_alone_rarely_alerts() -> None:
     assert len(alerts) / weeks_after_warmup <= 3.0
 
 
+def _weekday_factors(counts: list[float]) -> list[float]:
+    detector = SpikeDetector()
+    run(counts, detector)
+    return list(detector._s.dow)
+
+
+def test_a_topic_without_a_weekly_rhythm_learns_none() -> None:
+    """Learnt bucket by bucket against the 12-hour level, the weekday factors drifted into a
+    ramp (0.55 on Monday to 1.54 on Sunday) on a stream with no weekly rhythm at all."""
+    rng = random.Random(4)
+    counts = []
+    for b in range(21 * 288):
+        hour = (b % 288) / 12
+        counts.append(float(_poisson(rng, 4 * (1.2 + math.sin((hour - 9) / 24 * 2 * math.pi)))))
+    factors = _weekday_factors(counts)
+    assert max(factors) / min(factors) < 1.2, factors
+
+
+def test_quieter_weekends_are_learnt_from_whole_days() -> None:
+    factors = _weekday_factors(mention_stream(28, seed=6))  # weekends at half the volume
+    weekday = sum(factors[:5]) / 5
+    weekend = sum(factors[5:]) / 2
+    assert 0.4 < weekend / weekday < 0.65, factors
+    assert all(abs(f / weekday - 1) < 0.15 for f in factors[:5]), factors
+
+
+def test_the_first_week_learns_no_weekly_rhythm() -> None:
+    """Seven complete days are needed before any weekday can be compared with the week."""
+    assert _weekday_factors(mention_stream(6, seed=6)) == [1.0] * 7
+
+
 def test_sensitivity_orders_the_number_of_alerts() -> None:
     counts = mention_stream(21, seed=5)
     for day in (8, 12, 16, 19):

@@ -124,7 +124,7 @@ class SpikeDetector:
         b = float(cfg.bucket_seconds)
         self._a_level = _decay(cfg.level_half_life, b)
         self._a_day = _decay(cfg.daily_half_life / 24.0, b)  # each hour slot sees 1/24 of buckets
-        self._a_week = _decay(cfg.weekly_half_life / 7.0, b)
+        self._a_week = _decay(cfg.weekly_half_life, WEEK)  # one update per weekday per week
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = thresholds(cfg)
@@ -436,13 +436,37 @@ class SpikeDetector:
             a_day = max(self._a_day, 1.0 / (1.0 + n / 24.0))
             s.hod[i0] = _clamp(s.hod[i0] + a_day * (1.0 - w1) * (target - s.hod[i0]))
             s.hod[i1] = _clamp(s.hod[i1] + a_day * w1 * (target - s.hod[i1]))
-            hod = (1.0 - w1) * s.hod[i0] + w1 * s.hod[i1]
-            a_week = max(self._a_week, 1.0 / (1.0 + n / 7.0))
-            target = min(xc / (level * hod), _FACTOR_MAX)
-            s.dow[day] = _clamp(s.dow[day] + a_week * (target - s.dow[day]))
+        self._learn_week(xc, day)
         per_day = max(1, round(DAY / cfg.bucket_seconds))
         if (n + 1) % per_day == 0:
             self._renormalise()
+
+    def _learn_week(self, xc: float, day: int) -> None:
+        """Learn the day-of-week factors from whole days, never from single buckets.
+
+        A day's winsorised total is compared with the mean of the last seven complete
+        days. Learnt bucket by bucket against the 12-hour level (as before), the factors
+        were not identifiable: the level absorbs any day's factor within hours, so the
+        factors drifted into a weekly ramp even on a topic with no weekly rhythm (0.55 on
+        Monday to 1.54 on Sunday after one week), and every midnight the expected
+        volume jumped by the ratio of two neighbouring factors.
+        """
+        s = self._s
+        if day != s.day_cur:
+            complete = s.day_buckets >= 0.9 * DAY / self._cfg.bucket_seconds
+            if s.day_cur >= 0 and complete:
+                s.day_totals[s.day_cur] = s.day_sum
+                s.days_seen += 1
+                mean = sum(s.day_totals) / 7.0
+                if s.days_seen >= 7 and mean > 0.0:
+                    # The k-th update of a weekday weighs 1/(k+1): a prior week of no rhythm.
+                    k = (s.days_seen - 7) // 7 + 1
+                    rate = max(self._a_week, 1.0 / (k + 1.0))
+                    target = _clamp(s.day_sum / mean)
+                    s.dow[s.day_cur] = _clamp(s.dow[s.day_cur] + rate * (target - s.dow[s.day_cur]))
+            s.day_cur, s.day_sum, s.day_buckets = day, 0.0, 0
+        s.day_sum += xc
+        s.day_buckets += 1
 
     def _renormalise(self) -> None:
         """Keep seasonal factors averaging 1 so `level` stays a readable mean rate."""

@@ -41,6 +41,13 @@ class DetectorState:
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
+    # The weekly rhythm is learnt from whole days: each weekday's total so far, the
+    # last seven complete days' totals, and how many complete days have been seen.
+    day_cur: int = -1
+    day_sum: float = 0.0
+    day_buckets: int = 0
+    day_totals: array[float] = field(default_factory=lambda: array("d", [0.0] * 7))
+    days_seen: int = 0
 
 
 def state_to_dict(state: DetectorState) -> dict[str, Any]:
