@@ -67,10 +67,12 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     assert (
         page.locator("#id_query").is_visible() and not page.locator("#id_sensitivity").is_visible()
     )
+    assert not page.locator("#spike-quiet").is_visible()
     page.select_option("#id_kind", "spike")
     assert (
         page.locator("#id_sensitivity").is_visible() and not page.locator("#id_query").is_visible()
     )
+    assert "stays quiet for 24 hours" in page.locator("#spike-quiet").inner_text()
     page.select_option("#id_kind", "keyword")
     page.fill("#id_name", "Burns 2")
     page.select_option("#id_topic", str(topic.pk))

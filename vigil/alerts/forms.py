@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from vigil.accounts.forms import DepartmentMultipleChoiceField, RoleChoiceField, zone_choices
 from vigil.accounts.models import Department
+from vigil.alerts.detectors.config import HOUR, SpikeConfig
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services.config import response_targets
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
@@ -147,6 +149,20 @@ class RuleForm(forms.Form):
             (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
             for t in response_targets()
         ]
+
+    @property
+    def spike_quiet_help(self) -> str:
+        """What the spike detector does after it fires, in its own numbers (SpikeConfig): a
+        trial read the 6-hour episode window as the longest a spike rule stays quiet."""
+        cfg = SpikeConfig()
+        hours = cfg.cooldown_seconds / HOUR
+        return ngettext(
+            "After a spike alert the topic stays quiet for %(hours)s hour, unless its volume "
+            "reaches %(ratio)s times the rate that fired.",
+            "After a spike alert the topic stays quiet for %(hours)s hours, unless its volume "
+            "reaches %(ratio)s times the rate that fired.",
+            1 if hours == 1 else 2,
+        ) % {"hours": f"{hours:g}", "ratio": f"{cfg.escalation_ratio:g}"}
 
     def clean(self) -> dict[str, Any]:
         """Routing mistakes said next to their field, in the reader's language (the service

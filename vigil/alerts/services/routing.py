@@ -61,22 +61,49 @@ def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[Us
 
 @dataclass(frozen=True)
 class RoutingWords:
-    """A rule's routing in words: who hears when it fires, then each escalation step."""
+    """A rule's routing in words: who and what hears when it fires, then each escalation step."""
 
     first: str
     then: list[str]
 
 
-def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
-    """Who each rule tells ("Responder, Analyst, lin") and its ladder, keyed as given.
+@dataclass(frozen=True)
+class _ChannelWords:
+    words: str  # "Webhook: PR bot"
+    personal: bool  # reaches people one by one, so nobody when the rule tells no one
 
-    The first notice includes the first person on call, as it is sent. Two queries for all
-    rules together, so the rules list stays one page of SQL.
+
+def _channel_words(channels: list[Channel]) -> dict[int, _ChannelWords]:
+    """Each channel as "Webhook: PR bot" ("… (paused)" when paused), keyed by id."""
+    out = {}
+    for channel in channels:
+        try:
+            transport = build_transport(channel.kind, channel.config)
+            service, personal = transport.service(), transport.is_personal()
+        except TransportError:  # a broken configuration: named by its kind, sent (and failing)
+            service, personal = channel.kind_label, False
+        words = gettext("%(service)s: %(channel)s") % {"service": service, "channel": channel.name}
+        if not channel.is_active:
+            words = gettext("%(channel)s (paused)") % {"channel": words}
+        out[channel.pk] = _ChannelWords(words, personal)
+    return out
+
+
+def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
+    """Who and what each rule tells ("Responder, lin · Webhook: PR bot") and its ladder,
+    keyed as given.
+
+    The first notice includes the first person on call, as it is sent, and the channels it
+    goes out on: those ticked (a paused one said so), or else the active default channels.
+    A personal channel (e-mail to each recipient) is named only when the rule tells people;
+    "—" is left for a rule that reaches no one and nothing. Three queries for all rules
+    together, so the rules list stays one page of SQL.
     """
-    steps = {}
+    steps, ticked = {}, {}
     for key, raw in routings.items():
         routing = routing_of(raw)
         steps[key] = [routing.first_step(), *routing.ladder()]
+        ticked[key] = routing.channels
     every = [step for key_steps in steps.values() for step in key_steps]
     users = dict(
         User.objects.filter(pk__in={pk for r in every for pk in r.users}).values_list(
@@ -88,17 +115,33 @@ def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
         d.pk: d.display_name(language)
         for d in Department.objects.filter(pk__in={pk for r in every for pk in r.departments})
     }
+    found = list(
+        Channel.objects.exclude(kind="in_app").filter(
+            Q(pk__in={pk for pks in ticked.values() for pk in pks})
+            | Q(is_default=True, is_active=True)
+        )
+    )
+    channels = _channel_words(found)
+    defaults = [c.pk for c in found if c.is_default and c.is_active]
+    comma = "、" if language.startswith("zh") else ", "
 
-    def words(recipients: Recipients) -> str:
+    def people(recipients: Recipients) -> list[str]:
         parts = [str(ROLE_LABELS.get(role, role)) for role in recipients.roles]
         parts += [departments[pk] for pk in recipients.departments if pk in departments]
         parts += [users[pk] for pk in dict.fromkeys(recipients.users) if pk in users]
         if recipients.department_heads:
             parts.append(gettext("department heads"))
-        return ("、" if language.startswith("zh") else ", ").join(parts) or "—"
+        return parts
+
+    def first(key: int) -> str:
+        told = people(steps[key][0])
+        # Ticked channels in the order of the channel list (by name), as the form shows them.
+        chosen = [c.pk for c in found if c.pk in ticked[key]] if ticked[key] else defaults
+        outlets = [channels[pk].words for pk in chosen if told or not channels[pk].personal]
+        return " · ".join(part for part in (comma.join(told), comma.join(outlets)) if part) or "—"
 
     return {
-        key: RoutingWords(words(key_steps[0]), [words(step) for step in key_steps[1:]])
+        key: RoutingWords(first(key), [comma.join(people(step)) or "—" for step in key_steps[1:]])
         for key, key_steps in steps.items()
     }
 

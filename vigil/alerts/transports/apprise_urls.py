@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from django.utils.translation import gettext_lazy as _
 from pydantic import Field, field_validator
 
 from vigil.alerts.transports.base import (
@@ -44,6 +45,27 @@ def _mask(url: str) -> str:
         netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
     path = "/".join(seg[:4] + "…" if len(seg) > 12 else seg for seg in parts.path.split("/"))
     return urlunsplit(parts._replace(netloc=netloc, path=path, query="", fragment=""))
+
+
+#: Services said in the reader's language; other schemes are named by Apprise itself.
+_SERVICES = {
+    "mailto": _("E-mail"),
+    "mailtos": _("E-mail"),
+    "dingtalk": _("DingTalk"),
+    "wecombot": _("WeCom"),
+    "feishu": _("Feishu"),
+    "msteams": "Teams",
+}
+
+
+def _service_of(url: str) -> str:
+    import apprise
+
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in _SERVICES:
+        return str(_SERVICES[scheme])
+    service = apprise.Apprise.instantiate(url)
+    return str(getattr(service, "service_name", "") or scheme)
 
 
 class AppriseConfig(TransportConfig):
@@ -84,6 +106,10 @@ class AppriseTransport(Transport):
 
     def describe(self) -> str:
         return ", ".join(_mask(u) for u in self.cfg.urls)
+
+    def service(self) -> str:
+        """The services of its URLs: "E-mail", or "E-mail/Slack" for a channel with both."""
+        return "/".join(dict.fromkeys(_service_of(u) for u in self.cfg.urls))
 
     def _urls_for(self, message: Message) -> list[str]:
         if not self.cfg.to_recipients:

@@ -125,6 +125,11 @@ class Transport(ABC):
         """A one-line summary of the configuration that is safe to show (no secrets)."""
         return self.kind
 
+    def service(self) -> str:
+        """The service it sends to, short and in the reader's language ("E-mail", "Webhook"):
+        what a list of rules says before the channel's name."""
+        return self.kind
+
 
 def channel_timeout() -> float:
     """Seconds a remote send may take in all (VIGIL_CHANNEL_TIMEOUT); transports also cap

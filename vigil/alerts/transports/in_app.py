@@ -28,6 +28,9 @@ class InAppTransport(Transport):
     def describe(self) -> str:
         return str(_("the bell in Vigil, for each recipient"))
 
+    def service(self) -> str:
+        return str(_("In-app"))
+
     def notify(self, message: Message) -> None:
         from vigil.alerts.models import Notification
 

@@ -18,6 +18,7 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext_lazy as _
 from pydantic import Field, field_validator
 
 from vigil.alerts.transports.base import (
@@ -109,6 +110,9 @@ class WebhookTransport(Transport):
     def describe(self) -> str:
         parts = urlsplit(self.cfg.url)
         return f"POST {parts.scheme}://{parts.netloc}{parts.path}"
+
+    def service(self) -> str:
+        return str(_("Webhook"))
 
     @property
     def cfg(self) -> WebhookConfig:
