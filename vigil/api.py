@@ -9,6 +9,7 @@ authenticate with ``Authorization: Bearer <token>`` (tokens from the profile pag
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,13 +24,18 @@ from ninja.utils import check_csrf
 from vigil import __version__
 from vigil.accounts.services import user_for_token
 from vigil.lib.i18n import problem_of, say_problem
+from vigil.lib.logs import refusal_line
 
 
 def _check_permission(user: Any, perm: str | None) -> Any:
     # Raised inside authentication, so a caller without the permission gets 403 before
     # the request body is even parsed: a Viewer learns nothing from validation errors.
     if perm and not user.has_perm(perm):
-        raise PermissionDenied(_("You need the permission “%(perm)s” for this.") % {"perm": perm})
+        refusal = PermissionDenied(
+            _("You need the permission “%(perm)s” for this.") % {"perm": perm}
+        )
+        refusal.needs = perm  # type: ignore[attr-defined]  # for the log line, in English
+        raise refusal
     return user
 
 
@@ -125,7 +131,14 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "forbidden", str(exc) or _("You may not do this."))
+    response = error_response(request, 403, "forbidden", str(exc) or _("You may not do this."))
+    # One line with who and why, as for screens; Django would add a bare "Forbidden: /api/…".
+    needs = getattr(exc, "needs", None)
+    reason = f"needs the permission {needs}" if needs else "no permission"
+    line, args = refusal_line(request, reason)
+    logging.getLogger("django.request").warning(line, *args)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 @api.exception_handler(Http404)

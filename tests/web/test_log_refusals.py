@@ -60,3 +60,16 @@ def test_a_server_error_still_logs_its_traceback(client_for, caplog) -> None:
     assert record.levelno == logging.ERROR
     assert record.exc_info and isinstance(record.exc_info[1], RuntimeError)
     assert "Traceback" in caplog.text and "the disk is full" in caplog.text
+
+
+def test_a_refused_api_call_logs_one_line_with_who_and_why(client_for, caplog) -> None:
+    viewer = client_for("Viewer")
+    with caplog.at_level(logging.INFO):
+        response = viewer.post("/api/alerts/rules", data={}, content_type="application/json")
+    assert response.status_code == 403
+    [record] = _request_records(caplog)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert record.getMessage() == (
+        f"Forbidden: {viewer.user.username} POST /api/alerts/rules "
+        "(needs the permission alerts.add_alertrule)"
+    )

@@ -20,17 +20,21 @@ class RefusalsInOneLine(logging.Filter):
         refusal = record.exc_info[1] if record.exc_info else None
         if not isinstance(refusal, PermissionDenied):
             return True
-        request = getattr(record, "request", None)
-        user = getattr(request, "user", None)
-        who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
-        method = getattr(request, "method", "") or ""
-        path = getattr(request, "path", "") or ""
-        record.msg = "Forbidden: %s %s %s (%s)"
-        reason = str(refusal) or "no permission"
-        record.args = tuple(_printable(part) for part in (who, method, path, reason))
+        record.msg, record.args = refusal_line(getattr(record, "request", None), str(refusal))
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+def refusal_line(request: object, reason: str) -> tuple[str, tuple[str, ...]]:
+    """The one warning line of a refusal, as (format, args): who, method, path, why. The
+    API's 403 handler logs the same line, so screens and API read alike."""
+    user = getattr(request, "user", None)
+    who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+    method = getattr(request, "method", "") or ""
+    path = getattr(request, "path", "") or ""
+    parts = (who, method, path, reason or "no permission")
+    return "Forbidden: %s %s %s (%s)", tuple(_printable(part) for part in parts)
 
 
 def _printable(text: str) -> str:
