@@ -1,5 +1,5 @@
-"""The ``vigil`` command: run, worker, beat, migrate, createadmin, token, demo, collect, and the
-query/eval/bench/detect/analyze/train commands that the domain apps register.
+"""The ``vigil`` command: run, migrate, createadmin, token, password, demo, collect, and the
+worker/beat/query/eval/bench/detect/analyze/train commands that the apps register.
 
 Commands that touch the database call ``setup_django()`` themselves, so pure commands
 (``vigil query check``, ``vigil eval spikes`` …) start fast.
@@ -25,6 +25,7 @@ log = logging.getLogger("vigil")
 
 # Apps that add subcommands: each module exposes register(subparsers).
 COMMAND_MODULES = [
+    "vigil.pipeline.commands",
     "vigil.monitoring.commands",
     "vigil.alerts.commands",
     "vigil.alerts.commands_bench",
@@ -82,15 +83,6 @@ def _port(text: str) -> int:
     return port
 
 
-def _queue_names(text: str) -> list[str]:
-    """Queue names for --queues: comma-separated, none empty (checked against the tasks'
-    queues once Django is set up)."""
-    names = [name.strip() for name in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of queues")
-    return list(dict.fromkeys(names))
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vigil", description="Vigil — public-opinion monitoring and response (舆情监测与处置)."
@@ -110,28 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-demo", action="store_true", help="do not load the demo workspace")
     run.add_argument("--threads", type=int, default=8, help="web server threads")
     run.set_defaults(func=cmd_run)
-
-    worker = subparsers.add_parser("worker", help="run a Celery worker (scale mode)")
-    worker.add_argument("--concurrency", type=int, default=None)
-    worker.add_argument("--loglevel", default="INFO")
-    worker.add_argument(
-        "--queues",
-        type=_queue_names,
-        default=None,
-        help="comma-separated queues to consume (default: all of them, celery,deliveries); "
-        "--queues deliveries runs a worker that only sends alerts",
-    )
-    worker.add_argument(
-        "--hostname",
-        default=None,
-        help="this worker's node name, unique per worker (default: vigil-<pid>@<host>, "
-        "or vigil-<queues>-<pid>@<host> with --queues); %%h is the host name",
-    )
-    worker.set_defaults(func=cmd_worker)
-
-    beat = subparsers.add_parser("beat", help="run the Celery scheduler (scale mode)")
-    beat.add_argument("--loglevel", default="INFO")
-    beat.set_defaults(func=cmd_beat)
 
     migrate = subparsers.add_parser("migrate", help="create or upgrade the database")
     migrate.set_defaults(func=cmd_migrate)
@@ -418,81 +388,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         if runner is not None:
             runner.stop()
     print("stopped.", flush=True)
-    return 0
-
-
-def _require_broker() -> None:
-    setup_django()
-    from django.conf import settings
-
-    if settings.TASK_MODE != "celery":
-        print(
-            "vigil: set VIGIL_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run Celery; "
-            "embedded mode runs its workers inside `vigil run`.",
-            file=sys.stderr,
-        )
-        raise SystemExit(2)
-
-
-def worker_argv(
-    known: list[str],
-    *,
-    queues: list[str] | None = None,
-    hostname: str | None = None,
-    concurrency: int | None = None,
-    loglevel: str = "INFO",
-    pid: int | None = None,
-) -> list[str]:
-    """The Celery worker's arguments: every known queue unless ``queues`` names some, and a
-    node name unique per process (Celery's default, celery@<host>, is the same for two
-    workers on one machine, and they then answer control commands as one)."""
-    unknown = [name for name in queues or [] if name not in known]
-    if unknown:
-        raise ValueError(f"no queue named {', '.join(unknown)}: the queues are {', '.join(known)}")
-    chosen = queues or known
-    if hostname is None:
-        label = "" if queues is None else "-".join(chosen) + "-"
-        hostname = f"vigil-{label}{os.getpid() if pid is None else pid}@%h"
-    argv = [
-        "worker",
-        f"--loglevel={loglevel}",
-        f"--queues={','.join(chosen)}",
-        f"--hostname={hostname}",
-    ]
-    if concurrency:
-        argv.append(f"--concurrency={concurrency}")
-    return argv
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    _require_broker()
-    from vigil.celery import app
-    from vigil.pipeline.runner import queues
-
-    try:
-        argv = worker_argv(
-            queues(),
-            queues=args.queues,
-            hostname=args.hostname,
-            concurrency=args.concurrency,
-            loglevel=args.loglevel,
-        )
-    except ValueError as exc:
-        print(f"vigil: {exc}", file=sys.stderr)
-        return 2
-    app.worker_main(argv)
-    return 0
-
-
-def cmd_beat(args: argparse.Namespace) -> int:
-    _require_broker()
-    from django.conf import settings
-
-    from vigil.celery import app
-
-    schedule = settings.DATA_DIR / "celerybeat-schedule"
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    app.start(["beat", f"--loglevel={args.loglevel}", f"--schedule={schedule}"])
     return 0
 
 

@@ -26,9 +26,10 @@ from tests.alerts._support import SleepingHttp, make_topic
 from tests.factories import RawItemFactory, SourceFactory
 from vigil.alerts.models import Delivery
 from vigil.alerts.services import create_channel, create_rule
-from vigil.cli import main, worker_argv
+from vigil.cli import main
 from vigil.lib.scratch import scratch_redis
 from vigil.mentions.models import Mention
+from vigil.pipeline.commands import worker_argv
 from vigil.pipeline.runner import registered_tasks
 from vigil.web.api import celery_health
 
