@@ -97,6 +97,39 @@ def test_history_stored_in_batches_after_the_rule_started_is_learnt_whole() -> N
     assert not Alert.objects.exists()
 
 
+def test_a_week_of_history_stored_oldest_day_first_is_learnt_whole() -> None:
+    # A trial's backfill of three weeks, a day per batch, oldest first: the first batch inside
+    # the history window was learnt up to now, six days of them empty, so the detector had
+    # "seen a week" and never read the later batches. Its baseline was near zero and the first
+    # live mentions fired "5 mentions in 5 min, expected about 0.01".
+    topic = make_topic()
+    batched = create_rule(name="Spike", kind="spike", topic=topic)
+    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
+    for day in range(9, 0, -1):
+        _history(topic, days=day, until_days=day - 1, seed=day)
+        assert close_buckets(NOW) == 0  # learnt again, without firing
+    whole = create_rule(name="Spike, after the backfill", kind="spike", topic=topic)
+    close_buckets(NOW)
+    learnt = RuleSubject.objects.get(rule=batched).detector_state
+    expected = RuleSubject.objects.get(rule=whole).detector_state
+    assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
+    assert learnt["n"] == expected["n"]
+
+
+def test_late_matches_of_a_rule_judging_for_over_a_week_are_not_learnt_again() -> None:
+    # Past its first week a rule takes late matches as a feed's lateness: learning the week
+    # again every minute for them would cost a week of the topic's matches each time.
+    topic = make_topic()
+    _history(topic, days=9, until_days=8, seed=1)
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    close_buckets(NOW - dt.timedelta(days=8))
+    close_buckets(NOW)
+    before = RuleSubject.objects.get(rule=rule).detector_state
+    _history(topic, days=1, until_days=0, seed=2)  # stragglers, hours late
+    close_buckets(NOW)
+    assert RuleSubject.objects.get(rule=rule).detector_state == before
+
+
 def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
     settings,
 ) -> None:
