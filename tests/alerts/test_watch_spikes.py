@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
 
 
-def _history(topic, days: int = 2, until_days: int = 0, seed: int = 3) -> None:  # noqa: ANN001
+def _history(  # noqa: ANN001
+    topic, days: int = 2, until_days: int = 0, seed: int = 3, sentiment: str = ""
+) -> None:
     """A quiet topic: 0–4 matches per bucket from ``days`` to ``until_days`` before NOW."""
     rng = random.Random(seed)
     source = SourceFactory()
@@ -38,7 +40,11 @@ def _history(topic, days: int = 2, until_days: int = 0, seed: int = 3) -> None: 
             at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
             mentions.append(
                 MentionFactory.build(
-                    source=source, item_key=f"h{seed}-{n:036d}", published_at=at, fetched_at=at
+                    source=source,
+                    item_key=f"h{seed}-{n:036d}",
+                    published_at=at,
+                    fetched_at=at,
+                    sentiment=sentiment,
                 )
             )
         bucket += BUCKET
@@ -178,6 +184,25 @@ def test_a_quiet_bucket_does_not_fire_and_negative_only_counts_negatives() -> No
         [matched_mention(topic, at=moment, sentiment="positive") for _ in range(40)], now=moment
     )
     assert not Alert.objects.exists()
+
+
+def test_a_negative_only_spike_says_it_counted_negative_mentions() -> None:
+    # A trial's negative-only rule said "12.7 mentions in 15 min, expected about 2.72" while
+    # the topic had 40 mentions in those 15 minutes: the counts were of negative ones only.
+    topic = make_topic()
+    _history(topic, sentiment="negative")
+    create_rule(name="Neg", kind="spike", topic=topic, conditions={"negative_only": True})
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [
+        matched_mention(topic, at=moment - dt.timedelta(seconds=i), sentiment="negative")
+        for i in range(40)
+    ]
+    evaluate_new_mentions(burst, now=moment)
+    alert = Alert.objects.get()
+    assert alert.summary.startswith("40 negative mentions in 5 min, expected about")
+    with translation.override("zh-hans"):
+        assert alert.display_summary.startswith("5 分钟内 40 条负面提及")
 
 
 def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:

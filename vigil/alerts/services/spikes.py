@@ -78,14 +78,18 @@ def _last_closed(now: dt.datetime) -> dt.datetime:
     return bucket_floor(now - GRACE) - BUCKET
 
 
-def spike_summary(signal: SpikeSignal) -> str:
+def spike_summary(signal: SpikeSignal, negative_only: bool = False) -> str:
     """The detector's explanation in the active language: what was seen against what was usual."""
-    return say_summary("spike", _spike_params(signal))
+    return say_summary("spike", _spike_params(signal, negative_only))
 
 
-def _spike_params(signal: SpikeSignal) -> dict[str, Any]:
+def _spike_params(signal: SpikeSignal, negative_only: bool = False) -> dict[str, Any]:
     return spike_params(
-        signal.observed, signal.expected, signal.p_value, int(signal.window_seconds)
+        signal.observed,
+        signal.expected,
+        signal.p_value,
+        int(signal.window_seconds),
+        negative_only=negative_only,
     )
 
 
@@ -114,7 +118,7 @@ def _fire(
             title_code="spike",
             title_params={"topic": topic.name},
             summary_code="spike",
-            summary_params=_spike_params(signal),
+            summary_params=_spike_params(signal, bool(rule.conditions.get("negative_only"))),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
