@@ -179,3 +179,15 @@ def test_a_spike_far_beyond_chance_is_not_given_a_false_precision(zh_hans_catalo
     with translation.override("zh-hans"):
         assert say_summary("spike", tiny).endswith("正常波动下出现的概率低于 1e-12")
         assert say_summary("spike", usual).endswith("正常波动下出现的概率约 2e-09")
+
+
+def test_a_spike_over_a_long_window_counts_whole_mentions(zh_hans_catalogue) -> None:  # noqa: ANN001
+    # A trial's preview read "89 mentions — 89.0914 mentions in 3 h": windows longer than five
+    # minutes count a burst bucket only partly, so the detector's sum need not be whole.
+    from vigil.alerts.texts import say_summary, spike_params
+
+    held = spike_params(89.0914, 51.0, 9e-5, 10800)
+    with translation.override("en"):
+        assert say_summary("spike", held).startswith("89 mentions in 3 h, expected about 51 (1.7×")
+    with translation.override("zh-hans"):
+        assert say_summary("spike", held).startswith("3 小时内 89 条提及")

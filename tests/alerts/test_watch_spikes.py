@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
 
 
-def _history(topic, days: int = 2, until_days: int = 0, seed: int = 3) -> None:  # noqa: ANN001
+def _history(  # noqa: ANN001
+    topic, days: int = 2, until_days: int = 0, seed: int = 3, sentiment: str = ""
+) -> None:
     """A quiet topic: 0–4 matches per bucket from ``days`` to ``until_days`` before NOW."""
     rng = random.Random(seed)
     source = SourceFactory()
@@ -38,7 +40,11 @@ def _history(topic, days: int = 2, until_days: int = 0, seed: int = 3) -> None: 
             at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
             mentions.append(
                 MentionFactory.build(
-                    source=source, item_key=f"h{seed}-{n:036d}", published_at=at, fetched_at=at
+                    source=source,
+                    item_key=f"h{seed}-{n:036d}",
+                    published_at=at,
+                    fetched_at=at,
+                    sentiment=sentiment,
                 )
             )
         bucket += BUCKET
@@ -97,6 +103,39 @@ def test_history_stored_in_batches_after_the_rule_started_is_learnt_whole() -> N
     assert not Alert.objects.exists()
 
 
+def test_a_week_of_history_stored_oldest_day_first_is_learnt_whole() -> None:
+    # A trial's backfill of three weeks, a day per batch, oldest first: the first batch inside
+    # the history window was learnt up to now, six days of them empty, so the detector had
+    # "seen a week" and never read the later batches. Its baseline was near zero and the first
+    # live mentions fired "5 mentions in 5 min, expected about 0.01".
+    topic = make_topic()
+    batched = create_rule(name="Spike", kind="spike", topic=topic)
+    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
+    for day in range(9, 0, -1):
+        _history(topic, days=day, until_days=day - 1, seed=day)
+        assert close_buckets(NOW) == 0  # learnt again, without firing
+    whole = create_rule(name="Spike, after the backfill", kind="spike", topic=topic)
+    close_buckets(NOW)
+    learnt = RuleSubject.objects.get(rule=batched).detector_state
+    expected = RuleSubject.objects.get(rule=whole).detector_state
+    assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
+    assert learnt["n"] == expected["n"]
+
+
+def test_late_matches_of_a_rule_judging_for_over_a_week_are_not_learnt_again() -> None:
+    # Past its first week a rule takes late matches as a feed's lateness: learning the week
+    # again every minute for them would cost a week of the topic's matches each time.
+    topic = make_topic()
+    _history(topic, days=9, until_days=8, seed=1)
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    close_buckets(NOW - dt.timedelta(days=8))
+    close_buckets(NOW)
+    before = RuleSubject.objects.get(rule=rule).detector_state
+    _history(topic, days=1, until_days=0, seed=2)  # stragglers, hours late
+    close_buckets(NOW)
+    assert RuleSubject.objects.get(rule=rule).detector_state == before
+
+
 def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
     settings,
 ) -> None:
@@ -145,6 +184,25 @@ def test_a_quiet_bucket_does_not_fire_and_negative_only_counts_negatives() -> No
         [matched_mention(topic, at=moment, sentiment="positive") for _ in range(40)], now=moment
     )
     assert not Alert.objects.exists()
+
+
+def test_a_negative_only_spike_says_it_counted_negative_mentions() -> None:
+    # A trial's negative-only rule said "12.7 mentions in 15 min, expected about 2.72" while
+    # the topic had 40 mentions in those 15 minutes: the counts were of negative ones only.
+    topic = make_topic()
+    _history(topic, sentiment="negative")
+    create_rule(name="Neg", kind="spike", topic=topic, conditions={"negative_only": True})
+    close_buckets(NOW)
+    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    burst = [
+        matched_mention(topic, at=moment - dt.timedelta(seconds=i), sentiment="negative")
+        for i in range(40)
+    ]
+    evaluate_new_mentions(burst, now=moment)
+    alert = Alert.objects.get()
+    assert alert.summary.startswith("40 negative mentions in 5 min, expected about")
+    with translation.override("zh-hans"):
+        assert alert.display_summary.startswith("5 分钟内 40 条负面提及")
 
 
 def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:

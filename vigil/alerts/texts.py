@@ -83,14 +83,23 @@ def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -
     return stored
 
 
-def spike_params(observed: float, expected: float, p_value: float, window_seconds: int) -> dict:
+def spike_params(
+    observed: float,
+    expected: float,
+    p_value: float,
+    window_seconds: int,
+    negative_only: bool = False,
+) -> dict:
     """What a spike's explanation needs, as stored with its alert."""
-    return {
+    params = {
         "observed": observed,
         "expected": expected,
         "p_value": p_value,
         "window_seconds": window_seconds,
     }
+    if negative_only:  # the counts are of negative mentions, not of all the topic's
+        params["negative_only"] = True
+    return params
 
 
 _TINY_P = 1e-12  # below this, only "below 1e-12" is said
@@ -104,7 +113,19 @@ def _spike(values: dict[str, Any]) -> str:
     )
     observed, expected = float(values["observed"]), float(values["expected"])
     p_value = float(values["p_value"])
-    if p_value < _TINY_P:  # "about 1e-300" would claim a precision no model has
+    tiny = p_value < _TINY_P  # "about 1e-300" would claim a precision no model has
+    if values.get("negative_only"):
+        if tiny:
+            text = _(
+                "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+                "the usual for this hour and weekday); chance under normal variation below {p}"
+            )
+        else:
+            text = _(
+                "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+                "the usual for this hour and weekday); chance under normal variation about {p}"
+            )
+    elif tiny:
         text = _(
             "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
             "this hour and weekday); chance under normal variation below {p}"
@@ -115,7 +136,8 @@ def _spike(values: dict[str, Any]) -> str:
             "this hour and weekday); chance under normal variation about {p}"
         )
     return text.format(
-        observed=f"{observed:g}",
+        # Windows past five minutes count a burst bucket only partly (89.0914): say whole ones.
+        observed=f"{observed:.0f}",
         span=span,
         expected=f"{expected:.3g}",
         ratio=f"{observed / max(expected, 1e-9):.1f}",

@@ -153,6 +153,9 @@ class RuleSubject(models.Model):
     # When buckets were last judged (wall clock): matches stored since then for buckets
     # judged before are history that arrived late (a backfill in batches).
     judged_at = models.DateTimeField(null=True, blank=True)
+    # Start of the first bucket judged after learning history: history that arrives in the
+    # rule's first week of judging is learnt whole; later it is a feed's ordinary lateness.
+    judging_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

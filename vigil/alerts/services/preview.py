@@ -176,7 +176,7 @@ def _preview_spike(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
                         mentions=int(signal.observed),
-                        text=spike_summary(signal),
+                        text=spike_summary(signal, bool(cond.get("negative_only"))),
                         label=names.get(topic_id, str(topic_id)),
                     )
                 )

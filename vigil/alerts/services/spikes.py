@@ -78,14 +78,18 @@ def _last_closed(now: dt.datetime) -> dt.datetime:
     return bucket_floor(now - GRACE) - BUCKET
 
 
-def spike_summary(signal: SpikeSignal) -> str:
+def spike_summary(signal: SpikeSignal, negative_only: bool = False) -> str:
     """The detector's explanation in the active language: what was seen against what was usual."""
-    return say_summary("spike", _spike_params(signal))
+    return say_summary("spike", _spike_params(signal, negative_only))
 
 
-def _spike_params(signal: SpikeSignal) -> dict[str, Any]:
+def _spike_params(signal: SpikeSignal, negative_only: bool = False) -> dict[str, Any]:
     return spike_params(
-        signal.observed, signal.expected, signal.p_value, int(signal.window_seconds)
+        signal.observed,
+        signal.expected,
+        signal.p_value,
+        int(signal.window_seconds),
+        negative_only=negative_only,
     )
 
 
@@ -114,7 +118,7 @@ def _fire(
             title_code="spike",
             title_params={"topic": topic.name},
             summary_code="spike",
-            summary_params=_spike_params(signal),
+            summary_params=_spike_params(signal, bool(rule.conditions.get("negative_only"))),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
@@ -151,6 +155,8 @@ def advance(
         # topic's older matches may have been stored since (a retro search, a demo's
         # history, a backfill), and a baseline of zeros would wait a day to warm up.
         detector = _learn_history(rule, topic_id, now, last_closed, negative_only)
+        if row.last_bucket is None:
+            row.judging_since = last_closed + BUCKET
     else:
         if _history_arrived_late(row, topic_id, detector):
             # A backfill stored in batches: the first batch made the detector warm, and
@@ -168,7 +174,7 @@ def advance(
     row.detector_state = detector.to_state()
     row.last_bucket = last_closed
     row.judged_at = judged_at
-    row.save(update_fields=["detector_state", "last_bucket", "judged_at"])
+    row.save(update_fields=["detector_state", "last_bucket", "judged_at", "judging_since"])
     if early and not fired:
         fired.extend(_peek(rule, topic_id, detector, last_closed, now, negative_only))
     return fired
@@ -191,14 +197,18 @@ def _learn_history(
 
 
 def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetector) -> bool:
-    """Matches stored since the last judging for buckets more than an hour before it, while
-    the detector has seen under a week (its history window): history still arriving.
+    """Matches stored since the last judging for buckets more than an hour before it, in the
+    rule's first week of judging (its history window): history still arriving.
 
-    Later, such stragglers are a feed's usual lateness and cost too much to relearn for.
+    Later, such stragglers are a feed's usual lateness and cost too much to relearn for. The
+    week is counted from the first bucket judged, not in buckets the detector has seen: a
+    backfill stored oldest day first makes it "see" the whole week of buckets at once.
     """
     if row.judged_at is None or row.last_bucket is None:
         return False
-    if detector.buckets_seen >= int(HISTORY / BUCKET):
+    # Rows judged before judging_since was kept count the detector's buckets, as then.
+    since = row.judging_since or row.last_bucket + BUCKET - BUCKET * detector.buckets_seen
+    if row.last_bucket + BUCKET - since >= HISTORY:
         return False
     # Bounded below by the history window (older matches are never learnt), so the index on
     # (topic, published_at) keeps this to a week of the topic, not all of it.
