@@ -104,6 +104,26 @@ def spike_params(
 
 _TINY_P = 1e-12  # below this, only "below 1e-12" is said
 
+#: Whole sentences for translators, keyed by (negative mentions only, chance below _TINY_P).
+_SPIKE_TEXTS: dict[tuple[bool, bool], Promise] = {
+    (False, False): gettext_lazy(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+        "this hour and weekday); chance under normal variation about {p}"
+    ),
+    (False, True): gettext_lazy(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+        "this hour and weekday); chance under normal variation below {p}"
+    ),
+    (True, False): gettext_lazy(
+        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+        "the usual for this hour and weekday); chance under normal variation about {p}"
+    ),
+    (True, True): gettext_lazy(
+        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+        "the usual for this hour and weekday); chance under normal variation below {p}"
+    ),
+}
+
 
 def _spike(values: dict[str, Any]) -> str:
     """What was seen against what was usual."""
@@ -113,28 +133,8 @@ def _spike(values: dict[str, Any]) -> str:
     )
     observed, expected = float(values["observed"]), float(values["expected"])
     p_value = float(values["p_value"])
-    tiny = p_value < _TINY_P  # "about 1e-300" would claim a precision no model has
-    if values.get("negative_only"):
-        if tiny:
-            text = _(
-                "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-                "the usual for this hour and weekday); chance under normal variation below {p}"
-            )
-        else:
-            text = _(
-                "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-                "the usual for this hour and weekday); chance under normal variation about {p}"
-            )
-    elif tiny:
-        text = _(
-            "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-            "this hour and weekday); chance under normal variation below {p}"
-        )
-    else:
-        text = _(
-            "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-            "this hour and weekday); chance under normal variation about {p}"
-        )
+    # "about 1e-300" would claim a precision no model has: below _TINY_P, "below" is said.
+    text = str(_SPIKE_TEXTS[bool(values.get("negative_only")), p_value < _TINY_P])
     return text.format(
         # Windows past five minutes count a burst bucket only partly (89.0914): say whole ones.
         observed=f"{observed:.0f}",
