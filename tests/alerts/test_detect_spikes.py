@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -303,3 +303,25 @@ def test_a_state_with_settings_this_version_does_not_know_still_resumes() -> Non
     state["config"]["a_setting_from_a_newer_build"] = 1
     resumed = SpikeDetector.from_state(json.loads(json.dumps(state)))
     assert resumed.to_state()["level"] == state["level"]
+
+
+def test_the_weekly_rhythm_follows_the_audience_clock_not_utc() -> None:
+    # Weekends at 40 % of weekdays for a Beijing audience. With days counted in UTC, Monday
+    # 00:00-08:00 Beijing is still "Sunday" and ordinary Monday traffic fired every week.
+    rng = random.Random(1)
+    start = datetime(2026, 1, 4, 16, tzinfo=UTC)  # Monday 00:00 in Beijing
+    counts = []
+    for i in range(5 * 7 * 288):
+        local = start + timedelta(hours=8, minutes=5 * i)
+        counts.append(_poisson(rng, 4 if local.weekday() >= 5 else 10))
+
+    def monday_alarms(offset: int) -> int:
+        detector = SpikeDetector(utc_offset_seconds=offset)
+        fired = 0
+        for i, count in enumerate(counts):
+            signal = detector.observe(start + timedelta(minutes=5 * i), count)
+            fired += bool(signal and i >= 14 * 288)
+        return fired
+
+    assert monday_alarms(0) >= 2  # the failure this guards against
+    assert monday_alarms(8 * 3600) == 0

@@ -4,12 +4,17 @@ explained in the reader's language, as the live alert would be."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from django.utils import timezone, translation
 
 from tests.alerts._support import make_topic, matched_mention
+from tests.factories import MentionFactory, SourceFactory
 from vigil.alerts.services.preview import preview_rule
+from vigil.alerts.services.spikes import BUCKET, bucket_floor
+from vigil.mentions.models import Mention
+from vigil.monitoring.models import Match
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +47,38 @@ def test_a_negative_share_preview_explains_itself_in_the_readers_language(
     with translation.override("zh-hans"):
         chinese = preview_rule(kind="negative_share", topic_ids=[topic.pk], conditions=conditions)
     assert "negative" not in chinese.fires[0].text and "负面" in chinese.fires[0].text
+
+
+def _busy_saturdays(topic, weeks: int, now: dt.datetime) -> None:  # noqa: ANN001
+    """A topic with about one match per 5 minutes, and four times that on Saturdays."""
+    rng = random.Random(5)
+    source = SourceFactory()
+    start = bucket_floor(now) - dt.timedelta(weeks=weeks)
+    mentions = []
+    bucket = start
+    while bucket < bucket_floor(now):
+        mean = 4.0 if bucket.weekday() == 5 else 1.0
+        for _ in range(sum(rng.random() < mean / 8 for _ in range(8))):
+            at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
+            mentions.append(
+                MentionFactory.build(
+                    source=source, item_key=f"s{len(mentions):038d}", published_at=at, fetched_at=at
+                )
+            )
+        bucket += BUCKET
+    Mention.objects.bulk_create(mentions, batch_size=1000)
+    Match.objects.bulk_create(
+        [Match(mention=m, topic=topic, published_at=m.published_at) for m in mentions],
+        batch_size=1000,
+    )
+
+
+def test_a_spike_preview_learns_the_weeks_before_it_as_the_saved_rule_would() -> None:
+    # Replayed from a cold start, the preview fired on every busy Saturday, which a saved
+    # rule, taught four weeks of history, knows as the topic's weekly rhythm.
+    topic = make_topic(name="Kettle")
+    now = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)  # a Wednesday
+    _busy_saturdays(topic, weeks=5, now=now)
+    preview = preview_rule(kind="spike", topic_ids=[topic.pk], conditions={}, now=now)
+    assert preview.scanned > 2000
+    assert preview.fires == []

@@ -12,9 +12,9 @@ from django.utils import translation
 from tests.alerts._support import make_topic, matched_mention
 from tests.factories import MentionFactory, SourceFactory
 from vigil.alerts.models import Alert, RuleSubject
-from vigil.alerts.services import create_rule
+from vigil.alerts.services import create_rule, update_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.spikes import BUCKET, bucket_floor, close_buckets
+from vigil.alerts.services.spikes import BUCKET, audience_offset, bucket_floor, close_buckets
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 
@@ -120,6 +120,46 @@ def test_a_week_of_history_stored_oldest_day_first_is_learnt_whole() -> None:
     expected = RuleSubject.objects.get(rule=whole).detector_state
     assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
     assert learnt["n"] == expected["n"]
+
+
+def test_a_new_rule_learns_four_weeks_of_history_so_it_knows_each_weekday() -> None:
+    # The weekly rhythm is learnt from whole days once a week has been seen; a rule that read
+    # only the last week of history judged its first week or more without it.
+    topic = make_topic()
+    _history(topic, days=22)
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    assert close_buckets(NOW) == 0
+    state = RuleSubject.objects.get(rule=rule).detector_state
+    assert state["n"] >= 22 * 288 - 1 and state["days_seen"] >= 20
+
+
+def test_a_spike_rule_counts_its_days_in_the_rule_time_zone(settings) -> None:  # noqa: ANN001
+    # A Beijing audience's Monday starts at Beijing midnight: with days in UTC, the first
+    # eight hours of every Monday were judged by Sunday's quieter rhythm.
+    settings.TIME_ZONE = "Asia/Shanghai"
+    topic = make_topic()
+    _history(topic, days=3)
+    beijing = create_rule(
+        name="Beijing", kind="spike", topic=topic, routing={"timezone": "Asia/Shanghai"}
+    )
+    close_buckets(NOW)
+    row = RuleSubject.objects.get(rule=beijing)
+    assert row.detector_state["config"]["utc_offset_seconds"] == 8 * 3600
+    learnt = row.detector_state["n"]
+    # The zone changed: the rule learns its history again on the new days, and goes on.
+    update_rule(beijing, routing={"timezone": "America/New_York"})
+    close_buckets(NOW + BUCKET)
+    state = RuleSubject.objects.get(rule=beijing).detector_state
+    assert state["config"]["utc_offset_seconds"] == -5 * 3600  # standard time, all year
+    assert state["n"] == learnt + 1
+
+
+def test_the_audience_offset_is_the_zone_standard_time_all_year() -> None:
+    summer = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+    assert audience_offset("Europe/Berlin", summer) == 3600
+    assert audience_offset("Europe/Berlin", NOW) == 3600
+    assert audience_offset("Asia/Kolkata", summer) == 19800
+    assert audience_offset("Not/AZone", summer) == 0
 
 
 def test_late_matches_of_a_rule_judging_for_over_a_week_are_not_learnt_again() -> None:

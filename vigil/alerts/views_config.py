@@ -138,6 +138,7 @@ def rule_preview(request: HttpRequest) -> HttpResponse:
                 topic_ids=topic_ids,
                 conditions=conditions,
                 cooldown_minutes=data.get("cooldown_minutes") or 360,
+                time_zone=data.get("timezone") or None,
             )
     return render(request, "alerts/_preview.html", {"preview": preview, "error": error})
 

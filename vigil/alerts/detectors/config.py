@@ -49,6 +49,9 @@ class SpikeConfig:
     burst_cap: float = 3.0  # cap each bucket at expected + this many sd inside longer windows
     lone_bucket_share: float = 1e-3  # the one-bucket window's alarm budget, per longer window's
     max_fill_seconds: int = 86400  # longer gaps are outages, not quiet periods
+    #: The audience's clock, added to the buckets' wall-clock times: days (and so the weekly
+    #: rhythm) start at its midnight, not at UTC's. Fixed when the detector is built.
+    utc_offset_seconds: int = 0
     unit: str = "mentions"
 
     def __post_init__(self) -> None:
@@ -60,6 +63,8 @@ class SpikeConfig:
             raise ValueError("scales must be positive bucket counts")
         if any(k > self.block_buckets and k % self.block_buckets for k in self.scales):
             raise ValueError("windows longer than a block must be whole blocks")
+        if abs(self.utc_offset_seconds) > 14 * 3600:
+            raise ValueError("utc_offset_seconds must be within 14 hours")
 
     @property
     def alarm_rate(self) -> float:

@@ -75,9 +75,10 @@ class SpikeSignal:
 Window = tuple[float, float, float, int]
 
 
-def _local_seconds(moment: datetime) -> float:
-    """Wall-clock seconds since the epoch, so daily slots follow the caller's time zone."""
-    return moment.replace(tzinfo=UTC).timestamp()
+def _local_seconds(moment: datetime, offset: int) -> float:
+    """Wall-clock seconds since the epoch plus ``offset``, so daily slots and days follow
+    the audience's clock (a naive or local time with offset 0 is taken as it reads)."""
+    return moment.replace(tzinfo=UTC).timestamp() + offset
 
 
 class SpikeDetector:
@@ -164,7 +165,7 @@ class SpikeDetector:
         Duplicate or late buckets are ignored.
         """
         cfg, s = self._cfg, self._s
-        t = _local_seconds(bucket_start)
+        t = _local_seconds(bucket_start, cfg.utc_offset_seconds)
         if s.last_t is not None:
             steps = round((t - s.last_t) / cfg.bucket_seconds)
             if steps <= 0:

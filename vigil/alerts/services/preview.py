@@ -16,9 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.alerts import signals
-from vigil.alerts.detectors import SpikeDetector
 from vigil.alerts.services.evaluate import Hit, authority_hit, keyword_hit, story_hit, subject_of
-from vigil.alerts.services.spikes import BUCKET, bucket_counts, bucket_floor, spike_summary
+from vigil.alerts.services.spikes import (
+    BUCKET,
+    LEARN_HISTORY,
+    audience_offset,
+    bucket_counts,
+    bucket_floor,
+    learned_detector,
+    spike_summary,
+)
 from vigil.alerts.texts import say_summary
 from vigil.monitoring.models import Match, Topic
 
@@ -76,14 +83,16 @@ def preview_rule(
     cooldown_minutes: int = 360,
     days: int = 7,
     now: dt.datetime | None = None,
+    time_zone: str | None = None,
 ) -> Preview:
-    """Replay an (unsaved) rule over the last ``days`` of matches of its topics."""
+    """Replay an (unsaved) rule over the last ``days`` of matches of its topics; a spike
+    rule's days follow ``time_zone`` (the installation's if None), as the saved rule's will."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=days)
     rule = SimpleNamespace(conditions=conditions)
     window = dt.timedelta(minutes=cooldown_minutes)
     if kind == "spike":
-        return _preview_spike(topic_ids, conditions, since, now)
+        return _preview_spike(topic_ids, conditions, since, now, time_zone)
     matches = (
         Match.objects.filter(topic_id__in=topic_ids, published_at__gte=since, published_at__lte=now)
         .select_related("mention", "mention__story", "topic")
@@ -156,18 +165,33 @@ def _negative_share(
 
 
 def _preview_spike(
-    topic_ids: list[int], cond: dict[str, Any], since: dt.datetime, now: dt.datetime
+    topic_ids: list[int],
+    cond: dict[str, Any],
+    since: dt.datetime,
+    now: dt.datetime,
+    time_zone: str | None,
 ) -> Preview:
+    """The live detector replayed: it first learns the weeks before ``since`` as a saved
+    rule would learn them, so the preview does not list what a cold baseline would fire."""
     preview = Preview()
     names = dict(Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"))
-    end = bucket_floor(now)
+    start, end = bucket_floor(since), bucket_floor(now)
+    negative_only = bool(cond.get("negative_only"))
     for topic_id in topic_ids:
-        counts = bucket_counts(topic_id, bucket_floor(since), end, bool(cond.get("negative_only")))
+        detector = learned_detector(
+            cond.get("sensitivity", "medium"),
+            audience_offset(time_zone, now),
+            topic_id,
+            start - LEARN_HISTORY,
+            start - BUCKET,
+            negative_only,
+        )
+        counts = bucket_counts(topic_id, start, end, negative_only)
         preview.scanned += sum(counts.values())
         if not counts:
             continue
-        detector = SpikeDetector(sensitivity=cond.get("sensitivity", "medium"), bucket_seconds=300)
-        bucket = min(counts)
+        # A topic whose first matches fall inside the week starts there, as a new rule would.
+        bucket = start if detector.buckets_seen else min(counts)
         while bucket < end:
             signal = detector.observe(bucket, counts.get(bucket, 0))
             if signal is not None:
@@ -176,7 +200,7 @@ def _preview_spike(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
                         mentions=int(signal.observed),
-                        text=spike_summary(signal, bool(cond.get("negative_only"))),
+                        text=spike_summary(signal, negative_only),
                         label=names.get(topic_id, str(topic_id)),
                     )
                 )

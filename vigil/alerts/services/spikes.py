@@ -3,7 +3,10 @@
 Buckets are judged in order once closed (plus a short grace for late arrivals) by the
 ``alerts.close_buckets`` task and by the pipeline stage; the detector's state lives in
 the rule's ``RuleSubject`` row, so a restart resumes exactly. A new rule first learns
-from up to a week of stored matches (no alerts from history).
+from up to four weeks of stored matches (no alerts from history): four of each weekday,
+so the weekly rhythm, learnt from whole days after a first week, applies from the start.
+The detector's days follow the rule's time zone (its standard offset), so a Chinese
+audience's Monday starts at Beijing midnight, not at 08:00.
 
 For speed the stage also looks at the bucket still filling, on a throw-away copy of
 the detector: counts only grow, so if the partial count is already a spike the closed
@@ -14,11 +17,13 @@ future is used; the copy is discarded and the real state only learns closed buck
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +36,8 @@ from vigil.monitoring.models import Match, Topic
 
 BUCKET = dt.timedelta(seconds=300)
 GRACE = dt.timedelta(seconds=30)
-HISTORY = dt.timedelta(days=7)
+LEARN_HISTORY = dt.timedelta(days=28)  # what a new rule learns from: four of each weekday
+HISTORY = dt.timedelta(days=7)  # the first week of judging, when history may still arrive
 LATE_HISTORY = dt.timedelta(hours=1)  # matches this much older than judging are history
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -57,12 +63,47 @@ def bucket_counts(
     return counts
 
 
-def _detector(rule: AlertRule, row: RuleSubject) -> SpikeDetector:
-    if row.detector_state:
-        return SpikeDetector.from_state(row.detector_state)
-    return SpikeDetector(
-        sensitivity=rule.conditions.get("sensitivity", "medium"), bucket_seconds=300
+def audience_offset(zone_name: str | None, now: dt.datetime) -> int:
+    """Seconds east of UTC of the zone's standard time (the installation's zone if none).
+
+    Standard, not summer, time: the detector's days stay put all year instead of
+    shifting, and relearning, twice a year; in summer its midnight is an hour early.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    local = now.astimezone(zone)
+    offset = (local.utcoffset() or dt.timedelta(0)) - (local.dst() or dt.timedelta(0))
+    return int(offset.total_seconds())
+
+
+def _rule_offset(rule: AlertRule, now: dt.datetime) -> int:
+    return audience_offset((rule.routing or {}).get("timezone"), now)
+
+
+def learned_detector(
+    sensitivity: str,
+    utc_offset: int,
+    topic_id: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    negative_only: bool,
+) -> SpikeDetector:
+    """A new detector taught the topic's stored matches from ``since`` up to the bucket
+    ``until`` (inclusive), without alerting: a new rule should not page about last week."""
+    detector = SpikeDetector(
+        sensitivity=sensitivity,  # type: ignore[arg-type]
+        bucket_seconds=300,
+        utc_offset_seconds=utc_offset,
     )
+    counts = bucket_counts(topic_id, bucket_floor(since), until + BUCKET, negative_only)
+    if counts:
+        bucket = min(counts)
+        while bucket <= until:
+            detector.observe(bucket, counts.get(bucket, 0))
+            bucket += BUCKET
+    return detector
 
 
 def _only_silence_so_far(detector: SpikeDetector) -> bool:
@@ -147,9 +188,9 @@ def advance(
     row, _created = RuleSubject.objects.get_or_create(rule=rule, subject=f"topic:{topic_id}")
     last_closed = _last_closed(now)
     fired: list[Alert] = []
-    detector = _detector(rule, row)
+    detector = SpikeDetector.from_state(row.detector_state) if row.detector_state else None
     judged_at = timezone.now()  # wall clock, as the matches' matched_at
-    if row.last_bucket is None or _only_silence_so_far(detector):
+    if row.last_bucket is None or detector is None or _only_silence_so_far(detector):
         # Learn from history, without firing: a new rule should not page about last week.
         # A detector that has only seen empty buckets starts again from history too: the
         # topic's older matches may have been stored since (a retro search, a demo's
@@ -158,8 +199,11 @@ def advance(
         if row.last_bucket is None:
             row.judging_since = last_closed + BUCKET
     else:
-        if _history_arrived_late(row, topic_id, detector):
-            # A backfill stored in batches: the first batch made the detector warm, and
+        if detector.config.utc_offset_seconds != _rule_offset(rule, now) or (
+            _history_arrived_late(row, topic_id, detector)
+        ):
+            # The rule's time zone changed (its days start at another midnight), or a
+            # backfill stored in batches: the first batch made the detector warm, and
             # the later ones landed in buckets already judged. Learn the whole history
             # again, up to where judging stopped, so the baseline is not a fraction of it.
             detector = _learn_history(rule, topic_id, now, row.last_bucket, negative_only)
@@ -183,17 +227,15 @@ def advance(
 def _learn_history(
     rule: AlertRule, topic_id: int, now: dt.datetime, until: dt.datetime, negative_only: bool
 ) -> SpikeDetector:
-    """A new detector taught the topic's stored matches of the last week up to ``until``."""
-    detector = SpikeDetector(
-        sensitivity=rule.conditions.get("sensitivity", "medium"), bucket_seconds=300
+    """A new detector taught the topic's stored matches of the last four weeks."""
+    return learned_detector(
+        rule.conditions.get("sensitivity", "medium"),
+        _rule_offset(rule, now),
+        topic_id,
+        now - LEARN_HISTORY,
+        until,
+        negative_only,
     )
-    counts = bucket_counts(topic_id, bucket_floor(now - HISTORY), until + BUCKET, negative_only)
-    if counts:
-        bucket = min(counts)
-        while bucket <= until:
-            detector.observe(bucket, counts.get(bucket, 0))
-            bucket += BUCKET
-    return detector
 
 
 def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetector) -> bool:
