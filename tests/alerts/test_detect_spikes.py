@@ -162,6 +162,23 @@ def test_cooldown_holds_repeat_alerts_unless_the_burst_escalates() -> None:
     assert run(counts) == [base, base + 4]
 
 
+def test_a_story_that_grows_fourfold_re_fires_even_when_a_long_window_explains_it() -> None:
+    # Two per 5 minutes, then eight for five hours (fired early), then forty for 15 minutes:
+    # five times the rate that fired. The re-fire check read only the most significant
+    # window's rate, by then the 3- or 6-hour window's, diluted by the hours at eight.
+    refired = 0
+    for seed in range(5):
+        rng = random.Random(seed)
+        counts = [float(_poisson(rng, 2)) for _ in range(14 * 288)]
+        rise = len(counts)
+        counts += [float(_poisson(rng, 8)) for _ in range(60)]
+        counts += [float(_poisson(rng, 40)) for _ in range(3)]
+        fired = run(counts)
+        assert any(rise <= b < rise + 60 for b in fired)
+        refired += any(b >= rise + 60 for b in fired)
+    assert refired == 5
+
+
 def test_resuming_from_saved_state_gives_the_same_future_alerts() -> None:
     counts = mention_stream(16, seed=11, burst_at=13 * 288 + 40)
     cut = 9 * 288 + 77

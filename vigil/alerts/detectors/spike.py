@@ -352,26 +352,31 @@ class SpikeDetector:
         s, cfg = self._s, self._cfg
         keep = 1.0 - self._a_pot
         thresholds = self._log_thr[0 if s.count_mode else 1]
-        best: tuple[float, float, int, float, float] | None = None  # margin below threshold first
+        # Windows past their threshold: (margin below it, log p, buckets, observed, expected).
+        passing: list[tuple[float, float, int, float, float]] = []
         for j in range(len(cfg.scales)):
             total, expected, q, length = sums[j]
             found = self._raw_log_p(j, total, expected, q)
             surprise = -found if found is not None else 0.0
             if surprise > _POT_U:
                 log_p = self._calibrated(j, surprise)
-                if best is None or log_p - thresholds[j] < best[0]:
-                    best = (log_p - thresholds[j], log_p, length, total, expected)
+                # Inside the quiet period a window fires only at escalation_ratio times the
+                # rate that fired. Each window is checked, not only the most significant:
+                # that is often a long one, diluted by the hours before the story grew, so
+                # a 15-minute burst four times the rate could not re-fire through it.
+                if log_p <= thresholds[j] and (
+                    t >= s.cooldown_until
+                    or total / length >= cfg.escalation_ratio * s.last_alert_rate
+                ):
+                    passing.append((log_p - thresholds[j], log_p, length, total, expected))
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
             s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
             s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
-        if moment is None or best is None or best[0] > 0.0:
+        if moment is None or not passing:
             return None
-        _margin, log_p, k, total, expected = best
-        rate = total / k
-        if t < s.cooldown_until and rate < cfg.escalation_ratio * s.last_alert_rate:
-            return None
+        _margin, log_p, k, total, expected = min(passing)  # the most significant explains
         s.cooldown_until = t + cfg.cooldown_seconds
-        s.last_alert_rate = rate
+        s.last_alert_rate = total / k
         return self._signal(t, moment, log_p, k, total, expected)
 
     def _signal(
