@@ -257,3 +257,23 @@ def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:
     alert = Alert.objects.get()
     assert alert.data["observed"] == 70 and alert.mention_count == 70
     assert "70 mentions in 5 min" in alert.summary
+
+
+def test_a_spike_alert_follows_its_story_until_the_volume_is_back_to_usual() -> None:
+    # A trial's alert said "37 mentions" while the burst went on to 188: the count stopped
+    # at the window that fired. Buckets that keep the story running join the alert, without
+    # telling anyone again; once the volume is back to usual, later mentions stay out.
+    topic = make_topic()
+    _history(topic)
+    create_rule(name="Spike", kind="spike", topic=topic)
+    start = bucket_floor(NOW)
+    close_buckets(start)
+    for i, size in enumerate([40, 35, 30, 30, 2, 2, 1, 2, 9]):  # a burst, calm, then a blip
+        at = start + BUCKET * i + dt.timedelta(seconds=20)
+        for second in range(size):
+            matched_mention(topic, at=at + dt.timedelta(seconds=second))
+        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+    alert = Alert.objects.get()
+    # The story is judged on its 15-minute window, which stays high two buckets after it.
+    assert alert.mention_count == 40 + 35 + 30 + 30 + 2 + 2
+    assert alert.last_seen == start + BUCKET * 6

@@ -150,6 +150,13 @@ class SpikeDetector:
         return max(self._warm_after - self._s.n, 0)
 
     @property
+    def story_running(self) -> bool:
+        """Whether the story of the last alert still runs: every bucket since it fired kept
+        the short window (15 minutes) above ``min_ratio`` times its usual volume. The
+        alert's mention count can then follow the story past the moment it fired."""
+        return self._s.running
+
+    @property
     def has_seen_activity(self) -> bool:
         """Whether any bucket so far held a count above zero (the level stays exactly 0
         until one does), i.e. whether the detector has learnt anything about the topic."""
@@ -245,6 +252,9 @@ class SpikeDetector:
         s.pos = (s.pos + 1) % k
         signal = None
         sums = self._window_sums(x)
+        if s.running:
+            total, expected, _q, _n = sums[min(1, len(sums) - 1)]
+            s.running = total > cfg.min_ratio * expected
         if s.n >= self._warm_after:
             signal = self._judge(t, moment, sums)
         self._learn(x, mu, season, i0, i1, w1, day, sums)
@@ -377,6 +387,7 @@ class SpikeDetector:
         _margin, log_p, k, total, expected = min(passing)  # the most significant explains
         s.cooldown_until = t + cfg.cooldown_seconds
         s.last_alert_rate = total / k
+        s.running = True
         return self._signal(t, moment, log_p, k, total, expected)
 
     def _signal(

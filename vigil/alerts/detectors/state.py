@@ -35,6 +35,7 @@ class DetectorState:
     block_n: int = 0
     cooldown_until: float = -math.inf
     last_alert_rate: float = 0.0
+    running: bool = False  # from an alert until the 15-minute window is back near usual
     count_mode: bool = True
     seen_zero: bool = False
     last_x: float = 0.0  # the previous bucket's count, uncapped

@@ -178,6 +178,30 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     return alert
 
 
+@transaction.atomic
+def follow_alert(
+    rule: AlertRule, subject: str, mention_ids: list[int], *, seen: dt.datetime, now: dt.datetime
+) -> Alert | None:
+    """Link mentions of a story still running to its open alert, within the rule's episode
+    window, without telling anyone again: the alert's count follows the story. None when
+    there is no such alert (closed, or the episode is over)."""
+    row = _subject_row(rule, subject)
+    alert = row.alert
+    window = dt.timedelta(minutes=rule.cooldown_minutes)
+    if (
+        alert is None
+        or not alert.is_open
+        or row.last_fired_at is None
+        or now - row.last_fired_at > window
+    ):
+        return None
+    _link_mentions(alert, mention_ids)
+    alert.mention_count = alert.links_to_mentions.count()
+    alert.last_seen = max(alert.last_seen, seen)
+    alert.save(update_fields=["mention_count", "last_seen"])
+    return alert
+
+
 def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -> Alert:
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()

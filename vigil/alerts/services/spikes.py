@@ -30,7 +30,12 @@ from django.utils import timezone
 from vigil.alerts import signals
 from vigil.alerts.detectors import SpikeDetector, SpikeSignal
 from vigil.alerts.models import Alert, AlertRule, RuleSubject
-from vigil.alerts.services.firing import Firing, fire_alert, in_installation_language
+from vigil.alerts.services.firing import (
+    Firing,
+    fire_alert,
+    follow_alert,
+    in_installation_language,
+)
 from vigil.alerts.texts import say_summary, spike_params
 from vigil.monitoring.models import Match, Topic
 
@@ -134,6 +139,32 @@ def _spike_params(signal: SpikeSignal, negative_only: bool = False) -> dict[str,
     )
 
 
+def _mention_ids(
+    topic_id: int, start: dt.datetime, end: dt.datetime, negative_only: bool
+) -> list[int]:
+    """The topic's matched mentions published in [start, end) that a rule counts."""
+    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=start, published_at__lt=end)
+    if negative_only:
+        return [
+            m.mention_id
+            for m in matches.select_related("mention").iterator(chunk_size=2000)
+            if signals.is_negative(m.mention, m)
+        ]
+    return list(matches.values_list("mention_id", flat=True))
+
+
+def _follow(rule: AlertRule, topic_id: int, bucket: dt.datetime, now: dt.datetime) -> Alert | None:
+    """A closed bucket of a story still running after its alert: its mentions join the
+    alert (nobody is told again), so the count reads 188 as the story grows, not the 37
+    of the window that fired."""
+    mention_ids = _mention_ids(
+        topic_id, bucket, bucket + BUCKET, bool(rule.conditions.get("negative_only"))
+    )
+    if not mention_ids:
+        return None
+    return follow_alert(rule, f"topic:{topic_id}", mention_ids, seen=bucket + BUCKET, now=now)
+
+
 def _fire(
     rule: AlertRule, topic_id: int, signal: SpikeSignal, bucket: dt.datetime, now: dt.datetime
 ) -> Alert:
@@ -141,17 +172,8 @@ def _fire(
     window_start = bucket + BUCKET - dt.timedelta(seconds=signal.window_seconds)
     # Every mention the detector counted, so that the alert's count agrees with its
     # explanation ("60 mentions in 5 min" above "60 mentions", not 50).
-    matches = Match.objects.filter(
-        topic_id=topic_id, published_at__gte=window_start, published_at__lt=bucket + BUCKET
-    )
-    if rule.conditions.get("negative_only"):
-        mention_ids = [
-            m.mention_id
-            for m in matches.select_related("mention").iterator(chunk_size=2000)
-            if signals.is_negative(m.mention, m)
-        ]
-    else:
-        mention_ids = list(matches.values_list("mention_id", flat=True))
+    negative_only = bool(rule.conditions.get("negative_only"))
+    mention_ids = _mention_ids(topic_id, window_start, bucket + BUCKET, negative_only)
     return fire_alert(
         Firing(
             rule=rule,
@@ -159,7 +181,7 @@ def _fire(
             title_code="spike",
             title_params={"topic": topic.name},
             summary_code="spike",
-            summary_params=_spike_params(signal, bool(rule.conditions.get("negative_only"))),
+            summary_params=_spike_params(signal, negative_only),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
@@ -214,6 +236,8 @@ def advance(
             signal = detector.observe(bucket, counts.get(bucket, 0))
             if signal is not None:
                 fired.append(_fire(rule, topic_id, signal, bucket, now))
+            elif detector.story_running:
+                _follow(rule, topic_id, bucket, now)
             bucket += BUCKET
     row.detector_state = detector.to_state()
     row.last_bucket = last_closed
