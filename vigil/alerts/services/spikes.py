@@ -116,7 +116,12 @@ def _fire(
             rule=rule,
             subject=f"topic:{topic_id}",
             title_code="spike",
-            title_params={"topic": topic.name},
+            # A negative-only rule's title says so (texts.say_title).
+            title_params=(
+                {"topic": topic.name, "negative_only": True}
+                if rule.conditions.get("negative_only")
+                else {"topic": topic.name}
+            ),
             summary_code="spike",
             summary_params=_spike_params(signal, bool(rule.conditions.get("negative_only"))),
             topic_id=topic_id,
