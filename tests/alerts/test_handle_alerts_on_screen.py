@@ -4,6 +4,10 @@ and who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
+
 import pytest
 
 from tests.alerts._support import burns_alert, make_topic, matched_mention
@@ -393,3 +397,65 @@ def test_the_delivery_log_and_channels_read_in_chinese(client_for) -> None:
     assert "In-app" not in log and ">fired<" not in log
     channels = responder.get("/alerts/channels/").content.decode()
     assert "站内通知" in channels and "正常" in channels and "in-app bell" not in channels
+
+
+def _state_line(page: str) -> str:
+    """The alert page's State row, as read."""
+    found = re.search(r"<dt>(?:State|状态)</dt><dd>(.*?)</dd>", page, re.S)
+    assert found is not None
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_the_alert_page_says_its_state_once(client_for, make_user, zh_hans_catalogue) -> None:
+    # A trial's alert page read "acknowledged · acknowledged by wang at …".
+    wang, li = make_user("Responder", username="wang"), make_user("Responder", username="li")
+    at = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    later = at + dt.timedelta(hours=1)
+
+    def alert(key: str, **state: object) -> Alert:
+        return Alert.objects.create(
+            key=key,
+            origin="rule",
+            title="Kettle: Burns",
+            level="III",
+            first_seen=at,
+            last_seen=at,
+            **state,
+        )
+
+    acked = alert("a", state="acknowledged", acknowledged_by=wang, acknowledged_at=at)
+    handled = alert(
+        "h",
+        state="handled",
+        acknowledged_by=wang,
+        acknowledged_at=at,
+        closed_by=li,
+        closed_at=later,
+    )
+    # Closed without an acknowledgement: closing it acknowledged it at the same moment.
+    dismissed = alert(
+        "f",
+        state="false_alarm",
+        acknowledged_by=li,
+        acknowledged_at=later,
+        closed_by=li,
+        closed_at=later,
+    )
+    reader = client_for("Responder")
+    said = {
+        (a.pk, language): _state_line(
+            reader.get(f"/alerts/{a.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+        for a in (acked, handled, dismissed)
+        for language in ("en", "zh-hans")
+    }
+    assert said[acked.pk, "en"] == "Acknowledged by wang at 2026-11-27 08:00"
+    assert said[acked.pk, "zh-hans"] == "已由 wang 于 2026-11-27 08:00 确认"
+    assert said[handled.pk, "en"] == (
+        "handled · acknowledged by wang at 2026-11-27 08:00 · closed by li at 2026-11-27 09:00"
+    )
+    assert said[handled.pk, "zh-hans"] == (
+        "已处置 · 由 wang 于 2026-11-27 08:00 确认 · 由 li 于 2026-11-27 09:00 关闭"
+    )
+    assert said[dismissed.pk, "en"] == "false alarm · closed by li at 2026-11-27 09:00"
+    assert said[dismissed.pk, "zh-hans"] == "误报 · 由 li 于 2026-11-27 09:00 关闭"

@@ -4,15 +4,20 @@ fires early on a bucket that is already a spike, and keeps one alert per episode
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.header
+import html
+import json
 import random
+import re
 
 import pytest
 from django.utils import translation
 
-from tests.alerts._support import make_topic, matched_mention
+from tests.alerts._support import SmtpStub, make_topic, matched_mention
 from tests.factories import MentionFactory, SourceFactory
-from vigil.alerts.models import Alert, RuleSubject
-from vigil.alerts.services import create_rule, update_rule
+from vigil.alerts.models import Alert, Notification, RuleSubject
+from vigil.alerts.services import create_channel, create_rule, deliver_due, update_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.spikes import BUCKET, audience_offset, bucket_floor, close_buckets
 from vigil.mentions.models import Mention
@@ -243,6 +248,92 @@ def test_a_negative_only_spike_says_it_counted_negative_mentions() -> None:
     assert alert.summary.startswith("40 negative mentions in 5 min, expected about")
     with translation.override("zh-hans"):
         assert alert.display_summary.startswith("5 分钟内 40 条负面提及")
+
+
+def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: ANN001
+    client_for, make_user, httpserver, zh_hans_catalogue
+) -> None:
+    # A trial's topic had a spike rule on all mentions and one on negative mentions: both
+    # alerts read "Volume spike: Kettle", in the inbox, on their pages and in the messages.
+    topic = make_topic()
+    _history(topic, sentiment="negative")
+    li = make_user("Responder", email="li@example.com", language="zh-hans")
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    with SmtpStub() as smtp:
+        mail = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        hook = create_channel(
+            name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+        )
+        routing = {"channels": [mail.pk, hook.pk], "recipients": {"users": [li.pk]}}
+        create_rule(name="All", kind="spike", topic=topic, routing=routing)
+        create_rule(
+            name="Neg",
+            kind="spike",
+            topic=topic,
+            conditions={"negative_only": True},
+            routing=routing,
+        )
+        close_buckets(NOW)
+        moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+        burst = [
+            matched_mention(topic, at=moment - dt.timedelta(seconds=i), sentiment="negative")
+            for i in range(40)
+        ]
+        evaluate_new_mentions(burst, now=moment)
+        deliver_due()
+    every = Alert.objects.get(rule__name="All")
+    negative = Alert.objects.get(rule__name="Neg")
+    en = ("Volume spike: Kettle", "Spike in negative mentions: Kettle")
+    zh = ("声量激增：Kettle", "负面声量激增：Kettle")
+    assert (every.title, negative.title) == en  # stored in the installation's language
+    assert negative.title_params == {"topic": "Kettle", "negative_only": True}
+
+    reader = client_for("Responder")
+    for language, (every_title, negative_title) in (("en", en), ("zh-hans", zh)):
+        inbox = html.unescape(
+            reader.get("/alerts/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+        titles = re.findall(r'class="alert-title">([^<]*)</a>', inbox)
+        assert sorted(titles) == sorted([every_title, negative_title])
+        page = html.unescape(
+            reader.get(f"/alerts/{negative.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+        assert re.search(r"</span> ([^<]*)</h1>", page).group(1) == negative_title
+        api = reader.get("/api/alerts", HTTP_ACCEPT_LANGUAGE=language).json()["items"]
+        assert {a["display_title"] for a in api} == {every_title, negative_title}
+    subjects = {
+        str(email.header.make_header(email.header.decode_header(m["Subject"])))
+        for m in (email.message_from_string(sent["data"]) for sent in smtp.messages)
+    }
+    assert subjects == {f"[III] {zh[0]}", f"[III] {zh[1]}"}  # li reads Chinese
+    assert {n.title for n in Notification.objects.filter(user=li)} == set(zh)  # and her bell
+    hooked = {json.loads(request.get_data())["title"] for request, _ in httpserver.log}
+    assert hooked == {f"[III] {en[0]}", f"[III] {en[1]}"}  # a shared channel: the installation's
+
+
+def test_spike_alerts_stored_before_negative_titles_read_as_before(zh_hans_catalogue) -> None:  # noqa: ANN001
+    topic = make_topic()
+    older = Alert.objects.create(
+        key="old",
+        origin="rule",
+        topic=topic,
+        title="Volume spike: Kettle",
+        title_code="spike",
+        title_params={"topic": "Kettle"},
+        level="III",
+        first_seen=NOW,
+        last_seen=NOW,
+    )
+    assert older.display_title == "Volume spike: Kettle"
+    with translation.override("zh-hans"):
+        assert older.display_title == "声量激增：Kettle"
 
 
 def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:

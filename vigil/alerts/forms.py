@@ -14,6 +14,7 @@ from vigil.accounts.forms import DepartmentMultipleChoiceField, RoleChoiceField,
 from vigil.accounts.models import Department
 from vigil.alerts.detectors.config import HOUR, SpikeConfig
 from vigil.alerts.models import AlertRule, Channel
+from vigil.alerts.services import spikes
 from vigil.alerts.services.config import response_targets
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
 
@@ -55,10 +56,6 @@ class RuleForm(forms.Form):
         ],
         initial="medium",
         required=False,
-        help_text=_(
-            "A topic's first day of mentions teaches the baseline (its daily rhythm), so a spike "
-            "rule starts alerting after one day."
-        ),
     )
     negative_only = forms.BooleanField(label=_("Negative mentions only"), required=False)
     # Bounds repeat the condition models' (alerts.conditions), so a wrong value is
@@ -149,6 +146,21 @@ class RuleForm(forms.Form):
             (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
             for t in response_targets()
         ]
+
+    @property
+    def spike_learning_help(self) -> str:
+        """What a spike rule learns from, in the history it really reads (spikes.LEARN_HISTORY): a
+        trial's users did not know it learns the weekly rhythm, nor that it gets sharper."""
+        days = spikes.LEARN_HISTORY.days
+        return ngettext(
+            "Learns the topic's usual volume for each hour and weekday from up to %(days)s day "
+            "of its stored mentions; it can alert after one day, and is sharper once it has seen "
+            "every weekday.",
+            "Learns the topic's usual volume for each hour and weekday from up to %(days)s days "
+            "of its stored mentions; it can alert after one day, and is sharper once it has seen "
+            "every weekday.",
+            days,
+        ) % {"days": days}
 
     @property
     def spike_quiet_help(self) -> str:

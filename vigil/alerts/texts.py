@@ -26,6 +26,9 @@ _TITLES: dict[str, Promise] = {
     "story_growth": gettext_lazy("Fast-growing story on {topic}"),
     "negative_share": gettext_lazy("Negative share {share} on {topic}"),
     "spike": gettext_lazy("Volume spike: {topic}"),
+    # A negative-only spike rule's ("spike" with ``negative_only``): two rules on one topic,
+    # one on all mentions and one on negative ones, would otherwise fire the same title.
+    "spike_negative": gettext_lazy("Spike in negative mentions: {topic}"),
 }
 
 
@@ -34,10 +37,12 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
 
     A story's headline, when the alert is about one, follows after a dot, as it was written.
     """
-    template = _TITLES.get(code)
+    values = dict(params or {})
+    # Alerts stored before negative-only titles have no ``negative_only`` and read as before.
+    variant = "spike_negative" if code == "spike" and values.get("negative_only") else code
+    template = _TITLES.get(variant)
     if template is None:
         return stored
-    values = dict(params or {})
     if code == "negative_share":
         values["share"] = f"{float(values.get('share') or 0):.0f}%"
     try:

@@ -179,7 +179,12 @@ def _fire(
             rule=rule,
             subject=f"topic:{topic_id}",
             title_code="spike",
-            title_params={"topic": topic.name},
+            # A negative-only rule's title says so (texts.say_title).
+            title_params=(
+                {"topic": topic.name, "negative_only": True}
+                if negative_only
+                else {"topic": topic.name}
+            ),
             summary_code="spike",
             summary_params=_spike_params(signal, negative_only),
             topic_id=topic_id,
