@@ -16,10 +16,17 @@ from django.utils import translation
 
 from tests.alerts._support import SmtpStub, make_topic, matched_mention
 from tests.factories import MentionFactory, SourceFactory
+from vigil.alerts import signals
 from vigil.alerts.models import Alert, Notification, RuleSubject
 from vigil.alerts.services import create_channel, create_rule, deliver_due, update_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.spikes import BUCKET, audience_offset, bucket_floor, close_buckets
+from vigil.alerts.services.spikes import (
+    BUCKET,
+    audience_offset,
+    bucket_counts,
+    bucket_floor,
+    close_buckets,
+)
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 
@@ -368,3 +375,27 @@ def test_a_spike_alert_follows_its_story_until_the_volume_is_back_to_usual() -> 
     # The story is judged on its 15-minute window, which stays high two buckets after it.
     assert alert.mention_count == 40 + 35 + 30 + 30 + 2 + 2
     assert alert.last_seen == start + BUCKET * 6
+
+
+def test_negative_counts_read_the_label_as_rules_do() -> None:
+    # Counted from plain query values (four weeks of a topic are read at once), the label
+    # must be the one signals.is_negative reads: toward the topic, the correction, the model.
+    topic = make_topic()
+    at = bucket_floor(NOW) - BUCKET
+    cases = [
+        ("", "", "negative"),  # the model's label
+        ("", "positive", "negative"),  # an analyst corrected it
+        ("", "negative", "positive"),
+        ("negative", "", "positive"),  # toward this topic it is negative
+        ("positive", "", "negative"),
+        ("", "", ""),  # not analysed
+    ]
+    expected = 0
+    for on_topic, corrected, model in cases:
+        mention = matched_mention(topic, at=at, sentiment=model, sentiment_corrected=corrected)
+        match = Match.objects.get(mention=mention)
+        match.sentiment = on_topic
+        match.save(update_fields=["sentiment"])
+        expected += bool(signals.is_negative(mention, match))
+    assert expected == 3
+    assert bucket_counts(topic.pk, at, at + BUCKET, negative_only=True) == {at: 3}

@@ -15,6 +15,7 @@ __all__ = [
     "authority_tier_of",
     "impact_of",
     "is_negative",
+    "is_negative_label",
     "sentiment_of",
     "story_growth_per_hour",
     "story_id_of",
@@ -43,8 +44,12 @@ def sentiment_of(mention: Any, match: Any = None) -> str | None:
 
 def is_negative(mention: Any, match: Any = None) -> bool | None:
     """True/False once analysed, None when the sentiment is unknown."""
-    label = sentiment_of(mention, match)
-    if label is None:
+    return is_negative_label(sentiment_of(mention, match))
+
+
+def is_negative_label(label: str | None) -> bool | None:
+    """``is_negative`` for a label already read (a query's values, no model objects)."""
+    if not label:
         return None
     return label.lower() in _NEGATIVE_LABELS
 

@@ -59,9 +59,15 @@ def bucket_counts(
     matches = Match.objects.filter(topic_id=topic_id, published_at__gte=start, published_at__lt=end)
     counts: Counter[dt.datetime] = Counter()
     if negative_only:
-        for match in matches.select_related("mention").iterator(chunk_size=2000):
-            if signals.is_negative(match.mention, match):
-                counts[bucket_floor(match.published_at)] += 1
+        # Plain values, not model objects: a new rule reads four weeks of a topic here. The
+        # label is chosen as signals.sentiment_of does: toward the topic, the analyst's
+        # correction, the model's.
+        rows = matches.values_list(
+            "published_at", "sentiment", "mention__sentiment_corrected", "mention__sentiment"
+        )
+        for published, on_topic, corrected, model in rows.iterator(chunk_size=5000):
+            if signals.is_negative_label(on_topic or corrected or model):
+                counts[bucket_floor(published)] += 1
     else:
         for published in matches.values_list("published_at", flat=True).iterator(chunk_size=5000):
             counts[bucket_floor(published)] += 1
