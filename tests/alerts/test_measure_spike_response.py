@@ -29,3 +29,5 @@ def test_the_command_refuses_settings_it_cannot_measure(
 
     assert main(["eval", "spike-response", "--seeds", "0"]) == 2
     assert "--seeds >= 1" in capsys.readouterr().err
+    assert main(["eval", "spike-response", "--history-days", "1"]) == 2
+    assert "--history-days >= 2" in capsys.readouterr().err

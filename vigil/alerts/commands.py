@@ -58,6 +58,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--within", type=int, default=30, help="minutes allowed after a rise starts (default 30)"
     )
+    p.add_argument(
+        "--history-days",
+        type=int,
+        default=28,
+        help="days the detector learns before the rise (default 28, what a new rule reads; "
+        "7 for a topic with one week of history)",
+    )
     p.set_defaults(func=eval_spike_response)
 
     bench = _group(subparsers, "bench", "print performance figures")
@@ -112,12 +119,24 @@ def _reason(error: Exception) -> str:
 def eval_spike_response(args: argparse.Namespace) -> int:
     from vigil.alerts.detectors.response import measure_response
 
-    if args.seeds < 1 or args.within < 5:
-        print("vigil eval spike-response: --seeds >= 1 and --within >= 5", file=sys.stderr)
+    if args.seeds < 1 or args.within < 5 or args.history_days < 2:
+        print(
+            "vigil eval spike-response: --seeds >= 1, --within >= 5 and --history-days >= 2",
+            file=sys.stderr,
+        )
         return 2
-    print(f"rises held 30 min on synthetic topics; caught = an alert within {args.within} min")
+    print(
+        f"rises held 30 min on synthetic topics after {args.history_days} days of history; "
+        f"caught = an alert within {args.within} min"
+    )
     for sensitivity in SENSITIVITIES:
-        for result in measure_response(sensitivity, seeds=args.seeds, within_minutes=args.within):
+        results = measure_response(
+            sensitivity,
+            seeds=args.seeds,
+            within_minutes=args.within,
+            history_days=args.history_days,
+        )
+        for result in results:
             case, median = result.case, result.median_delay
             when = f"median {median:g} min" if median is not None else "-"
             print(

@@ -5,8 +5,9 @@ labels mark few of them), while a PR team must hear about exactly those early. S
 built a detector that gained two NAB points by missing them; this measurement, on
 synthetic topics whose answer is known, keeps that trade-off in view. Pure: no Django.
 
-Each trial learns a week of a topic with a daily rhythm and over-dispersed counts, then
-multiplies its volume for a while; it is caught when an alert fires within the allowed
+Each trial learns some days of a topic with a daily rhythm and over-dispersed counts (four
+weeks by default, what a new rule reads; one week for a young topic), then multiplies its
+volume for a while; it is caught when an alert fires within the allowed
 minutes of the rise's start.
 """
 
@@ -78,12 +79,12 @@ def _count(rng: random.Random, mean: float) -> int:
 
 
 def _trial(
-    case: ResponseCase, sensitivity: Sensitivity, seed: int, within_minutes: int
+    case: ResponseCase, sensitivity: Sensitivity, seed: int, within_minutes: int, history_days: int
 ) -> int | None:
-    """Minutes until the first alert after the rise starts (14:00 on day 8), or None."""
+    """Minutes until the first alert after the rise starts (14:00 after the history), or None."""
     rng = random.Random(seed)
     detector = SpikeDetector(sensitivity=sensitivity, bucket_seconds=300)
-    rise = _START + timedelta(days=7, hours=14)
+    rise = _START + timedelta(days=history_days, hours=14)
     moment = _START
     while moment < rise:
         detector.observe(moment, _count(rng, case.usual * _rhythm(moment)))
@@ -102,14 +103,16 @@ def measure_response(
     cases: tuple[ResponseCase, ...] = CASES,
     seeds: int = 10,
     within_minutes: int = 30,
+    history_days: int = 28,
 ) -> list[ResponseResult]:
-    """For each case, how many of ``seeds`` trials alert within ``within_minutes``."""
+    """For each case, how many of ``seeds`` trials alert within ``within_minutes`` of a rise
+    that comes after ``history_days`` of ordinary traffic."""
     results = []
     for case in cases:
         delays = [
             delay
             for seed in range(seeds)
-            if (delay := _trial(case, sensitivity, seed, within_minutes)) is not None
+            if (delay := _trial(case, sensitivity, seed, within_minutes, history_days)) is not None
         ]
         results.append(ResponseResult(case, len(delays), seeds, tuple(sorted(delays))))
     return results
