@@ -131,7 +131,10 @@ class RuleForm(forms.Form):
         label=_("Time zone"),
         choices=zone_choices,
         initial="UTC",
-        help_text=_("Quiet hours, weekends and the daily digest (09:00) follow this zone."),
+        help_text=_(
+            "Quiet hours, weekends, the daily digest (09:00) and a spike rule's days follow "
+            "this zone."
+        ),
     )
     digest = forms.ChoiceField(
         label=_("Digest (level IV)"),
