@@ -274,8 +274,8 @@ def _learn_history(
 
 
 def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetector) -> bool:
-    """Matches stored since the last judging for buckets more than an hour before it, in the
-    rule's first week of judging (its history window): history still arriving.
+    """Matches stored since the last judging for buckets of the week before it (more than an
+    hour before), in the rule's first week of judging: history still arriving.
 
     Later, such stragglers are a feed's usual lateness and cost too much to relearn for. The
     week is counted from the first bucket judged, not in buckets the detector has seen: a
@@ -287,8 +287,9 @@ def _history_arrived_late(row: RuleSubject, topic_id: int, detector: SpikeDetect
     since = row.judging_since or row.last_bucket + BUCKET - BUCKET * detector.buckets_seen
     if row.last_bucket + BUCKET - since >= HISTORY:
         return False
-    # Bounded below by the history window (older matches are never learnt), so the index on
-    # (topic, published_at) keeps this to a week of the topic, not all of it.
+    # Bounded below by a week, not the four weeks a new rule learns: the index on (topic,
+    # published_at) keeps this every-minute check to a week of the topic. A backfill whose
+    # older weeks land last is learnt again only once it reaches the last week.
     return Match.objects.filter(
         topic_id=topic_id,
         matched_at__gt=row.judged_at,
