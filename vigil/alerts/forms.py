@@ -131,7 +131,11 @@ class RuleForm(forms.Form):
         label=_("Time zone"),
         choices=zone_choices,
         initial="UTC",
-        help_text=_("Quiet hours, weekends and the daily digest (09:00) follow this zone."),
+        help_text=_(
+            "Quiet hours, weekends and the daily digest (09:00) follow this zone, and so do a "
+            "spike rule's days (its weekly rhythm): changing it makes the rule learn its history "
+            "again."
+        ),
     )
     digest = forms.ChoiceField(
         label=_("Digest (level IV)"),
