@@ -48,3 +48,20 @@ def test_the_history_it_names_is_the_history_the_rule_reads(
     assert "from up to 14 days of its stored mentions" in _help(page)
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "最多读取 14 天的已存提及" in _help(page)
+
+
+def _zone_help(page: str) -> str:
+    found = re.search(r'id="id_timezone".*?<small class="muted">(.*?)</small>', page, re.S)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_the_time_zone_says_a_spike_rule_days_follow_it(client_for, zh_hans_catalogue) -> None:
+    # The zone sets where a spike rule's days start (a Beijing Monday at Beijing midnight), but
+    # its help named only quiet hours, weekends and the digest, far below the spike settings.
+    responder = client_for("Responder")
+    page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "so do a spike rule's days (its weekly rhythm)" in _zone_help(page)
+    assert "learn its history again" in _zone_help(page)
+    page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "声量激增规则的“天”（每周节律）也按此时区划分" in _zone_help(page)

@@ -82,3 +82,38 @@ def test_a_spike_preview_learns_the_weeks_before_it_as_the_saved_rule_would() ->
     preview = preview_rule(kind="spike", topic_ids=[topic.pk], conditions={}, now=now)
     assert preview.scanned > 2000
     assert preview.fires == []
+
+
+def test_a_spike_preview_says_the_mentions_its_window_holds() -> None:
+    # As the live alert (test_watch_spikes): after a dip the detector's 15-minute window
+    # counts a burst bucket only up to its cap, and the preview said that figure.
+    topic = make_topic(name="Kettle")
+    now = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
+    rng = random.Random(3)
+    source = SourceFactory()
+    mentions = []
+    burst_start = bucket_floor(now) - BUCKET * 4
+    bucket = burst_start - dt.timedelta(days=2)
+    while bucket < bucket_floor(now):
+        sizes = [9, 2, 11, 12]  # a rise with a dip: 11 and 12 are capped
+        size = (
+            sizes[(bucket - burst_start) // BUCKET] if bucket >= burst_start else rng.randint(0, 4)
+        )
+        for second in range(size):
+            at = bucket + dt.timedelta(seconds=20 + second)
+            mentions.append(
+                MentionFactory.build(
+                    source=source, item_key=f"w{len(mentions):038d}", published_at=at, fetched_at=at
+                )
+            )
+        bucket += BUCKET
+    Mention.objects.bulk_create(mentions, batch_size=1000)
+    Match.objects.bulk_create(
+        [Match(mention=m, topic=topic, published_at=m.published_at) for m in mentions],
+        batch_size=1000,
+    )
+    preview = preview_rule(kind="spike", topic_ids=[topic.pk], conditions={}, now=now)
+    [fire] = preview.fires
+    assert fire.at == bucket_floor(now)
+    assert fire.mentions == 2 + 11 + 12
+    assert fire.text.startswith("25 mentions in 15 min, expected about ")

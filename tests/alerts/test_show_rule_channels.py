@@ -125,3 +125,18 @@ def test_the_rules_list_reads_the_channels_once_for_all_rules(
         create_rule(name=name, kind="keyword", topic=topic, routing={"channels": [hook.pk]})
     with django_assert_max_num_queries(len(few.captured_queries)):
         viewer.get("/alerts/rules/")
+
+
+def test_a_rule_on_a_whole_plan_says_so_in_the_reader_language(
+    client_for, zh_hans_catalogue
+) -> None:
+    # A Chinese trial's rules page read "明光品牌监测 (plan)": the word was not translated.
+    topic = make_topic(plan_name="明光品牌监测")
+    rule = create_rule(name="Spikes", kind="spike", plan=topic.plan)
+    viewer = client_for("Viewer")
+    row = viewer.get("/alerts/rules/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = row[row.index(f'id="rule-{rule.pk}"') :]
+    assert '<td data-label="Watches">明光品牌监测 (whole plan)</td>' in row
+    row = viewer.get("/alerts/rules/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    row = row[row.index(f'id="rule-{rule.pk}"') :]
+    assert "明光品牌监测（整个方案）</td>" in row and "(plan)" not in row

@@ -357,6 +357,29 @@ def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:
     assert "70 mentions in 5 min" in alert.summary
 
 
+def test_a_spike_over_15_minutes_says_the_mentions_its_window_holds() -> None:
+    # A trial's alert read "22 negative mentions in 15 min" above "26 mentions": past five
+    # minutes the detector counts a burst bucket after a dip only up to its cap, and the
+    # explanation said that capped figure as if it were the number of mentions.
+    topic = make_topic()
+    _history(topic)
+    create_rule(name="Spike", kind="spike", topic=topic)
+    start = bucket_floor(NOW)
+    close_buckets(start)
+    for i, size in enumerate([9, 2, 11, 12]):  # a rise with a dip: 11 and 12 are capped
+        at = start + BUCKET * i + dt.timedelta(seconds=20)
+        for second in range(size):
+            matched_mention(topic, at=at + dt.timedelta(seconds=second))
+        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+    alert = Alert.objects.get()
+    assert (
+        alert.data["window_seconds"] == 900
+        and alert.data["bucket"] == (start + BUCKET * 3).isoformat()
+    )
+    assert alert.mention_count == 2 + 11 + 12 == alert.data["observed"]
+    assert alert.summary.startswith("25 mentions in 15 min, expected about ")
+
+
 def test_a_spike_alert_follows_its_story_until_the_volume_is_back_to_usual() -> None:
     # A trial's alert said "37 mentions" while the burst went on to 188: the count stopped
     # at the window that fired. Buckets that keep the story running join the alert, without

@@ -132,8 +132,9 @@ class RuleForm(forms.Form):
         choices=zone_choices,
         initial="UTC",
         help_text=_(
-            "Quiet hours, weekends, the daily digest (09:00) and a spike rule's days follow "
-            "this zone."
+            "Quiet hours, weekends and the daily digest (09:00) follow this zone, and so do a "
+            "spike rule's days (its weekly rhythm): changing it makes the rule learn its history "
+            "again."
         ),
     )
     digest = forms.ChoiceField(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.monitoring.models import WarningLevel
@@ -121,7 +122,10 @@ class AlertRule(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return str(self.topic) if self.topic_id else f"{self.plan} (plan)"
+        """What the rule watches, in the reader's language (the rules page)."""
+        if self.topic_id:
+            return str(self.topic)
+        return gettext("%(plan)s (whole plan)") % {"plan": self.plan}
 
     def topic_ids(self) -> list[int]:
         """The active topics this rule watches."""

@@ -195,12 +195,17 @@ def _preview_spike(
         while bucket < end:
             signal = detector.observe(bucket, counts.get(bucket, 0))
             if signal is not None:
+                # The window's mentions as the live alert counts them (spikes._fire).
+                counted = sum(
+                    counts.get(bucket - BUCKET * back, 0)
+                    for back in range(int(signal.window_seconds // BUCKET.total_seconds()))
+                )
                 preview.fires.append(
                     PreviewFire(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
-                        mentions=int(signal.observed),
-                        text=spike_summary(signal, negative_only),
+                        mentions=counted,
+                        text=spike_summary(signal, counted, negative_only),
                         label=names.get(topic_id, str(topic_id)),
                     )
                 )

@@ -130,14 +130,17 @@ def _last_closed(now: dt.datetime) -> dt.datetime:
     return bucket_floor(now - GRACE) - BUCKET
 
 
-def spike_summary(signal: SpikeSignal, negative_only: bool = False) -> str:
+def spike_summary(signal: SpikeSignal, counted: int, negative_only: bool = False) -> str:
     """The detector's explanation in the active language: what was seen against what was usual."""
-    return say_summary("spike", _spike_params(signal, negative_only))
+    return say_summary("spike", _spike_params(signal, counted, negative_only))
 
 
-def _spike_params(signal: SpikeSignal, negative_only: bool = False) -> dict[str, Any]:
+def _spike_params(signal: SpikeSignal, counted: int, negative_only: bool = False) -> dict[str, Any]:
+    """Said with the mentions the window really holds (``counted``), not the detector's
+    ``observed``: windows past five minutes count a burst bucket after a dip only up to its
+    cap, and a trial's alert read "22 negative mentions in 15 min" above "26 mentions"."""
     return spike_params(
-        signal.observed,
+        counted,
         signal.expected,
         signal.p_value,
         int(signal.window_seconds),
@@ -176,10 +179,11 @@ def _fire(
 ) -> Alert:
     topic = Topic.objects.get(pk=topic_id)
     window_start = bucket + BUCKET - dt.timedelta(seconds=signal.window_seconds)
-    # Every mention the detector counted, so that the alert's count agrees with its
+    # Every mention of the window that fired, so that the alert's count agrees with its
     # explanation ("60 mentions in 5 min" above "60 mentions", not 50).
     negative_only = bool(rule.conditions.get("negative_only"))
     mention_ids = _mention_ids(topic_id, window_start, bucket + BUCKET, negative_only)
+    counted = len(set(mention_ids))
     return fire_alert(
         Firing(
             rule=rule,
@@ -192,11 +196,11 @@ def _fire(
                 else {"topic": topic.name}
             ),
             summary_code="spike",
-            summary_params=_spike_params(signal, negative_only),
+            summary_params=_spike_params(signal, counted, negative_only),
             topic_id=topic_id,
             mention_ids=mention_ids,
             data={
-                "observed": signal.observed,
+                "observed": counted,
                 "expected": round(signal.expected, 2),
                 "p_value": signal.p_value,
                 "score": round(signal.score, 2),
