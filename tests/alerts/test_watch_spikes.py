@@ -422,3 +422,38 @@ def test_negative_counts_read_the_label_as_rules_do() -> None:
         expected += bool(signals.is_negative(mention, match))
     assert expected == 3
     assert bucket_counts(topic.pk, at, at + BUCKET, negative_only=True) == {at: 3}
+
+
+def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: ANN001
+    make_user, zh_hans_catalogue
+) -> None:
+    # A trial's alert went from "22 in 15 min, 4.3x" to "150 in 5 min, 60x" with no message:
+    # the re-fire only rewrote the open alert. Its first step hears of it once, although the
+    # early peek and the bucket's close both judge the burst.
+    topic = make_topic()
+    _history(topic)
+    wang = make_user("Responder", email="wang@example.com", language="en")
+    rule = create_rule(
+        name="Spike", kind="spike", topic=topic, routing={"recipients": {"users": [wang.pk]}}
+    )
+    start = bucket_floor(NOW)
+    close_buckets(start)
+    for i, size in enumerate([12, 12, 12, 2, 2]):
+        at = start + BUCKET * i + dt.timedelta(seconds=20)
+        for second in range(size):
+            matched_mention(topic, at=at + dt.timedelta(seconds=second))
+        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+    alert = Alert.objects.get()
+    assert list(alert.deliveries.values_list("reason", flat=True)) == ["fired"]
+    moment = start + BUCKET * 5 + dt.timedelta(minutes=2)
+    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=s % 100)) for s in range(150)]
+    evaluate_new_mentions(burst, now=moment)  # the peek: fires at once
+    close_buckets(start + BUCKET * 6 + dt.timedelta(minutes=1))  # the close: the same burst
+    alert = Alert.objects.get(rule=rule)
+    assert sorted(alert.deliveries.values_list("reason", flat=True)) == ["fired", "grew:1"]
+    deliver_due()
+    bell = Notification.objects.filter(user=wang).order_by("pk").last()
+    assert bell is not None and bell.display_title.startswith("Grown fourfold: ")
+    with translation.override("zh-hans"):
+        assert bell.display_title.startswith("声量再翻四倍：")
+    assert "150 mentions in 5 min" in alert.summary

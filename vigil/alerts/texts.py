@@ -55,7 +55,7 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
 
 def news_prefix(news: str) -> str:
     """What a message or bell notice puts before the title, in the active language, for
-    ``news`` = "escalated" or "raised" (an alert that has just fired needs none).
+    ``news`` = "escalated", "raised" or "grew" (an alert that has just fired needs none).
 
     Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
     """
@@ -63,6 +63,8 @@ def news_prefix(news: str) -> str:
         return _("Escalated, unacknowledged: ")
     if news == "raised":
         return _("Level raised: ")
+    if news == "grew":
+        return _("Grown fourfold: ")
     return ""
 
 

@@ -48,6 +48,8 @@ def delivery_reason(reason: str) -> str:
         return _("escalation step {step}").format(step=tail)
     if head == "raised":
         return _("level raised to {level}").format(level=tail)
+    if head == "grew":
+        return _("the story grew fourfold")
     if head == "assigned":
         return _("assigned")
     if head == "test":

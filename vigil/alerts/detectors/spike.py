@@ -69,6 +69,9 @@ class SpikeSignal:
     severity: float  # 0..1, from how many times the usual volume this is
     window_seconds: int
     explanation: str
+    #: Fired inside the quiet period after an alert: the story grew to ``escalation_ratio``
+    #: times the rate that fired. The people told of the first alert should hear of it.
+    grew: bool = False
 
 
 #: (observed, expected, sum of expected squared, buckets) over one window.
@@ -385,10 +388,11 @@ class SpikeDetector:
         if moment is None or not passing:
             return None
         _margin, log_p, k, total, expected = min(passing)  # the most significant explains
+        grew = t < s.cooldown_until
         s.cooldown_until = t + cfg.cooldown_seconds
         s.last_alert_rate = total / k
         s.running = True
-        return self._signal(t, moment, log_p, k, total, expected)
+        return replace(self._signal(t, moment, log_p, k, total, expected), grew=grew)
 
     def _signal(
         self, t: float, moment: datetime, log_p: float, k: int, total: float, expected: float

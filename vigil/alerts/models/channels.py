@@ -116,7 +116,9 @@ class Delivery(models.Model):
         related_name="alert_deliveries",
     )
     recipient_key = models.CharField(max_length=20, default="", blank=True)  # "" or user id
-    reason = models.CharField(max_length=20, default="fired")  # fired | raised | escalated:N | test
+    reason = models.CharField(
+        max_length=20, default="fired"
+    )  # fired | raised | escalated:N | grew:N | test
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -82,6 +82,9 @@ class Firing:
     seen_at: dt.datetime | None = None  # the newest mention's time
     first_at: dt.datetime | None = None  # the oldest mention's time (a batch may span hours)
     live_title: bool = False  # the title states a figure (a share) that each firing updates
+    #: The story grew past the rule's own escalation (a spike re-fired at 4x): an update of
+    #: the open alert that the first step of its routing hears of again, as "grew".
+    grew: bool = False
 
     def __post_init__(self) -> None:
         if self.title_code:
@@ -247,7 +250,16 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
             alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
         )
         return alert
+    growth = int(alert.data.get("growths", 0)) + 1 if firing.grew else 0
+    if growth:
+        alert.data = {**alert.data, "growths": growth}
     alert.save(update_fields=fields)
+    if growth:
+        # Silently rewriting the explanation ("22 in 15 min" became "150 in 5 min") left
+        # the people told of the first alert unaware that the story had grown fourfold.
+        # Numbered, so a second growth is a message of its own (deliveries are unique).
+        record_audit(None, "alert.grew", alert, after={"summary": alert.summary})
+        queue_deliveries(alert, routing_for(alert).first_step(), reason=f"grew:{growth}", now=now)
     return alert
 
 

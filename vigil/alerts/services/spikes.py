@@ -183,6 +183,10 @@ def _fire(
     # explanation ("60 mentions in 5 min" above "60 mentions", not 50).
     negative_only = bool(rule.conditions.get("negative_only"))
     mention_ids = _mention_ids(topic_id, window_start, bucket + BUCKET, negative_only)
+    # Growth is told once per bucket: the early peek and the close judge the same one.
+    told = RuleSubject.objects.filter(
+        rule=rule, subject=f"topic:{topic_id}", alert__data__bucket=bucket.isoformat()
+    ).exists()
     counted = len(set(mention_ids))
     return fire_alert(
         Firing(
@@ -209,6 +213,7 @@ def _fire(
                 "bucket": bucket.isoformat(),
             },
             seen_at=min(now, bucket + BUCKET),
+            grew=signal.grew and not told,
         ),
         now=now,
     )

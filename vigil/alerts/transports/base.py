@@ -81,7 +81,7 @@ class Message:
     body: str
     level: str = ""
     url: str = ""
-    event: str = "alert.fired"  # alert.fired | alert.escalated | alert.raised | digest | test
+    event: str = "alert.fired"  # alert.fired | escalated | raised | grew | digest | test
     payload: dict[str, Any] = field(default_factory=dict)
     recipient_id: int | None = None
     recipient_email: str = ""
