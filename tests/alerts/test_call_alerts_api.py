@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.alerts._support import burns_alert
+from tests.alerts._support import burns_alert, make_topic
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, AlertRule
-from vigil.alerts.services import deliver_due
+from vigil.alerts.services import create_rule, deliver_due
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,23 @@ def test_the_delivery_log_is_filtered_by_channel(client_for, httpserver) -> None
     rows = _api(admin, "get", f"/alerts/deliveries?channel_id={hook['id']}").json()
     assert rows["count"] == 1 and rows["items"][0]["channel_id"] == hook["id"]
     assert _api(admin, "get", "/alerts/deliveries").json()["count"] > 1
+
+
+def test_patching_a_rule_merges_its_routing_and_conditions(client_for, make_user) -> None:  # noqa: ANN001
+    # A trial's PATCH of the time zone alone replaced the whole routing: the rule's
+    # recipients, on-call order and channels were gone, without a word.
+    wang = make_user("Responder")
+    rule = create_rule(
+        name="Neg",
+        kind="spike",
+        topic=make_topic(),
+        conditions={"negative_only": True},
+        routing={"recipients": {"users": [wang.pk]}, "on_call": [wang.pk]},
+    )
+    responder = client_for("Responder")
+    patch = {"routing": {"timezone": "Asia/Shanghai"}, "conditions": {"sensitivity": "high"}}
+    assert _api(responder, "patch", f"/alerts/rules/{rule.pk}", patch).status_code == 200
+    rule.refresh_from_db()
+    assert rule.routing["timezone"] == "Asia/Shanghai"
+    assert rule.routing["recipients"]["users"] == [wang.pk] and rule.routing["on_call"] == [wang.pk]
+    assert rule.conditions["sensitivity"] == "high" and rule.conditions["negative_only"] is True

@@ -141,8 +141,15 @@ def get_rule(request: HttpRequest, rule_id: int) -> Any:
 )
 def patch_rule(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     rule = get_or_404(AlertRule, rule_id)
+    data = _rule_data(payload.dict(exclude_unset=True))
+    # Merged, not replaced: a trial's PATCH of the time zone alone silently dropped the
+    # rule's recipients, on-call order and channels.
+    if data.get("routing") is not None:
+        data["routing"] = {**(rule.routing or {}), **data["routing"]}
+    if data.get("conditions") is not None:
+        data["conditions"] = {**(rule.conditions or {}), **data["conditions"]}
     try:
-        return update_rule(rule, actor=request.user, **_rule_data(payload.dict(exclude_unset=True)))  # type: ignore[arg-type]
+        return update_rule(rule, actor=request.user, **data)  # type: ignore[arg-type]
     except RuleError as exc:
         raise _refused(exc) from None
 

@@ -30,6 +30,10 @@ class RuleIn(Schema):
 
 
 class RulePatch(Schema):
+    """Only the fields given change. ``routing`` and ``conditions`` are merged one level deep
+    (JSON merge patch): ``{"routing": {"timezone": "Asia/Shanghai"}}`` keeps the recipients,
+    on-call order and channels; a key given as null clears it."""
+
     name: str | None = None
     topic_id: int | None = None
     plan_id: int | None = None
