@@ -445,6 +445,9 @@ def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: 
         close_buckets(at + BUCKET + dt.timedelta(minutes=1))
     alert = Alert.objects.get()
     assert list(alert.deliveries.values_list("reason", flat=True)) == ["fired"]
+    window = dt.timedelta(seconds=alert.data["window_seconds"])
+    fired_bucket = dt.datetime.fromisoformat(alert.data["bucket"])
+    assert alert.first_seen == fired_bucket + BUCKET - window  # where its mentions start
     moment = start + BUCKET * 5 + dt.timedelta(minutes=2)
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=s % 100)) for s in range(150)]
     evaluate_new_mentions(burst, now=moment)  # the peek: fires at once

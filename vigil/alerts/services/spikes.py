@@ -213,6 +213,9 @@ def _fire(
                 "bucket": bucket.isoformat(),
             },
             seen_at=min(now, bucket + BUCKET),
+            # First seen when the window that fired begins, not when it fired: its
+            # mentions (linked above) start there.
+            first_at=window_start,
             grew=signal.grew and not told,
         ),
         now=now,
