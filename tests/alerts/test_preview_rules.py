@@ -117,3 +117,19 @@ def test_a_spike_preview_says_the_mentions_its_window_holds() -> None:
     assert fire.at == bucket_floor(now)
     assert fire.mentions == 2 + 11 + 12
     assert fire.text.startswith("25 mentions in 15 min, expected about ")
+
+
+def test_a_spike_preview_says_which_alarms_are_growth_of_a_story() -> None:
+    # The live rule tells a fourfold growth inside the quiet period as "Grown fourfold";
+    # the preview listed it as one more alert, as if a new story had begun.
+    topic = make_topic(name="Kettle")
+    now = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
+    _busy_saturdays(topic, weeks=3, now=now - dt.timedelta(hours=2))
+    start = bucket_floor(now - dt.timedelta(hours=2))
+    for i, size in enumerate([12, 12, 12, 2, 2, 150]):
+        for second in range(size):
+            matched_mention(topic, at=start + BUCKET * i + dt.timedelta(seconds=second % 290))
+    preview = preview_rule(kind="spike", topic_ids=[topic.pk], conditions={}, now=now)
+    texts = [fire.text for fire in preview.fires]
+    assert len(texts) == 2 and not texts[0].startswith("Grown")
+    assert texts[1].startswith("Grown fourfold: 150 mentions in 5 min")

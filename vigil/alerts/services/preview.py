@@ -26,7 +26,7 @@ from vigil.alerts.services.spikes import (
     learned_detector,
     spike_summary,
 )
-from vigil.alerts.texts import say_summary
+from vigil.alerts.texts import news_prefix, say_summary
 from vigil.monitoring.models import Match, Topic
 
 SCAN_LIMIT = 20_000
@@ -205,7 +205,9 @@ def _preview_spike(
                         at=bucket + BUCKET,
                         subject=f"topic:{topic_id}",
                         mentions=counted,
-                        text=spike_summary(signal, counted, negative_only),
+                        # A re-fire on growth is told as such by the live rule.
+                        text=(news_prefix("grew") if signal.grew else "")
+                        + spike_summary(signal, counted, negative_only),
                         label=names.get(topic_id, str(topic_id)),
                     )
                 )
