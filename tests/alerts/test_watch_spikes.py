@@ -18,7 +18,13 @@ from tests.alerts._support import SmtpStub, make_topic, matched_mention
 from tests.factories import MentionFactory, SourceFactory
 from vigil.alerts import signals
 from vigil.alerts.models import Alert, Notification, RuleSubject
-from vigil.alerts.services import create_channel, create_rule, deliver_due, update_rule
+from vigil.alerts.services import (
+    close_alert,
+    create_channel,
+    create_rule,
+    deliver_due,
+    update_rule,
+)
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.spikes import (
     BUCKET,
@@ -460,3 +466,30 @@ def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: 
     with translation.override("zh-hans"):
         assert bell.display_title.startswith("声量再翻四倍：")
     assert "150 mentions in 5 min" in alert.summary
+
+
+def test_a_spike_closed_as_a_false_alarm_lets_its_topic_alert_again_at_once(make_user) -> None:  # noqa: ANN001
+    # After an alert the topic stays quiet for 24 hours unless the volume reaches four times
+    # the rate that fired. After a false alarm that only blinded it to a real rise.
+    topic = make_topic()
+    _history(topic)
+    wang = make_user("Responder")
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    start = bucket_floor(NOW)
+    close_buckets(start)
+
+    def burst(bucket: int) -> None:
+        at = start + BUCKET * bucket + dt.timedelta(seconds=20)
+        for second in range(40):
+            matched_mention(topic, at=at + dt.timedelta(seconds=second))
+        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+
+    burst(0)
+    first = Alert.objects.get(rule=rule)
+    close_alert(first, actor=wang, false_alarm=True)
+    burst(24)  # two hours later, the same size: inside the quiet period
+    assert Alert.objects.filter(rule=rule).count() == 2
+    second = Alert.objects.exclude(pk=first.pk).get()
+    close_alert(second, actor=wang)  # handled: a real story, the quiet period holds
+    burst(48)
+    assert Alert.objects.filter(rule=rule).count() == 2

@@ -152,6 +152,14 @@ class SpikeDetector:
         """Buckets still to learn before the detector may alert (0 once it may)."""
         return max(self._warm_after - self._s.n, 0)
 
+    def end_quiet_period(self) -> None:
+        """Forget the last alert (a person judged it a false alarm): a real rise soon after
+        must not need ``escalation_ratio`` times that alarm's rate. The baseline is kept."""
+        s = self._s
+        s.cooldown_until = -math.inf
+        s.last_alert_rate = 0.0
+        s.running = False
+
     @property
     def story_running(self) -> bool:
         """Whether the story of the last alert still runs: every bucket since it fired kept

@@ -20,6 +20,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
 from vigil.alerts.services.routing import queue_deliveries, resolve_users, routing_for
+from vigil.alerts.services.spikes import end_quiet_period
 
 State = Alert.State
 
@@ -84,7 +85,10 @@ def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: s
     if false_alarm:
         fields.update(feedback=Alert.Feedback.FALSE_ALARM, feedback_by=actor, feedback_at=now)
     action = "alert.false_alarm" if false_alarm else "alert.handled"
-    return _change(alert, actor, action, note, **fields)
+    closed = _change(alert, actor, action, note, **fields)
+    if false_alarm:
+        end_quiet_period(closed)  # a spike rule's topic may alert again at once
+    return closed
 
 
 @transaction.atomic

@@ -330,6 +330,29 @@ def _peek(
     return []
 
 
+def end_quiet_period(alert: Alert) -> bool:
+    """After a spike alert is closed as a false alarm, its topic may alert again at once.
+
+    The detector stays quiet for 24 hours after an alert unless the volume reaches four
+    times the rate that fired; after a false alarm that only blinds the topic to a real
+    rise. Only the rule's latest alert on the topic counts. (A judging of the same rule in
+    the same instant may keep the quiet period: the next alert then needs 4x, as before.)
+    """
+    rule = alert.rule
+    if rule is None or rule.kind != AlertRule.Kind.SPIKE or alert.topic_id is None:
+        return False
+    row = RuleSubject.objects.filter(
+        rule=rule, subject=f"topic:{alert.topic_id}", alert=alert
+    ).first()
+    if row is None or not row.detector_state:
+        return False
+    detector = SpikeDetector.from_state(row.detector_state)
+    detector.end_quiet_period()
+    row.detector_state = detector.to_state()
+    row.save(update_fields=["detector_state"])
+    return True
+
+
 def close_buckets(now: dt.datetime | None = None) -> int:
     """The every-minute task: judge closed buckets of every active spike rule and topic."""
     now = now or timezone.now()
