@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +31,12 @@ from vigil.alerts.detectors.config import (
     SpikeConfig,
     thresholds,
 )
+from vigil.alerts.detectors.signal import SpikeSignal, make_signal
 from vigil.alerts.detectors.state import DetectorState, state_from_dict, state_to_dict
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 
 __all__ = ["SpikeDetector", "SpikeSignal"]
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three windows)
 #: Surprise (-ln p) above which a bucket counts as an exceedance for tail calibration.
 _POT_U = -math.log(1e-3)
@@ -55,23 +55,6 @@ def _clamp(factor: float) -> float:
 def _decay(half_life_s: float, bucket_s: float) -> float:
     """Per-bucket learning rate that halves an observation's weight every half-life."""
     return 1.0 - 0.5 ** (bucket_s / max(half_life_s, bucket_s))
-
-
-@dataclass(frozen=True, slots=True)
-class SpikeSignal:
-    """One alert: what was seen, what was expected, and how unlikely it was."""
-
-    timestamp: datetime
-    observed: float
-    expected: float
-    p_value: float
-    score: float  # -log10(p_value), capped at 300
-    severity: float  # 0..1, from how many times the usual volume this is
-    window_seconds: int
-    explanation: str
-    #: Fired inside the quiet period after an alert: the story grew to ``escalation_ratio``
-    #: times the rate that fired. The people told of the first alert should hear of it.
-    grew: bool = False
 
 
 #: (observed, expected, sum of expected squared, buckets) over one window.
@@ -400,33 +383,7 @@ class SpikeDetector:
         s.cooldown_until = t + cfg.cooldown_seconds
         s.last_alert_rate = total / k
         s.running = True
-        return replace(self._signal(t, moment, log_p, k, total, expected), grew=grew)
-
-    def _signal(
-        self, t: float, moment: datetime, log_p: float, k: int, total: float, expected: float
-    ) -> SpikeSignal:
-        cfg = self._cfg
-        ratio = total / max(expected, 1e-9)
-        severity = 1.0 - math.exp(-max(math.log(ratio), 0.0) / math.log(4.0))
-        score = min(-log_p / math.log(10.0), 300.0)
-        seconds = k * cfg.bucket_seconds
-        span = f"{seconds // 60} min" if seconds < HOUR else f"{seconds / HOUR:g} h"
-        centre = t + cfg.bucket_seconds / 2.0
-        slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {int(centre % DAY // HOUR):02d}:00"
-        explanation = (
-            f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
-            f"({ratio:.1f}x the usual for {slot}); chance under normal variation ~{10**-score:.0e}"
-        )
-        return SpikeSignal(
-            timestamp=moment,
-            observed=total,
-            expected=expected,
-            p_value=10.0**-score,
-            score=score,
-            severity=round(severity, 4),
-            window_seconds=seconds,
-            explanation=explanation,
-        )
+        return make_signal(cfg, t, moment, log_p, k, total, expected, grew)
 
     def _learn(
         self,

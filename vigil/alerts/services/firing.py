@@ -130,6 +130,16 @@ def in_installation_language(func: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
+def _open_episode(rule: AlertRule, row: RuleSubject, now: dt.datetime) -> Alert | None:
+    """The subject's alert while its episode is open: not closed, and fired within the
+    rule's episode window. Later activity starts a new episode."""
+    alert = row.alert
+    window = dt.timedelta(minutes=rule.cooldown_minutes)
+    if alert is None or not alert.is_open or row.last_fired_at is None:
+        return None
+    return alert if now - row.last_fired_at <= window else None
+
+
 @transaction.atomic
 def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     """Create the alert for this episode, or update the open one; route a new one."""
@@ -137,17 +147,9 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     seen = firing.seen_at or now
     rule = firing.rule
     row = _subject_row(rule, firing.subject)
-    current = row.alert
-    window = dt.timedelta(minutes=rule.cooldown_minutes)
-    same_episode = (
-        current is not None
-        and current.is_open
-        and row.last_fired_at is not None
-        and now - row.last_fired_at <= window
-    )
+    current = _open_episode(rule, row, now)
     row.last_fired_at = now
-    if same_episode:
-        assert current is not None  # noqa: S101 - narrowed by same_episode
+    if current is not None:
         row.save(update_fields=["last_fired_at"])
         return _update(current, firing, seen, now)
     row.episode += 1
@@ -188,15 +190,8 @@ def follow_alert(
     """Link mentions of a story still running to its open alert, within the rule's episode
     window, without telling anyone again: the alert's count follows the story. None when
     there is no such alert (closed, or the episode is over)."""
-    row = _subject_row(rule, subject)
-    alert = row.alert
-    window = dt.timedelta(minutes=rule.cooldown_minutes)
-    if (
-        alert is None
-        or not alert.is_open
-        or row.last_fired_at is None
-        or now - row.last_fired_at > window
-    ):
+    alert = _open_episode(rule, _subject_row(rule, subject), now)
+    if alert is None:
         return None
     _link_mentions(alert, mention_ids)
     alert.mention_count = alert.links_to_mentions.count()

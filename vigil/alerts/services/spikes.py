@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,26 +52,33 @@ def bucket_floor(moment: dt.datetime) -> dt.datetime:
     return _EPOCH + dt.timedelta(seconds=seconds - seconds % BUCKET.total_seconds())
 
 
+def _counted(
+    topic_id: int, start: dt.datetime, end: dt.datetime, negative_only: bool, field: str
+) -> Iterator[Any]:
+    """``field`` of each of the topic's matches published in [start, end) that a rule counts.
+
+    Plain values, not model objects: a new rule reads four weeks of a topic. A negative-only
+    rule's label is chosen as signals.sentiment_of does: toward the topic, the analyst's
+    correction, the model's.
+    """
+    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=start, published_at__lt=end)
+    if not negative_only:
+        yield from matches.values_list(field, flat=True).iterator(chunk_size=5000)
+        return
+    rows = matches.values_list(
+        field, "sentiment", "mention__sentiment_corrected", "mention__sentiment"
+    )
+    for value, on_topic, corrected, model in rows.iterator(chunk_size=5000):
+        if signals.is_negative_label(on_topic or corrected or model):
+            yield value
+
+
 def bucket_counts(
     topic_id: int, start: dt.datetime, end: dt.datetime, negative_only: bool = False
 ) -> Counter[dt.datetime]:
     """Matches of a topic per 5-minute bucket (by publication time) in [start, end)."""
-    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=start, published_at__lt=end)
-    counts: Counter[dt.datetime] = Counter()
-    if negative_only:
-        # Plain values, not model objects: a new rule reads four weeks of a topic here. The
-        # label is chosen as signals.sentiment_of does: toward the topic, the analyst's
-        # correction, the model's.
-        rows = matches.values_list(
-            "published_at", "sentiment", "mention__sentiment_corrected", "mention__sentiment"
-        )
-        for published, on_topic, corrected, model in rows.iterator(chunk_size=5000):
-            if signals.is_negative_label(on_topic or corrected or model):
-                counts[bucket_floor(published)] += 1
-    else:
-        for published in matches.values_list("published_at", flat=True).iterator(chunk_size=5000):
-            counts[bucket_floor(published)] += 1
-    return counts
+    published = _counted(topic_id, start, end, negative_only, "published_at")
+    return Counter(bucket_floor(moment) for moment in published)
 
 
 def audience_offset(zone_name: str | None, now: dt.datetime) -> int:
@@ -152,14 +159,7 @@ def _mention_ids(
     topic_id: int, start: dt.datetime, end: dt.datetime, negative_only: bool
 ) -> list[int]:
     """The topic's matched mentions published in [start, end) that a rule counts."""
-    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=start, published_at__lt=end)
-    if negative_only:
-        return [
-            m.mention_id
-            for m in matches.select_related("mention").iterator(chunk_size=2000)
-            if signals.is_negative(m.mention, m)
-        ]
-    return list(matches.values_list("mention_id", flat=True))
+    return list(_counted(topic_id, start, end, negative_only, "mention_id"))
 
 
 def _follow(rule: AlertRule, topic_id: int, bucket: dt.datetime, now: dt.datetime) -> Alert | None:

@@ -1,0 +1,66 @@
+"""What a spike alert says: the detector's verdict on one bucket, with its numbers and a
+plain explanation. Pure: no Django; the app says it again in the reader's language."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from vigil.alerts.detectors.config import DAY, HOUR, SpikeConfig
+
+__all__ = ["SpikeSignal", "make_signal"]
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeSignal:
+    """One alert: what was seen, what was expected, and how unlikely it was."""
+
+    timestamp: datetime
+    observed: float
+    expected: float
+    p_value: float
+    score: float  # -log10(p_value), capped at 300
+    severity: float  # 0..1, from how many times the usual volume this is
+    window_seconds: int
+    explanation: str
+    #: Fired inside the quiet period after an alert: the story grew to ``escalation_ratio``
+    #: times the rate that fired. The people told of the first alert should hear of it.
+    grew: bool = False
+
+
+def make_signal(
+    cfg: SpikeConfig,
+    t: float,
+    moment: datetime,
+    log_p: float,
+    buckets: int,
+    total: float,
+    expected: float,
+    grew: bool,
+) -> SpikeSignal:
+    """The signal for a window of ``buckets`` ending at local time ``t`` (seconds)."""
+    ratio = total / max(expected, 1e-9)
+    severity = 1.0 - math.exp(-max(math.log(ratio), 0.0) / math.log(4.0))
+    score = min(-log_p / math.log(10.0), 300.0)
+    seconds = buckets * cfg.bucket_seconds
+    span = f"{seconds // 60} min" if seconds < HOUR else f"{seconds / HOUR:g} h"
+    centre = t + cfg.bucket_seconds / 2.0
+    slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {int(centre % DAY // HOUR):02d}:00"
+    explanation = (
+        f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
+        f"({ratio:.1f}x the usual for {slot}); chance under normal variation ~{10**-score:.0e}"
+    )
+    return SpikeSignal(
+        timestamp=moment,
+        observed=total,
+        expected=expected,
+        p_value=10.0**-score,
+        score=score,
+        severity=round(severity, 4),
+        window_seconds=seconds,
+        explanation=explanation,
+        grew=grew,
+    )
