@@ -459,3 +459,34 @@ def test_the_alert_page_says_its_state_once(client_for, make_user, zh_hans_catal
     )
     assert said[dismissed.pk, "en"] == "false alarm · closed by li at 2026-11-27 09:00"
     assert said[dismissed.pk, "zh-hans"] == "误报 · 由 li 于 2026-11-27 09:00 关闭"
+
+
+def test_a_negative_only_spike_alert_says_its_count_is_of_negative_mentions(
+    client_for, zh_hans_catalogue
+) -> None:
+    # A trial read "Mentions 26" on a negative-only spike alert and took it for all mentions.
+    at = dt.datetime(2026, 11, 27, 8, 0, tzinfo=dt.UTC)
+    common = {"origin": "rule", "level": "II", "first_seen": at, "last_seen": at}
+    negative = Alert.objects.create(
+        key="n",
+        title="Spike in negative mentions: Kettle",
+        title_code="spike",
+        title_params={"topic": "Kettle", "negative_only": True},
+        mention_count=26,
+        **common,
+    )
+    every = Alert.objects.create(
+        key="e",
+        title="Volume spike: Kettle",
+        title_code="spike",
+        title_params={"topic": "Kettle"},
+        mention_count=40,
+        **common,
+    )
+    reader = client_for("Responder")
+    page = reader.get(f"/alerts/{negative.pk}/").content.decode()
+    assert "<dt>Negative mentions</dt><dd>26</dd>" in page
+    page = reader.get(f"/alerts/{every.pk}/").content.decode()
+    assert "<dt>Mentions</dt><dd>40</dd>" in page
+    page = reader.get(f"/alerts/{negative.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<dt>负面提及数</dt><dd>26</dd>" in page

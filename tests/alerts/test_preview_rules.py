@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from tests.alerts._support import make_topic, matched_mention
@@ -133,3 +135,7 @@ def test_a_spike_preview_says_which_alarms_are_growth_of_a_story() -> None:
     texts = [fire.text for fire in preview.fires]
     assert len(texts) == 2 and not texts[0].startswith("Grown")
     assert texts[1].startswith("Grown fourfold: 150 mentions in 5 min")
+    # One alert would have been raised; its growth is a notice about it, not a second alert.
+    page = render_to_string("alerts/_preview.html", {"preview": preview})
+    heading = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "1 alert would have fired in the last 7 days, plus 1 notice that a story grew" in heading

@@ -130,6 +130,11 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.state in (self.State.NEW, self.State.ACKNOWLEDGED)
 
+    @property
+    def counts_negative_only(self) -> bool:
+        """A negative-only spike rule's alert holds only the negative mentions of its burst."""
+        return self.title_code == "spike" and bool(self.title_params.get("negative_only"))
+
 
 class AlertMention(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="links_to_mentions")

@@ -39,6 +39,7 @@ class PreviewFire:
     mentions: int
     text: str
     label: str = ""  # what the alert would be about, in words: the topic's name, a story
+    grew: bool = False  # a spike re-fire on growth: the open alert is told again, not a new one
 
 
 @dataclass
@@ -49,8 +50,13 @@ class Preview:
     error: str = ""
 
     @property
-    def per_week(self) -> int:
-        return len(self.fires)
+    def new_alerts(self) -> int:
+        """Alerts that would have been raised; growth of an open story is not a new one."""
+        return sum(1 for fire in self.fires if not fire.grew)
+
+    @property
+    def growths(self) -> int:
+        return len(self.fires) - self.new_alerts
 
 
 def _episodes(rule: Any, hits: list[Hit], window: dt.timedelta) -> list[PreviewFire]:
@@ -209,6 +215,7 @@ def _preview_spike(
                         text=(news_prefix("grew") if signal.grew else "")
                         + spike_summary(signal, counted, negative_only),
                         label=names.get(topic_id, str(topic_id)),
+                        grew=signal.grew,
                     )
                 )
             bucket += BUCKET
