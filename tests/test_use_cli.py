@@ -119,6 +119,34 @@ def test_run_on_a_taken_port_says_so_in_one_line_before_starting_workers(tmp_pat
     assert "Traceback" not in result.stderr and "runner started" not in result.stderr
 
 
+def test_a_web_only_start_does_not_load_the_demo_into_a_real_installation(tmp_path) -> None:
+    # A trial's scale-mode start (`vigil run --web-only`, as the README says) printed five demo
+    # logins with passwords and created demo rules on a production database.
+    import os
+    import socket
+    import sqlite3
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+        env.update(VIGIL_DATA_DIR=str(tmp_path), VIGIL_ADMIN_PASSWORD="Trial-pass-123")
+        result = subprocess.run(
+            [sys.executable, "-m", "vigil.cli", "run", "--web-only", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert result.returncode == 2 and "cannot listen" in result.stderr
+    assert "First administrator created" in result.stdout
+    assert "demo" not in result.stdout
+    with sqlite3.connect(tmp_path / "vigil.sqlite3") as db:
+        assert db.execute("select count(*) from sources_source").fetchone() == (0,)
+        assert db.execute("select username from auth_user").fetchall() == [("admin",)]
+
+
 def test_a_group_without_its_subcommand_shows_help_and_fails(capsys) -> None:
     assert main(["demo"]) == 2
     assert "usage: vigil demo" in capsys.readouterr().out

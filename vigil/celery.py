@@ -58,8 +58,17 @@ for _name, _spec in registered_tasks().items():
 
 # Routes by name apply to every sender: beat, `enqueue` in web and worker processes.
 app.conf.task_routes = {name: {"queue": spec.queue} for name, spec in registered_tasks().items()}
+#: A scheduled run still queued this long after beat sent it is dropped (the schedule sends
+#: another): while no worker runs, beat would otherwise queue thousands of routine runs an
+#: hour (one every 2 s for the pipeline alone), all run in a burst when a worker returns.
+SCHEDULED_RUN_EXPIRES = 300.0
+
 app.conf.beat_schedule = {
-    name: {"task": name, "schedule": spec.every}
+    name: {
+        "task": name,
+        "schedule": spec.every,
+        "options": {"expires": max(spec.every, SCHEDULED_RUN_EXPIRES)},
+    }
     for name, spec in registered_tasks().items()
     if spec.every
 }

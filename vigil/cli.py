@@ -99,7 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve web and API only (scale mode: workers run as `vigil worker`)",
     )
-    run.add_argument("--no-demo", action="store_true", help="do not load the demo workspace")
+    run.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="do not load the demo workspace (scale mode never loads it; `vigil demo load` does)",
+    )
     run.add_argument("--threads", type=int, default=8, help="web server threads")
     run.set_defaults(func=cmd_run)
 
@@ -341,7 +345,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings.BASE_URL = local_base_url(host, port)
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _first_start()
-    if not args.no_demo and _database_is_empty():
+    # The demo is for trying Vigil on one machine; a scale-mode installation is a real one
+    # (a trial's `--web-only` start put five demo logins and rules into production).
+    embedded = not args.web_only and settings.TASK_MODE == "embedded"
+    if embedded and not args.no_demo and _database_is_empty():
         from vigil.demo.services import load_demo
 
         _print_demo_report(load_demo(password=os.environ.get("VIGIL_DEMO_PASSWORD")))
@@ -357,7 +364,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     runner = None
-    if not args.web_only and settings.TASK_MODE == "embedded":
+    if embedded:
         from vigil.pipeline.embedded import EmbeddedRunner
 
         runner = EmbeddedRunner(workers=settings.WORKER_THREADS)

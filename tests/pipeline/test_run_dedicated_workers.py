@@ -49,6 +49,20 @@ def test_sending_alerts_has_its_own_queue_and_everything_else_the_default() -> N
     assert queue_of(app.conf.beat_schedule["alerts.deliver"]["task"]) == "deliveries"
 
 
+def test_scheduled_runs_expire_so_an_outage_leaves_no_backlog_of_routine_runs() -> None:
+    # A trial counted what beat queues while no worker runs: about 3,500 routine runs an
+    # hour, every one run in a burst when a worker came back. Each scheduled run now expires;
+    # the schedule sends another, and kicks sent on new work (ingest) do not expire.
+    from vigil.celery import SCHEDULED_RUN_EXPIRES, app
+
+    still_queued = 0.0
+    for entry in app.conf.beat_schedule.values():
+        expires = entry["options"]["expires"]
+        assert entry["schedule"] <= expires <= max(entry["schedule"], SCHEDULED_RUN_EXPIRES)
+        still_queued += expires / entry["schedule"]  # runs alive in the queue at any moment
+    assert still_queued < 400
+
+
 def test_a_worker_consumes_every_queue_unless_told_and_names_itself_per_process() -> None:
     assert worker_argv(QUEUES, pid=101) == [
         "worker",
@@ -74,6 +88,27 @@ def test_an_unknown_queue_is_refused_naming_the_queues(capsys, monkeypatch) -> N
     with pytest.raises(SystemExit):
         main(["worker", "--queues", "celery,,deliveries"])
     assert "is not a comma-separated list of queues" in capsys.readouterr().err
+
+
+def test_a_worker_warns_when_links_would_point_at_a_guessed_address(capsys, monkeypatch) -> None:
+    # A trial's scale-mode workers e-mailed links to http://127.0.0.1:8000/: the README's
+    # commands did not set VIGIL_BASE_URL, and nothing said so.
+    from django.conf import settings
+
+    from vigil.celery import app
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(settings, "TASK_MODE", "celery")
+    monkeypatch.setattr(app, "worker_main", started.append)
+    monkeypatch.delenv("VIGIL_BASE_URL", raising=False)
+    assert main(["worker"]) == 0
+    assert capsys.readouterr().err.strip() == (
+        "vigil worker: VIGIL_BASE_URL is not set, so links in e-mails and webhooks point at "
+        f"{settings.BASE_URL}; set it to the address people open Vigil at"
+    )
+    monkeypatch.setenv("VIGIL_BASE_URL", "https://vigil.example.com")
+    assert main(["worker"]) == 0
+    assert capsys.readouterr().err == "" and len(started) == 2
 
 
 def test_health_says_when_no_worker_consumes_a_queue() -> None:

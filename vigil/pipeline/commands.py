@@ -106,8 +106,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"vigil: {exc}", file=sys.stderr)
         return 2
+    _warn_without_base_url()
     app.worker_main(argv)
     return 0
+
+
+def _warn_without_base_url() -> None:
+    """Workers write the links in e-mails and webhooks; without VIGIL_BASE_URL they can only
+    guess the web address from VIGIL_HOST and VIGIL_PORT, which scale mode rarely sets."""
+    if os.environ.get("VIGIL_BASE_URL", "").strip():
+        return
+    from django.conf import settings
+
+    print(
+        f"vigil worker: VIGIL_BASE_URL is not set, so links in e-mails and webhooks point at "
+        f"{settings.BASE_URL}; set it to the address people open Vigil at",
+        file=sys.stderr,
+    )
 
 
 def cmd_beat(args: argparse.Namespace) -> int:
