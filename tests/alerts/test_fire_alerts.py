@@ -244,6 +244,11 @@ def test_the_most_serious_mention_of_an_episode_names_the_alert() -> None:
     assert first.pk == again.pk == later.pk
     later.refresh_from_db()
     assert later.title == "Kettle scalds a child" and later.impact == 60.0
+    # People were told "A calm review"; a trial found the inbox renamed without a word.
+    from vigil.alerts.timeline import alert_timeline
+
+    renamed = [e.text for e in alert_timeline(later) if "renamed" in e.text]
+    assert renamed == ["renamed after a more serious mention (it was “A calm review”)"]
 
 
 def test_an_alert_spans_its_mentions_from_the_oldest_to_the_newest() -> None:

@@ -226,12 +226,19 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
     retitle = firing.live_title or (
         firing.impact is not None and firing.impact > (alert.impact or 0.0)
     )
+    renamed: dict[str, Any] | None = None
     if retitle and firing.title:
+        if not firing.live_title and firing.title[:300] != alert.title:
+            # Said in the timeline: people were told the old title, the inbox shows the new.
+            renamed = {"title": alert.title, "title_code": alert.title_code}
+            renamed["title_params"] = alert.title_params
         alert.title = firing.title[:300]
         alert.title_code, alert.title_params = firing.title_code, firing.title_params
         fields += ["title", "title_code", "title_params"]
     if firing.impact is not None:
         alert.impact = max(alert.impact or 0.0, firing.impact)
+    if renamed is not None:
+        record_audit(None, "alert.retitled", alert, before=renamed, after={"title": alert.title})
     new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
     if new_level != alert.level:
         before = snapshot(alert, ALERT_AUDIT_FIELDS)
