@@ -78,7 +78,8 @@ def test_api_refusals_name_the_field_and_the_unknown_id(client_for) -> None:
     message = nowhere.json()["error"]["message"]
     assert "channels 999" in message and "users 555" in message and "roles Boss" in message
     bad_query = _api(admin, "post", "/alerts/rules", {**rule, "conditions": {"query": "("}})
-    assert _fields(bad_query) == ["conditions"]
+    assert _fields(bad_query) == ["query"]  # down to the condition at fault
+    assert bad_query.json()["error"]["details"][0]["loc"][:3] == ["body", "payload", "conditions"]
     assert bad_query.json()["error"]["message"].count("query:") == 1
     assert not AlertRule.objects.filter(name="x").exists()
     hook = {"kind": "webhook", "config": {"url": "https://hooks.example.com/v"}}
@@ -190,3 +191,34 @@ def test_patching_a_rule_merges_its_routing_and_conditions(client_for, make_user
     assert rule.routing["timezone"] == "Asia/Shanghai"
     assert rule.routing["recipients"]["users"] == [wang.pk] and rule.routing["on_call"] == [wang.pk]
     assert rule.conditions["sensitivity"] == "high" and rule.conditions["negative_only"] is True
+
+
+def test_a_bad_routing_is_refused_item_by_item_in_the_callers_language(
+    client_for, zh_hans_catalogue
+) -> None:
+    # A trial sent on-call user names (the rule form takes names) and got pydantic's English,
+    # with details that stopped at "routing", while other refusals spoke Chinese.
+    alert = burns_alert()
+    admin = client_for("Administrator")
+    rule = {"name": "x", "kind": "keyword", "topic_id": alert.topic_id}
+    routing = {"on_call": ["wang"], "timezone": "Mars/Olympus"}
+    answer = _api(
+        admin, "post", "/alerts/rules", {**rule, "routing": routing}, HTTP_ACCEPT_LANGUAGE="zh-Hans"
+    )
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert [d["loc"] for d in error["details"]] == [
+        ["body", "payload", "routing", "on_call", 0],
+        ["body", "payload", "routing", "timezone"],
+    ]
+    assert [d["message"] for d in error["details"]] == [
+        "routing.on_call.0: 应为整数",
+        "routing.timezone: 未知时区“Mars/Olympus”",
+    ]
+    assert error["message"] == "on_call.0: 应为整数; timezone: 未知时区“Mars/Olympus”"
+    assert error["details"][0]["type"] == "int_parsing"  # pydantic's, for programs
+    english = _api(admin, "post", "/alerts/rules", {**rule, "routing": routing}).json()["error"]
+    assert english["message"] == (
+        "on_call.0: must be a whole number; timezone: unknown time zone “Mars/Olympus”"
+    )
+    assert not AlertRule.objects.filter(name="x").exists()

@@ -47,6 +47,7 @@ from vigil.alerts.services import (
 )
 from vigil.alerts.services.firing import can_flag
 from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
+from vigil.lib.i18n import say_problem
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
 
@@ -95,7 +96,23 @@ def _invalid(status: int, message: str, field: str = "", where: str = "body") ->
 
 
 def _refused(exc: RuleError | AlertError) -> ApiError:
-    return _invalid(400, str(exc), exc.field)
+    error = _invalid(400, str(exc), exc.field)
+    problems = getattr(exc, "problems", None)
+    if problems and error.details:
+        # Conditions and routing: one detail per problem, down to the item at fault
+        # (["body", "payload", "routing", "on_call", 0]), said as the 422 details say theirs.
+        field = error.details[0]["loc"][-1]
+        error.details = [
+            {
+                "loc": [*error.details[0]["loc"], *p["loc"]],
+                "msg": p["msg"],
+                "type": p["type"],
+                "message": f"{'.'.join(str(x) for x in [field, *p['loc']])}: "
+                + say_problem(p["problem"], _),
+            }
+            for p in problems
+        ]
+    return error
 
 
 def _rule_data(payload: dict[str, Any]) -> dict[str, Any]:

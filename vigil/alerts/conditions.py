@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from vigil.lib.i18n import Problem, gettext_noop, problem_of, say_problem
 from vigil.monitoring.query import QuerySyntaxError, parse
 
 __all__ = [
@@ -32,7 +33,13 @@ __all__ = [
 
 
 class ConditionsError(ValueError):
-    """Conditions or routing that cannot be saved; the message lists each problem."""
+    """Conditions or routing that cannot be saved; the message lists each problem, in the
+    active language. ``problems`` keeps each one apart, for the API's error details:
+    ``{"loc", "msg", "type", "problem"}`` (``problem`` as ``vigil.lib.i18n.problem_of``)."""
+
+    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class _Strict(BaseModel):
@@ -87,7 +94,7 @@ class AuthorityConditions(_Strict):
     @model_validator(mode="after")
     def _something_set(self) -> AuthorityConditions:
         if self.min_followers is None and not self.sites and not self.tiers:
-            raise ValueError("set a follower count, sites or authority tiers")
+            raise Problem(gettext_noop("set a follower count, sites or authority tiers"))
         return self
 
 
@@ -143,13 +150,13 @@ class Routing(_Strict):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise Problem(gettext_noop("unknown time zone “%(zone)s”"), zone=value) from None
         return value
 
     @model_validator(mode="after")
     def _quiet_pair(self) -> Routing:
         if (self.quiet_start is None) != (self.quiet_end is None):
-            raise ValueError("quiet hours need both a start and an end")
+            raise Problem(gettext_noop("quiet hours need both a start and an end"))
         return self
 
     def ladder(self) -> list[Recipients]:
@@ -163,13 +170,23 @@ class Routing(_Strict):
         return first
 
 
-def _errors(exc: ValidationError) -> str:
-    parts = []
+def _refusal(exc: ValidationError) -> ConditionsError:
+    """Each problem in the reader's language ("on_call.0: must be a whole number"; pydantic's
+    own words were English whatever the caller's language), and kept apart for the API."""
+    parts, problems = [], []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
+        said = say_problem(problem_of(error), gettext)
+        parts.append(f"{where}: {said}" if where else said)
+        problems.append(
+            {
+                "loc": list(error["loc"]),
+                "msg": str(error["msg"]),
+                "type": str(error["type"]),
+                "problem": problem_of(error),
+            }
+        )
+    return ConditionsError("; ".join(parts), problems)
 
 
 def validate_conditions(kind: str, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -182,14 +199,14 @@ def validate_conditions(kind: str, data: dict[str, Any] | None) -> dict[str, Any
     try:
         return model.model_validate(data or {}).model_dump(mode="json")
     except ValidationError as exc:
-        raise ConditionsError(_errors(exc)) from None
+        raise _refusal(exc) from None
 
 
 def validate_routing(data: dict[str, Any] | None) -> dict[str, Any]:
     try:
         return Routing.model_validate(data or {}).model_dump(mode="json")
     except ValidationError as exc:
-        raise ConditionsError(_errors(exc)) from None
+        raise _refusal(exc) from None
 
 
 def routing_of(data: dict[str, Any] | None) -> Routing:

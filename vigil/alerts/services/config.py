@@ -38,9 +38,12 @@ CHANNEL_FIELDS = ["name", "kind", "is_active", "is_default"]
 class RuleError(ValueError):
     """A rule or channel that cannot be saved; ``field`` says where."""
 
-    def __init__(self, message: str, *, field: str = "") -> None:
+    def __init__(
+        self, message: str, *, field: str = "", problems: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.problems = problems or []  # inside ``field``, as ``ConditionsError.problems``
 
 
 def _row(model: type[Topic] | type[MonitoringPlan], value: Any, field: str) -> Any:
@@ -104,11 +107,11 @@ def _clean_rule(data: dict[str, Any], *, check_targets: bool = True) -> dict[str
     try:
         clean["conditions"] = validate_conditions(clean.get("kind", ""), clean.get("conditions"))
     except ConditionsError as exc:
-        raise RuleError(str(exc), field="conditions") from None
+        raise RuleError(str(exc), field="conditions", problems=exc.problems) from None
     try:
         clean["routing"] = validate_routing(clean.get("routing"))
     except ConditionsError as exc:
-        raise RuleError(str(exc), field="routing") from None
+        raise RuleError(str(exc), field="routing", problems=exc.problems) from None
     if check_targets:
         _check_routing_targets(clean["routing"])
     digest = clean["routing"].get("digest")
