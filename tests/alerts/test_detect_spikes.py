@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from vigil.alerts.detectors import SpikeDetector, infer_bucket_seconds, read_series, replay
+from vigil.alerts.detectors import (
+    SpikeDetector,
+    SpikeSignal,
+    infer_bucket_seconds,
+    read_series,
+    replay,
+)
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 
 # ../shared/data beside the checkout (as on developer machines and in CI).
@@ -128,6 +134,25 @@ def test_quieter_weekends_are_learnt_from_whole_days() -> None:
 def test_the_first_week_learns_no_weekly_rhythm() -> None:
     """Seven complete days are needed before any weekday can be compared with the week."""
     assert _weekday_factors(mention_stream(6, seed=6)) == [1.0] * 7
+
+
+def test_a_spike_before_a_week_of_history_is_not_said_against_the_weekday() -> None:
+    # A trial's alert after three days claimed "the usual for this hour and weekday", though
+    # no weekday factor is learnt before seven whole days.
+    def first_burst(day: int) -> SpikeSignal:
+        burst = day * 288 + 150
+        counts = mention_stream(day + 1, burst_at=burst)
+        detector = SpikeDetector()
+        for i, count in enumerate(counts):
+            signal = detector.observe(START + i * STEP, count)
+            if signal is not None and i >= burst:
+                return signal
+        raise AssertionError("the eightfold burst was missed")
+
+    young, grown = first_burst(3), first_burst(10)
+    assert not young.weekly and grown.weekly
+    assert "the usual for 12:00)" in young.explanation
+    assert "the usual for Thu 12:00)" in grown.explanation
 
 
 def test_sensitivity_orders_the_number_of_alerts() -> None:

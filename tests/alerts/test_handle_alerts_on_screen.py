@@ -490,3 +490,13 @@ def test_a_negative_only_spike_alert_says_its_count_is_of_negative_mentions(
     assert "<dt>Mentions</dt><dd>40</dd>" in page
     page = reader.get(f"/alerts/{negative.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<dt>负面提及数</dt><dd>26</dd>" in page
+
+
+def test_the_rules_page_says_which_spike_rules_count_negative_mentions_only(client_for) -> None:
+    # A trial's Rules page showed two rules as "Volume spike", one of them negative-only.
+    topic = make_topic()
+    create_rule(name="All", kind="spike", topic=topic)
+    create_rule(name="Bad", kind="spike", topic=topic, conditions={"negative_only": True})
+    page = client_for("Viewer").get("/alerts/rules/").content.decode()
+    rows = {name: row for row in page.split("<tr")[1:] for name in ("All", "Bad") if name in row}
+    assert "Negative mentions only" in rows["Bad"] and "Negative mentions only" not in rows["All"]

@@ -191,3 +191,19 @@ def test_a_spike_over_a_long_window_counts_whole_mentions(zh_hans_catalogue) -> 
         assert say_summary("spike", held).startswith("89 mentions in 3 h, expected about 51 (1.7×")
     with translation.override("zh-hans"):
         assert say_summary("spike", held).startswith("3 小时内 89 条提及")
+
+
+def test_a_spike_says_against_what_it_was_judged_and_rounds_big_ratios(zh_hans_catalogue) -> None:  # noqa: ANN001
+    # A trial read "(4100.0× the usual for this hour and weekday)" three days into a topic:
+    # no weekday rhythm is learnt before a week, and a tenth of 4100 says nothing.
+    from vigil.alerts.texts import say_summary, spike_params
+
+    young = spike_params(41, 0.01, 1e-20, 300, negative_only=True, weekly=False)
+    grown = spike_params(24, 10.0, 1e-5, 900)
+    with translation.override("en"):
+        assert say_summary("spike", young).startswith(
+            "41 negative mentions in 5 min, expected about 0.01 (4100× the usual for this hour);"
+        )
+        assert "(2.4× the usual for this hour and weekday)" in say_summary("spike", grown)
+    with translation.override("zh-hans"):
+        assert "（为该小时常态的 4100 倍）" in say_summary("spike", young)

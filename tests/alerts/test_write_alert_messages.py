@@ -120,3 +120,44 @@ def test_a_message_says_where_the_alert_stands_not_state_new(
     close_alert(fired.alert, actor=wang, false_alarm=True)
     fired.alert.refresh_from_db()
     assert "marked a false alarm by wang" in message_for(fired).body
+
+
+def test_a_negative_only_spike_message_says_its_count_is_of_negative_mentions(
+    make_user, settings, zh_hans_catalogue
+) -> None:
+    # A trial's e-mail said "41 mentions" where the alert page says "Negative mentions 41".
+    from vigil.alerts.services.firing import Firing, fire_alert
+
+    settings.LANGUAGE_CODE = "en"
+    wang = make_user("Responder", username="wang", language="zh-hans")
+    bob = make_user("Responder", username="bob")
+    topic = make_topic()
+    rule = create_rule(
+        name="Negative burst",
+        kind="spike",
+        topic=topic,
+        level="I",
+        conditions={"negative_only": True},
+        routing={"recipients": {"users": [wang.pk, bob.pk]}},
+    )
+    same_moment = timezone.now()
+    ids = [matched_mention(topic, title=f"bad {n}", at=same_moment).pk for n in range(2)]
+    fire_alert(
+        Firing(
+            rule=rule,
+            subject=f"topic:{topic.pk}",
+            title="Spike in negative mentions: Kettle",
+            title_code="spike",
+            title_params={"topic": topic.name, "negative_only": True},
+            topic_id=topic.pk,
+            mention_ids=ids,
+        )
+    )
+    to = {
+        d.recipient.username: message_for(d).body
+        for d in Delivery.objects.filter(channel__kind="in_app")
+    }
+    assert "Level I · 2 negative mentions\n" in to["bob"]
+    assert "I 级 · 2 条负面提及" in to["wang"]
+    # Two mentions at the same moment: the newest row is the latest mention.
+    assert to["bob"].index("bad 1") < to["bob"].index("bad 0")

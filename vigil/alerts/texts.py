@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.alerts.detectors.signal import ratio_text
+
 __all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
 _TITLES: dict[str, Promise] = {
@@ -96,6 +98,7 @@ def spike_params(
     p_value: float,
     window_seconds: int,
     negative_only: bool = False,
+    weekly: bool = True,
 ) -> dict:
     """What a spike's explanation needs, as stored with its alert."""
     params = {
@@ -106,28 +109,47 @@ def spike_params(
     }
     if negative_only:  # the counts are of negative mentions, not of all the topic's
         params["negative_only"] = True
+    if not weekly:  # the usual for the hour only: no week of history learnt yet
+        params["weekly"] = False
     return params
 
 
 _TINY_P = 1e-12  # below this, only "below 1e-12" is said
 
-#: Whole sentences for translators, keyed by (negative mentions only, chance below _TINY_P).
-_SPIKE_TEXTS: dict[tuple[bool, bool], Promise] = {
-    (False, False): gettext_lazy(
+#: Whole sentences for translators, keyed by (negative mentions only, chance below _TINY_P,
+#: weekly rhythm learnt). Before a week of history, the usual is the hour's only.
+_SPIKE_TEXTS: dict[tuple[bool, bool, bool], Promise] = {
+    (False, False, True): gettext_lazy(
         "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
         "this hour and weekday); chance under normal variation about {p}"
     ),
-    (False, True): gettext_lazy(
+    (False, True, True): gettext_lazy(
         "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
         "this hour and weekday); chance under normal variation below {p}"
     ),
-    (True, False): gettext_lazy(
+    (True, False, True): gettext_lazy(
         "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
         "the usual for this hour and weekday); chance under normal variation about {p}"
     ),
-    (True, True): gettext_lazy(
+    (True, True, True): gettext_lazy(
         "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
         "the usual for this hour and weekday); chance under normal variation below {p}"
+    ),
+    (False, False, False): gettext_lazy(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+        "this hour); chance under normal variation about {p}"
+    ),
+    (False, True, False): gettext_lazy(
+        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
+        "this hour); chance under normal variation below {p}"
+    ),
+    (True, False, False): gettext_lazy(
+        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+        "the usual for this hour); chance under normal variation about {p}"
+    ),
+    (True, True, False): gettext_lazy(
+        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+        "the usual for this hour); chance under normal variation below {p}"
     ),
 }
 
@@ -141,12 +163,13 @@ def _spike(values: dict[str, Any]) -> str:
     observed, expected = float(values["observed"]), float(values["expected"])
     p_value = float(values["p_value"])
     # "about 1e-300" would claim a precision no model has: below _TINY_P, "below" is said.
-    text = str(_SPIKE_TEXTS[bool(values.get("negative_only")), p_value < _TINY_P])
+    weekly = values.get("weekly", True) is not False  # alerts stored before: as they read
+    text = str(_SPIKE_TEXTS[bool(values.get("negative_only")), p_value < _TINY_P, weekly])
     return text.format(
         # Windows past five minutes count a burst bucket only partly (89.0914): say whole ones.
         observed=f"{observed:.0f}",
         span=span,
         expected=f"{expected:.3g}",
-        ratio=f"{observed / max(expected, 1e-9):.1f}",
+        ratio=ratio_text(observed / max(expected, 1e-9)),
         p=f"{max(p_value, _TINY_P):.0e}",
     )

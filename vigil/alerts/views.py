@@ -92,7 +92,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
         Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
     )
     timeline = alert_timeline(alert)
-    mentions = alert.mentions.select_related("source").order_by("-published_at")[:50]
+    mentions = alert.mentions.select_related("source").order_by("-published_at", "-id")[:50]
     Notification.objects.filter(user=_me(request), alert=alert, read_at=None).update(
         read_at=timezone.now()
     )

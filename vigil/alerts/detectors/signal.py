@@ -9,7 +9,7 @@ from datetime import datetime
 
 from vigil.alerts.detectors.config import DAY, HOUR, SpikeConfig
 
-__all__ = ["SpikeSignal", "make_signal"]
+__all__ = ["SpikeSignal", "make_signal", "ratio_text"]
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -29,6 +29,9 @@ class SpikeSignal:
     #: Fired inside the quiet period after an alert: the story grew to ``escalation_ratio``
     #: times the rate that fired. The people told of the first alert should hear of it.
     grew: bool = False
+    #: Whether the expected volume knows the topic's weekly rhythm (learnt from a week of
+    #: whole days); before, it is the usual for the hour only, and the explanation says so.
+    weekly: bool = True
 
 
 def make_signal(
@@ -40,6 +43,7 @@ def make_signal(
     total: float,
     expected: float,
     grew: bool,
+    weekly: bool = True,
 ) -> SpikeSignal:
     """The signal for a window of ``buckets`` ending at local time ``t`` (seconds)."""
     ratio = total / max(expected, 1e-9)
@@ -48,10 +52,13 @@ def make_signal(
     seconds = buckets * cfg.bucket_seconds
     span = f"{seconds // 60} min" if seconds < HOUR else f"{seconds / HOUR:g} h"
     centre = t + cfg.bucket_seconds / 2.0
-    slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {int(centre % DAY // HOUR):02d}:00"
+    slot = f"{int(centre % DAY // HOUR):02d}:00"
+    if weekly:
+        slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {slot}"
     explanation = (
         f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
-        f"({ratio:.1f}x the usual for {slot}); chance under normal variation ~{10**-score:.0e}"
+        f"({ratio_text(ratio)}x the usual for {slot}); chance under normal variation "
+        f"~{10**-score:.0e}"
     )
     return SpikeSignal(
         timestamp=moment,
@@ -63,4 +70,10 @@ def make_signal(
         window_seconds=seconds,
         explanation=explanation,
         grew=grew,
+        weekly=weekly,
     )
+
+
+def ratio_text(ratio: float) -> str:
+    """ "2.4", "13", "4100": a tenth is worth saying only below ten times the usual."""
+    return f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}"

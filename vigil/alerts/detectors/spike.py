@@ -383,7 +383,8 @@ class SpikeDetector:
         s.cooldown_until = t + cfg.cooldown_seconds
         s.last_alert_rate = total / k
         s.running = True
-        return make_signal(cfg, t, moment, log_p, k, total, expected, grew)
+        weekly = s.days_seen >= 7  # the weekday factors learn from the seventh whole day on
+        return make_signal(cfg, t, moment, log_p, k, total, expected, grew, weekly)
 
     def _learn(
         self,

@@ -29,7 +29,7 @@ def absolute(path: str) -> str:
 
 def alert_payload(alert: Alert) -> dict[str, object]:
     """The ``alert`` object of the webhook body (documented in docs/adding-a-channel.md)."""
-    mentions = alert.mentions.order_by("-published_at")[:5]
+    mentions = alert.mentions.order_by("-published_at", "-id")[:5]  # ties: the newest row
     return {
         "id": alert.pk,
         "url": absolute(reverse("alerts:detail", args=[alert.pk])),
@@ -161,11 +161,19 @@ def message_for(delivery: Delivery) -> Message:
                     "target; this is escalation step {step}."
                 ).format(level=alert.level, step=detail),
             )
-        counted = ngettext(
-            "Level {level} · {count} mention",
-            "Level {level} · {count} mentions",
-            alert.mention_count,
-        ).format(level=alert.level, count=alert.mention_count)
+        if alert.counts_negative_only:  # as the alert page says it: "Negative mentions"
+            counted = ngettext(
+                "Level {level} · {count} negative mention",
+                "Level {level} · {count} negative mentions",
+                alert.mention_count,
+            )
+        else:
+            counted = ngettext(
+                "Level {level} · {count} mention",
+                "Level {level} · {count} mentions",
+                alert.mention_count,
+            )
+        counted = counted.format(level=alert.level, count=alert.mention_count)
         stands = where_it_stands(alert, escalation_said=head == "escalated")
         lines.append(f"{counted} · {stands}" if stands else counted)
         if alert.topic:

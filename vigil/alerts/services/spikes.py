@@ -152,6 +152,7 @@ def _spike_params(signal: SpikeSignal, counted: int, negative_only: bool = False
         signal.p_value,
         int(signal.window_seconds),
         negative_only=negative_only,
+        weekly=signal.weekly,
     )
 
 
