@@ -1,5 +1,6 @@
 """The channels list says how each channel is doing: an error it has recovered from is not
-shown as a current one, and the in-app channel says when it last worked, like the others."""
+shown as a current one, and the in-app channel says when it last worked, like the others;
+a personal channel (one e-mail to each person an alert names) is marked as such."""
 
 from __future__ import annotations
 
@@ -77,3 +78,15 @@ def test_the_in_app_channel_notes_its_success_once_a_minute(make_user) -> None:
     Channel.objects.filter(pk=in_app_channel().pk).update(last_success_at=earlier)
     send_test(in_app_channel(), actor=li)
     assert in_app_channel().last_success_at > recent
+
+
+def test_the_channel_list_marks_personal_channels(client_for) -> None:
+    # A trial could not tell from the list that "Personal e-mail" writes to each person.
+    from vigil.alerts.services import create_channel
+
+    mail = "mailto://127.0.0.1:2525?from=vigil@example.com"
+    create_channel(name="Personal", kind="apprise", config={"urls": [mail], "to_recipients": True})
+    create_channel(name="Team", kind="apprise", config={"urls": [mail + "&to=pr@example.com"]})
+    page = client_for("Administrator").get("/alerts/channels/").content.decode()
+    rows = {n: r for r in page.split("<tr")[1:] for n in ("Personal", "Team") if n in r}
+    assert ">personal</span>" in rows["Personal"] and ">personal</span>" not in rows["Team"]

@@ -198,3 +198,14 @@ def test_the_syntax_link_opens_the_query_guide_inside_vigil(client_for) -> None:
     assert "<table>" in guide and "NEAR/5" in guide  # the Markdown guide, rendered
 
     assert "Percolator(" not in guide  # the developer sections are left out
+
+
+def test_a_new_topic_without_any_plan_says_to_make_one_first(client_for) -> None:
+    # A trial on an empty install reached New topic, whose only plan was "---------", and Save
+    # did nothing (the browser's required-field check) without a word.
+    analyst = client_for("Analyst")
+    empty = analyst.get("/topics/new/").content.decode()
+    assert "There is no monitoring plan yet, and every topic belongs to one." in empty
+    assert 'href="/topics/plans/new/"' in empty
+    create_plan(name="Brand")
+    assert "There is no monitoring plan yet" not in analyst.get("/topics/new/").content.decode()
