@@ -34,7 +34,6 @@ ACTION_VERBS: dict[str, Promise] = {
     "raised": gettext_lazy("raised the level"),
     "escalated": gettext_lazy("escalated"),
     "grew": gettext_lazy("grew fourfold: told again"),
-    "retitled": gettext_lazy("renamed after a more serious mention"),
     "overdue": gettext_lazy("still unacknowledged; no escalation step left"),
     "acknowledged": gettext_lazy("acknowledged"),
     "handled": gettext_lazy("marked handled"),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Delivery
-from vigil.alerts.texts import say_title
 
 HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
@@ -77,10 +76,6 @@ def _action_text(entry: AuditEntry) -> str:
                 len(skipped),
             ).format(steps=", ".join(str(s) for s in skipped))
         return text
-    if entry.action == "alert.retitled" and entry.before:
-        before: dict[str, Any] = entry.before
-        was = say_title(before.get("title_code", ""), before.get("title_params"), before["title"])
-        return _("renamed after a more serious mention (it was “{title}”)").format(title=was)
     if entry.action == "alert.raised" and after.get("level"):
         return _("raised the level to {level}").format(level=after["level"])
     if entry.action == "alert.feedback" and after.get("feedback"):

@@ -206,7 +206,12 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
     alert.last_seen = max(alert.last_seen, seen)
     if firing.first_at is not None and firing.first_at < alert.first_seen:
         alert.first_seen = firing.first_at
-    if firing.summary:
+    # The title people were told stays (two trials saw inboxes renamed five times in minutes,
+    # unlike the e-mails), unless it states a figure each firing updates (a share). The
+    # summary follows Vigil's explanation (a spike's), else the episode's most serious
+    # mention, else (no impact known) the latest.
+    more_serious = firing.impact is not None and firing.impact > (alert.impact or 0.0)
+    if firing.summary and (firing.summary_code or firing.impact is None or more_serious):
         alert.summary = firing.summary
         alert.summary_code, alert.summary_params = firing.summary_code, firing.summary_params
     if firing.data:
@@ -221,24 +226,12 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         "data",
         "impact",
     ]
-    # A live title states a figure each firing updates; otherwise the episode's most
-    # serious mention names the alert.
-    retitle = firing.live_title or (
-        firing.impact is not None and firing.impact > (alert.impact or 0.0)
-    )
-    renamed: dict[str, Any] | None = None
-    if retitle and firing.title:
-        if not firing.live_title and firing.title[:300] != alert.title:
-            # Said in the timeline: people were told the old title, the inbox shows the new.
-            renamed = {"title": alert.title, "title_code": alert.title_code}
-            renamed["title_params"] = alert.title_params
+    if firing.live_title and firing.title:
         alert.title = firing.title[:300]
         alert.title_code, alert.title_params = firing.title_code, firing.title_params
         fields += ["title", "title_code", "title_params"]
     if firing.impact is not None:
         alert.impact = max(alert.impact or 0.0, firing.impact)
-    if renamed is not None:
-        record_audit(None, "alert.retitled", alert, before=renamed, after={"title": alert.title})
     new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
     if new_level != alert.level:
         before = snapshot(alert, ALERT_AUDIT_FIELDS)
