@@ -29,7 +29,7 @@ from vigil.alerts.services import (
     report_warning,
     response_status,
 )
-from vigil.alerts.services.firing import can_flag
+from vigil.alerts.services.firing import can_flag, open_flag
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -165,13 +165,14 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
     if not can_flag(user):
         raise PermissionDenied
     level = request.POST.get("level", WarningLevel.III)
+    told = open_flag(mention.pk) is None  # flagging an open warning again tells no one
     try:
         alert = flag_mention(mention, actor=user, note=request.POST.get("note", ""), level=level)
     except AlertError as exc:
         messages.error(request, str(exc))
         return redirect("mentions:detail", mention_id=mention.pk)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "alerts/_flagged.html", {"alert": alert})
+        return render(request, "alerts/_flagged.html", {"alert": alert, "told": told})
     messages.success(request, _("Flagged as a warning; the responders have been told."))
     if user.has_perm("alerts.view_alert"):
         return redirect("alerts:detail", alert_id=alert.pk)

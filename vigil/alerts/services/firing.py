@@ -18,10 +18,12 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
+from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
 from vigil.alerts.models.rules import more_severe, raised
 from vigil.alerts.services.routing import DEFAULT_RECIPIENTS, queue_deliveries, routing_for
@@ -279,38 +281,63 @@ def can_flag(user: Any) -> bool:
     return any(user.has_perm(p) for p in FLAG_PERMISSIONS)
 
 
+def open_flag(mention_id: int) -> Alert | None:
+    """The mention's 警 alert still open, if any: the mention reads as flagged while it is."""
+    return (
+        Alert.objects.filter(
+            origin=Alert.Origin.FLAG,
+            state__in=(Alert.State.NEW, Alert.State.ACKNOWLEDGED),
+            links_to_mentions__mention_id=mention_id,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def flag_mention(
     mention: Mention, *, actor: User, note: str = "", level: str = WarningLevel.III
 ) -> Alert:
-    """The 警 flag: any user marks a mention as a warning; flagging again adds nothing."""
+    """The 警 flag: any user marks a mention as a warning.
+
+    While the mention's flag alert is open, flagging it again adds the flagger to its
+    timeline (once each) and tells no one again. Once that alert is closed, a new flag is a
+    new warning: a trial's re-flag after a false alarm answered "flagged" and did nothing.
+    """
     if level not in WarningLevel.values:
         raise AlertError(unknown_level(level), field="level")
+    current = open_flag(mention.pk)
+    if current is not None:
+        seconded = AuditEntry.objects.filter(
+            object_type="alerts.alert", object_id=str(current.pk), action="alert.flagged"
+        ).filter(actor=actor)
+        if not seconded.exists():
+            record_audit(actor, "alert.flagged", current, note=note)
+        return current
     now = timezone.now()
-    alert, created = Alert.objects.get_or_create(
-        key=f"flag:{mention.pk}",
-        defaults={
-            "origin": Alert.Origin.FLAG,
-            "title": f"⚑ {mention.headline}"[:300],
-            "summary": note,
-            "level": level,
-            "first_seen": mention.published_at,
-            "last_seen": mention.published_at,
-            "reported_by": actor,
-            "next_escalation_at": now + response_window(level),
-            "links": [mention.url] if mention.url else [],
-        },
+    earlier = Alert.objects.filter(
+        Q(key=f"flag:{mention.pk}") | Q(key__startswith=f"flag:{mention.pk}:")
+    ).count()
+    alert = Alert.objects.create(
+        key=f"flag:{mention.pk}" if not earlier else f"flag:{mention.pk}:{earlier + 1}",
+        origin=Alert.Origin.FLAG,
+        title=f"警 {mention.headline}"[:300],
+        summary=note,
+        level=level,
+        first_seen=mention.published_at,
+        last_seen=mention.published_at,
+        reported_by=actor,
+        next_escalation_at=now + response_window(level),
+        links=[mention.url] if mention.url else [],
+        topic_id=mention.matches.values_list("topic_id", flat=True).first(),
     )
-    if created:
-        _link_mentions(alert, [mention.pk])
-        alert.mention_count = 1
-        topic_id = mention.matches.values_list("topic_id", flat=True).first()
-        alert.topic_id = topic_id
-        alert.save(update_fields=["mention_count", "topic"])
-        record_audit(
-            actor, "alert.flagged", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
-        )
-        queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
+    _link_mentions(alert, [mention.pk])
+    alert.mention_count = 1
+    alert.save(update_fields=["mention_count"])
+    record_audit(
+        actor, "alert.flagged", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
+    )
+    queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
     return alert
 
 

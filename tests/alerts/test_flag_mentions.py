@@ -1,0 +1,60 @@
+"""The 警 flag: who sees it, how a flagged mention reads afterwards, and what flagging again
+does (found in a trial: a Viewer's click answered 403 unseen, the page forgot the flag on
+reload, and a re-flag after a false alarm said "flagged" and did nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.alerts._support import make_topic, matched_mention
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.services import close_alert
+
+pytestmark = pytest.mark.django_db
+
+
+def test_readers_get_no_flag_button_and_working_roles_do(client_for) -> None:
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    viewer_page = client_for("Viewer").get(f"/mentions/{mention.pk}/").content.decode()
+    assert "Flag as warning" not in viewer_page
+    for page in (f"/mentions/{mention.pk}/", "/mentions/"):
+        assert "Flag as warning" in client_for("Analyst").get(page).content.decode()
+
+
+def test_a_flagged_mention_reads_as_flagged_until_its_warning_is_closed(client_for) -> None:
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    analyst = client_for("Analyst")
+    answer = analyst.post(f"/alerts/flag/{mention.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "flagged · the responders have been told" in answer
+    alert = Alert.objects.get(origin="flag")
+    assert alert.title == "警 可疑帖子"
+    for page in (f"/mentions/{mention.pk}/", "/mentions/"):
+        shown = analyst.get(page).content.decode()
+        assert f'href="/alerts/{alert.pk}/"' in shown and "Flag as warning" not in shown
+    close_alert(alert, actor=client_for("Responder").user, false_alarm=True)
+    assert "Flag as warning" in analyst.get(f"/mentions/{mention.pk}/").content.decode()
+
+
+def test_flagging_again_adds_the_flagger_while_open_and_raises_a_new_warning_once_closed(
+    client_for,
+) -> None:
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    responder = client_for("Responder")  # told of each warning
+    analyst, liaison = client_for("Analyst"), client_for("Department liaison")
+    analyst.post(f"/alerts/flag/{mention.pk}/")
+    sent = Delivery.objects.count()
+    assert sent > 0
+    again = liaison.post(f"/alerts/flag/{mention.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    analyst.post(f"/alerts/flag/{mention.pk}/")  # the same person twice: recorded once
+    first = Alert.objects.get(origin="flag")
+    assert "the responders have been told" not in again and Delivery.objects.count() == sent
+    flaggers = AuditEntry.objects.filter(object_id=str(first.pk), action="alert.flagged")
+    assert sorted(flaggers.values_list("actor__username", flat=True)) == sorted(
+        [analyst.user.username, liaison.user.username]
+    )
+    close_alert(first, actor=responder.user, false_alarm=True)
+    analyst.post(f"/alerts/flag/{mention.pk}/")
+    second = Alert.objects.filter(origin="flag").exclude(pk=first.pk).get()
+    assert second.state == "new" and second.key == f"flag:{mention.pk}:2"
+    assert Delivery.objects.filter(alert=second, reason="fired").exists()
