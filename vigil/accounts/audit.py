@@ -42,7 +42,7 @@ ACTION_VERBS: dict[str, Promise] = {
     "assigned": gettext_lazy("assigned"),
     "flagged": gettext_lazy("flagged a mention as a warning"),
     "reported": gettext_lazy("reported a warning"),
-    "incident_opened": gettext_lazy("opened an incident"),
+    "incident_opened": gettext_lazy("handed off to an incident"),
     "issued": gettext_lazy("issued"),
     "revoked": gettext_lazy("revoked"),
     "password_reset": gettext_lazy("reset the password"),

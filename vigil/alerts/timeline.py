@@ -76,6 +76,8 @@ def _action_text(entry: AuditEntry) -> str:
                 len(skipped),
             ).format(steps=", ".join(str(s) for s in skipped))
         return text
+    if entry.action == "alert.incident_opened" and after.get("incident_id"):
+        return _("handed off to incident {id}").format(id=after["incident_id"])
     if entry.action == "alert.raised" and after.get("level"):
         return _("raised the level to {level}").format(level=after["level"])
     if entry.action == "alert.feedback" and after.get("feedback"):

@@ -26,6 +26,7 @@ from vigil.alerts.services import (
     close_alert,
     flag_mention,
     give_feedback,
+    link_incident,
     report_warning,
     response_status,
 )
@@ -132,6 +133,11 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
             )
         elif action == "useful":
             alert = give_feedback(alert, actor=user, feedback=Alert.Feedback.USEFUL)
+        elif action == "incident":
+            number = request.POST.get("incident_id", "").strip()
+            if not number.isdigit():
+                raise AlertError(_("an incident number is a whole number from 1"))
+            alert = link_incident(alert, actor=user, incident_id=int(number))
         elif action == "assign":
             assignee_id = request.POST.get("assignee", "")
             assignee = (

@@ -100,6 +100,11 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
     alert = _locked(alert)
     if alert.feedback == feedback:
         return alert
+    if feedback == Alert.Feedback.FALSE_ALARM and alert.is_open:
+        # As the screens' "False alarm" button: an open alert judged a false alarm is closed.
+        # Left open, a trial's alert read "new" and "false alarm" at once, and a growth of
+        # its story still told everyone again.
+        return close_alert(alert, actor=actor, false_alarm=True)
     return _change(
         alert,
         actor,
@@ -138,6 +143,11 @@ def link_incident(alert: Alert, *, actor: User, incident_id: int, note: str = ""
         raise AlertError(
             _("this alert was already handed off to incident %(id)s") % {"id": alert.incident_id}
         )
+    if incident_id < 1:
+        raise AlertError(_("an incident number is a whole number from 1"), field="incident_id")
+    if alert.state == State.NEW:
+        # Handed off means someone owns it: escalation stops (a trial's kept climbing).
+        alert = acknowledge_alert(alert, actor=actor)
     return _change(alert, actor, "alert.incident_opened", note, incident_id=incident_id)
 
 

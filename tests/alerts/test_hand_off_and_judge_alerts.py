@@ -1,0 +1,52 @@
+"""Handing an alert off to an incident from its page, and judging it a false alarm through the
+API, do what the screens' words say (found in a trial: the hand-off existed only in the API and
+showed nowhere, escalation kept climbing after it, and API feedback "false_alarm" left the
+alert open, reading "new" and "false alarm" at once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.alerts._support import burns_alert
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_alert_is_handed_off_to_an_incident_from_its_page(client_for) -> None:
+    alert = burns_alert()
+    assert alert.state == "new" and alert.next_escalation_at is not None
+    responder = client_for("Responder")
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "Handed off to incident no." in page
+    refused = responder.post(
+        f"/alerts/{alert.pk}/act/", {"action": "incident", "incident_id": "INC-7"}, follow=True
+    ).content.decode()
+    assert "an incident number is a whole number from 1" in refused
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "incident", "incident_id": "1234"})
+    alert.refresh_from_db()
+    assert alert.incident_id == 1234
+    assert alert.state == "acknowledged" and alert.next_escalation_at is None  # no more climbing
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "<dt>Incident</dt><dd>handed off to incident 1234</dd>" in page
+    assert "</strong> handed off to incident 1234" in page  # the timeline
+    assert "Handed off to incident no." not in page
+    chinese = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    assert "已移交事件 1234" in chinese.decode()
+
+
+def test_feedback_false_alarm_through_the_api_closes_the_alert_as_the_button_does(
+    client_for,
+) -> None:
+    alert = burns_alert()
+    responder = client_for("Responder")
+    useful = responder.post(
+        f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
+    ).json()
+    assert useful["state"] == "new" and useful["feedback"] == "useful"
+    judged = responder.post(
+        f"/api/alerts/{alert.pk}/feedback",
+        {"feedback": "false_alarm"},
+        content_type="application/json",
+    ).json()
+    assert judged["state"] == "false_alarm" and judged["feedback"] == "false_alarm"
+    assert judged["closed_by_id"] == responder.user.pk
