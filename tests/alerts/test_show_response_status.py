@@ -80,3 +80,15 @@ def test_the_response_status_reads_in_chinese(client_for, make_user, zh_hans_cat
     facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
     assert "响应期限" in facts and "下一步于" in facts  # plurals need the compiled catalogue
     assert "提及数" in facts and "舆情信息" not in facts  # the count, as the inbox names it
+
+
+def test_the_alert_page_and_delivery_log_say_in_which_zone_their_times_are(client_for) -> None:
+    # A trial read "held for quiet hours until 10:30" for quiet hours set to end at 18:30
+    # Asia/Shanghai: the time was right, in the reader's zone (UTC), but nothing said so.
+    responder = client_for("Responder")
+    alert = burns_alert("II", recipients={"roles": ["Responder"]})
+    for path in (f"/alerts/{alert.pk}/", "/alerts/deliveries/"):
+        assert "Times in UTC" in responder.get(path).content.decode()
+    responder.user.profile.timezone = "Asia/Shanghai"
+    responder.user.profile.save()
+    assert "Times in Asia/Shanghai" in responder.get(f"/alerts/{alert.pk}/").content.decode()
