@@ -60,3 +60,15 @@ def test_choosing_chinese_says_saved_in_chinese(client_for) -> None:
     form = {"email": "lin@example.com", "timezone": "UTC", "language": "zh-hans"}
     page = client.post("/accounts/profile/", form, follow=True).content.decode()
     assert "偏好设置已保存" in page and "Preferences saved." not in page
+
+
+def test_time_zone_lists_name_each_place_once() -> None:
+    # A trial's list offered "localtime", "Factory", "PRC" and "US/Pacific" beside the places.
+    from vigil.accounts.forms import zone_choices
+
+    zones = [zone for zone, _label in zone_choices()]
+    assert zones[:2] == ["UTC", "Asia/Shanghai"]
+    assert "America/Los_Angeles" in zones and "Asia/Kolkata" in zones
+    for alias in ("localtime", "Factory", "PRC", "ROC", "US/Pacific", "Etc/GMT+8"):
+        assert alias not in zones
+    assert len(zones) == len(set(zones))

@@ -50,3 +50,14 @@ def test_feedback_false_alarm_through_the_api_closes_the_alert_as_the_button_doe
     ).json()
     assert judged["state"] == "false_alarm" and judged["feedback"] == "false_alarm"
     assert judged["closed_by_id"] == responder.user.pk
+
+
+def test_the_chinese_timeline_says_feedback_with_chinese_punctuation(
+    client_for, zh_hans_catalogue
+) -> None:
+    # A trial's Chinese timeline read "提交了反馈: 误报", half-width colon in Chinese text.
+    alert = burns_alert()
+    responder = client_for("Responder")
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})
+    page = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    assert "提交了反馈：有用" in page.decode()

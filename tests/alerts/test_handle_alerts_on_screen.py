@@ -64,6 +64,18 @@ def test_the_assign_menu_preselects_nobody_until_someone_is_assigned(client_for)
     assert f'<option value="{responder.user.pk}" selected>' in page
 
 
+def test_only_people_who_may_act_on_alerts_can_be_given_one(client_for, make_user) -> None:
+    # A trial's Assign menu offered a Viewer, who can only read alerts.
+    responder = client_for("Responder")
+    viewer = make_user("Viewer", username="only-reads")
+    alert = burns_alert()
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert f"{responder.user.username}</option>" in page and "only-reads" not in page
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "assign", "assignee": viewer.pk})
+    alert.refresh_from_db()
+    assert alert.assigned_to is None
+
+
 def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
     client_for, httpserver
 ) -> None:

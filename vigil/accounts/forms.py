@@ -42,9 +42,34 @@ class DepartmentMultipleChoiceField(_NamedInReadersLanguage, forms.ModelMultiple
     """Several departments, named in the reader's language."""
 
 
+#: The areas of IANA's canonical "Area/City" names; the rest of the database is aliases kept
+#: for old systems (PRC, ROC, US/Pacific, Etc/GMT+8 whose sign is reversed), and "localtime"
+#: or "Factory", which name no place.
+_ZONE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Arctic/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
 def zone_choices() -> list[tuple[str, str]]:
-    """Every IANA time zone, the common ones first (profiles and alert rules)."""
-    rest = sorted(z for z in zoneinfo.available_timezones() if z not in COMMON_ZONES)
+    """The IANA time zones named by place, the common ones first (profiles and alert rules).
+
+    Aliases stay valid where a zone is typed (the API, settings); the lists offer one name
+    per place, so nobody has to choose between "Asia/Shanghai" and "PRC".
+    """
+    rest = sorted(
+        z
+        for z in zoneinfo.available_timezones()
+        if z.startswith(_ZONE_AREAS) and z not in COMMON_ZONES
+    )
     return [(z, z) for z in COMMON_ZONES + rest]
 
 

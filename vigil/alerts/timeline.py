@@ -82,7 +82,7 @@ def _action_text(entry: AuditEntry) -> str:
         return _("raised the level to {level}").format(level=after["level"])
     if entry.action == "alert.feedback" and after.get("feedback"):
         label = _("useful") if after["feedback"] == "useful" else _("false alarm")
-        return f"{text}: {label}"
+        return _("{action}: {feedback}").format(action=text, feedback=label)
     return text
 
 

@@ -23,6 +23,7 @@ from vigil.alerts.services import (
     AlertError,
     acknowledge_alert,
     assign_alert,
+    assignable_users,
     close_alert,
     flag_mention,
     give_feedback,
@@ -81,7 +82,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "levels": WarningLevel.choices,
             "states": Alert.State.choices,
             "topics": Topic.objects.only("pk", "name"),
-            "users": User.objects.filter(is_active=True).order_by("username"),
+            "users": assignable_users(),
             "now": timezone.now(),
         },
     )
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "timeline": timeline,
             "mentions": mentions,
             "response": response_status(alert),
-            "users": User.objects.filter(is_active=True).order_by("username"),
+            "users": assignable_users(),
         },
     )
 
@@ -151,7 +152,7 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         alert = Alert.objects.select_related("rule", "topic", "assigned_to").get(pk=alert.pk)
         alert.response = response_status(alert)  # type: ignore[attr-defined]
-        users = User.objects.filter(is_active=True).order_by("username")
+        users = assignable_users()
         return render(
             request,
             "alerts/_row.html",

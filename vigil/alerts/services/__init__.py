@@ -6,7 +6,7 @@
 | ``evaluate_new_mentions`` (the warn stage) | ``evaluate`` |
 | ``advance`` / ``close_buckets`` (spike rules) | ``spikes`` |
 | ``fire_alert`` / ``flag_mention`` / ``report_warning`` | ``firing`` |
-| ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
+| ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``assignable_users`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
 | ``queue_deliveries`` / quiet hours / digests | ``routing`` |
 | ``deliver_due`` / ``send_test`` | ``outbox`` (what each notice says: ``messages``) |
 | ``preview_rule`` | ``preview`` |
@@ -33,6 +33,7 @@ from vigil.alerts.services.firing import (
 from vigil.alerts.services.lifecycle import (
     acknowledge_alert,
     assign_alert,
+    assignable_users,
     close_alert,
     escalate_due,
     give_feedback,
@@ -48,6 +49,7 @@ __all__ = [
     "RuleError",
     "acknowledge_alert",
     "assign_alert",
+    "assignable_users",
     "close_alert",
     "create_channel",
     "create_rule",

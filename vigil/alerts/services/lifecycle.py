@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,12 +116,32 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
     )
 
 
+def assignable_users() -> QuerySet[User]:
+    """Who may be given an alert: active people allowed to act on alerts (a trial's menu
+    offered Viewers, who can only read)."""
+    act = Q(content_type__app_label="alerts", codename="change_alert")
+    perm = Permission.objects.filter(act)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 @transaction.atomic
 def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
     """Give the alert to someone (or to nobody); assigning the same person again is a no-op."""
     alert = _locked(alert)
     if assignee is not None and not assignee.is_active:
         raise AlertError(_("cannot assign to an inactive user"), field="user_id")
+    if assignee is not None and not assignee.has_perm("alerts.change_alert"):
+        raise AlertError(
+            _("%(name)s may only read alerts and cannot be given one") % {"name": assignee},
+            field="user_id",
+        )
     if alert.assigned_to_id == (assignee.pk if assignee else None):
         return alert
     alert = _change(alert, actor, "alert.assigned", assigned_to=assignee)
