@@ -370,4 +370,17 @@ class ReportForm(forms.Form):
         help_text=_("One per line."),
     )
     level = forms.ChoiceField(label=_("Warning level"), choices=WarningLevel.choices, initial="III")
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=_("— none in particular —"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As on the rule form: each level says how soon the responders must answer.
+        self.fields["level"].choices = [
+            (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
+            for t in response_targets()
+        ]

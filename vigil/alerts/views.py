@@ -204,7 +204,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 topic_id=data["topic"].pk if data.get("topic") else None,
             )
         except AlertError as exc:
-            form.add_error(None, str(exc))
+            # Said at the field at fault (a bad link under Links), not above the form.
+            field = {"topic_id": "topic"}.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, str(exc))
         else:
             messages.success(request, _("Warning reported; the responders have been told."))
             if user.has_perm("alerts.view_alert"):

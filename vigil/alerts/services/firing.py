@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import AuditEntry
@@ -341,6 +343,12 @@ def flag_mention(
     return alert
 
 
+def _is_web_link(url: str) -> bool:
+    """An http(s) address with a host: "https://" alone or "http:/x" is not one."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 @transaction.atomic
 def report_warning(
     *,
@@ -358,9 +366,13 @@ def report_warning(
     if level not in WarningLevel.values:
         raise AlertError(unknown_level(level), field="level")
     clean_links = [u.strip() for u in links or [] if u.strip()]
-    for url in clean_links:
-        if not url.startswith(("http://", "https://")):
-            raise AlertError(_("not a web link: “%(url)s”") % {"url": url}, field="links")
+    bad = [url for url in clean_links if not _is_web_link(url)]
+    if bad:  # every one named: a trial's form named only the first of three
+        raise AlertError(
+            ngettext("not a web link: %(urls)s", "not web links: %(urls)s", len(bad))
+            % {"urls": "、".join(f"“{url}”" for url in bad)},
+            field="links",
+        )
     if topic_id is not None and not Topic.objects.filter(pk=topic_id).exists():
         raise AlertError(
             _("there is no %(thing)s with id %(id)s")
