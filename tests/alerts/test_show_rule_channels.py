@@ -1,6 +1,7 @@
 """The rules page's "Tells" column names the channels a rule sends on ("Webhook: PR bot"),
 so a rule that tells only channels does not read as telling nobody; "—" is left for a rule
-that reaches no one and nothing (found in the new-user trial)."""
+that reaches no one and nothing (found in the new-user trial). Below it, what holds the rule's
+messages back: quiet hours, weekends, a digest."""
 
 from __future__ import annotations
 
@@ -140,3 +141,27 @@ def test_a_rule_on_a_whole_plan_says_so_in_the_reader_language(
     row = viewer.get("/alerts/rules/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     row = row[row.index(f'id="rule-{rule.pk}"') :]
     assert "明光品牌监测（整个方案）</td>" in row and "(plan)" not in row
+
+
+def test_the_rules_page_says_what_holds_a_rules_messages_back(client_for) -> None:
+    # A trial could not tell which rules keep quiet at night, at weekends or in a digest
+    # without opening each one.
+    topic = make_topic()
+    create_rule(
+        name="Night",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+            "timezone": "Asia/Shanghai",
+            "mute_weekends": True,
+        },
+    )
+    create_rule(name="Slow", kind="keyword", topic=topic, level="IV", routing={"digest": "daily"})
+    create_rule(name="Plain", kind="keyword", topic=topic, level="III")
+    page = client_for("Viewer").get("/alerts/rules/").content.decode()
+    rows = {n: r for r in page.split("<tr")[1:] for n in ("Night", "Slow", "Plain") if n in r}
+    assert "quiet 22:00-07:00 Asia/Shanghai · weekends held" in rows["Night"]
+    assert "daily digest" in rows["Slow"] and 'class="small muted holds"' not in rows["Plain"]

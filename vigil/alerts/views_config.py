@@ -26,7 +26,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
-from vigil.alerts.services.routing import describe_routings, without_email
+from vigil.alerts.services.routing import describe_holds, describe_routings, without_email
 from vigil.alerts.services.spikes import warmups
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
@@ -45,6 +45,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     for rule in rules:
         rule.tells = routings[rule.pk]  # type: ignore[attr-defined]
         rule.warmup = learning.get(rule.pk)  # type: ignore[attr-defined]
+        rule.holds = describe_holds(rule.routing)  # type: ignore[attr-defined]
     return render(request, "alerts/rules.html", {"rules": rules, "targets": response_targets()})
 
 

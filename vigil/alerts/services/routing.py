@@ -89,6 +89,29 @@ def _channel_words(channels: list[Channel]) -> dict[int, _ChannelWords]:
     return out
 
 
+def describe_holds(routing: dict) -> str:
+    """What holds a rule's channel messages back, in the active language ("quiet 22:00-07:00
+    Asia/Shanghai · weekends held · hourly digest"); empty when nothing does. The Rules list
+    shows it (a trial could not tell which rules keep quiet without opening each)."""
+    rule = routing_of(routing)
+    said: list[str] = []
+    if rule.quiet_start and rule.quiet_end:
+        said.append(
+            gettext("quiet {start}-{end} {zone}").format(
+                start=rule.quiet_start.strftime("%H:%M"),
+                end=rule.quiet_end.strftime("%H:%M"),
+                zone=rule.timezone,
+            )
+        )
+    if rule.mute_weekends:
+        said.append(gettext("weekends held"))
+    if rule.digest == "hourly":
+        said.append(gettext("hourly digest"))
+    elif rule.digest == "daily":
+        said.append(gettext("daily digest"))
+    return " · ".join(said)
+
+
 def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
     """Who and what each rule tells ("Responder, lin · Webhook: PR bot") and its ladder,
     keyed as given.
