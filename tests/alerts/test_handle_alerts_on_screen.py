@@ -77,7 +77,7 @@ def test_only_people_who_may_act_on_alerts_can_be_given_one(client_for, make_use
 
 
 def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
-    client_for, httpserver
+    client_for, httpserver, zh_hans_catalogue
 ) -> None:
     import datetime as dt
 
@@ -99,12 +99,15 @@ def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
     responder = client_for("Responder")
     page = responder.get(f"/alerts/{alert.pk}/").content.decode()
     until = timezone.localtime(held.next_attempt_at).strftime("%Y-%m-%d %H:%M")
-    assert f"held for quiet hours until {until}" in page
+    assert f"(held for quiet hours until {until})" in page
+    # In Chinese with Chinese brackets (a trial read "待发送 (免打扰时段暂缓 至 …)").
+    chinese = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    assert f"（免打扰时段暂缓至 {until}）" in chinese.decode()
     deliver_due(now=held.next_attempt_at)
     held.refresh_from_db()
     page = responder.get(f"/alerts/{alert.pk}/").content.decode()
     sent = timezone.localtime(held.sent_at).strftime("%Y-%m-%d %H:%M")
-    assert f"held for quiet hours; sent {sent}" in page
+    assert f"(held for quiet hours; sent {sent})" in page
 
 
 def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(

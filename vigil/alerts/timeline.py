@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -59,6 +61,20 @@ def delivery_reason(reason: str) -> str:
 
 def held_reason(code: str) -> str:
     return str(HELD_TEXT.get(code, code))
+
+
+def held_note(delivery: Delivery) -> str:
+    """Why a message was held, and until when or when it went, in brackets."""
+    reason = held_reason(delivery.held_reason)
+    if delivery.status == Delivery.Status.PENDING and delivery.next_attempt_at:
+        return _("({reason} until {at})").format(reason=reason, at=_when(delivery.next_attempt_at))
+    if delivery.sent_at:
+        return _("({reason}; sent {at})").format(reason=reason, at=_when(delivery.sent_at))
+    return _("({reason})").format(reason=reason)
+
+
+def _when(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def _action_text(entry: AuditEntry) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from vigil.alerts import timeline
@@ -17,3 +19,10 @@ def delivery_reason(reason: str) -> str:
 @register.filter
 def held_reason(code: str) -> str:
     return timeline.held_reason(code)
+
+
+@register.filter
+def held_note(delivery: Any) -> str:
+    """ "(held for quiet hours until 2026-11-27 18:30)", with the language's own brackets
+    and separators (a trial's Chinese timeline mixed in half-width ones)."""
+    return timeline.held_note(delivery)
