@@ -58,3 +58,19 @@ def test_flagging_again_adds_the_flagger_while_open_and_raises_a_new_warning_onc
     second = Alert.objects.filter(origin="flag").exclude(pk=first.pk).get()
     assert second.state == "new" and second.key == f"flag:{mention.pk}:2"
     assert Delivery.objects.filter(alert=second, reason="fired").exists()
+
+
+def test_a_warning_says_who_raised_it_in_the_inbox_page_and_message(client_for) -> None:
+    # A trial's inbox and notices said "flag" but not whose: the person to ask for more.
+    from vigil.alerts.services.messages import message_for
+
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    responder = client_for("Responder")
+    analyst = client_for("Analyst")
+    analyst.post(f"/alerts/flag/{mention.pk}/")
+    alert = Alert.objects.get(origin="flag")
+    who = analyst.user.username
+    assert f"flagged mention · {who}" in responder.get("/alerts/").content.decode()
+    assert f"flagged mention · by {who}" in responder.get(f"/alerts/{alert.pk}/").content.decode()
+    notice = Delivery.objects.filter(alert=alert, recipient=responder.user).first()
+    assert notice is not None and f"Raised by {who}" in message_for(notice).body

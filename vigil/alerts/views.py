@@ -60,7 +60,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 @perm_required("alerts.view_alert")
 def inbox(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
-    alerts = Alert.objects.select_related("rule", "topic", "assigned_to")
+    alerts = Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by")
     if f["state"] == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
     elif f["state"] in Alert.State.values:
@@ -91,7 +91,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @perm_required("alerts.view_alert")
 def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = get_object_or_404(
-        Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
+        Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by"), pk=alert_id
     )
     timeline = alert_timeline(alert)
     mentions = alert.mentions.select_related("source").order_by("-published_at", "-id")[:50]

@@ -176,6 +176,8 @@ def message_for(delivery: Delivery) -> Message:
         counted = counted.format(level=alert.level, count=alert.mention_count)
         stands = where_it_stands(alert, escalation_said=head == "escalated")
         lines.append(f"{counted} · {stands}" if stands else counted)
+        if alert.reported_by_id:  # a flag or a report: who raised it, to ask them more
+            lines.append(_("Raised by {name}").format(name=_name(alert.reported_by)))
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
         payload = alert_payload(alert)

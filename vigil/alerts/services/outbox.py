@@ -157,6 +157,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
             "alert__topic",
             "alert__acknowledged_by",
             "alert__closed_by",
+            "alert__reported_by",
             "alert__assigned_to",
             "channel",
             "recipient",
