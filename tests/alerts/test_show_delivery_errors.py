@@ -1,6 +1,7 @@
 """A failed delivery is said in the reader's language: the common failures of a webhook or an
 Apprise channel are stored as a code and parameters beside the raw English text, which
-administrators can still unfold; older rows show their text as it was."""
+administrators can still unfold; older rows show their text as it was. A notice not yet sent
+says whether a worker holds it or none has taken it."""
 
 from __future__ import annotations
 
@@ -224,3 +225,23 @@ def test_a_channel_address_that_is_not_valid_is_refused_in_chinese(
         in answer.json()["error"]["message"]
     )
     assert not Channel.objects.exclude(kind="in_app").exists()
+
+
+def test_the_delivery_log_says_when_a_notice_is_being_sent_or_waits_for_a_worker(
+    client_for,
+) -> None:
+    # A trial killed a worker mid-send: its rows read "pending" with a next try in the past,
+    # and nothing said that a worker held them, or that no worker was taking them.
+    from tests.alerts._support import burns_alert
+
+    hook = create_channel(name="Hook", kind="webhook", config={"url": "https://hooks.example/x"})
+    alert = burns_alert("II", channels=[hook.pk])
+    row = Delivery.objects.get(alert=alert, channel=hook)
+    admin = client_for("Administrator")
+    Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert "due now: waiting for a worker" in admin.get("/alerts/deliveries/").content.decode()
+    held = timezone.now() + dt.timedelta(minutes=2)
+    Delivery.objects.filter(pk=row.pk).update(claimed_until=held)
+    page = html.unescape(admin.get("/alerts/deliveries/").content.decode())
+    until = timezone.localtime(held).strftime("%H:%M:%S")
+    assert f"being sent (a worker holds it until {until}, then it is retried)" in page

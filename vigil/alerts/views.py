@@ -256,5 +256,6 @@ def deliveries(request: HttpRequest) -> HttpResponse:
             "statuses": Delivery.Status.choices,
             "channels": Channel.objects.all(),
             "channel": channel,
+            "now": timezone.now(),
         },
     )
