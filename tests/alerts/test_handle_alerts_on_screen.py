@@ -374,9 +374,15 @@ def test_the_bell_counts_unread_notifications(client_for) -> None:
     deliver_due()
     bell = responder.get("/alerts/bell/").content.decode()
     assert 'class="bell-count">1<' in bell and 'hx-trigger="every 15s"' in bell
+    # The notifications page marks what is unread in words, not by weight alone (a trial).
+    assert (
+        '<span class="badge badge-new">unread</span>'
+        in responder.get("/alerts/notifications/").content.decode()
+    )
     responder.get(f"/alerts/{alert.pk}/")  # opening the alert reads its notice
     assert "bell-count" not in responder.get("/alerts/bell/").content.decode()
     assert Notification.objects.get().read_at is not None
+    assert ">unread</span>" not in responder.get("/alerts/notifications/").content.decode()
 
 
 def test_working_roles_flag_a_mention_and_a_liaison_can_report(client_for) -> None:
