@@ -1,5 +1,6 @@
 """The alert screens in a real browser: inbox with inline acknowledge (htmx), rule editor
-switching condition fields by kind and previewing, channels, in English and Chinese."""
+switching condition fields by kind and previewing, channels, the 警 flag from the mentions list,
+in English and Chinese."""
 
 from __future__ import annotations
 
@@ -153,3 +154,25 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
     assert page.locator("h1").inner_text().endswith("Kettle：新提及")
     assert page.locator(".timeline .msg-error").first.is_visible()
     page.screenshot(path=str(SHOTS / "alerts-detail-zh-phone.png"), full_page=True)
+
+
+def test_an_analyst_flags_a_mention_from_the_list_and_a_responder_sees_who(page, make_user) -> None:  # noqa: ANN001
+    make_user("Analyst", username="lin")
+    make_user("Responder", username="wang")
+    mention = matched_mention(make_topic(), title="明光水壶盖子弹开")
+    page.goto(page.base + "/")
+    page.fill("#id_username", "lin")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+    page.goto(page.base + "/mentions/")
+    row = page.locator(".mention", has_text="明光水壶盖子弹开")
+    row.get_by_role("button", name="Flag as warning").click()
+    row.locator(".flagged").wait_for()
+    assert "the responders have been told" in row.locator(".flagged").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mentions-flagged-en.png"), full_page=True)
+    alert = Alert.objects.get(origin="flag")
+    assert alert.reported_by.username == "lin" and alert.links_to_mentions.get().mention == mention
+    page.reload()
+    assert page.locator(".mention", has_text="明光水壶盖子弹开").locator(".flagged").is_visible()
