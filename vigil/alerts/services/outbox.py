@@ -7,7 +7,8 @@ mid-send leaves a lease that expires, and the row is retried. A pass may hold ma
 each send it renews the lease on the rows it still holds, and it records an outcome only
 where its lease (the ``claimed_until`` it wrote) still stands, so a row another worker
 took over is neither sent twice nor overwritten. Sending happens outside any
-transaction; failures back off exponentially, and a channel failing
+transaction, each channel's notices in order and the channels side by side (``_Sender``);
+failures back off exponentially, and a channel failing
 ``CHANNEL_FLAG_AFTER`` times in a row is flagged to administrators.
 """
 
@@ -16,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -37,7 +40,7 @@ from vigil.alerts.services.messages import (
     message_for,
     message_language,
 )
-from vigil.alerts.transports import Message, TransportError, build_transport
+from vigil.alerts.transports import Message, Transport, TransportError, build_transport
 from vigil.sources.failures import Failure
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,8 @@ CHANNEL_FLAG_AFTER = 3
 # The in-app channel is one row that every bell notice (one per recipient) succeeds on:
 # its "last success" moves at most once a minute, not one write of that row per notice.
 IN_APP_SUCCESS_EVERY = dt.timedelta(minutes=1)
+#: Channels sent to side by side in one pass (each channel's own sends stay in order).
+SEND_THREADS = 8
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -172,17 +177,92 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> DeliverRepo
         else:
             singles.append([row])
     singles.sort(key=lambda batch: batch[0].channel.kind != "in_app")  # stable: ids otherwise
-    report = DeliverReport()
-    down: dict[int, _Outage] = {}
+    queues: dict[int, deque[list[Delivery]]] = defaultdict(deque)
     for batch in [*singles, *groups.values()]:
-        mine = _withdraw_closed(run.keep(batch), run)
-        channel_id = batch[0].channel_id
-        if mine and channel_id in down:
-            report.postponed += _postpone(mine, down[channel_id], run.lease)
-        elif mine and (outage := _send(mine, report, run)) is not None:
-            down[channel_id] = outage
-        run.release(batch)
-    return report
+        queues[batch[0].channel_id].append(batch)
+    return _Sender(run, queues).send_all()
+
+
+class _Sender:
+    """Sends a pass's batches, each channel's in order, the channels side by side.
+
+    One channel's sends wait for each other (its order, and one failure postpones the rest);
+    different channels do not: a webhook that takes ten seconds to answer held up the e-mail
+    queued behind it in the same pass (found in a trial). Only the remote sends run on
+    threads; reading and writing the database (building each message, recording each
+    outcome, renewing the lease) stays on the caller's thread and connection, and in-app
+    notices, which are database rows, are written there first.
+    """
+
+    def __init__(self, run: _Pass, queues: dict[int, deque[list[Delivery]]]) -> None:
+        self.outbox_pass = run
+        self.queues = queues
+        self.report = DeliverReport()
+        self.down: dict[int, _Outage] = {}
+        self.flying: dict[Future[None], tuple[list[Delivery], list[Delivery]]] = {}
+
+    def send_all(self) -> DeliverReport:
+        with ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="send") as pool:
+            for channel_id in list(self.queues):
+                self._next(channel_id, pool)
+            while self.flying:
+                done, _waiting = wait(self.flying, return_when=FIRST_COMPLETED)
+                for future in done:
+                    batch, mine = self.flying.pop(future)
+                    self._settle(batch, mine, future)
+                    self._next(batch[0].channel_id, pool)
+        return self.report
+
+    def _next(self, channel_id: int, pool: ThreadPoolExecutor) -> None:
+        """Start the channel's next send: in this thread if it writes Vigil's database
+        (then the one after it), on ``pool`` if it waits on a receiver."""
+        queue = self.queues[channel_id]
+        while queue:
+            batch = queue.popleft()
+            mine = _withdraw_closed(self.outbox_pass.keep(batch), self.outbox_pass)
+            if mine and channel_id in self.down:
+                self.report.postponed += _postpone(
+                    mine, self.down[channel_id], self.outbox_pass.lease
+                )
+            elif mine:
+                prepared = self._prepare(mine)
+                if prepared is not None:
+                    transport, message = prepared
+                    if transport.remote:
+                        self.flying[pool.submit(transport.send, message)] = (batch, mine)
+                        return
+                    self._outcome(mine, _call(transport.send, message))
+            self.outbox_pass.release(batch)
+
+    def _prepare(self, batch: list[Delivery]) -> tuple[Transport, Message] | None:
+        """The transport and message for ``batch``; None (recorded) when it cannot be sent."""
+        first = batch[0]
+        channel = first.channel
+        try:
+            if not channel.is_active:
+                raise TransportError("the channel is paused", permanent=True, code="channel_paused")
+            transport = build_transport(channel.kind, channel.config)
+            return transport, digest_message(batch) if first.digest else message_for(first)
+        except Exception as exc:  # noqa: BLE001 - recorded as the send's outcome
+            self._outcome(batch, exc)
+            return None
+
+    def _settle(self, batch: list[Delivery], mine: list[Delivery], future: Future[None]) -> None:
+        self._outcome(mine, future.exception())
+        self.outbox_pass.release(batch)
+
+    def _outcome(self, batch: list[Delivery], error: BaseException | None) -> None:
+        outage = _record_outcome(batch, error, self.report, self.outbox_pass)
+        if outage is not None:
+            self.down[batch[0].channel_id] = outage
+
+
+def _call(send: Callable[[Message], None], message: Message) -> BaseException | None:
+    try:
+        send(message)
+    except Exception as exc:  # noqa: BLE001 - recorded as the send's outcome
+        return exc
+    return None
 
 
 def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
@@ -232,41 +312,35 @@ def _record_withdrawn(rows: list[Delivery], lease: dt.datetime) -> None:
         )
 
 
-def _send(batch: list[Delivery], report: DeliverReport, run: _Pass) -> _Outage | None:
-    """Send one message and record how it went; an ``_Outage`` if the channel itself failed
-    and may work later (not a permanent refusal, not one recipient without an address)."""
-    first = batch[0]
-    channel = first.channel
-    try:
-        if not channel.is_active:
-            raise TransportError("the channel is paused", permanent=True, code="channel_paused")
-        transport = build_transport(channel.kind, channel.config)
-        message = digest_message(batch) if first.digest else message_for(first)
-        transport.send(message)
-    except TransportError as exc:
-        error = str(exc) or type(exc).__name__
-        failure = classify_delivery_failure(exc)
+def _record_outcome(
+    batch: list[Delivery], error: BaseException | None, report: DeliverReport, run: _Pass
+) -> _Outage | None:
+    """Record how one send went; an ``_Outage`` if the channel itself failed and may work
+    later (not a permanent refusal, not one recipient without an address)."""
+    channel = batch[0].channel
+    if error is None:
+        report.sent += _record_success(batch, channel, run.now(), lease=run.lease)
+        return None
+    if isinstance(error, TransportError):
+        text = str(error) or type(error).__name__
+        failure = classify_delivery_failure(error)
         retry_at = _record_failure(
             batch,
             channel,
-            (error, failure),
-            exc.permanent,
+            (text, failure),
+            error.permanent,
             report,
             run.now(),
             lease=run.lease,
-            channel_at_fault=not exc.recipient,
+            channel_at_fault=not error.recipient,
         )
-        if exc.permanent or exc.recipient:
+        if error.permanent or error.recipient:
             return None
-        return _Outage(error, failure, retry_at or run.now() + backoff(1))
-    except Exception as exc:  # noqa: BLE001 - a transport bug must not stop the outbox
-        log.exception("channel %s raised", channel.pk)
-        error = f"{type(exc).__name__}: {exc}"
-        _record_failure(
-            batch, channel, (error, ("", {})), False, report, run.now(), lease=run.lease
-        )
-    else:
-        report.sent += _record_success(batch, channel, run.now(), lease=run.lease)
+        return _Outage(text, failure, retry_at or run.now() + backoff(1))
+    # A transport bug must not stop the outbox.
+    log.error("channel %s raised", channel.pk, exc_info=error)
+    text = f"{type(error).__name__}: {error}"
+    _record_failure(batch, channel, (text, ("", {})), False, report, run.now(), lease=run.lease)
     return None
 
 
