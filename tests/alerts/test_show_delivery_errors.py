@@ -23,7 +23,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services import create_channel, create_rule, deliver_due, send_test
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.outbox import CHANNEL_FLAG_AFTER
+from vigil.alerts.services.outcomes import CHANNEL_FLAG_AFTER
 from vigil.alerts.services.routing import queue_deliveries
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@
 | ``fire_alert`` / ``flag_mention`` / ``report_warning`` | ``firing`` |
 | ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``assignable_users`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
 | ``queue_deliveries`` / quiet hours / digests | ``routing`` |
-| ``deliver_due`` / ``send_test`` | ``outbox`` (what each notice says: ``messages``) |
+| ``deliver_due`` / ``send_test`` | ``outbox`` (what each notice says: ``messages``; how a send went: ``outcomes``) |
 | ``preview_rule`` | ``preview`` |
 """
 

@@ -1,0 +1,200 @@
+"""Recording how a send went: sent, or failed and retried with backoff, or given up; and a
+channel that keeps failing flagged to administrators. Used by the outbox (``outbox``) and by
+"send test"; kept apart so the outbox reads as the order of sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import translation
+
+from vigil.accounts.models import SystemNotice
+from vigil.accounts.roles import ADMINISTRATOR
+from vigil.alerts.failure_labels import channel_failing_text
+from vigil.alerts.models import Channel, Delivery, Notification
+from vigil.alerts.services.messages import message_language
+from vigil.sources.failures import Failure
+
+__all__ = [
+    "CHANNEL_FLAG_AFTER",
+    "MAX_ATTEMPTS",
+    "DeliverReport",
+    "backoff",
+    "flag_failing_channel",
+    "record_failure",
+    "record_success",
+]
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+CHANNEL_FLAG_AFTER = 3
+# The in-app channel is one row that every bell notice (one per recipient) succeeds on:
+# its "last success" moves at most once a minute, not one write of that row per notice.
+IN_APP_SUCCESS_EVERY = dt.timedelta(minutes=1)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 60 s, 2 min, 4 min … capped at an hour."""
+    return dt.timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+@dataclass
+class DeliverReport:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    postponed: int = 0  # not tried: their channel had just failed in the same pass
+
+
+def record_success(
+    batch: list[Delivery], channel: Channel, now: dt.datetime, *, lease: dt.datetime
+) -> int:
+    """Mark the rows sent where our lease still stands; the number marked."""
+    with transaction.atomic():
+        marked = Delivery.objects.filter(pk__in=[d.pk for d in batch], claimed_until=lease).update(
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            last_error="",
+            last_error_code="",
+            last_error_params={},
+        )
+        if channel.kind == "in_app":
+            _note_in_app_success(channel, now)
+        else:
+            recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
+                consecutive_failures=0
+            )
+            Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
+            if recovered:
+                _retry_now(channel, now)
+            SystemNotice.objects.filter(
+                code="channel.failing",
+                object_type="alerts.channel",
+                object_id=str(channel.pk),
+                resolved_at=None,
+            ).update(resolved_at=now)
+    return marked
+
+
+def _note_in_app_success(channel: Channel, now: dt.datetime) -> None:
+    """The bell worked: say so on the channels list, once a minute at most. The in-app channel
+    writes rows in Vigil's own database, so it has no failures to reset nor notice to
+    resolve. The condition in the UPDATE keeps concurrent workers to one write a minute too."""
+    due = now - IN_APP_SUCCESS_EVERY
+    if channel.last_success_at is not None and channel.last_success_at >= due:
+        return  # as the pass read it: no statement at all for most notices
+    Channel.objects.filter(pk=channel.pk).filter(
+        Q(last_success_at__isnull=True) | Q(last_success_at__lt=due)
+    ).update(last_success_at=now)
+
+
+def _retry_now(channel: Channel, now: dt.datetime) -> None:
+    """The channel answers again: the notices waiting out a backoff (up to 8 minutes) go now,
+    instead of minutes after the receiver is back and after newer notices. The next pass
+    (every 5 s) sends them. Held notices (quiet hours, digests) have no error and keep
+    their time."""
+    Delivery.objects.filter(
+        channel=channel, status=Delivery.Status.PENDING, next_attempt_at__gt=now
+    ).exclude(last_error="").update(next_attempt_at=now)
+
+
+def record_failure(
+    batch: list[Delivery],
+    channel: Channel,
+    what: tuple[str, Failure],
+    permanent: bool,
+    report: DeliverReport,
+    now: dt.datetime,
+    *,
+    lease: dt.datetime,
+    channel_at_fault: bool = True,
+) -> dt.datetime | None:
+    """Record a failed send (``what``: the raw text, and its code and parameters); when the
+    rows will be tried again (None: never)."""
+    error, (code, params) = what
+    retry_at = None
+    with transaction.atomic():
+        for delivery in batch:
+            attempts = delivery.attempts + 1
+            final = permanent or attempts >= MAX_ATTEMPTS
+            if not Delivery.objects.filter(pk=delivery.pk, claimed_until=lease).update(
+                attempts=attempts,
+                last_error=error[:2000],
+                last_error_code=code,
+                last_error_params=params,
+                claimed_until=None,
+                status=Delivery.Status.FAILED if final else Delivery.Status.PENDING,
+                next_attempt_at=now if final else now + backoff(attempts),
+            ):
+                continue  # another worker took the row over: its outcome stands
+            if final:
+                report.failed += 1
+            else:
+                report.retrying += 1
+                retry_at = retry_at or now + backoff(attempts)
+        if not channel_at_fault:
+            return retry_at  # one person without an address says nothing about the channel
+        Channel.objects.filter(pk=channel.pk).update(
+            consecutive_failures=F("consecutive_failures") + 1,
+            last_error=error[:2000],
+            last_error_code=code,
+            last_error_params=params,
+            last_error_at=now,
+        )
+        channel.refresh_from_db(fields=["consecutive_failures", "flagged_at"])
+        if channel.consecutive_failures >= CHANNEL_FLAG_AFTER and channel.flagged_at is None:
+            flag_failing_channel(channel, what, now)
+    return retry_at
+
+
+def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.datetime) -> None:
+    """Tell administrators (system notice + bell) that a channel keeps failing, each in
+    their language; the notice keeps its parameters, to be said in its reader's."""
+    Channel.objects.filter(pk=channel.pk).update(flagged_at=now)
+    error, (code, params) = what
+    said = {
+        "name": channel.name,
+        "count": channel.consecutive_failures,
+        "error": error[:300],
+        "error_code": code,
+        "error_params": params,
+    }
+
+    def text(recipient: User | None) -> str:
+        with translation.override(message_language(recipient)):
+            return channel_failing_text(said)
+
+    SystemNotice.objects.create(
+        level=SystemNotice.Level.ERROR,
+        code="channel.failing",
+        message=text(None),
+        params=said,
+        object_type="alerts.channel",
+        object_id=str(channel.pk),
+    )
+    admins = User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True
+    ).select_related("profile")
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=u,
+                title=text(u)[:300],
+                code="channel.failing",
+                params=said,
+                url=reverse("alerts:channels"),
+            )
+            for u in admins.distinct()
+        ]
+    )
