@@ -215,10 +215,16 @@ def test_a_bad_routing_is_refused_item_by_item_in_the_callers_language(
         "routing.on_call.0: 应为整数",
         "routing.timezone: 未知时区“Mars/Olympus”",
     ]
-    assert error["message"] == "on_call.0: 应为整数; timezone: 未知时区“Mars/Olympus”"
+    assert (
+        error["message"]
+        == "请求无效：routing.on_call.0: 应为整数; routing.timezone: 未知时区“Mars/Olympus”"
+    )
     assert error["details"][0]["type"] == "int_parsing"  # pydantic's, for programs
     english = _api(admin, "post", "/alerts/rules", {**rule, "routing": routing}).json()["error"]
     assert english["message"] == (
-        "on_call.0: must be a whole number; timezone: unknown time zone “Mars/Olympus”"
+        "The request is not valid: routing.on_call.0: must be a whole number; "
+        "routing.timezone: unknown time zone “Mars/Olympus”"
     )
+    digest = _api(admin, "post", "/alerts/rules", {**rule, "routing": {"digest": "daily"}})
+    assert digest.json()["error"]["details"][0]["message"].startswith("routing: ")
     assert not AlertRule.objects.filter(name="x").exists()

@@ -160,6 +160,21 @@ def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
     assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
 
 
+def test_only_an_alert_about_one_story_is_titled_with_it() -> None:
+    # Two trials read a keyword alert titled with an old, harmless story ("… looks nice on
+    # the counter") above a safety alert: a topic's episode spans many stories.
+    topic = make_topic()
+    now = timezone.now()
+    old = Story.objects.create(
+        title="Kettle looks nice on the counter", first_seen=now, last_seen=now
+    )
+    create_rule(name="Safety words", kind="keyword", topic=topic, conditions={"query": "lid"})
+    evaluate_new_mentions([matched_mention(topic, title="Kettle lid burst", story=old)])
+    alert = Alert.objects.get()
+    assert alert.title == f"{topic.name}: Safety words" and "story" not in alert.title_params
+    assert alert.summary == "Kettle lid burst"
+
+
 def test_the_pipeline_warns_through_the_stage(make_user) -> None:
     responder = make_user("Responder")
     topic = make_topic(query="明光")

@@ -74,3 +74,16 @@ def test_a_warning_says_who_raised_it_in_the_inbox_page_and_message(client_for) 
     assert f"flagged mention · by {who}" in responder.get(f"/alerts/{alert.pk}/").content.decode()
     notice = Delivery.objects.filter(alert=alert, recipient=responder.user).first()
     assert notice is not None and f"Raised by {who}" in message_for(notice).body
+
+
+def test_a_flag_on_an_older_mention_is_new_in_the_inbox(client_for) -> None:
+    # A trial flagged a post from an hour before, and its warning was listed last.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    before = timezone.now()
+    old = matched_mention(make_topic(), title="旧帖", at=before - dt.timedelta(hours=3))
+    client_for("Analyst").post(f"/alerts/flag/{old.pk}/")
+    alert = Alert.objects.get(origin="flag")
+    assert alert.first_seen == old.published_at and alert.last_seen >= before

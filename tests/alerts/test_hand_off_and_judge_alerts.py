@@ -21,7 +21,15 @@ def test_an_alert_is_handed_off_to_an_incident_from_its_page(client_for) -> None
     refused = responder.post(
         f"/alerts/{alert.pk}/act/", {"action": "incident", "incident_id": "INC-7"}, follow=True
     ).content.decode()
-    assert "an incident number is a whole number from 1" in refused
+    assert "an incident number is a whole number from 1 to 9223372036854775807" in refused
+    huge = {"action": "incident", "incident_id": "99999999999999999999"}
+    assert responder.post(f"/alerts/{alert.pk}/act/", huge).status_code == 302  # not a 500
+    api = responder.post(
+        f"/api/alerts/{alert.pk}/incident",
+        {"incident_id": 99999999999999999999},
+        content_type="application/json",
+    )
+    assert api.status_code == 422 and api.json()["error"]["code"] == "invalid"
     responder.post(f"/alerts/{alert.pk}/act/", {"action": "incident", "incident_id": "1234"})
     alert.refresh_from_db()
     assert alert.incident_id == 1234
@@ -30,6 +38,7 @@ def test_an_alert_is_handed_off_to_an_incident_from_its_page(client_for) -> None
     assert "<dt>Incident</dt><dd>handed off to incident 1234</dd>" in page
     assert "</strong> handed off to incident 1234" in page  # the timeline
     assert "Handed off to incident no." not in page
+    assert "handed off to incident 1234" in responder.get("/alerts/").content.decode()  # inbox
     chinese = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
     assert "已移交事件 1234" in chinese.decode()
 

@@ -102,7 +102,7 @@ def test_the_timeline_says_until_when_a_notice_is_held_and_when_it_went(
     assert f"(held for quiet hours until {until})" in page
     # In Chinese with Chinese brackets (a trial read "待发送 (免打扰时段暂缓 至 …)").
     chinese = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
-    assert f"（免打扰时段暂缓至 {until}）" in chinese.decode()
+    assert f"待发送</span>（免打扰时段暂缓至 {until}）" in chinese.decode()  # no space before （
     deliver_due(now=held.next_attempt_at)
     held.refresh_from_db()
     page = responder.get(f"/alerts/{alert.pk}/").content.decode()

@@ -23,7 +23,29 @@ def test_the_report_form_names_every_bad_link_under_links(client_for) -> None:
         "/alerts/report/", {"title": "门店投诉", "text": "顾客闹事", "links": links, "level": "II"}
     ).content.decode()
     said = html.unescape(page)
-    assert "not web links: “www.example.com/a”、“javascript:alert(1)”、“https://”" in said
+    assert "not web links: “www.example.com/a”, “javascript:alert(1)”, “https://”" in said
     links_row = said[said.index('id="id_links"') :]
     assert links_row.index("not web links") < links_row.index("</div>")  # at the field
     assert not Alert.objects.exists()
+
+
+def test_a_report_sends_its_links_and_no_count_of_mentions(client_for) -> None:
+    # A trial's report went out as "Level II · 0 mentions", without the links it gave.
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services.messages import message_for
+
+    responder = client_for("Responder")
+    client_for("Department liaison").post(
+        "/alerts/report/",
+        {
+            "title": "门店投诉",
+            "text": "顾客闹事",
+            "links": "https://weibo.example/1",
+            "level": "II",
+        },
+    )
+    notice = Delivery.objects.get(recipient=responder.user)
+    message = message_for(notice)
+    assert "Level II\n" in message.body and "0 mentions" not in message.body
+    assert "Links:\n- https://weibo.example/1" in message.body
+    assert message.payload["alert"]["links"] == ["https://weibo.example/1"]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import functools
 import zoneinfo
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -59,18 +61,33 @@ _ZONE_AREAS = (
 )
 
 
+def _zone_tab() -> set[str]:
+    """The zones of the time-zone database's zone.tab (one or more per country, no aliases
+    such as Asia/Chongqing or Asia/Calcutta); empty where the file is not installed."""
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / "zone.tab"
+        if path.is_file():
+            rows = path.read_text(encoding="utf-8").splitlines()
+            return {row.split("\t")[2] for row in rows if row and not row.startswith("#")}
+    return set()
+
+
+@functools.cache
+def _place_zones() -> list[str]:
+    available = zoneinfo.available_timezones()
+    listed = _zone_tab() & available
+    if not listed:  # no zone.tab: at least drop the names that are not Area/City
+        listed = {z for z in available if z.startswith(_ZONE_AREAS)}
+    return sorted(listed - set(COMMON_ZONES))
+
+
 def zone_choices() -> list[tuple[str, str]]:
     """The IANA time zones named by place, the common ones first (profiles and alert rules).
 
     Aliases stay valid where a zone is typed (the API, settings); the lists offer one name
-    per place, so nobody has to choose between "Asia/Shanghai" and "PRC".
+    per place, so nobody has to choose between "Asia/Shanghai", "Asia/Chongqing" and "PRC".
     """
-    rest = sorted(
-        z
-        for z in zoneinfo.available_timezones()
-        if z.startswith(_ZONE_AREAS) and z not in COMMON_ZONES
-    )
-    return [(z, z) for z in COMMON_ZONES + rest]
+    return [(z, z) for z in COMMON_ZONES + _place_zones()]
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):

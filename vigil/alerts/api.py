@@ -90,7 +90,9 @@ def _invalid(status: int, message: str, field: str = "", where: str = "body") ->
     details = None
     if field:
         loc = ["body", "payload", field] if where == "body" else [where, field]
-        details = [{"loc": loc, "msg": message, "type": "value_error"}]
+        details = [
+            {"loc": loc, "msg": message, "type": "value_error", "message": f"{field}: {message}"}
+        ]
     code = {400: "bad_request", 409: "conflict"}.get(status, "error")
     return ApiError(status, code, message, details)
 
@@ -112,6 +114,9 @@ def _refused(exc: RuleError | AlertError) -> ApiError:
             }
             for p in problems
         ]
+        # As the 422 answers say theirs: the lead-in, then each item with its whole path.
+        said = "; ".join(d["message"] for d in error.details[:5])
+        error.message = _("The request is not valid: %(problems)s") % {"problems": said}
     return error
 
 

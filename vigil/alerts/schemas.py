@@ -109,7 +109,7 @@ class AssignIn(Schema):
 
 
 class IncidentIn(Schema):
-    incident_id: int = Field(..., ge=1)
+    incident_id: int = Field(..., ge=1, le=2**63 - 1)  # the column is a 64-bit integer
     note: str = ""
 
 

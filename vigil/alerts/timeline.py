@@ -64,13 +64,14 @@ def held_reason(code: str) -> str:
 
 
 def held_note(delivery: Delivery) -> str:
-    """Why a message was held, and until when or when it went, in brackets."""
+    """Why a message was held, and until when or when it went, in brackets (after a space
+    in English; Chinese brackets need none)."""
     reason = held_reason(delivery.held_reason)
     if delivery.status == Delivery.Status.PENDING and delivery.next_attempt_at:
-        return _("({reason} until {at})").format(reason=reason, at=_when(delivery.next_attempt_at))
+        return _(" ({reason} until {at})").format(reason=reason, at=_when(delivery.next_attempt_at))
     if delivery.sent_at:
-        return _("({reason}; sent {at})").format(reason=reason, at=_when(delivery.sent_at))
-    return _("({reason})").format(reason=reason)
+        return _(" ({reason}; sent {at})").format(reason=reason, at=_when(delivery.sent_at))
+    return _(" ({reason})").format(reason=reason)
 
 
 def _when(moment: dt.datetime) -> str:

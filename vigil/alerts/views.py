@@ -32,6 +32,7 @@ from vigil.alerts.services import (
     response_status,
 )
 from vigil.alerts.services.firing import can_flag, open_flag
+from vigil.alerts.services.lifecycle import INCIDENT_ID_MAX
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -137,7 +138,10 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
         elif action == "incident":
             number = request.POST.get("incident_id", "").strip()
             if not number.isdigit():
-                raise AlertError(_("an incident number is a whole number from 1"))
+                raise AlertError(
+                    _("an incident number is a whole number from 1 to %(max)s")
+                    % {"max": INCIDENT_ID_MAX}
+                )
             alert = link_incident(alert, actor=user, incident_id=int(number))
         elif action == "assign":
             assignee_id = request.POST.get("assignee", "")

@@ -79,10 +79,14 @@ def _fire_groups(
     rule: AlertRule, hits: list[Hit], title: Callable[[Group], Title], now: dt.datetime
 ) -> list[Alert]:
     alerts = []
-    for group in group_hits(hits, by_story=rule.kind == "story_growth"):
+    by_story = rule.kind == "story_growth"
+    for group in group_hits(hits, by_story=by_story):
         first = group.hits[0]
         code, params = title(group)
-        story_title = signals.story_title(first.mention)
+        # Only an alert about one story is titled with it. A topic's episode spans many
+        # stories, and two trials read titles naming an old, harmless one ("… looks nice on
+        # the counter") above a safety alert, for the whole episode.
+        story_title = signals.story_title(first.mention) if by_story else None
         if story_title:
             params = {**params, "story": story_title}
         alerts.append(

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import AuditEntry
@@ -327,7 +327,7 @@ def flag_mention(
         summary=note,
         level=level,
         first_seen=mention.published_at,
-        last_seen=mention.published_at,
+        last_seen=max(now, mention.published_at),  # flagged now: new in the inbox, not sunk
         reported_by=actor,
         next_escalation_at=now + response_window(level),
         links=[mention.url] if mention.url else [],
@@ -370,7 +370,7 @@ def report_warning(
     if bad:  # every one named: a trial's form named only the first of three
         raise AlertError(
             ngettext("not a web link: %(urls)s", "not web links: %(urls)s", len(bad))
-            % {"urls": "、".join(f"“{url}”" for url in bad)},
+            % {"urls": pgettext("list separator", ", ").join(f"“{url}”" for url in bad)},
             field="links",
         )
     if topic_id is not None and not Topic.objects.filter(pk=topic_id).exists():

@@ -150,6 +150,9 @@ def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
     return alert
 
 
+INCIDENT_ID_MAX = 2**63 - 1  # the column is a 64-bit integer (a bigger one answered 500)
+
+
 @transaction.atomic
 def link_incident(alert: Alert, *, actor: User, incident_id: int, note: str = "") -> Alert:
     """Hand-off point for the crisis-response work: the incident opened from this alert.
@@ -164,8 +167,13 @@ def link_incident(alert: Alert, *, actor: User, incident_id: int, note: str = ""
         raise AlertError(
             _("this alert was already handed off to incident %(id)s") % {"id": alert.incident_id}
         )
-    if incident_id < 1:
-        raise AlertError(_("an incident number is a whole number from 1"), field="incident_id")
+    if not 1 <= incident_id <= INCIDENT_ID_MAX:
+        raise AlertError(
+            _("an incident number is a whole number from 1 to %(max)s") % {"max": INCIDENT_ID_MAX},
+            field="incident_id",
+        )
+    if alert.state == State.FALSE_ALARM:
+        raise AlertError(_("a false alarm is not handed off to an incident"))
     if alert.state == State.NEW:
         # Handed off means someone owns it: escalation stops (a trial's kept climbing).
         alert = acknowledge_alert(alert, actor=actor)

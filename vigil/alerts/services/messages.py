@@ -50,6 +50,7 @@ def alert_payload(alert: Alert) -> dict[str, object]:
         "first_seen": alert.first_seen.isoformat(),
         "last_seen": alert.last_seen.isoformat(),
         "mention_count": alert.mention_count,
+        "links": list(alert.links or []),
         "impact": alert.impact,
         "escalation_step": alert.escalation_step,
         "signal": alert.data,
@@ -114,6 +115,9 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     if latest:
         lines.append(_("Latest mentions:"))
         lines += [f"- {m['title']}" + (f"  {m['url']}" if m["url"] else "") for m in latest]
+    elif payload["links"]:  # a report by hand: the links its reporter gave
+        lines.append(_("Links:"))
+        lines += [f"- {link}" for link in payload["links"][:5]]
     return lines
 
 
@@ -174,6 +178,8 @@ def message_for(delivery: Delivery) -> Message:
                 alert.mention_count,
             )
         counted = counted.format(level=alert.level, count=alert.mention_count)
+        if not alert.mention_count:  # a report by hand: "0 mentions" says nothing
+            counted = _("Level {level}").format(level=alert.level)
         stands = where_it_stands(alert, escalation_said=head == "escalated")
         lines.append(f"{counted} · {stands}" if stands else counted)
         if alert.reported_by_id:  # a flag or a report: who raised it, to ask them more
