@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.alerts._support import burns_alert, make_topic
+from tests.alerts._support import burns_alert, make_topic, matched_mention
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, AlertRule
 from vigil.alerts.services import create_rule, deliver_due
@@ -228,3 +228,13 @@ def test_a_bad_routing_is_refused_item_by_item_in_the_callers_language(
     digest = _api(admin, "post", "/alerts/rules", {**rule, "routing": {"digest": "daily"}})
     assert digest.json()["error"]["details"][0]["message"].startswith("routing: ")
     assert not AlertRule.objects.filter(name="x").exists()
+
+
+def test_flagging_an_already_flagged_mention_through_the_api_answers_200(client_for) -> None:
+    # A trial's second flag answered 201, as if a new warning had been raised.
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    analyst, liaison = client_for("Analyst"), client_for("Department liaison")
+    first = _api(analyst, "post", "/alerts/flag", {"mention_id": mention.pk})
+    again = _api(liaison, "post", "/alerts/flag", {"mention_id": mention.pk})
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]

@@ -49,6 +49,7 @@ def test_flagging_again_adds_the_flagger_while_open_and_raises_a_new_warning_onc
     analyst.post(f"/alerts/flag/{mention.pk}/")  # the same person twice: recorded once
     first = Alert.objects.get(origin="flag")
     assert "the responders have been told" not in again and Delivery.objects.count() == sent
+    assert "already a warning; you are added to its timeline" in again
     flaggers = AuditEntry.objects.filter(object_id=str(first.pk), action="alert.flagged")
     assert sorted(flaggers.values_list("actor__username", flat=True)) == sorted(
         [analyst.user.username, liaison.user.username]

@@ -183,8 +183,13 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("mentions:detail", mention_id=mention.pk)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "alerts/_flagged.html", {"alert": alert, "told": told})
-    messages.success(request, _("Flagged as a warning; the responders have been told."))
+        return render(
+            request, "alerts/_flagged.html", {"alert": alert, "told": told, "joined": not told}
+        )
+    if told:
+        messages.success(request, _("Flagged as a warning; the responders have been told."))
+    else:
+        messages.info(request, _("Already a warning; you are added to its timeline."))
     if user.has_perm("alerts.view_alert"):
         return redirect("alerts:detail", alert_id=alert.pk)
     return redirect("mentions:detail", mention_id=mention.pk)
