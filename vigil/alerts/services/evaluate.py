@@ -221,7 +221,6 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
                     mention_ids=[h.mention.pk for h in negatives],
                     impact=_max_impact(topic_hits),
                     data={"negative": negative, "analysed": analysed, "share": round(share, 1)},
-                    live_title=True,
                 ),
                 now=now,
             )
