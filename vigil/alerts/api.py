@@ -45,7 +45,7 @@ from vigil.alerts.services import (
     send_test,
     update_rule,
 )
-from vigil.alerts.services.firing import can_flag, open_flag
+from vigil.alerts.services.firing import can_flag
 from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
 from vigil.lib.i18n import say_problem
 from vigil.mentions.models import Mention
@@ -261,12 +261,13 @@ def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
 )
 def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
     mention = get_or_404(Mention, payload.mention_id)
-    already = open_flag(mention.pk)
     try:
-        alert = flag_mention(mention, actor=request.user, note=payload.note, level=payload.level)  # type: ignore[arg-type]
+        alert, new = flag_mention(
+            mention, actor=request.user, note=payload.note, level=payload.level
+        )  # type: ignore[arg-type]
     except AlertError as exc:
         raise _refused(exc) from None
-    return Status(200 if already is not None else 201, alert)
+    return Status(201 if new else 200, alert)
 
 
 @router.post(

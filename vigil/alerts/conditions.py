@@ -176,16 +176,11 @@ def _refusal(exc: ValidationError) -> ConditionsError:
     parts, problems = [], []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        said = say_problem(problem_of(error), gettext)
+        problem = problem_of(error)
+        said = say_problem(problem, gettext)
         parts.append(f"{where}: {said}" if where else said)
-        problems.append(
-            {
-                "loc": list(error["loc"]),
-                "msg": str(error["msg"]),
-                "type": str(error["type"]),
-                "problem": problem_of(error),
-            }
-        )
+        loc, msg, kind = list(error["loc"]), str(error["msg"]), str(error["type"])
+        problems.append({"loc": loc, "msg": msg, "type": kind, "problem": problem})
     return ConditionsError("; ".join(parts), problems)
 
 

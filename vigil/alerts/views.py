@@ -31,8 +31,7 @@ from vigil.alerts.services import (
     report_warning,
     response_status,
 )
-from vigil.alerts.services.firing import can_flag, open_flag
-from vigil.alerts.services.lifecycle import INCIDENT_ID_MAX
+from vigil.alerts.services.firing import can_flag
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -137,12 +136,9 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
             alert = give_feedback(alert, actor=user, feedback=Alert.Feedback.USEFUL)
         elif action == "incident":
             number = request.POST.get("incident_id", "").strip()
-            if not number.isdigit():
-                raise AlertError(
-                    _("an incident number is a whole number from 1 to %(max)s")
-                    % {"max": INCIDENT_ID_MAX}
-                )
-            alert = link_incident(alert, actor=user, incident_id=int(number))
+            # Not a number: 0, which the service refuses in the same words as one too big.
+            incident_id = int(number) if number.isdigit() else 0
+            alert = link_incident(alert, actor=user, incident_id=incident_id)
         elif action == "assign":
             assignee_id = request.POST.get("assignee", "")
             assignee = (
@@ -176,9 +172,10 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
     if not can_flag(user):
         raise PermissionDenied
     level = request.POST.get("level", WarningLevel.III)
-    told = open_flag(mention.pk) is None  # flagging an open warning again tells no one
     try:
-        alert = flag_mention(mention, actor=user, note=request.POST.get("note", ""), level=level)
+        alert, told = flag_mention(
+            mention, actor=user, note=request.POST.get("note", ""), level=level
+        )
     except AlertError as exc:
         messages.error(request, str(exc))
         return redirect("mentions:detail", mention_id=mention.pk)

@@ -294,8 +294,9 @@ def open_flag(mention_id: int) -> Alert | None:
 @transaction.atomic
 def flag_mention(
     mention: Mention, *, actor: User, note: str = "", level: str = WarningLevel.III
-) -> Alert:
-    """The 警 flag: any user marks a mention as a warning.
+) -> tuple[Alert, bool]:
+    """The 警 flag: any user marks a mention as a warning; the warning, and whether it is
+    new (as ``get_or_create``: the callers say "the responders have been told" or not).
 
     While the mention's flag alert is open, flagging it again adds the flagger to its
     timeline (once each) and tells no one again. Once that alert is closed, a new flag is a
@@ -310,7 +311,7 @@ def flag_mention(
         ).filter(actor=actor)
         if not seconded.exists():
             record_audit(actor, "alert.flagged", current, note=note)
-        return current
+        return current, False
     now = timezone.now()
     earlier = Alert.objects.filter(
         Q(key=f"flag:{mention.pk}") | Q(key__startswith=f"flag:{mention.pk}:")
@@ -335,7 +336,7 @@ def flag_mention(
         actor, "alert.flagged", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
     )
     queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
-    return alert
+    return alert, True
 
 
 def _is_web_link(url: str) -> bool:
