@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Department
+from vigil.accounts.people import person_name
 from vigil.accounts.roles import ROLE_DESCRIPTIONS, ROLE_LABELS, ROLE_NAMES, VIEWER
 from vigil.accounts.services import AccountError, check_account_change, profile_of, roles_of
 
@@ -34,6 +35,13 @@ class _NamedInReadersLanguage:
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name(get_language() or ""))
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """People by name (Li Wei), as the screens and messages name them, not by username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_name(obj)
 
 
 class DepartmentChoiceField(_NamedInReadersLanguage, forms.ModelChoiceField):

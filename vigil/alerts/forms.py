@@ -10,7 +10,12 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from vigil.accounts.forms import DepartmentMultipleChoiceField, RoleChoiceField, zone_choices
+from vigil.accounts.forms import (
+    DepartmentMultipleChoiceField,
+    PersonMultipleChoiceField,
+    RoleChoiceField,
+    zone_choices,
+)
 from vigil.accounts.models import Department
 from vigil.alerts.detectors.config import HOUR, SpikeConfig
 from vigil.alerts.models import AlertRule, Channel
@@ -94,7 +99,7 @@ class RuleForm(forms.Form):
         max_value=1_000_000,
     )
     # Routing.
-    users = forms.ModelMultipleChoiceField(
+    users = PersonMultipleChoiceField(
         label=_("Tell these people"), queryset=User.objects.filter(is_active=True), required=False
     )
     roles = RoleChoiceField(

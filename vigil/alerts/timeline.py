@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
+from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 
 HELD_TEXT: dict[str, Promise] = {
@@ -108,11 +109,13 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             at=e.at,
-            who=actor_label(e.actor_label),
+            who=person_name(e.actor) or actor_label(e.actor_label),
             text=_action_text(e),
             note="" if e.note.startswith(_SYSTEM_NOTES) else e.note,
         )
-        for e in AuditEntry.objects.filter(object_type="alerts.alert", object_id=str(alert.pk))
+        for e in AuditEntry.objects.filter(
+            object_type="alerts.alert", object_id=str(alert.pk)
+        ).select_related("actor")
     ]
     entries += [
         TimelineEntry(at=d.created_at, who="", text=delivery_reason(d.reason), delivery=d)

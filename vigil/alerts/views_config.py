@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigil.accounts.people import person_name
 from vigil.alerts.conditions import ConditionsError, routing_of, validate_conditions
 from vigil.alerts.forms import ChannelForm, RuleForm
 from vigil.alerts.models import AlertRule, Channel
@@ -95,7 +96,7 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
                         "No e-mail address on the profile of: %(names)s. Personal e-mail "
                         "channels cannot reach them; they are told in the app only."
                     )
-                    % {"names": ", ".join(u.username for u in missing)},
+                    % {"names": ", ".join(person_name(u) for u in missing)},
                 )
             return redirect("alerts:rules")
     return render(request, "alerts/rule_form.html", {"form": form, "rule": rule})

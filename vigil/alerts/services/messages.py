@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.texts import news_prefix
@@ -121,10 +122,6 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     return lines
 
 
-def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
 def where_it_stands(alert: Alert, *, escalation_said: bool = False) -> str:
     """What a reader should know of the alert's state, in the active language; empty for a
     fresh one (saying "state new" of an alert that has just fired tells nothing).
@@ -133,20 +130,20 @@ def where_it_stands(alert: Alert, *, escalation_said: bool = False) -> str:
     """
     said = []
     if alert.state == Alert.State.ACKNOWLEDGED:
-        by = _name(alert.acknowledged_by)
+        by = person_name(alert.acknowledged_by)
         said.append(_("acknowledged by {name}").format(name=by) if by else _("acknowledged"))
     elif alert.state == Alert.State.HANDLED:
-        by = _name(alert.closed_by)
+        by = person_name(alert.closed_by)
         said.append(_("handled by {name}").format(name=by) if by else _("handled"))
     elif alert.state == Alert.State.FALSE_ALARM:
-        by = _name(alert.closed_by)
+        by = person_name(alert.closed_by)
         said.append(_("marked a false alarm by {name}").format(name=by) if by else _("false alarm"))
     elif alert.escalation_step and not escalation_said:
         said.append(
             _("not acknowledged, escalation step {step}").format(step=alert.escalation_step)
         )
     if alert.is_open and alert.assigned_to_id and alert.assigned_to_id != alert.acknowledged_by_id:
-        said.append(_("assigned to {name}").format(name=_name(alert.assigned_to)))
+        said.append(_("assigned to {name}").format(name=person_name(alert.assigned_to)))
     return " · ".join(said)
 
 
@@ -183,7 +180,7 @@ def message_for(delivery: Delivery) -> Message:
         stands = where_it_stands(alert, escalation_said=head == "escalated")
         lines.append(f"{counted} · {stands}" if stands else counted)
         if alert.reported_by_id:  # a flag or a report: who raised it, to ask them more
-            lines.append(_("Raised by {name}").format(name=_name(alert.reported_by)))
+            lines.append(_("Raised by {name}").format(name=person_name(alert.reported_by)))
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
         payload = alert_payload(alert)

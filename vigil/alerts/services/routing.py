@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from vigil.accounts.models import Department
+from vigil.accounts.people import person_name
 from vigil.accounts.roles import ADMINISTRATOR, RESPONDER, ROLE_LABELS
 from vigil.alerts.conditions import Recipients, Routing, routing_of
 from vigil.alerts.models import Alert, Channel, Delivery
@@ -128,11 +129,10 @@ def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
         steps[key] = [routing.first_step(), *routing.ladder()]
         ticked[key] = routing.channels
     every = [step for key_steps in steps.values() for step in key_steps]
-    users = dict(
-        User.objects.filter(pk__in={pk for r in every for pk in r.users}).values_list(
-            "pk", "username"
-        )
-    )
+    users = {
+        u.pk: person_name(u)
+        for u in User.objects.filter(pk__in={pk for r in every for pk in r.users})
+    }
     language = translation.get_language() or ""
     departments = {
         d.pk: d.display_name(language)
