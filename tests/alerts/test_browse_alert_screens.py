@@ -176,3 +176,25 @@ def test_an_analyst_flags_a_mention_from_the_list_and_a_responder_sees_who(page,
     assert alert.reported_by.username == "lin" and alert.links_to_mentions.get().mention == mention
     page.reload()
     assert page.locator(".mention", has_text="明光水壶盖子弹开").locator(".flagged").is_visible()
+
+
+def test_an_analyst_flags_with_a_level_and_a_note_from_the_mentions_page(page, make_user) -> None:  # noqa: ANN001
+    make_user("Analyst", username="lin", language="zh-hans")
+    mention = matched_mention(make_topic(), title="明光水壶盖子弹开")
+    page.goto(page.base + "/")
+    page.fill("#id_username", "lin")
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+    page.goto(page.base + f"/mentions/{mention.pk}/")
+    assert not page.locator(".flag-full").is_visible()  # folded until asked for
+    page.locator(".flag-details summary").click()
+    page.select_option(".flag-full select[name=level]", "II")
+    page.fill(".flag-full textarea[name=note]", "母婴博主转发，评论区在问召回")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mention-flag-form-zh.png"), full_page=True)
+    page.locator(".flag-full button[type=submit]").click()
+    page.locator(".flagged").wait_for()
+    assert "已通知处置人员" in page.locator(".flagged").inner_text()
+    alert = Alert.objects.get(origin="flag")
+    assert alert.level == "II" and alert.summary == "母婴博主转发，评论区在问召回"

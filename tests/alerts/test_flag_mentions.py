@@ -88,3 +88,34 @@ def test_a_flag_on_an_older_mention_is_new_in_the_inbox(client_for) -> None:
     client_for("Analyst").post(f"/alerts/flag/{old.pk}/")
     alert = Alert.objects.get(origin="flag")
     assert alert.first_seen == old.published_at and alert.last_seen >= before
+
+
+def test_a_mentions_own_page_flags_with_a_level_and_a_note(client_for) -> None:
+    # A trial: the flag always raised level III with no word on why, though the service
+    # took both. The mention's page now asks; the list keeps its one-click button.
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    analyst = client_for("Analyst")
+    page = analyst.get(f"/mentions/{mention.pk}/").content.decode()
+    assert 'name="level"' in page and 'name="note"' in page
+    assert "I · red · respond within 2 h" in page
+    listed = analyst.get("/mentions/").content.decode()
+    assert 'name="note"' not in listed and "Flag as warning" in listed
+    analyst.post(f"/alerts/flag/{mention.pk}/", {"level": "I", "note": "  大V转发，已上热搜  "})
+    alert = Alert.objects.get(origin="flag")
+    assert alert.level == "I" and alert.summary == "大V转发，已上热搜"
+    detail = client_for("Responder").get(f"/alerts/{alert.pk}/").content.decode()
+    assert "大V转发，已上热搜" in detail[detail.index('class="timeline"') :]
+
+
+def test_a_bad_level_is_refused_in_words_and_flags_nothing(client_for) -> None:
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    analyst = client_for("Analyst")
+    answer = analyst.post(
+        f"/alerts/flag/{mention.pk}/", {"level": "V"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Not flagged:" in answer and "V" in answer
+    too_long = analyst.post(
+        f"/alerts/flag/{mention.pk}/", {"note": "长" * 2001}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Not flagged:" in too_long and "2000" in too_long
+    assert not Alert.objects.filter(origin="flag").exists()

@@ -28,6 +28,15 @@ def _ids(values: Any) -> list[int]:
     return [int(v.pk if hasattr(v, "pk") else v) for v in values or []]
 
 
+def level_choices() -> list[tuple[str, str]]:
+    """Each level with how soon it must be answered ("II 橙 · respond within 6 h"); the
+    targets are configurable, so the words are read when a form is built."""
+    return [
+        (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
+        for t in response_targets()
+    ]
+
+
 class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=AlertRule.Kind.choices)
@@ -151,10 +160,7 @@ class RuleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Each level says how soon it must be answered (the targets are configurable).
-        self.fields["level"].choices = [
-            (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
-            for t in response_targets()
-        ]
+        self.fields["level"].choices = level_choices()
 
     @property
     def spike_learning_help(self) -> str:
@@ -385,7 +391,31 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # As on the rule form: each level says how soon the responders must answer.
-        self.fields["level"].choices = [
-            (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
-            for t in response_targets()
-        ]
+        self.fields["level"].choices = level_choices()
+
+
+class FlagForm(forms.Form):
+    """The 警 flag with its details: a level other than III and a word on why (both optional;
+    the one-click flag in the mentions list raises level III with no note)."""
+
+    level = forms.ChoiceField(
+        label=_("Warning level"), choices=WarningLevel.choices, initial="III", required=False
+    )
+    note = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _("What worries you: who posted it, what it could lead to…"),
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices()
+
+    def clean_level(self) -> str:
+        return self.cleaned_data.get("level") or WarningLevel.III

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.alerts.forms import ReportForm
+from vigil.alerts.forms import FlagForm, ReportForm
 from vigil.alerts.models import Alert, Channel, Delivery, Notification, response_windows
 from vigil.alerts.services import (
     AlertError,
@@ -171,12 +171,19 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
     user = _me(request)
     if not can_flag(user):
         raise PermissionDenied
-    level = request.POST.get("level", WarningLevel.III)
+    form = FlagForm(request.POST)
     try:
+        if not form.is_valid():  # a level that is not one, or a note of a book's length
+            raise AlertError(" ".join(str(e) for errors in form.errors.values() for e in errors))
         alert, told = flag_mention(
-            mention, actor=user, note=request.POST.get("note", ""), level=level
+            mention,
+            actor=user,
+            note=form.cleaned_data["note"].strip(),
+            level=form.cleaned_data["level"],
         )
     except AlertError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "alerts/_flag_error.html", {"error": str(exc)})
         messages.error(request, str(exc))
         return redirect("mentions:detail", mention_id=mention.pk)
     if request.htmx:  # type: ignore[attr-defined]
