@@ -55,3 +55,49 @@ def test_link_entities_to_topics() -> None:
     assert links["Harbor Bank Ltd"] == ["bank"]
     assert links["海港银行"] == ["bank"]
     assert links["Leeds"] == ["city"]
+
+
+def test_ordinary_chinese_words_are_not_places_or_people() -> None:
+    # jieba's dictionary tags 东西, 新鲜, 壶盖 as places and 顾客, 明白, 阳光 as names; a
+    # trial's mention page listed "壶盖" (a kettle lid) as a place.
+    for text in (
+        "这个东西很新鲜，哥哥长大了",
+        "明光水壶壶盖弹开烫伤孩子，壶嘴还漏水",
+        "顾客很生气，我明白了，这不公正",
+        "阳光明媚，明星代言",
+        "汤洒了一地，戴久了耳朵疼，于本周发布",
+    ):
+        assert _kinds(text) == {}, text
+
+
+def test_chinese_places_by_gazetteer_or_administrative_suffix() -> None:
+    found = _kinds("我在北京和上海出差，朝阳区的用户反映，杭州市消协介入，蚌埠也有")
+    assert {k for k, v in found.items() if v == "place"} == {
+        "北京",
+        "上海",
+        "朝阳区",
+        "杭州市",
+        "蚌埠",
+    }
+    assert _kinds("城中村和小区") == {}
+
+
+def test_chinese_people_need_a_full_name_or_a_cue() -> None:
+    assert _kinds("董明珠表示格力不会降价")["董明珠"] == "person"
+    assert _kinds("雷军发微博回应")["雷军"] == "person"
+    assert _kinds("客服主管王强说会退款")["王强"] == "person"
+    assert "张伟" not in _kinds("张伟和朋友")  # two characters and no cue: not guessed
+
+
+def test_english_model_numbers_months_and_sentence_openers() -> None:
+    found = _kinds(
+        "Ordered the Qubrix Air in April. The R7 and X9 ship with GPS and a PC app. "
+        "Shares of Solquist Therapeutics rose. Veridane Pharma said it would cut prices. "
+        "I bought it from Shopvane in Leeds."
+    )
+    assert found["Qubrix Air"] == "organisation" and "Ordered the Qubrix Air" not in found
+    assert found["Solquist Therapeutics"] == "organisation"
+    assert found["Veridane Pharma"] == "organisation"  # not a person for saying something
+    assert found["Leeds"] == "place"
+    for noise in ("April", "R7", "X9", "GPS", "PC", "Shopvane"):
+        assert noise not in found, noise

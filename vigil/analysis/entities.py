@@ -42,7 +42,15 @@ _ORG_SUFFIXES = _words(
     "university college institute ministry department agency commission association "
     "foundation airlines airways motors insurance technologies technology systems labs "
     "partners capital fund council court police hospital news times post journal "
-    "authority bureau board federation union party school office service services"
+    "authority bureau board federation union party school office service services "
+    "pharma pharmaceuticals therapeutics biotech telecom interactive studios games air "
+    "energy electric electronics software media networks robotics logistics foods"
+)
+#: Months and weekdays open many capitalised spans ("in April", "on Monday"); never names.
+_CALENDAR = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue tues wed thu thurs fri sat sun"
 )
 _ORG_HEADS = _words("university ministry department bank bureau office court")
 _PLACE_SUFFIXES = _words(
@@ -55,7 +63,7 @@ _TITLES = _words(
     "judge officer chief"
 )
 _REPORTING = _words("said says told added noted wrote tweeted posted")
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near", "across"})
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "across"})  # "at / from Halvex": often a brand
 _NOT_ACRONYM_ORG = frozenset(
     {
         "CEO",
@@ -80,6 +88,70 @@ _NOT_ACRONYM_ORG = frozenset(
         "DM",
         "AM",
         "PM",
+        # Kinds of product and technology, not makers (found in brand mentions).
+        "PC",
+        "SUV",
+        "OTA",
+        "DLC",
+        "GPS",
+        "USB",
+        "LED",
+        "LCD",
+        "OLED",
+        "VR",
+        "AR",
+        "UI",
+        "UX",
+        "API",
+        "SDK",
+        "PDF",
+        "DIY",
+        "HD",
+        "NFC",
+        "SIM",
+        "SMS",
+        "QR",
+        "ETA",
+        "KPI",
+        "ROI",
+        "ESG",
+        "PPT",
+        "OS",
+        "ASAP",
+        "FYI",
+        "BTW",
+        "IMO",
+        "TBH",
+        "XL",
+        "XXL",
+        "BIOS",
+        "GMT",
+        "UTC",
+        "RGB",
+        "RPG",
+        "FPS",
+        "AC",
+        "QC",
+        "DAD",
+        "MOM",
+        "WTF",
+        "SOS",
+        "FREE",
+        "NEW",
+        "SALE",
+        "ALL",
+        "NOT",
+        "NEVER",
+        "WORST",
+        "BEST",
+        "STOP",
+        "HELP",
+        "ONE",
+        "TWO",
+        "THREE",
+        "FOUR",
+        "FIVE",
+        "TEN",
     }
 )
 _ZH_ORG_SUFFIXES = (
@@ -116,6 +188,23 @@ _ZH_ORG_SUFFIXES = (
 _ZH_LEGAL_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "集团")
 _ZH_GOV_SUFFIXES = ("局", "部", "厅", "署", "委", "办")
 _ZH_TAGS = {"nr": PERSON, "nrfg": PERSON, "nrt": PERSON, "ns": PLACE, "nt": ORGANISATION}
+_ZH_ADMIN_SUFFIXES = frozenset("省市县区镇乡村州旗盟")
+_ZH_GENERIC_PLACE_STEMS = _words(
+    "城中 城乡 新农 开发 保税 自贸 商业 居民 住宅 风景 旅游 工业 经济 高新 老城 新城 贫困 偏远 "
+    "农村 沿海 边远 城市 发达 行政 自治 特别行政 试验 示范 核心 中心 市中心 城区 郊区 社区 小区"
+)
+#: Characters that do not occur in given names but do in ordinary phrases jieba glues to a
+#: surname (于本周, 戴着, 汤洒了).
+_ZH_NOT_IN_NAMES = frozenset("本周日今昨这那该此的了着过们是在和与也都就还被把给让从向对")
+_ZH_COMMON_WORD_FREQUENCY = 300
+_ZH_REPORTING = _words(
+    "说 表示 称 回应 指出 透露 坦言 发文 发帖 发 介绍 强调 承认 否认 道歉 直言 呼吁 认为 宣布 "
+    "声称 写道 发微博 接受采访"
+)
+_ZH_TITLES = _words(
+    "董事长 总裁 创始人 联合创始人 总经理 经理 首席执行官 CEO 发言人 记者 主播 博主 网红 先生 "
+    "女士 老师 医生 律师 教授 院士 市长 局长 主任 部长 总监 董秘 店长 副总裁 主席 厂长 校长"
+)
 _ZH_GLUE_TAGS = frozenset({"ns", "nz", "nr", "nt", "n", "nrt", "j", "eng", "nrfg", "vn"})
 
 _lock = threading.Lock()
@@ -172,12 +261,52 @@ def _chinese(text: str) -> list[tuple[str, str]]:
             continue
         if word in orgs or user.get(word) == "nt":
             out.append((word, ORGANISATION))
-        elif tag in _ZH_TAGS and _HAS_CJK_RE.search(word):
-            kind = _ZH_TAGS[tag]
-            if not (kind == PERSON and len(word) < 2):
-                out.append((word, kind))
+        elif _zh_place(word, tag, user):
+            out.append((word, PLACE))
+        elif _ZH_TAGS.get(tag) == PERSON and _zh_person(tokens, i, user):
+            out.append((word, PERSON))
+        elif tag == "nt" and len(word) >= 2:
+            out.append((word, ORGANISATION))
         i += 1
     return out
+
+
+def _zh_place(word: str, tag: str, user: Mapping[str, str]) -> bool:
+    """A place named in the gazetteer (or by the plan), or a place-tagged word with an
+    administrative suffix (朝阳区, 鹤岗市). jieba alone tags 东西, 新鲜 and 壶盖 as places."""
+    if len(word) < 2:
+        return False
+    places = _gazetteer("places_zh.txt", " ")
+    if word in places or user.get(word) == "ns":
+        return True
+    stem, suffix = word[:-1], word[-1]
+    if suffix not in _ZH_ADMIN_SUFFIXES or len(stem) < 2 or stem in _ZH_GENERIC_PLACE_STEMS:
+        return False
+    return tag == "ns" or stem in places
+
+
+def _zh_person(tokens: list[tuple[str, str]], i: int, user: Mapping[str, str]) -> bool:
+    """A person: a common surname and a short given name, and not an ordinary word. Three
+    characters (张小红) are enough; two (雷军, but also 戴久 in 戴久了) need a cue nearby:
+    a reporting verb (说, 表示, 回应 …) or a title (总裁, 女士, 记者 …)."""
+    word = tokens[i][0]
+    if user.get(word) == "nr":
+        return True
+    surname = segment.starts_with_surname(word)
+    given = len(word) - surname
+    if not surname or not 1 <= given <= 2 or any(c in _ZH_NOT_IN_NAMES for c in word):
+        return False
+    if segment.word_frequency(word) >= _ZH_COMMON_WORD_FREQUENCY and given == 1:
+        return False  # 顾客, 高峰, 马甲: dictionary words tagged as names
+    if given == 2:
+        return True
+    after = [w for w, _ in tokens[i + 1 : i + 4]]
+    before = tokens[i - 1][0] if i > 0 else ""
+    return (
+        any(w in _ZH_REPORTING for w in after)
+        or (after[:1] and after[0] in _ZH_TITLES)
+        or before in _ZH_TITLES
+    )
 
 
 def _glue_org(tokens: list[tuple[str, str]], i: int) -> tuple[str, int] | None:
@@ -262,8 +391,14 @@ def _classify_span(
 ) -> list[tuple[str, str]] | None:
     span = [t.removesuffix("'s").removesuffix("\u2019s") for t in tokens[start:end]]
     before, sentence_start = _previous_word(tokens, start)
-    after = tokens[end].lower() if end < len(tokens) else ""
     names = _gazetteer("given_names_en.txt", " ")
+    if sentence_start and len(span) > 1 and span[0] not in names and _opener(span):
+        # "Ordered the Qubrix Air", "Shares of Solquist", "Called Sheltra Insurance": the
+        # sentence's first word is an ordinary word glued to the name by its capital.
+        cut = 2 if len(span) > 2 and span[1].lower() in {"the", "of"} else 1
+        before, sentence_start = span[cut - 1].lower(), False
+        span, start = span[cut:], start + cut
+    after = tokens[end].lower() if end < len(tokens) else ""
     # "Jane Foster of Keystone Insurance": a person of an organisation.
     if "of" in span and (before in _TITLES or span[0] in names):
         k = span.index("of")
@@ -276,6 +411,17 @@ def _classify_span(
         # "Later Reuters updated …": the opener is an ordinary capitalised word.
         entity = _classify(span[1:], span[0].lower(), after, False, lowered)
     return None if entity is None else [entity]
+
+
+def _opener(span: list[str]) -> bool:
+    """Whether a sentence-opening span starts with an ordinary word: a verb form (Called,
+    Using) or a common noun joined by "the"/"of" (Shares of …), but not Bank of America."""
+    first = span[0].lower()
+    if first in _ORG_HEADS or first in _CONNECTORS:
+        return False
+    if len(span) > 2 and span[1].lower() in {"the", "of"}:
+        return True
+    return len(first) > 4 and first.endswith(("ed", "ing"))
 
 
 def _capitalised(token: str) -> bool:
@@ -293,7 +439,7 @@ def _classify(
         span = span[1:]
         name = " ".join(span)
     first, last = span[0], span[-1]
-    if name.lower() in _TITLES:
+    if name.lower() in _TITLES or all(t.lower() in _CALENDAR for t in span):
         return None
     if name in orgs:
         return name, ORGANISATION
@@ -310,15 +456,26 @@ def _classify(
     if (
         len(span) == 1
         and first.isupper()
+        and first.isalpha()  # R7, X9: model numbers, not makers
         and 2 <= len(first) <= 6
         and first not in _NOT_ACRONYM_ORG
     ):
         return name, ORGANISATION
     if sentence_start and len(span) == 1 and first.lower() in lowered:
         return None  # an ordinary word that happens to open the sentence
-    if 2 <= len(span) <= 3 and after in _REPORTING:
+    if (
+        2 <= len(span) <= 3
+        and after in _REPORTING
+        and not any(t.lower() in _CONNECTORS for t in span)  # "Telecom and Orbivo said"
+    ):
         return name, PERSON
-    if before in _PLACE_PREPOSITIONS and len(span) <= 2 and not sentence_start:
+    if (
+        before in _PLACE_PREPOSITIONS
+        and len(span) <= 2
+        and not sentence_start
+        and len(name) >= 3
+        and "'" not in name
+    ):
         return name, PLACE
     return None
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["add_terms", "cut", "cut_pos", "user_terms"]
+__all__ = ["add_terms", "cut", "cut_pos", "starts_with_surname", "user_terms", "word_frequency"]
 
 _lock = threading.Lock()
 _tokenizer: Any = None
@@ -114,3 +114,39 @@ _SURNAMES = frozenset(
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤欧"
 )
+_COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "令狐",
+        "夏侯",
+        "端木",
+        "长孙",
+        "宇文",
+        "司徒",
+        "轩辕",
+        "独孤",
+        "南宫",
+    ]
+)
+
+
+def starts_with_surname(word: str) -> int:
+    """Length of the common Chinese surname ``word`` starts with (2 for 欧阳), else 0."""
+    if word[:2] in _COMPOUND_SURNAMES:
+        return 2
+    return 1 if word[:1] in _SURNAMES else 0
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary saw ``word`` (0 for a word it does not know): its
+    place and person tags are noisy, and ordinary words (顾客, 明白) are frequent."""
+    tokenizer, _ = _load()
+    return int(tokenizer.FREQ.get(word, 0))
