@@ -97,6 +97,15 @@ def test_api_refusals_name_the_field_and_the_unknown_id(client_for) -> None:
     assert nobody.status_code == 400 and _fields(nobody) == ["user_id"]
     missing = _api(admin, "post", "/alerts/9999/assign", {"user_id": admin.user.pk})
     assert missing.status_code == 404 and "9999" in missing.json()["error"]["message"]
+    # A body without user_id (or with a misspelt key) must not unassign in silence, and
+    # `true` is not user 1.
+    alert.assigned_to = admin.user
+    alert.save(update_fields=["assigned_to"])
+    for body in ({}, {"userid": admin.user.pk}, {"user_id": True}):
+        refused = _api(admin, "post", f"/alerts/{alert.pk}/assign", body)
+        assert refused.status_code == 422 and _fields(refused) == ["user_id"], body
+    alert.refresh_from_db()
+    assert alert.assigned_to == admin.user
 
 
 def test_api_not_found_names_the_thing_in_the_callers_language(client_for) -> None:

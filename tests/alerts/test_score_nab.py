@@ -161,10 +161,25 @@ def test_series_files_from_spreadsheets_read_and_bad_lines_are_named(tmp_path: P
         ("yesterday,4", "line 3: 'yesterday' is not a timestamp"),
         ("2015-01-01 00:05:00", "line 3: expected timestamp,value"),
         ("2015-01-01 00:05:00,nan", "line 3: 'nan' is not a finite number"),
+        ("2014-12-31 23:55:00,4", "line 3: '2014-12-31 23:55:00' is earlier than the line before"),
+        ("2015-01-01 00:05:00Z,4", "line 3: .* mixes times with and without a zone"),
+        ('"2015-01-01 00:05:00,4\n' + "2015-01-01 00:10:00,4\n" * 30000, "line 3: field larger"),
     ):
         text = f"timestamp,value\n2015-01-01 00:00:00,3\n{body}\n"
         with pytest.raises(SeriesFormatError, match=reason):
             read_series(io.StringIO(text))
+
+
+def test_empty_headerless_and_non_utf8_series_files(tmp_path: Path) -> None:
+    for text, reason in (("", "the file is empty"), ("timestamp,value\n\n", "no data lines")):
+        with pytest.raises(SeriesFormatError, match=reason):
+            read_series(io.StringIO(text))
+    headerless = read_series(io.StringIO("2015-01-01 00:00:00,3\n2015-01-01 00:05:00,4\n"))
+    assert headerless.values == [3.0, 4.0]
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(b"timestamp,value\n2015-01-01 00:00:00,3\n2015-01-01 00:05:00,4\xe9\n")
+    with pytest.raises(SeriesFormatError, match="line 3: not UTF-8 text"):
+        read_series(latin1)
 
 
 def test_detect_reads_standard_input_and_refuses_a_bad_file_without_a_traceback(

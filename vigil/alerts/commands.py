@@ -28,6 +28,7 @@ from vigil.alerts.detectors import (
     score_file,
     windows_for,
 )
+from vigil.alerts.detectors.nab import parse_timestamp
 
 __all__ = ["register"]
 
@@ -149,8 +150,12 @@ def eval_spike_response(args: argparse.Namespace) -> int:
 def eval_spikes(args: argparse.Namespace) -> int:
     try:
         labels: dict[str, list[object]] = json.loads(Path(args.labels).read_text(encoding="utf-8"))
+        _check_labels(labels)
     except (OSError, ValueError) as error:
         print(f"vigil eval spikes: {args.labels}: {_reason(error)}", file=sys.stderr)
+        return 2
+    if not Path(args.directory).is_dir():
+        print(f"vigil eval spikes: {args.directory}: not a folder", file=sys.stderr)
         return 2
     by_tail = {"/".join(Path(key).parts[-2:]): value for key, value in labels.items()}
     profile = PROFILES[args.profile]
@@ -167,10 +172,22 @@ def eval_spikes(args: argparse.Namespace) -> int:
             print(f"vigil eval spikes: {path}: {_reason(error)}", file=sys.stderr)
             return 2
         alerts = replay(series.timestamps, series.values, args.sensitivity)
-        windows = windows_for(by_tail[key], series.timestamps)
-        score = score_file(
-            series.timestamps, [series.timestamps[i] for i, _ in alerts], windows, profile
-        )
+        entry = by_tail[key]
+        known = set(series.timestamps)
+        for item in entry:
+            if not isinstance(item, list) and parse_timestamp(item) not in known:
+                print(f"{key}: label {item!r} is not a time of the file, ignored", file=sys.stderr)
+        try:
+            windows = windows_for(entry, series.timestamps)
+            score = score_file(
+                series.timestamps, [series.timestamps[i] for i, _ in alerts], windows, profile
+            )
+        except TypeError:
+            print(
+                f"vigil eval spikes: {key}: the labels and the file mix times with and without a zone",
+                file=sys.stderr,
+            )
+            return 2
         scores.append(score)
         if args.verbose:
             print(
@@ -180,8 +197,33 @@ def eval_spikes(args: argparse.Namespace) -> int:
     if not scores:
         print("no labelled CSV files found", file=sys.stderr)
         return 1
+    if not sum(score.windows for score in scores):
+        print(
+            "no labelled windows in the files scored: the NAB score is undefined", file=sys.stderr
+        )
+        return 1
     print(f"NAB {args.profile} score: {normalised_score(scores):.1f}")
     return 0
+
+
+def _check_labels(labels: object) -> None:
+    """Refuse a labels file that is not {file: [timestamp, ...] or [[start, end], ...]}."""
+    if not isinstance(labels, dict):
+        raise ValueError("expected a JSON object of file names to labels")
+    for key, entry in labels.items():
+        if not isinstance(entry, list):
+            raise ValueError(f"{key}: expected a list of timestamps or [start, end] windows")
+        for item in entry:
+            times = item if isinstance(item, list) else [item]
+            if isinstance(item, list) and len(item) != 2:
+                raise ValueError(f"{key}: a window needs [start, end], got {item!r}")
+            for moment in times:
+                try:
+                    parse_timestamp(moment) if isinstance(moment, str) else int("x")
+                except ValueError:
+                    raise ValueError(f"{key}: {moment!r} is not a timestamp") from None
+            if isinstance(item, list) and parse_timestamp(item[0]) > parse_timestamp(item[1]):
+                raise ValueError(f"{key}: the window {item!r} ends before it starts")
 
 
 def bench_spikes(args: argparse.Namespace) -> int:

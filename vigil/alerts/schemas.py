@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from vigil.alerts.models import AlertRule, Channel, Delivery
 from vigil.alerts.transports import build_transport
@@ -105,7 +106,9 @@ class FeedbackIn(Schema):
 
 
 class AssignIn(Schema):
-    user_id: int | None = None
+    # Required (null unassigns): a body without it, or with a misspelt key, must not
+    # unassign in silence; strict, so `true` is not read as user 1.
+    user_id: StrictInt | None = Field(...)
 
 
 class IncidentIn(Schema):

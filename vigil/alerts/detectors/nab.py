@@ -11,6 +11,7 @@ normalisation against the null (no alerts) and perfect detectors.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,33 +93,83 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
     refused with its line number, so a bad export is never half-scored in silence.
     """
     if isinstance(path, str | Path):
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            return read_series(handle)
+        data = Path(path).read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise SeriesFormatError(
+                f"line {line}: not UTF-8 text (save the file as UTF-8)"
+            ) from None
+        return read_series(io.StringIO(text, newline=""))
     raw: list[str] = []
     times: list[datetime] = []
     values: list[float] = []
     reader = csv.reader(path)
-    next(reader, None)
-    for row in reader:
-        if not row or not any(cell.strip() for cell in row):
-            continue
+    line = 0  # the last line read whole
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise SeriesFormatError("the file is empty (expected a timestamp,value header line)")
         line = reader.line_num
-        if len(row) < 2:
-            raise SeriesFormatError(f"line {line}: expected timestamp,value, got {row[0]!r}")
-        try:
-            moment = parse_timestamp(row[0])
-        except ValueError:
-            raise SeriesFormatError(f"line {line}: {row[0].strip()!r} is not a timestamp") from None
-        try:
-            value = float(row[1])
-        except ValueError:
-            raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a number") from None
-        if not math.isfinite(value):
-            raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a finite number")
-        raw.append(row[0].strip())
-        times.append(moment)
-        values.append(value)
+        for row in _with_headerless_first_row(header, reader):
+            if not row or not any(cell.strip() for cell in row):
+                line = reader.line_num
+                continue
+            line = reader.line_num
+            moment, value = _parse_row(row, line)
+            if times:
+                previous = times[-1]
+                if (moment.tzinfo is None) != (previous.tzinfo is None):
+                    raise SeriesFormatError(
+                        f"line {line}: {row[0].strip()!r} mixes times with and without a zone"
+                    )
+                if moment < previous:
+                    raise SeriesFormatError(
+                        f"line {line}: {row[0].strip()!r} is earlier than the line before"
+                        f" ({raw[-1]!r}); sort the file by time"
+                    )
+            raw.append(row[0].strip())
+            times.append(moment)
+            values.append(value)
+    except UnicodeDecodeError:
+        raise SeriesFormatError(
+            f"line {line + 1} or later: not UTF-8 text (save the file as UTF-8)"
+        ) from None
+    except csv.Error as error:
+        raise SeriesFormatError(f"line {line + 1}: {error} (an unclosed quote?)") from None
+    if not times:
+        raise SeriesFormatError("no data lines after the header")
     return NabSeries(raw, times, values)
+
+
+def _with_headerless_first_row(header: list[str], rows: Iterable[list[str]]) -> Iterable[list[str]]:
+    """A file whose first line is already data (no header) keeps that line."""
+    if len(header) >= 2:
+        try:
+            parse_timestamp(header[0])
+            float(header[1])
+        except ValueError:
+            pass
+        else:
+            yield header
+    yield from rows
+
+
+def _parse_row(row: list[str], line: int) -> tuple[datetime, float]:
+    if len(row) < 2:
+        raise SeriesFormatError(f"line {line}: expected timestamp,value, got {row[0]!r}")
+    try:
+        moment = parse_timestamp(row[0])
+    except ValueError:
+        raise SeriesFormatError(f"line {line}: {row[0].strip()!r} is not a timestamp") from None
+    try:
+        value = float(row[1])
+    except ValueError:
+        raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise SeriesFormatError(f"line {line}: {row[1].strip()!r} is not a finite number")
+    return moment, value
 
 
 def probation_length(rows: int, percent: float = PROBATION_PERCENT) -> int:
