@@ -204,3 +204,14 @@ def test_detect_reads_standard_input_and_refuses_a_bad_file_without_a_traceback(
         args = parser.parse_args(argv)
         assert args.func(args) == 2
         assert capsys.readouterr().err == f"vigil detect spikes: {argv[-1]}: {reason}\n"
+
+
+def test_an_hour_repeated_by_a_summer_time_change_is_read_in_order() -> None:
+    text = (
+        "timestamp,value\n2024-10-27T01:55:00+01:00,3\n"
+        "2024-10-27T01:00:00+00:00,4\n2024-10-27T01:05:00+00:00,5\n"
+    )
+    series = read_series(io.StringIO(text))
+    assert series.raw_timestamps[1] == "2024-10-27T01:00:00+00:00"
+    assert series.timestamps[0] < series.timestamps[1] < series.timestamps[2]
+    assert {t.utcoffset() for t in series.timestamps} == {series.timestamps[0].utcoffset()}

@@ -129,6 +129,10 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
                         f"line {line}: {row[0].strip()!r} is earlier than the line before"
                         f" ({raw[-1]!r}); sort the file by time"
                     )
+            if moment.tzinfo is not None and times:
+                # One fixed offset (the first row's) for the whole file: an hour that a
+                # summer-time change repeats stays in order instead of being dropped as late.
+                moment = moment.astimezone(times[0].tzinfo)
             raw.append(row[0].strip())
             times.append(moment)
             values.append(value)
