@@ -215,3 +215,37 @@ def test_an_hour_repeated_by_a_summer_time_change_is_read_in_order() -> None:
     assert series.raw_timestamps[1] == "2024-10-27T01:00:00+00:00"
     assert series.timestamps[0] < series.timestamps[1] < series.timestamps[2]
     assert {t.utcoffset() for t in series.timestamps} == {series.timestamps[0].utcoffset()}
+
+
+def test_eval_refuses_a_malformed_labels_file_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A trial fed eval spikes labels of the wrong shape: each answered a Python traceback.
+    folder = tmp_path / "realX"
+    folder.mkdir()
+    rows = "".join(f"{t:%Y-%m-%d %H:%M:%S},5\n" for t in times(400))
+    (folder / "a.csv").write_text("timestamp,value\n" + rows)
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+    labels = tmp_path / "labels.json"
+    for content, reason in (
+        ("[]", "expected a JSON object of file names to labels"),
+        ('{"realX/a.csv": null}', "realX/a.csv: expected a list of timestamps or [start, end]"),
+        ('{"realX/a.csv": ["nope"]}', "realX/a.csv: 'nope' is not a timestamp"),
+        ('{"realX/a.csv": [5]}', "realX/a.csv: 5 is not a timestamp"),
+        ('{"realX/a.csv": [["2015-01-01 00:00:00"]]}', "a window needs [start, end]"),
+        (
+            '{"realX/a.csv": [["2015-01-02 00:00:00", "2015-01-01 00:00:00"]]}',
+            "ends before it starts",
+        ),
+    ):
+        labels.write_text(content)
+        args = parser.parse_args(["eval", "spikes", str(folder), str(labels)])
+        assert args.func(args) == 2, content
+        error = capsys.readouterr().err
+        assert reason in error and "Traceback" not in error, (content, error)
+    labels.write_text('{"realX/a.csv": ["2015-03-01 00:00:00"]}')  # not a time of the file
+    args = parser.parse_args(["eval", "spikes", str(folder), str(labels)])
+    assert args.func(args) == 1
+    error = capsys.readouterr().err
+    assert "is not a time of the file, ignored" in error and "score is undefined" in error

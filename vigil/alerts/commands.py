@@ -219,7 +219,9 @@ def _check_labels(labels: object) -> None:
                 raise ValueError(f"{key}: a window needs [start, end], got {item!r}")
             for moment in times:
                 try:
-                    parse_timestamp(moment) if isinstance(moment, str) else int("x")
+                    if not isinstance(moment, str):
+                        raise ValueError
+                    parse_timestamp(moment)
                 except ValueError:
                     raise ValueError(f"{key}: {moment!r} is not a timestamp") from None
             if isinstance(item, list) and parse_timestamp(item[0]) > parse_timestamp(item[1]):
