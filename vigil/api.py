@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -172,6 +173,16 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     shown = "; ".join(d["message"] for d in details[:5]) + ("; …" if len(details) > 5 else "")
     message = _("The request is not valid: %(problems)s") % {"problems": shown}
     return error_response(request, 422, "invalid", message, details)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.MAX_REQUEST_BYTES
+    message = _(
+        "The request body is larger than %(limit)s MB, the most Vigil reads at once: send "
+        "fewer items per request (or raise VIGIL_MAX_REQUEST_BYTES)."
+    ) % {"limit": f"{limit / 1024 / 1024:g}"}
+    return error_response(request, 413, "too_large", message)
 
 
 @api.exception_handler(HttpError)

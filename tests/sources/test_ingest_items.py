@@ -291,3 +291,43 @@ def test_each_accepted_batch_is_audited_once_with_its_sender_and_counts(
     client.force_login(admin)
     log = client.get("/accounts/audit/", {"object_type": "sources.source"}).content.decode()
     assert "pushed a batch of items" in log and "items refused" in log and "vendor crawler" in log
+
+
+def test_a_count_too_big_to_store_is_refused_at_the_door(client, make_user, push_source) -> None:
+    # A trial pushed "likes": 1e30: answered "new", then failed in the pipeline unseen.
+    token = issue_api_token(make_user("Analyst")).raw
+    body = _batch(GOOD, {"id": "big", "text": "A long enough text about Lumina.", "likes": 1e30})
+    response = client.post(
+        "/api/ingest",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    result = response.json()
+    assert (result["new"], [e["line"] for e in result["errors"]]) == (1, [2])
+    assert "not a whole number" in result["errors"][0]["message"]
+
+
+def test_a_body_over_the_limit_answers_a_json_413(client, make_user, push_source, settings) -> None:
+    # Django's default 2.5 MB answered 1,000 forum posts (3.2 MB) with an HTML 400 page.
+    token = issue_api_token(make_user("Analyst")).raw
+    posts = [{**GOOD, "id": f"p{i}", "text": "很长的帖子。" * 550} for i in range(1000)]
+    body = json.dumps(_batch(*posts))
+    assert len(body.encode()) > 10 * 1024 * 1024 > 2.5 * 1024 * 1024
+    response = client.post(
+        "/api/ingest",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content[:300]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.MAX_REQUEST_BYTES = 1024 * 1024
+    response = client.post(
+        "/api/ingest",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "too_large" and "1 MB" in error["message"]

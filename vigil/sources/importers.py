@@ -61,6 +61,9 @@ _CHANNEL_NAMES = {
     "视频": "video", "其他": "other", "其它": "other",
 }  # fmt: skip
 _COUNTS = ("author_followers", "likes", "shares", "comments", "views")
+#: The largest count the database stores (a signed 64-bit integer): a pushed "likes": 1e30
+#: was accepted and then failed in the pipeline, where its sender never heard of it.
+_MAX_COUNT = 2**63 - 1
 _KEY_CHARS = re.compile(r"[\s_\-]+")
 
 
@@ -353,7 +356,7 @@ def _item(record: Mapping[str, Any], columns: dict[str, str], default_tz: tzinfo
         raw = value(name)
         if raw is not None:
             count = to_int(raw)
-            if count is None or count < 0:
+            if count is None or not 0 <= count <= _MAX_COUNT:
                 raise _BadRow(
                     gettext_noop("%(column)s '%(value)s' is not a whole number"),
                     column=columns[name],
