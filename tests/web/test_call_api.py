@@ -147,3 +147,26 @@ def test_every_list_is_paged_with_a_count(client_for) -> None:
             continue
         schema = get["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema.get("type") != "array", f"{path} answers a bare list, without a count"
+
+
+def test_health_says_when_the_scheduler_has_stopped(client) -> None:
+    # A trial stopped `vigil beat`: health still said ok while a retry waited past its time.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vigil.pipeline.models import Heartbeat
+    from vigil.pipeline.runner import run_task
+
+    body = client.get("/api/health").json()
+    assert body["scheduler"]["ok"] is False
+    assert "no scheduled run recorded yet" in body["scheduler"]["detail"]
+    run_task("pipeline.scheduler_tick")  # what the scheduler sends every 30 s
+    body = client.get("/api/health").json()
+    assert body["scheduler"]["ok"] is True
+    assert body["scheduler"]["detail"].startswith("last scheduled run 0s ago")
+    Heartbeat.objects.update(at=timezone.now() - dt.timedelta(seconds=200))
+    body = client.get("/api/health").json()
+    assert body["scheduler"]["ok"] is False and body["status"] == "degraded"
+    assert "last scheduled run 200s ago" in body["scheduler"]["detail"]
+    assert "is the scheduler" in body["scheduler"]["detail"]

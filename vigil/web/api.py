@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from vigil import __version__
+from vigil.pipeline import heartbeats
 from vigil.pipeline import runner as runner_module
 from vigil.sources.models import RawItem
 
@@ -25,6 +26,7 @@ class HealthOut(Schema):
     version: str
     database: ComponentHealth
     workers: ComponentHealth
+    scheduler: ComponentHealth
     pending_items: int | None
 
 
@@ -73,22 +75,43 @@ def _workers() -> ComponentHealth:
     )
 
 
+def scheduler_health(age: float | None) -> ComponentHealth:
+    """The scheduler's last tick: without it, retries, escalation and collection wait while
+    only work that a commit kicks (a push, a new alert's first notice) still runs."""
+    tick = heartbeats.SCHEDULER_TICK
+    who = "vigil beat" if settings.TASK_MODE == "celery" else "the embedded runner of vigil run"
+    if age is None:
+        return ComponentHealth(
+            ok=False, detail=f"no scheduled run recorded yet: is the scheduler ({who}) running?"
+        )
+    detail = f"last scheduled run {age:.0f}s ago (one every {tick:.0f}s)"
+    if age > heartbeats.SCHEDULER_STALE_AFTER:
+        return ComponentHealth(ok=False, detail=f"{detail}: is the scheduler ({who}) running?")
+    return ComponentHealth(ok=True, detail=detail)
+
+
 @router.get(
     "/health",
     response={200: HealthOut, 503: HealthOut},
     auth=None,
-    summary="Database and worker status",
+    summary="Database, worker and scheduler status",
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     database = _database()
     workers = _workers()
-    pending = RawItem.objects.filter(status=RawItem.Status.PENDING).count() if database.ok else None
-    status = "ok" if database.ok and workers.ok else ("degraded" if database.ok else "down")
+    if database.ok:
+        pending = RawItem.objects.filter(status=RawItem.Status.PENDING).count()
+        scheduler = scheduler_health(heartbeats.seconds_since(heartbeats.SCHEDULER))
+    else:
+        pending, scheduler = None, ComponentHealth(ok=False, detail="database unreachable")
+    healthy = database.ok and workers.ok and scheduler.ok
+    status = "ok" if healthy else ("degraded" if database.ok else "down")
     body = HealthOut(
         status=status,
         version=__version__,
         database=database,
         workers=workers,
+        scheduler=scheduler,
         pending_items=pending,
     )
     return Status(200 if database.ok else 503, body)
