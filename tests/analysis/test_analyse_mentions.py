@@ -91,6 +91,21 @@ def test_reprints_join_the_original_and_matched_mentions_form_a_story(topics) ->
     assert story.size == 2 and story.sources == 2 and story.impact is not None
 
 
+def test_a_copy_published_before_the_first_one_seen_is_no_reprint_of_itself(topics) -> None:
+    now = timezone.now()
+    _push(SCALD, site="weibo.example", published_at=now.isoformat())
+    process_pending()
+    _push(
+        "转发：" + SCALD,
+        site="tieba.example",
+        published_at=(now - dt.timedelta(hours=1)).isoformat(),
+    )
+    process_pending()
+    seen_first, published_first = Mention.objects.order_by("id")
+    assert published_first.reprint_group == seen_first.reprint_group
+    assert published_first.reprint_of_id is None
+
+
 def test_unmatched_mentions_do_not_make_stories(topics) -> None:
     _push("今天天气很好，适合出去玩。")
     process_pending()

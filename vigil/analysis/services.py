@@ -132,7 +132,10 @@ def analyse_mentions(
         merged: dict[int, int] = {}  # folded Story pk -> the pk it was folded into
         for mention, reprint, lang in zip(mentions, reprints, langs, strict=True):
             if reprint and {reprint.original_id, reprint.group_id} <= alive:
-                mention.reprint_group, mention.reprint_of_id = reprint.group_id, reprint.original_id
+                # A copy published before every one seen so far becomes the group's
+                # original: it is no reprint of itself (a trial read "reprint of #169" on #169).
+                original = reprint.original_id if reprint.original_id != mention.pk else None
+                mention.reprint_group, mention.reprint_of_id = reprint.group_id, original
             else:
                 mention.reprint_group, mention.reprint_of_id = mention.pk, None
             if mention.pk in topics:
