@@ -90,3 +90,27 @@ def test_roles_in_audit_entries_are_named_in_the_readers_language(client_for, ma
     page = admin.get("/accounts/audit/", {"object_type": "auth.user"}).content.decode()
     table = page[page.index("<tbody>") :]
     assert "部门联络员" in table and "Department liaison" not in table
+
+
+def test_an_escalation_reads_in_the_readers_language_and_names_people(
+    client_for, make_user
+) -> None:
+    from tests.alerts._support import burns_alert
+
+    admin = client_for("Administrator")
+    li = make_user("Responder", username="lihua")
+    alert = burns_alert("I")
+    record_audit(
+        None,
+        "alert.escalated",
+        alert,
+        before={"escalation_step": 0, "assigned_to": None},
+        after={"escalation_step": 1, "skipped_steps": [], "assigned_to": li.pk},
+        note="unacknowledged after the level I target",
+    )
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
+    table = page[page.index("<tbody>") :]
+    assert "skipped_steps" not in table and "unacknowledged after" not in table
+    assert "升级至第 1 步" in table  # the reason, in Chinese
+    assert "lihua" in table and f"→ {li.pk}<" not in table  # the person, not their number

@@ -126,7 +126,17 @@ class AuditEntry(models.Model):
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return {k: (before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)}
+        return {
+            k: (before.get(k), after.get(k))
+            for k in keys
+            # "— → []" is no change (an escalation's empty list of steps passed over).
+            if before.get(k) != after.get(k)
+            and not (_empty(before.get(k)) and _empty(after.get(k)))
+        }
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
 class SystemNotice(models.Model):

@@ -5,6 +5,7 @@ compact JSON rather than Python reprs. The stored codes stay as they are."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import template
@@ -91,7 +92,36 @@ def field_value(object_type: str, name: str, value: Any) -> str:
             choices = {}
         if value in choices:
             return str(choices[value])
+    if model is not None and isinstance(value, int) and not isinstance(value, bool):
+        # A link to another row by its name: "assigned to: lihua", not "assigned to: 2".
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if isinstance(field, models.ForeignKey):
+            related = field.related_model._default_manager.filter(pk=value).first()
+            if related is not None:
+                return str(related)
     return audit_value(value)
+
+
+#: Notes Vigil writes itself, in English, said in the reader's language.
+_ESCALATED_NOTE = re.compile(r"^unacknowledged after the level (?P<level>\S+) target$")
+
+
+@register.filter
+def audit_note(entry: Any) -> str:
+    """An entry's note: what people wrote as written; the notes the system writes (an
+    escalation's reason) in the reader's language, or nothing when the action says it."""
+    note = entry.note or ""
+    if note == "no escalation step left":  # the action reads "still unacknowledged; …"
+        return ""
+    found = _ESCALATED_NOTE.match(note)
+    if found and entry.action == "alert.escalated":
+        return _("escalated to step {step}: unacknowledged after the level {level} target").format(
+            step=(entry.after or {}).get("escalation_step", ""), level=found["level"]
+        )
+    return note
 
 
 @register.filter
