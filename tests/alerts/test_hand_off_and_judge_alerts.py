@@ -70,3 +70,11 @@ def test_the_chinese_timeline_says_feedback_with_chinese_punctuation(
     responder.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})
     page = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
     assert "提交了反馈：有用" in page.decode()
+
+
+def test_a_keyword_alerts_page_says_which_sensitive_words_it_watches(client_for) -> None:
+    # A Chinese trial's keyword alert explained itself only by quoting a mention: the page
+    # did not say which words (爆炸 OR 起火) had fired it.
+    alert = burns_alert()
+    page = client_for("Responder").get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "<dt>敏感词（查询）</dt><dd><code>烫伤</code></dd>" in page.content.decode()
