@@ -78,3 +78,26 @@ def test_a_keyword_alerts_page_says_which_sensitive_words_it_watches(client_for)
     alert = burns_alert()
     page = client_for("Responder").get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "<dt>敏感词（查询）</dt><dd><code>烫伤</code></dd>" in page.content.decode()
+
+
+def test_being_assigned_reads_as_an_assignment_not_the_alert_firing_again(
+    make_user, zh_hans_catalogue
+) -> None:
+    # A trial's bell and e-mail subject for an assignment repeated the first notice word
+    # for word ("[II] 负面声量激增：星河电器"), so the assignee could not tell what was new.
+    from django.utils import translation
+
+    from vigil.alerts.models import Notification
+    from vigil.alerts.services import assign_alert, deliver_due
+    from vigil.alerts.services.messages import message_for
+
+    alert = burns_alert()
+    li = make_user("Responder", username="lihua")
+    assign_alert(alert, actor=make_user("Responder", username="wang"), assignee=li)
+    deliver_due()
+    bell = Notification.objects.get(user=li)
+    assert bell.display_title.startswith("Assigned: ")
+    with translation.override("zh-hans"):
+        assert bell.display_title.startswith("已指派：")
+    row = alert.deliveries.get(reason__startswith="assigned")
+    assert message_for(row).title.startswith("Assigned: [II] ")

@@ -57,7 +57,7 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
 
 def news_prefix(news: str) -> str:
     """What a message or bell notice puts before the title, in the active language, for
-    ``news`` = "escalated", "raised" or "grew" (an alert that has just fired needs none).
+    ``news`` = "escalated", "raised", "grew" or "assigned" (an alert that has just fired needs none).
 
     Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
     """
@@ -67,6 +67,8 @@ def news_prefix(news: str) -> str:
         return _("Level raised: ")
     if news == "grew":
         return _("Grown fourfold: ")
+    if news == "assigned":  # else it reads as the alert firing again (a trial's bell and mail)
+        return _("Assigned: ")
     return ""
 
 
