@@ -480,3 +480,40 @@ def test_the_alert_page_says_its_state_once(client_for, make_user, zh_hans_catal
     )
     assert said[dismissed.pk, "en"] == "false alarm · closed by li at 2026-11-27 09:00"
     assert said[dismissed.pk, "zh-hans"] == "误报 · 由 li 于 2026-11-27 09:00 关闭"
+
+
+def test_saving_a_rule_from_the_form_keeps_the_escalation_steps_set_through_the_api(
+    client_for, make_user
+) -> None:
+    # A trial set a ladder "then the Administrators" through the API, opened the rule in the
+    # editor, saved it unchanged, and the step was gone: the form rebuilt the whole ladder.
+    admin = client_for("Administrator")
+    kim = make_user("Responder", "kim")
+    rule = create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=make_topic(),
+        conditions={"query": "烫伤"},
+        routing={"on_call": [kim.pk], "escalation": [{"roles": ["Administrator"]}]},
+    )
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": rule.topic_id,
+        "query": "烫伤",
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "is_active": "on",
+        "on_call": "kim",
+    }
+    assert admin.post(f"/alerts/rules/{rule.pk}/edit/", form).status_code == 302
+    rule.refresh_from_db()
+    assert [s["roles"] for s in rule.routing["escalation"]] == [["Administrator"]]
+    admin.post(f"/alerts/rules/{rule.pk}/edit/", {**form, "escalate_to_heads": "on"})
+    rule.refresh_from_db()
+    ladder = rule.routing["escalation"]
+    assert [s["roles"] for s in ladder] == [["Administrator"], []] and ladder[1]["department_heads"]
+    admin.post(f"/alerts/rules/{rule.pk}/edit/", form)  # untick: only the heads step goes
+    rule.refresh_from_db()
+    assert [s["roles"] for s in rule.routing["escalation"]] == [["Administrator"]]

@@ -250,10 +250,20 @@ class RuleForm(forms.Form):
             out["sites"] = [s for s in (data.get("sites") or "").split() if s]
         return out
 
-    def routing(self) -> dict[str, Any]:
+    def routing(self, kept_ladder: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The routing the form says. ``kept_ladder``: the edited rule's escalation steps,
+        which the form shows only as "then the department heads": the others (set through
+        the API: a role, a person) are kept, not dropped by a save that did not touch them."""
         data = self.cleaned_data
+        heads = bool(data.get("escalate_to_heads"))
         ladder = []
-        if data.get("escalate_to_heads"):
+        for step in kept_ladder or []:
+            if step.get("department_heads") and not heads:
+                step = {**step, "department_heads": False}
+                if not any(step.get(k) for k in ("users", "roles", "departments")):
+                    continue
+            ladder.append(step)
+        if heads and not any(s.get("department_heads") for s in ladder):
             ladder.append({"departments": _ids(data.get("departments")), "department_heads": True})
         return {
             "recipients": {
@@ -271,7 +281,7 @@ class RuleForm(forms.Form):
             "digest": data.get("digest") or "",
         }
 
-    def rule_data(self) -> dict[str, Any]:
+    def rule_data(self, rule: AlertRule | None = None) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "name": data["name"],
@@ -283,7 +293,7 @@ class RuleForm(forms.Form):
             "cooldown_minutes": data["cooldown_minutes"],
             "is_active": bool(data.get("is_active")),
             "conditions": self.conditions(),
-            "routing": self.routing(),
+            "routing": self.routing((rule.routing or {}).get("escalation") if rule else None),
         }
 
     @staticmethod

@@ -83,7 +83,7 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
             if rule is None:
                 rule = create_rule(actor=request.user, **form.rule_data())  # type: ignore[arg-type]
             else:
-                update_rule(rule, actor=request.user, **form.rule_data())  # type: ignore[arg-type]
+                update_rule(rule, actor=request.user, **form.rule_data(rule))  # type: ignore[arg-type]
         except RuleError as exc:
             form.add_error(None, str(exc))
         else:
