@@ -92,3 +92,14 @@ def test_the_alert_page_and_delivery_log_say_in_which_zone_their_times_are(clien
     responder.user.profile.timezone = "Asia/Shanghai"
     responder.user.profile.save()
     assert "Times in Asia/Shanghai" in responder.get(f"/alerts/{alert.pk}/").content.decode()
+
+
+def test_a_refused_response_target_is_said_in_the_readers_language(zh_hans_catalogue) -> None:
+    # A Chinese rules page said "a response target is between 0.05 and 720 hours".
+    from django.utils import translation
+
+    from vigil.alerts.services import RuleError, set_response_target
+
+    with translation.override("zh-hans"), pytest.raises(RuleError) as refused:
+        set_response_target("II", 0.01)
+    assert str(refused.value) == "响应时限须在 0.05 至 720 小时之间"

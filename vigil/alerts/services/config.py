@@ -259,7 +259,13 @@ def set_response_target(level: str, hours: float, *, actor: User | None = None) 
         raise RuleError(unknown_level(level), field="level")
     low, high = TARGET_HOURS_RANGE
     if not low <= hours <= high:
-        raise RuleError(f"a response target is between {low:g} and {high:g} hours", field=level)
+        # Said in the reader's language: a Chinese rules page read this in English.
+        raise RuleError(
+            _("a response target is between {low} and {high} hours").format(
+                low=f"{low:g}", high=f"{high:g}"
+            ),
+            field=level,
+        )
     row = ResponseTarget.objects.filter(level=level).first()
     before = {"level": level, "hours": row.hours if row else DEFAULT_RESPONSE_HOURS[level]}
     if before["hours"] == hours:
