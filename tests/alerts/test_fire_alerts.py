@@ -156,9 +156,14 @@ def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
     alert = Alert.objects.get()
     assert alert.story_id == hot.pk and alert.mention_count == 3 and alert.level == "III"
     assert "Kettle burns" in alert.title
+    given = alert.respond_by  # level III: 12 h
     evaluate_new_mentions([matched_mention(topic, story=hot, impact=85.0)])
     alert.refresh_from_db()
     assert alert.level == "II" and alert.mention_count == 4
+    # Level II owes an answer within 6 h from now: sooner than III's deadline, and escalation
+    # no longer waits the 12 h either.
+    assert alert.respond_by < given - dt.timedelta(hours=5)
+    assert alert.next_escalation_at == alert.respond_by
     assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
 
 

@@ -517,3 +517,37 @@ def test_saving_a_rule_from_the_form_keeps_the_escalation_steps_set_through_the_
     admin.post(f"/alerts/rules/{rule.pk}/edit/", form)  # untick: only the heads step goes
     rule.refresh_from_db()
     assert [s["roles"] for s in rule.routing["escalation"]] == [["Administrator"]]
+
+
+def test_the_rule_editor_shows_the_whole_ladder_and_warns_of_a_rule_that_tells_nobody(
+    client_for, make_user
+) -> None:
+    # A trial could not see the API-set steps in the editor, and saved a rule with nobody and
+    # no channel in silence: its alerts told no one.
+    admin = client_for("Administrator")
+    kim = make_user("Responder", "kim")
+    rule = create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=make_topic(),
+        conditions={"query": "烫伤"},
+        routing={"on_call": [kim.pk], "escalation": [{"roles": ["Administrator"]}]},
+    )
+    page = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
+    assert "If nobody acknowledges, it climbs: then → Administrator." in page
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": rule.topic_id,
+        "query": "烫伤",
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "is_active": "on",
+    }
+    answer = admin.post(f"/alerts/rules/{rule.pk}/edit/", form, follow=True).content.decode()
+    assert "This rule tells nobody" in answer
+    answer = admin.post(
+        f"/alerts/rules/{rule.pk}/edit/", {**form, "on_call": "kim"}, follow=True
+    ).content.decode()
+    assert "Rule saved." in answer and "This rule tells nobody" not in answer

@@ -26,7 +26,10 @@ def test_a_rule_without_a_ladder_says_respond_by_not_escalates_at(client_for) ->
     alert = burns_alert("III", recipients={"roles": ["Responder"]})
     status = response_status(alert)
     assert status.steps == 0 and status.next_escalation_at is None
-    assert status.respond_by == alert.created_at + dt.timedelta(hours=12)
+    assert status.respond_by == alert.respond_by
+    assert abs(alert.respond_by - (alert.created_at + dt.timedelta(hours=12))) < dt.timedelta(
+        seconds=5
+    )
     facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
     assert "Respond by" in facts and "Escalates at" not in facts and "Escalation" not in facts
     assert "overdue" not in facts
@@ -39,7 +42,10 @@ def test_an_unacknowledged_alert_past_its_target_is_overdue_in_the_inbox_and_on_
     responder = client_for("Responder")
     first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
     alert = burns_alert("III", on_call=[first.pk, backup.pk])
-    Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    five_ago = timezone.now() - dt.timedelta(minutes=5)
+    Alert.objects.filter(pk=alert.pk).update(
+        created_at=five_ago, respond_by=five_ago + dt.timedelta(hours=0.05)
+    )
     row = responder.get("/alerts/").content.decode().split(f'id="alert-{alert.pk}"')[1]
     assert ">overdue<" in row.split("</tr>")[0]
     facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
@@ -103,3 +109,19 @@ def test_a_refused_response_target_is_said_in_the_readers_language(zh_hans_catal
     with translation.override("zh-hans"), pytest.raises(RuleError) as refused:
         set_response_target("II", 0.01)
     assert str(refused.value) == "响应时限须在 0.05 至 720 小时之间"
+
+
+def test_a_changed_target_leaves_open_alerts_their_deadline_and_a_raise_brings_it_forward(
+    client_for, make_user
+) -> None:
+    # A trial set level III to 0.05 h: an open alert turned "overdue" at once while its
+    # messages and escalation still said 06:56. Open alerts keep the deadline they were given.
+    from vigil.alerts.services import set_response_target
+
+    first, backup = make_user("Responder", "first"), make_user("Responder", "backup")
+    alert = burns_alert("III", on_call=[first.pk, backup.pk])
+    given = alert.respond_by
+    set_response_target("III", 0.05)
+    alert.refresh_from_db()
+    status = response_status(alert, timezone.now() + dt.timedelta(minutes=10))
+    assert status.respond_by == given == alert.next_escalation_at and not status.overdue

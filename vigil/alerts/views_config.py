@@ -88,6 +88,15 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Rule saved."))
+            if describe_routings({rule.pk: rule.routing})[rule.pk].first == "—":
+                # A trial's rule with nobody and no channel saved silently; its alerts told no one.
+                messages.warning(
+                    request,
+                    _(
+                        "This rule tells nobody: its alerts will only be listed in the Alerts "
+                        "inbox. Choose people, roles, departments, an on-call list or channels."
+                    ),
+                )
             missing = without_email(routing_of(rule.routing))
             if missing:
                 messages.warning(
@@ -99,7 +108,10 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
                     % {"names": ", ".join(person_name(u) for u in missing)},
                 )
             return redirect("alerts:rules")
-    return render(request, "alerts/rule_form.html", {"form": form, "rule": rule})
+    # The whole ladder in words, as the Rules page says it: steps set through the API (a role,
+    # a person) have no field here, and a trial could not tell they existed.
+    ladder = describe_routings({rule.pk: rule.routing})[rule.pk].then if rule else []
+    return render(request, "alerts/rule_form.html", {"form": form, "rule": rule, "ladder": ladder})
 
 
 @perm_required("alerts.add_alertrule")

@@ -98,6 +98,10 @@ class Alert(models.Model):
     feedback_at = models.DateTimeField(null=True, blank=True)
     escalation_step = models.PositiveSmallIntegerField(_("escalation step"), default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: The deadline the alert was given (its level's target when it fired, or when it was
+    #: raised). Changing a target later applies to new alerts: a trial saw open alerts turn
+    #: "overdue" at once while their messages and escalation kept the old time.
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -175,6 +175,7 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         first_seen=min(firing.first_at or seen, seen),
         last_seen=seen,
         next_escalation_at=now + response_window(level),
+        respond_by=now + response_window(level),
     )
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
@@ -236,6 +237,15 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         before = snapshot(alert, ALERT_AUDIT_FIELDS)
         alert.level = new_level
         fields.append("level")
+        # A more severe level owes an answer sooner: its target counts from now, unless the
+        # deadline already given is earlier; escalation waits no longer than that.
+        sooner = now + response_window(new_level)
+        if alert.respond_by is None or sooner < alert.respond_by:
+            alert.respond_by = sooner
+            fields.append("respond_by")
+            if alert.state == Alert.State.NEW and alert.next_escalation_at is not None:
+                alert.next_escalation_at = min(alert.next_escalation_at, sooner)
+                fields.append("next_escalation_at")
         alert.save(update_fields=fields)
         record_audit(
             None, "alert.raised", alert, before=before, after=snapshot(alert, ALERT_AUDIT_FIELDS)
@@ -326,6 +336,7 @@ def flag_mention(
         last_seen=max(now, mention.published_at),  # flagged now: new in the inbox, not sunk
         reported_by=actor,
         next_escalation_at=now + response_window(level),
+        respond_by=now + response_window(level),
         links=[mention.url] if mention.url else [],
         topic_id=mention.matches.values_list("topic_id", flat=True).first(),
     )
@@ -388,6 +399,7 @@ def report_warning(
         reported_by=actor,
         links=clean_links,
         next_escalation_at=now + response_window(level),
+        respond_by=now + response_window(level),
     )
     record_audit(actor, "alert.reported", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
     queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)

@@ -253,8 +253,8 @@ def response_status(
     ``windows`` (from ``response_windows()``) saves a query per alert in lists.
     """
     now = now or timezone.now()
-    window = (windows or response_windows())[alert.level]
-    respond_by = alert.created_at + window
+    # The deadline it was given; alerts from before it was stored: their target now.
+    respond_by = alert.respond_by or alert.created_at + (windows or response_windows())[alert.level]
     steps = len(routing_for(alert).ladder())
     waiting = alert.state == State.NEW
     more = waiting and alert.escalation_step < steps
