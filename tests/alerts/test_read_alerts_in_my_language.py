@@ -168,17 +168,24 @@ def test_a_chinese_reader_sees_one_word_for_a_volume_spike(zh_hans_catalogue) ->
 
 
 def test_a_spike_far_beyond_chance_is_not_given_a_false_precision(zh_hans_catalogue) -> None:  # noqa: ANN001
-    # A compressed replay can make p 1e-300; no model is that exact, so only "below 1e-12" is said.
+    # A compressed replay can make p 1e-300; no model is that exact. And a PR team does not
+    # forward "below 1e-12" (a zh trial): the chance is said as odds, in words.
     from vigil.alerts.texts import say_summary, spike_params
 
     tiny = spike_params(380, 0.128, 1e-300, 300)
-    usual = spike_params(91, 20.8, 2e-9, 300)
+    usual = spike_params(91, 20.8, 3e-5, 21000)
     with translation.override("en"):
-        assert say_summary("spike", tiny).endswith("chance under normal variation below 1e-12")
-        assert say_summary("spike", usual).endswith("chance under normal variation about 2e-09")
+        assert say_summary("spike", tiny).endswith(
+            "; practically impossible under normal variation"
+        )
+        said = say_summary("spike", usual)
+        assert said.startswith("91 mentions in 5 h 50 min,")  # not "5.83333 h"
+        assert said.endswith("; about 1 in 33,000 under normal variation")
     with translation.override("zh-hans"):
-        assert say_summary("spike", tiny).endswith("正常波动下出现的概率低于 1e-12")
-        assert say_summary("spike", usual).endswith("正常波动下出现的概率约 2e-09")
+        assert say_summary("spike", tiny).endswith("；几乎不可能是正常波动")
+        said = say_summary("spike", usual)
+        assert said.startswith("5 小时 50 分钟内 91 条提及")
+        assert said.endswith("；正常波动下约 33,000 次才出现一次")
 
 
 def test_a_spike_over_a_long_window_counts_whole_mentions(zh_hans_catalogue) -> None:  # noqa: ANN001

@@ -9,6 +9,7 @@ a report's title, and a summary that quotes a mention; so are alerts stored befo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,62 +117,63 @@ def spike_params(
     return params
 
 
-_TINY_P = 1e-12  # below this, only "below 1e-12" is said
+_TINY_P = 1e-12  # below this, "practically impossible" is all that is said
 
-#: Whole sentences for translators, keyed by (negative mentions only, chance below _TINY_P,
-#: weekly rhythm learnt). Before a week of history, the usual is the hour's only.
-_SPIKE_TEXTS: dict[tuple[bool, bool, bool], Promise] = {
-    (False, False, True): gettext_lazy(
+#: Whole sentences for translators, keyed by (negative mentions only, weekly rhythm learnt);
+#: before a week of history, the usual is the hour's only. {chance} is one of _CHANCES.
+_SPIKE_TEXTS: dict[tuple[bool, bool], Promise] = {
+    (False, True): gettext_lazy(
         "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-        "this hour and weekday); chance under normal variation about {p}"
+        "this hour and weekday); {chance}"
     ),
-    (False, True, True): gettext_lazy(
+    (True, True): gettext_lazy(
+        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
+        "the usual for this hour and weekday); {chance}"
+    ),
+    (False, False): gettext_lazy(
         "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-        "this hour and weekday); chance under normal variation below {p}"
+        "this hour); {chance}"
     ),
-    (True, False, True): gettext_lazy(
+    (True, False): gettext_lazy(
         "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-        "the usual for this hour and weekday); chance under normal variation about {p}"
-    ),
-    (True, True, True): gettext_lazy(
-        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-        "the usual for this hour and weekday); chance under normal variation below {p}"
-    ),
-    (False, False, False): gettext_lazy(
-        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-        "this hour); chance under normal variation about {p}"
-    ),
-    (False, True, False): gettext_lazy(
-        "{observed} mentions in {span}, expected about {expected} ({ratio}× the usual for "
-        "this hour); chance under normal variation below {p}"
-    ),
-    (True, False, False): gettext_lazy(
-        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-        "the usual for this hour); chance under normal variation about {p}"
-    ),
-    (True, True, False): gettext_lazy(
-        "{observed} negative mentions in {span}, expected about {expected} ({ratio}× "
-        "the usual for this hour); chance under normal variation below {p}"
+        "the usual for this hour); {chance}"
     ),
 }
 
 
+def chance_words(p_value: float) -> str:
+    """How unlikely, in words a PR team forwards: "about 1 in 33,000 under normal variation",
+    or "practically impossible …" past 1e-12 (no model is exact enough to say 1e-300, and a
+    trial's team would not forward "below 1e-12")."""
+    if p_value < _TINY_P:
+        return _("practically impossible under normal variation")
+    odds = 1.0 / max(p_value, _TINY_P)
+    digits = max(int(math.floor(math.log10(odds))) - 1, 0)  # two significant figures
+    rounded = int(round(odds / 10**digits) * 10**digits)
+    return _("about 1 in {n} under normal variation").format(n=f"{rounded:,}")
+
+
+def span_words(seconds: int) -> str:
+    """ "15 min", "3 h", "5 h 50 min" (not "5.83333 h")."""
+    minutes = int(seconds) // 60
+    if minutes < 60:
+        return _("{n} min").format(n=minutes)
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return _("{n} h").format(n=hours)
+    return _("{h} h {m} min").format(h=hours, m=rest)
+
+
 def _spike(values: dict[str, Any]) -> str:
     """What was seen against what was usual."""
-    minutes = int(values["window_seconds"]) // 60
-    span = (
-        _("{n} min").format(n=minutes) if minutes < 60 else _("{n} h").format(n=f"{minutes / 60:g}")
-    )
     observed, expected = float(values["observed"]), float(values["expected"])
-    p_value = float(values["p_value"])
-    # "about 1e-300" would claim a precision no model has: below _TINY_P, "below" is said.
     weekly = values.get("weekly", True) is not False  # alerts stored before: as they read
-    text = str(_SPIKE_TEXTS[bool(values.get("negative_only")), p_value < _TINY_P, weekly])
+    text = str(_SPIKE_TEXTS[bool(values.get("negative_only")), weekly])
     return text.format(
         # Windows past five minutes count a burst bucket only partly (89.0914): say whole ones.
         observed=f"{observed:.0f}",
-        span=span,
+        span=span_words(int(values["window_seconds"])),
         expected=f"{expected:.3g}",
         ratio=ratio_text(observed / max(expected, 1e-9)),
-        p=f"{max(p_value, _TINY_P):.0e}",
+        chance=chance_words(float(values["p_value"])),
     )

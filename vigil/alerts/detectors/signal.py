@@ -50,13 +50,20 @@ def make_signal(
     severity = 1.0 - math.exp(-max(math.log(ratio), 0.0) / math.log(4.0))
     score = min(-log_p / math.log(10.0), 300.0)
     seconds = buckets * cfg.bucket_seconds
-    span = f"{seconds // 60} min" if seconds < HOUR else f"{seconds / HOUR:g} h"
+    hours, minutes = divmod(seconds // 60, 60)
+    span = (
+        f"{hours} h {minutes} min"
+        if hours and minutes
+        else f"{hours} h"
+        if hours
+        else f"{minutes} min"
+    )
     centre = t + cfg.bucket_seconds / 2.0
     slot = f"{int(centre % DAY // HOUR):02d}:00"
     if weekly:
         slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {slot}"
     explanation = (
-        f"{total:g} {cfg.unit} in {span}, expected ~{expected:.3g} "
+        f"{_amount(total)} {cfg.unit} in {span}, expected ~{expected:.3g} "
         f"({ratio_text(ratio)}x the usual for {slot}); chance under normal variation "
         f"~{10**-score:.0e}"
     )
@@ -77,3 +84,9 @@ def make_signal(
 def ratio_text(ratio: float) -> str:
     """ "2.4", "13", "4100": a tenth is worth saying only below ten times the usual."""
     return f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}"
+
+
+def _amount(total: float) -> str:
+    """ "46", "1325", "3.75": whole numbers from a hundred on (a long window sums partly
+    counted buckets: "1325.47 mentions" claimed a precision it does not have)."""
+    return f"{total:.0f}" if abs(total) >= 100 or total == int(total) else f"{total:.3g}"
