@@ -59,6 +59,18 @@ def test_feedback_false_alarm_through_the_api_closes_the_alert_as_the_button_doe
     ).json()
     assert judged["state"] == "false_alarm" and judged["feedback"] == "false_alarm"
     assert judged["closed_by_id"] == responder.user.pk
+    # Changing one's mind on a closed alert changes how it is closed, not only the feedback:
+    # a trial read "false alarm" and "Feedback: useful" at once.
+    again = responder.post(
+        f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
+    ).json()
+    assert (again["state"], again["feedback"]) == ("handled", "useful")
+    back = responder.post(
+        f"/api/alerts/{alert.pk}/feedback",
+        {"feedback": "false_alarm"},
+        content_type="application/json",
+    ).json()
+    assert (back["state"], back["feedback"]) == ("false_alarm", "false_alarm")
 
 
 def test_the_chinese_timeline_says_feedback_with_chinese_punctuation(
@@ -101,3 +113,18 @@ def test_being_assigned_reads_as_an_assignment_not_the_alert_firing_again(
         assert bell.display_title.startswith("已指派：")
     row = alert.deliveries.get(reason__startswith="assigned")
     assert message_for(row).title.startswith("Assigned: [II] ")
+
+
+def test_assigning_a_closed_alert_sends_nothing_to_withdraw(client_for, make_user) -> None:
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import close_alert
+    from vigil.alerts.services.lifecycle import assign_alert
+
+    alert = burns_alert()
+    responder = client_for("Responder")
+    close_alert(alert, actor=responder.user, false_alarm=False)
+    kim = make_user("Responder", "kim")
+    assign_alert(alert, actor=responder.user, assignee=kim)
+    alert.refresh_from_db()
+    assert alert.assigned_to == kim
+    assert not Delivery.objects.filter(alert=alert, reason__startswith="assigned").exists()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
+from vigil.accounts.people import person_name
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
@@ -106,6 +107,13 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
         # Left open, a trial's alert read "new" and "false alarm" at once, and a growth of
         # its story still told everyone again.
         return close_alert(alert, actor=actor, false_alarm=True)
+    closed_as: dict[str, object] = {}
+    if not alert.is_open:
+        # A closed alert's state follows the latest judgement: a trial's alert read "false
+        # alarm" and "Feedback: useful" at once (and "handled" with "false alarm").
+        state = State.FALSE_ALARM if feedback == Alert.Feedback.FALSE_ALARM else State.HANDLED
+        if alert.state != state:
+            closed_as["state"] = state
     return _change(
         alert,
         actor,
@@ -113,6 +121,7 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
         feedback=feedback,
         feedback_by=actor,
         feedback_at=timezone.now(),
+        **closed_as,
     )
 
 
@@ -139,13 +148,16 @@ def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
         raise AlertError(_("cannot assign to an inactive user"), field="user_id")
     if assignee is not None and not assignee.has_perm("alerts.change_alert"):
         raise AlertError(
-            _("%(name)s may only read alerts and cannot be given one") % {"name": assignee},
+            _("%(name)s may only read alerts and cannot be given one")
+            % {"name": person_name(assignee)},
             field="user_id",
         )
     if alert.assigned_to_id == (assignee.pk if assignee else None):
         return alert
     alert = _change(alert, actor, "alert.assigned", assigned_to=assignee)
-    if assignee is not None and assignee != actor:
+    # A closed alert's messages are withdrawn unsent; queueing one only put a "withdrawn" row
+    # in its log (a trial).
+    if assignee is not None and assignee != actor and alert.is_open:
         queue_deliveries(alert, Recipients(users=[assignee.pk]), reason=f"assigned:{assignee.pk}")
     return alert
 
