@@ -92,6 +92,23 @@ def test_a_keyword_alerts_page_says_which_sensitive_words_it_watches(client_for)
     assert "<dt>敏感词（查询）</dt><dd><code>烫伤</code></dd>" in page.content.decode()
 
 
+def test_a_keyword_alert_counts_the_words_its_mentions_matched(client_for) -> None:
+    # The trial wanted "起火 ×10、爆炸 ×4": which of the rule's words fired it, and how often.
+    from tests.alerts._support import make_topic, matched_mention
+    from vigil.alerts.models import Alert
+    from vigil.alerts.services import create_rule
+    from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+    topic = make_topic()
+    create_rule(name="Fire", kind="keyword", topic=topic, conditions={"query": "起火 OR 爆炸"})
+    titles = ["明光空调起火了", "明光空调爆炸起火", "又一台起火", "明光爆炸？"]
+    evaluate_new_mentions([matched_mention(topic, title=t, text="") for t in titles])
+    alert = Alert.objects.get()
+    page = client_for("Responder").get(f"/alerts/{alert.pk}/").content.decode()
+    i = page.find("Words matched")
+    assert "<mark>起火</mark> ×3 · <mark>爆炸</mark> ×2" in page, page[i - 300 : i + 300]
+
+
 def test_being_assigned_reads_as_an_assignment_not_the_alert_firing_again(
     make_user, zh_hans_catalogue
 ) -> None:

@@ -53,7 +53,9 @@ def test_new_mentions_are_matched_live_with_their_terms(plan) -> None:
     process_pending()
     match = Match.objects.get()
     assert match.mention.text.startswith("明光电水壶") and match.via == "live"
-    assert match.terms == ["明光电水壶"]  # adjacent matched words are highlighted as one
+    # Each matched word is its own term (which words matched), though touching words are
+    # highlighted as one span.
+    assert match.terms == ["明光", "电水壶"] and match.spans == {"text": [[0, 5]]}
 
 
 def test_channel_and_language_filters_apply(plan) -> None:

@@ -32,6 +32,7 @@ from vigil.alerts.services import (
     response_status,
 )
 from vigil.alerts.services.firing import can_flag
+from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -107,6 +108,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "mentions": mentions,
             "response": response_status(alert),
             "users": assignable_users(),
+            "matched": matched_terms(alert),
         },
     )
 

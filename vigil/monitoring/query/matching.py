@@ -64,12 +64,14 @@ def explain(root: Node, doc: PreparedDocument) -> MatchResult:
         merged: list[tuple[int, int]] = []
         for first, last in sorted(set(spans)):
             start, end = full.starts[first], full.ends[last]
+            # Each term is its own word, even where two touch (爆炸 and 起火 in 爆炸起火):
+            # the alert counts which of its words matched. Highlights merge them.
+            found.append((start, end, full.source[start:end]))
             if merged and start <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
             else:
                 merged.append((start, end))
         result.spans[name] = merged
-        found.extend((start, end, full.source[start:end]) for start, end in merged)
     for _start, _end, text in sorted(found):
         if text not in seen:
             seen.add(text)
