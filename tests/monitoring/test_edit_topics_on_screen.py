@@ -209,3 +209,16 @@ def test_a_new_topic_without_any_plan_says_to_make_one_first(client_for) -> None
     assert 'href="/topics/plans/new/"' in empty
     create_plan(name="Brand")
     assert "There is no monitoring plan yet" not in analyst.get("/topics/new/").content.decode()
+
+
+def test_chinese_screens_take_full_width_punctuation(client_for, zh_hans_catalogue) -> None:
+    # A zh trial read 「✓ 有效: …」 and 「(已搜索 0 条)」: half-width marks in Chinese text.
+    MentionFactory(title="明光电水壶烫伤", text="太危险了")
+    analyst = client_for("Analyst")
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    ok = analyst.post("/topics/check/", {"field": "query", "query": "明光 烫伤"}, **zh)
+    assert "有效：</span>" in ok.content.decode()
+    preview = analyst.post("/topics/preview/", {"query": "明光 AND 烫伤"}, **zh).content.decode()
+    assert "（已搜索" in preview and "条）" in preview
+    english = analyst.post("/topics/check/", {"field": "query", "query": "明光 烫伤"})
+    assert "Valid: </span>" in english.content.decode()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Department
@@ -135,8 +135,12 @@ def _role_choices() -> list[tuple[str, str]]:
 
 # "Administrator: Everything … · Analyst: …", said in the reader's language.
 _ROLE_HELP = format_lazy(
-    " · ".join("{}: {}" for _r in ROLE_NAMES),
-    *[part for r in ROLE_NAMES for part in (ROLE_LABELS[r], ROLE_DESCRIPTIONS[r])],
+    " · ".join("{}{}{}" for _r in ROLE_NAMES),
+    *[
+        part
+        for r in ROLE_NAMES
+        for part in (ROLE_LABELS[r], pgettext_lazy("punctuation", ": "), ROLE_DESCRIPTIONS[r])
+    ],
 )
 
 
