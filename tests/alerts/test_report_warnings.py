@@ -18,12 +18,16 @@ def test_the_report_form_names_every_bad_link_under_links(client_for) -> None:
     form = liaison.get("/alerts/report/").content.decode()
     assert '<option value="I">I · red · respond within 2 h</option>' in form
     assert "— none in particular —" in form and "---------" not in form
-    links = "https://weibo.example/1\nwww.example.com/a\njavascript:alert(1)\nhttps://"
+    links = "https://weibo.example/1\nwww.example.com/a\njavascript:alert(1)\nhttps://\nnot a link"
     page = liaison.post(
         "/alerts/report/", {"title": "门店投诉", "text": "顾客闹事", "links": links, "level": "II"}
     ).content.decode()
     said = html.unescape(page)
-    assert "not web links: “www.example.com/a”, “javascript:alert(1)”, “https://”" in said
+    # One per line: "not a link" is one bad line (a trial saw “not”, “a”, “link”).
+    assert (
+        "not web links: “www.example.com/a”, “javascript:alert(1)”, “https://”, “not a link”"
+        in said
+    )
     links_row = said[said.index('id="id_links"') :]
     assert links_row.index("not web links") < links_row.index("</div>")  # at the field
     assert not Alert.objects.exists()

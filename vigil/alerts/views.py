@@ -214,7 +214,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 title=data["title"],
                 text=data["text"],
-                links=(data.get("links") or "").split(),
+                # One per line, as the field says: "not a link" is one bad line, not three.
+                links=[
+                    line.strip() for line in (data.get("links") or "").splitlines() if line.strip()
+                ],
                 level=data["level"],
                 topic_id=data["topic"].pk if data.get("topic") else None,
             )
