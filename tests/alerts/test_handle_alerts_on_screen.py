@@ -353,6 +353,9 @@ def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -
         f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "sent" in result and len(httpserver.log) == 1
+    # The row's health follows the test without a reload.
+    assert f'<span id="health-{channel.pk}" hx-swap-oob="true">' in result
+    assert "badge-ok" in result.split(f'id="health-{channel.pk}"')[1]
     listing = admin.get("/alerts/channels/").content.decode()
     assert (
         "Ops" in listing and "POST http://" in listing and channel.config["secret"] not in listing

@@ -243,8 +243,13 @@ def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
             personal = build_transport(channel.kind, channel.config).is_personal()
         except TransportError:
             personal = False  # a broken config: the result shows the error instead
+        # The row's health follows the test at once (a trial's row said "not used yet" after
+        # "✓ sent" until the page was reloaded).
+        channel.refresh_from_db()
         return render(
-            request, "alerts/_test_result.html", {"delivery": delivery, "personal": personal}
+            request,
+            "alerts/_test_result.html",
+            {"delivery": delivery, "personal": personal, "channel": channel},
         )
     if delivery.status == "sent":
         messages.success(request, _("Test message sent."))
