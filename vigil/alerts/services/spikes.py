@@ -163,6 +163,18 @@ def _mention_ids(
     return list(_counted(topic_id, start, end, negative_only, "mention_id"))
 
 
+def _latest(topic_id: int, mention_ids: list[int], fallback: dt.datetime) -> dt.datetime:
+    """When the newest of these mentions was published: an alert's "last seen" is a mention's
+    time, not the end of the five minutes it fell in (a trial read 18:55 for one of 18:51)."""
+    latest = (
+        Match.objects.filter(topic_id=topic_id, mention_id__in=mention_ids)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return latest or fallback
+
+
 def _follow(rule: AlertRule, topic_id: int, bucket: dt.datetime, now: dt.datetime) -> Alert | None:
     """A closed bucket of a story still running after its alert: its mentions join the
     alert (nobody is told again), so the count reads 188 as the story grows, not the 37
@@ -172,7 +184,8 @@ def _follow(rule: AlertRule, topic_id: int, bucket: dt.datetime, now: dt.datetim
     )
     if not mention_ids:
         return None
-    return follow_alert(rule, f"topic:{topic_id}", mention_ids, seen=bucket + BUCKET, now=now)
+    seen = _latest(topic_id, mention_ids, bucket + BUCKET)
+    return follow_alert(rule, f"topic:{topic_id}", mention_ids, seen=seen, now=now)
 
 
 def _fire(
@@ -213,7 +226,7 @@ def _fire(
                 "window_seconds": signal.window_seconds,
                 "bucket": bucket.isoformat(),
             },
-            seen_at=min(now, bucket + BUCKET),
+            seen_at=min(now, _latest(topic_id, mention_ids, bucket + BUCKET)),
             # First seen when the window that fired begins, not when it fired: its
             # mentions (linked above) start there.
             first_at=window_start,
