@@ -274,3 +274,36 @@ def test_an_alert_spans_its_mentions_from_the_oldest_to_the_newest() -> None:
     evaluate_new_mentions([matched_mention(topic, at=now - dt.timedelta(hours=9))])
     alert.refresh_from_db()
     assert alert.first_seen == now - dt.timedelta(hours=9)  # a late-arriving older mention
+
+
+def test_an_alert_that_gathers_four_times_the_mentions_people_were_told_of_tells_them_again(
+    make_user,
+) -> None:
+    # A zh trial acknowledged a keyword alert of 14 fire reports; it went on to 54 with no
+    # trace on its timeline and no notice, even at level I.
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services.lifecycle import acknowledge_alert
+
+    responder = make_user("Responder")
+    topic = make_topic()
+    create_rule(
+        name="Fire",
+        kind="keyword",
+        topic=topic,
+        conditions={"query": "起火"},
+        level="I",
+        routing={"recipients": {"users": [responder.pk]}},
+    )
+    evaluate_new_mentions([matched_mention(topic, title=f"起火 {i}") for i in range(4)])
+    alert = Alert.objects.get()
+    acknowledge_alert(alert, actor=responder)
+    evaluate_new_mentions([matched_mention(topic, title=f"起火 b{i}") for i in range(9)])
+    told = Delivery.objects.filter(alert=alert, reason__startswith="grew")
+    assert not told.exists()  # 13 is not yet 4 x 4 = 16
+    evaluate_new_mentions([matched_mention(topic, title=f"起火 c{i}") for i in range(3)])
+    alert.refresh_from_db()
+    assert alert.mention_count == 16 and alert.state == "acknowledged"
+    assert list(told.values_list("reason", flat=True).distinct()) == ["grew:1"]
+    assert AuditEntry.objects.filter(action="alert.grew", object_id=str(alert.pk)).exists()
+    evaluate_new_mentions([matched_mention(topic, title=f"起火 d{i}") for i in range(20)])
+    assert not told.exclude(reason="grew:1").exists()  # 36: the next notice waits for 64

@@ -102,6 +102,9 @@ class Alert(models.Model):
     #: raised). Changing a target later applies to new alerts: a trial saw open alerts turn
     #: "overdue" at once while their messages and escalation kept the old time.
     respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    #: The mention count people were last told of (when it fired, or grew fourfold since):
+    #: a rule's alert that gathers four times as many tells them again.
+    told_count = models.PositiveIntegerField(default=0)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -179,7 +179,8 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     )
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
-    alert.save(update_fields=["mention_count"])
+    alert.told_count = alert.mention_count
+    alert.save(update_fields=["mention_count", "told_count"])
     row.alert = alert
     row.save(update_fields=["episode", "alert", "last_fired_at"])
     record_audit(None, "alert.fired", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
@@ -254,7 +255,9 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
             alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
         )
         return alert
-    growth = int(alert.data.get("growths", 0)) + 1 if firing.grew else 0
+    grew = firing.grew or _grew_fourfold(alert, firing.rule)
+    fields.append("told_count")
+    growth = int(alert.data.get("growths", 0)) + 1 if grew else 0
     if growth:
         alert.data = {**alert.data, "growths": growth}
     alert.save(update_fields=fields)
@@ -265,6 +268,26 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         record_audit(None, "alert.grew", alert, after={"summary": alert.summary})
         queue_deliveries(alert, routing_for(alert).first_step(), reason=f"grew:{growth}", now=now)
     return alert
+
+
+#: A rule's alert that gathers this many times the mentions people were last told of (and at
+#: least GROWTH_MIN more) tells them again, as a spike does at 4x its rate: a trial's
+#: acknowledged keyword alert went from 14 to 54 fire reports with no trace and no notice.
+GROWTH_FACTOR = 4
+GROWTH_MIN = 10
+
+
+def _grew_fourfold(alert: Alert, rule: AlertRule) -> bool:
+    """Whether the alert's count has grown fourfold since people were last told, noting the
+    new count if so (spike rules judge growth by rate instead; alerts from before the count
+    was kept start counting now). The caller saves ``told_count``."""
+    if rule.kind == AlertRule.Kind.SPIKE:
+        return False
+    told, count = alert.told_count, alert.mention_count
+    if not told or (count >= GROWTH_FACTOR * told and count - told >= GROWTH_MIN):
+        alert.told_count = count
+        return bool(told)
+    return False
 
 
 def follow_merged_story(keep: int, gone: int, **_signal: Any) -> None:
