@@ -249,3 +249,22 @@ def test_eval_refuses_a_malformed_labels_file_in_one_line(
     assert args.func(args) == 1
     error = capsys.readouterr().err
     assert "is not a time of the file, ignored" in error and "score is undefined" in error
+
+
+def test_detect_warns_of_a_time_repeated_with_another_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+    stamps = [f"{t:%Y-%m-%d %H:%M:%S}" for t in times(400)]
+    rows = [f"{s},5" for s in stamps]
+    rows.insert(301, f"{stamps[300]},500")  # the same time again, with a burst
+    path = tmp_path / "dup.csv"
+    path.write_text("timestamp,value\n" + "\n".join(rows) + "\n")
+    args = parser.parse_args(["detect", "spikes", str(path)])
+    assert args.func(args) == 0
+    error = capsys.readouterr().err
+    assert (
+        f"1 row(s) repeat the time of the row before with another value (first: {stamps[300]})"
+        in error
+    )

@@ -105,6 +105,19 @@ def detect_spikes(args: argparse.Namespace) -> int:
     except (OSError, SeriesFormatError) as error:
         print(f"vigil detect spikes: {args.file}: {_reason(error)}", file=sys.stderr)
         return 2
+    repeated = [
+        series.raw_timestamps[i]
+        for i in range(1, len(series.timestamps))
+        if series.timestamps[i] == series.timestamps[i - 1]
+        and series.values[i] != series.values[i - 1]
+    ]
+    if repeated:  # a trial's 500-count spike in a repeated row went unjudged in silence
+        print(
+            f"vigil detect spikes: {args.file}: {len(repeated)} row(s) repeat the time of the "
+            f"row before with another value (first: {repeated[0]}); only the first row of a "
+            "time is judged, as the live detector judges each bucket once",
+            file=sys.stderr,
+        )
     for index, _signal in replay(series.timestamps, series.values, args.sensitivity):
         print(series.raw_timestamps[index])
     return 0
