@@ -28,7 +28,7 @@ from vigil.alerts.detectors import (
     score_file,
     windows_for,
 )
-from vigil.alerts.detectors.nab import parse_timestamp
+from vigil.alerts.detectors.nab import NabSeries, parse_timestamp
 
 __all__ = ["register"]
 
@@ -105,6 +105,7 @@ def detect_spikes(args: argparse.Namespace) -> int:
     except (OSError, SeriesFormatError) as error:
         print(f"vigil detect spikes: {args.file}: {_reason(error)}", file=sys.stderr)
         return 2
+    _warn_late(args.file, series, "detect spikes")
     repeated = [
         series.raw_timestamps[i]
         for i in range(1, len(series.timestamps))
@@ -121,6 +122,18 @@ def detect_spikes(args: argparse.Namespace) -> int:
     for index, _signal in replay(series.timestamps, series.values, args.sensitivity):
         print(series.raw_timestamps[index])
     return 0
+
+
+def _warn_late(name: str, series: NabSeries, command: str) -> None:
+    """Rows earlier than one before them are kept for scoring and skipped by the detector, as
+    a late bucket is live: said on stderr, the run goes on (NAB has such a file itself)."""
+    if series.late_lines:
+        print(
+            f"vigil {command}: {name}: {len(series.late_lines)} line(s) earlier than a line "
+            f"before them (first: line {series.late_lines[0]}); the detector skips them, as it "
+            "skips a late bucket live",
+            file=sys.stderr,
+        )
 
 
 def _reason(error: Exception) -> str:
@@ -184,6 +197,7 @@ def eval_spikes(args: argparse.Namespace) -> int:
         except (OSError, SeriesFormatError) as error:
             print(f"vigil eval spikes: {path}: {_reason(error)}", file=sys.stderr)
             return 2
+        _warn_late(key, series, "eval spikes")
         alerts = replay(series.timestamps, series.values, args.sensitivity)
         entry = by_tail[key]
         known = set(series.timestamps)

@@ -62,6 +62,10 @@ class NabSeries:
     raw_timestamps: list[str]
     timestamps: list[datetime]
     values: list[float]
+    #: Lines earlier than a line before them. Kept (NAB scores rows, and one of its own files,
+    #: realKnownCause/machine_temperature_system_failure.csv, has them); the detector skips
+    #: them as it skips a late bucket live. The commands warn of them.
+    late_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +109,8 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
     raw: list[str] = []
     times: list[datetime] = []
     values: list[float] = []
+    late: list[int] = []
+    latest: datetime | None = None
     reader = csv.reader(path)
     line = 0  # the last line read whole
     try:
@@ -124,11 +130,8 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
                     raise SeriesFormatError(
                         f"line {line}: {row[0].strip()!r} mixes times with and without a zone"
                     )
-                if moment < previous:
-                    raise SeriesFormatError(
-                        f"line {line}: {row[0].strip()!r} is earlier than the line before"
-                        f" ({raw[-1]!r}); sort the file by time"
-                    )
+                if latest is not None and moment < latest:
+                    late.append(line)
             if moment.tzinfo is not None and times:
                 # One fixed offset (the first row's) for the whole file: an hour that a
                 # summer-time change repeats stays in order instead of being dropped as late.
@@ -136,6 +139,7 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
             raw.append(row[0].strip())
             times.append(moment)
             values.append(value)
+            latest = moment if latest is None else max(latest, moment)
     except UnicodeDecodeError:
         raise SeriesFormatError(
             f"line {line + 1} or later: not UTF-8 text (save the file as UTF-8)"
@@ -144,7 +148,7 @@ def read_series(path: str | Path | TextIO) -> NabSeries:
         raise SeriesFormatError(f"line {line + 1}: {error} (an unclosed quote?)") from None
     if not times:
         raise SeriesFormatError("no data lines after the header")
-    return NabSeries(raw, times, values)
+    return NabSeries(raw, times, values, tuple(late))
 
 
 def _with_headerless_first_row(header: list[str], rows: Iterable[list[str]]) -> Iterable[list[str]]:
