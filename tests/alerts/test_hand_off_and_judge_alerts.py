@@ -145,3 +145,23 @@ def test_assigning_a_closed_alert_sends_nothing_to_withdraw(client_for, make_use
     alert.refresh_from_db()
     assert alert.assigned_to == kim
     assert not Delivery.objects.filter(alert=alert, reason__startswith="assigned").exists()
+
+
+def test_an_assignment_goes_to_the_assignee_not_to_shared_channels(make_user) -> None:
+    # A zh trial's group mailbox got "Assigned: …" for every assignment among the team.
+    from vigil.alerts.models import Channel
+    from vigil.alerts.services import assign_alert, create_channel
+
+    team_hook = create_channel(
+        name="Team hook",
+        kind="webhook",
+        config={"url": "https://hooks.example/x"},
+        is_default=True,
+    )
+    alert = burns_alert()
+    assert alert.deliveries.filter(channel=team_hook, reason="fired").exists()
+    li = make_user("Responder", username="lihua")
+    assign_alert(alert, actor=make_user("Responder", username="wang"), assignee=li)
+    assigned = alert.deliveries.filter(reason__startswith="assigned")
+    assert list(assigned.values_list("channel__kind", flat=True)) == ["in_app"]
+    assert Channel.objects.filter(kind="in_app").exists()

@@ -269,7 +269,8 @@ def without_email(routing: Routing) -> list[User]:
 def queue_deliveries(
     alert: Alert, recipients: Recipients, *, reason: str, now: dt.datetime | None = None
 ) -> QueueReport:
-    """Outbox rows for ``alert``: per user on personal channels, once on shared ones."""
+    """Outbox rows for ``alert``: per user on personal channels, once on shared ones (not for
+    an assignment, which only the assignee needs: the bell and their own e-mail)."""
     now = now or timezone.now()
     routing = routing_for(alert)
     users = resolve_users(recipients, alert)
@@ -287,6 +288,10 @@ def queue_deliveries(
                 when, why, batched = digest_due(routing, now), "digest", True
             elif held_at is not None:
                 when, why = held_at, held_reason
+        if not personal and reason.startswith("assigned:"):
+            # An assignment is news for the assignee alone: a zh trial's group mailbox and
+            # team webhook got "Assigned: …" for every assignment.
+            continue
         targets: list[User | None] = list(users) if personal else [None]
         for user in targets:
             rows.append(
