@@ -554,3 +554,26 @@ def test_the_rule_editor_shows_the_whole_ladder_and_warns_of_a_rule_that_tells_n
         f"/alerts/rules/{rule.pk}/edit/", {**form, "on_call": "kim"}, follow=True
     ).content.decode()
     assert "Rule saved." in answer and "This rule tells nobody" not in answer
+
+
+def test_a_rule_on_a_topic_and_a_plan_at_once_is_refused_at_the_plan(client_for) -> None:
+    # A zh trial chose both; the plan was dropped in silence.
+    from vigil.monitoring.models import MonitoringPlan
+
+    admin = client_for("Administrator")
+    topic = make_topic()
+    form = {
+        "name": "Both",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "plan": MonitoringPlan.objects.get().pk,
+        "query": "烫伤",
+        "level": "III",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "is_active": "on",
+    }
+    page = admin.post("/alerts/rules/new/", form).content.decode()
+    plan_row = page[page.index('id="id_plan"') :]
+    assert plan_row.index("not both") < plan_row.index("</div>")
+    assert not AlertRule.objects.exists()

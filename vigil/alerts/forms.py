@@ -195,6 +195,12 @@ class RuleForm(forms.Form):
         """Routing mistakes said next to their field, in the reader's language (the service
         checks the same, in English, for the API)."""
         data = super().clean() or {}
+        if data.get("topic") and data.get("plan"):
+            # A trial chose both and the plan was dropped in silence.
+            self.add_error(
+                "plan",
+                _("Choose a topic or a whole plan, not both: clear one of them."),
+            )
         if data.get("digest") and data.get("level") and data["level"] != "IV":
             self.add_error(
                 "digest",
