@@ -77,7 +77,11 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     page.select_option("#id_kind", "keyword")
     page.fill("#id_name", "Burns 2")
     page.select_option("#id_topic", str(topic.pk))
+    page.fill("#id_query", "烫伤 OR")  # checked as it is typed, as on the topic form
+    page.locator("#check-query .msg-error").wait_for()
+    assert "^" in page.locator("#check-query").inner_text()
     page.fill("#id_query", "烫伤")
+    page.locator("#check-query .ok").wait_for()
     page.get_by_role("button", name="What would have fired in the last 7 days?").click()
     page.wait_for_selector("#preview-result")
     assert "1 alert would have fired" in page.locator("#preview-result").inner_text()

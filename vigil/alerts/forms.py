@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Group, User
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -41,10 +42,16 @@ class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=AlertRule.Kind.choices)
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Topic.objects.select_related("plan"), required=False
+        label=_("Topic"),
+        queryset=Topic.objects.select_related("plan"),
+        required=False,
+        empty_label=_("— none in particular —"),
     )
     plan = forms.ModelChoiceField(
-        label=_("or a whole plan"), queryset=MonitoringPlan.objects.all(), required=False
+        label=_("or a whole plan"),
+        queryset=MonitoringPlan.objects.all(),
+        required=False,
+        empty_label=_("— none in particular —"),
     )
     level = forms.ChoiceField(label=_("Warning level"), choices=WarningLevel.choices, initial="III")
     raise_at_impact = forms.FloatField(
@@ -58,7 +65,18 @@ class RuleForm(forms.Form):
     query = forms.CharField(
         label=_("Sensitive words (query)"),
         required=False,
-        widget=forms.TextInput(attrs={"class": "mono"}),
+        # Checked as it is typed, as on the topic form (a trial's bad query was refused only
+        # on save, as a message above the form).
+        widget=forms.TextInput(
+            attrs={
+                "class": "mono",
+                "spellcheck": "false",
+                "hx-post": reverse_lazy("topics:check"),
+                "hx-trigger": "input changed delay:300ms, load",
+                "hx-target": "#check-query",
+                "hx-vals": '{"field": "query"}',
+            }
+        ),
         help_text=_("Empty: any new mention of the topic. e.g. 烫伤 OR 爆炸 OR recall"),
     )
     sensitivity = forms.ChoiceField(
