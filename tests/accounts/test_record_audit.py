@@ -75,6 +75,8 @@ def test_the_audit_screen_reads_in_the_readers_language(client_for) -> None:
     assert "alerts.alertrule #" not in table and "{'" not in table  # no codes, no Python reprs
     assert '"roles": ["Responder"]' in html.unescape(table)
     assert "关键词 / 敏感词" in table and "→ keyword" not in table  # values by their labels
+    # A zh trial read "created at: — → 2026-11-27T10:46:30.557931+00:00".
+    assert "created at" not in table and "+00:00" not in table and "<strong>创建</strong>" in table
 
 
 def test_the_user_filter_ignores_case_and_spaces(client_for, make_user) -> None:

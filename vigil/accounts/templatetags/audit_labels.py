@@ -4,6 +4,7 @@ compact JSON rather than Python reprs. The stored codes stay as they are."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -12,6 +13,9 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,6 +61,12 @@ _EXTRA_FIELD_LABELS = {
 }
 
 
+_UNNAMED_FIELD_LABELS = {
+    "created_at": gettext_lazy("created"),
+    "updated_at": gettext_lazy("updated"),
+}
+
+
 @register.simple_tag
 def field_label(object_type: str, name: str) -> str:
     model = _model(object_type)
@@ -65,9 +75,14 @@ def field_label(object_type: str, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        label = str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+    if label == name.replace("_", " ") and name in _UNNAMED_FIELD_LABELS:
+        # A field without a verbose name reads as its code in English ("created at" on a
+        # Chinese audit log, a zh trial): the common ones are said in the reader's language.
+        return str(_UNNAMED_FIELD_LABELS[name])
+    return label
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
@@ -87,11 +102,18 @@ def field_value(object_type: str, name: str, value: Any) -> str:
     model = _model(object_type)
     if model is not None and isinstance(value, str):
         try:
-            choices = dict(model._meta.get_field(name).flatchoices)
+            field: Any = model._meta.get_field(name)
         except FieldDoesNotExist:
-            choices = {}
+            field = None
+        choices = dict(field.flatchoices) if field is not None else {}
         if value in choices:
             return str(choices[value])
+        moment = parse_datetime(value) if isinstance(field, models.DateTimeField) else None
+        if moment is not None:
+            # A time as the reader's clock says it, not raw UTC with microseconds.
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, dt.UTC)
+            return date_format(timezone.localtime(moment), "Y-m-d H:i:s")
     if model is not None and isinstance(value, int) and not isinstance(value, bool):
         # A link to another row by its name: "assigned to: lihua", not "assigned to: 2".
         try:
