@@ -293,9 +293,13 @@ def test_bad_channel_configs_are_refused() -> None:
     [
         (
             "mailto://ops:hunter2@smtp.example.com?to=a@example.com",
-            "mailto://ops:***@smtp.example.com",
+            "mailto://ops:***@smtp.example.com → a@example.com",  # who it goes to is said
         ),
-        ("mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com", "mailto://127.0.0.1:8025"),
+        (
+            "mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com",
+            "mailto://127.0.0.1:8025 → b@example.com",
+        ),
+        ("slack://T1/B2/C3?footer=no&token=sekrit", "slack://T1/B2/C3"),
         ("mailtos://me@example.com", "mailtos://me@example.com"),
     ],
 )

@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, field_validator
@@ -44,7 +44,14 @@ def _mask(url: str) -> str:
         user, has_password, _secret = userinfo.partition(":")
         netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
     path = "/".join(seg[:4] + "…" if len(seg) > 12 else seg for seg in parts.path.split("/"))
-    return urlunsplit(parts._replace(netloc=netloc, path=path, query="", fragment=""))
+    shown = urlunsplit(parts._replace(netloc=netloc, path=path, query="", fragment=""))
+    if parts.scheme in ("mailto", "mailtos"):
+        # Who the mail goes to is no secret, and the list must say it (a zh trial's channel
+        # read "mailto://vigil:***@host:8613", hiding pr@…).
+        to = ", ".join(v for k, v in parse_qsl(parts.query) if k == "to")
+        if to:
+            shown += f" → {to}"
+    return shown
 
 
 #: Services said in the reader's language; other schemes are named by Apprise itself.
