@@ -299,7 +299,7 @@ def test_bad_channel_configs_are_refused() -> None:
             "mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com",
             "mailto://127.0.0.1:8025 → b@example.com",
         ),
-        ("slack://T1/B2/C3?footer=no&token=sekrit", "slack://T1/B2/C3"),
+        ("ntfy://ntfy.sh/alerts?priority=high&token=sekrit", "ntfy://ntfy.sh/alerts"),
         ("mailtos://me@example.com", "mailtos://me@example.com"),
     ],
 )
