@@ -390,7 +390,15 @@ class ChannelForm(forms.Form):
         required=False,
         help_text=_("Empty: a new channel gets a generated one, an existing one keeps its own."),
     )
-    is_default = forms.BooleanField(label=_("Default channel"), required=False)
+    is_default = forms.BooleanField(
+        label=_("Default channel"),
+        required=False,
+        # A zh trial's 警 flags and hand reports reached only the bell, and nothing said why.
+        help_text=_(
+            "Default channels carry the alerts of rules that tick no channel, every 警 flag "
+            "and every hand report. Without one, those reach people in the app only."
+        ),
+    )
 
     def config(self) -> dict[str, Any]:
         data = self.cleaned_data
