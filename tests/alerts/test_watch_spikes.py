@@ -494,3 +494,33 @@ def test_a_spike_closed_as_a_false_alarm_lets_its_topic_alert_again_at_once(make
     close_alert(second, actor=wang)  # handled: a real story, the quiet period holds
     burst(48)
     assert Alert.objects.filter(rule=rule).count() == 2
+
+
+def test_a_false_alarm_during_its_burst_is_not_alerted_again_until_the_burst_is_over(
+    make_user,
+) -> None:  # noqa: ANN001
+    # A zh trial closed a spike as a false alarm while the burst went on; the next bucket
+    # opened a new alert, "112 negative mentions in 15 min", the dismissed ones among them.
+    topic = make_topic()
+    _history(topic)
+    wang = make_user("Responder")
+    rule = create_rule(name="Spike", kind="spike", topic=topic)
+    start = bucket_floor(NOW)
+    close_buckets(start)
+
+    def bucket(index: int, size: int) -> None:
+        at = start + BUCKET * index + dt.timedelta(seconds=20)
+        for second in range(size):
+            matched_mention(topic, at=at + dt.timedelta(seconds=second))
+        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+
+    bucket(0, 40)
+    first = Alert.objects.get(rule=rule)
+    close_alert(first, actor=wang, false_alarm=True)
+    for index in range(1, 4):  # the same burst runs on
+        bucket(index, 40)
+    assert Alert.objects.filter(rule=rule).count() == 1
+    for index in range(4, 10):  # calm again
+        bucket(index, 2)
+    bucket(10, 40)  # a new burst: alerted at once, as after any false alarm
+    assert Alert.objects.filter(rule=rule).count() == 2

@@ -137,11 +137,17 @@ class SpikeDetector:
 
     def end_quiet_period(self) -> None:
         """Forget the last alert (a person judged it a false alarm): a real rise soon after
-        must not need ``escalation_ratio`` times that alarm's rate. The baseline is kept."""
+        must not need ``escalation_ratio`` times that alarm's rate. The baseline is kept.
+
+        While the dismissed burst still runs, the quiet period lasts until it is over: a
+        trial closed a spike as a false alarm and was alerted at once about the same burst
+        ("112 negative mentions in 15 min", the ones just dismissed among them)."""
         s = self._s
+        if s.running:
+            s.quiet_until_calm = True
+            return
         s.cooldown_until = -math.inf
         s.last_alert_rate = 0.0
-        s.running = False
 
     @property
     def story_running(self) -> bool:
@@ -249,6 +255,10 @@ class SpikeDetector:
         if s.running:
             total, expected, _q, _n = sums[min(1, len(sums) - 1)]
             s.running = total > cfg.min_ratio * expected
+        if s.quiet_until_calm and not s.running:  # the dismissed burst is over
+            s.quiet_until_calm = False
+            s.cooldown_until = -math.inf
+            s.last_alert_rate = 0.0
         if s.n >= self._warm_after:
             signal = self._judge(t, moment, sums)
         self._learn(x, mu, season, i0, i1, w1, day, sums)
@@ -383,6 +393,7 @@ class SpikeDetector:
         s.cooldown_until = t + cfg.cooldown_seconds
         s.last_alert_rate = total / k
         s.running = True
+        s.quiet_until_calm = False  # a new alert (4x the dismissed one): its own quiet period
         weekly = s.days_seen >= 7  # the weekday factors learn from the seventh whole day on
         return make_signal(cfg, t, moment, log_p, k, total, expected, grew, weekly)
 

@@ -36,6 +36,9 @@ class DetectorState:
     cooldown_until: float = -math.inf
     last_alert_rate: float = 0.0
     running: bool = False  # from an alert until the 15-minute window is back near usual
+    #: A person judged the last alert a false alarm while its burst ran: the quiet period ends
+    #: when the burst does (re-alerting on the very burst just dismissed helped no one).
+    quiet_until_calm: bool = False
     count_mode: bool = True
     seen_zero: bool = False
     last_x: float = 0.0  # the previous bucket's count, uncapped
