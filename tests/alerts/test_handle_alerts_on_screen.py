@@ -485,22 +485,22 @@ def test_the_alert_page_says_its_state_once(client_for, make_user, zh_hans_catal
     assert said[dismissed.pk, "zh-hans"] == "误报 · 由 li 于 2026-11-27 09:00 关闭"
 
 
-def test_saving_a_rule_from_the_form_keeps_the_escalation_steps_set_through_the_api(
-    client_for, make_user
-) -> None:
-    # A trial set a ladder "then the Administrators" through the API, opened the rule in the
-    # editor, saved it unchanged, and the step was gone: the form rebuilt the whole ladder.
-    admin = client_for("Administrator")
+def _burns_with_a_ladder(make_user) -> AlertRule:  # noqa: ANN001
+    """A keyword rule with kim on call and an API-set step "then the Administrators"."""
     kim = make_user("Responder", "kim")
-    rule = create_rule(
+    return create_rule(
         name="Burns",
         kind="keyword",
         topic=make_topic(),
         conditions={"query": "烫伤"},
         routing={"on_call": [kim.pk], "escalation": [{"roles": ["Administrator"]}]},
     )
-    form = {
-        "name": "Burns",
+
+
+def _rule_form(rule: AlertRule, **fields: str) -> dict[str, object]:
+    """What the rule editor posts for ``rule`` (a keyword rule on its topic), plus ``fields``."""
+    return {
+        "name": rule.name,
         "kind": "keyword",
         "topic": rule.topic_id,
         "query": "烫伤",
@@ -508,8 +508,18 @@ def test_saving_a_rule_from_the_form_keeps_the_escalation_steps_set_through_the_
         "cooldown_minutes": 360,
         "timezone": "UTC",
         "is_active": "on",
-        "on_call": "kim",
+        **fields,
     }
+
+
+def test_saving_a_rule_from_the_form_keeps_the_escalation_steps_set_through_the_api(
+    client_for, make_user
+) -> None:
+    # A trial set a ladder "then the Administrators" through the API, opened the rule in the
+    # editor, saved it unchanged, and the step was gone: the form rebuilt the whole ladder.
+    admin = client_for("Administrator")
+    rule = _burns_with_a_ladder(make_user)
+    form = _rule_form(rule, on_call="kim")
     assert admin.post(f"/alerts/rules/{rule.pk}/edit/", form).status_code == 302
     rule.refresh_from_db()
     assert [s["roles"] for s in rule.routing["escalation"]] == [["Administrator"]]
@@ -528,26 +538,10 @@ def test_the_rule_editor_shows_the_whole_ladder_and_warns_of_a_rule_that_tells_n
     # A trial could not see the API-set steps in the editor, and saved a rule with nobody and
     # no channel in silence: its alerts told no one.
     admin = client_for("Administrator")
-    kim = make_user("Responder", "kim")
-    rule = create_rule(
-        name="Burns",
-        kind="keyword",
-        topic=make_topic(),
-        conditions={"query": "烫伤"},
-        routing={"on_call": [kim.pk], "escalation": [{"roles": ["Administrator"]}]},
-    )
+    rule = _burns_with_a_ladder(make_user)
     page = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
     assert "If nobody acknowledges, it climbs: then → Administrator." in page
-    form = {
-        "name": "Burns",
-        "kind": "keyword",
-        "topic": rule.topic_id,
-        "query": "烫伤",
-        "level": "III",
-        "cooldown_minutes": 360,
-        "timezone": "UTC",
-        "is_active": "on",
-    }
+    form = _rule_form(rule)
     answer = admin.post(f"/alerts/rules/{rule.pk}/edit/", form, follow=True).content.decode()
     assert "This rule tells nobody" in answer
     answer = admin.post(
@@ -561,18 +555,8 @@ def test_a_rule_on_a_topic_and_a_plan_at_once_is_refused_at_the_plan(client_for)
     from vigil.monitoring.models import MonitoringPlan
 
     admin = client_for("Administrator")
-    topic = make_topic()
-    form = {
-        "name": "Both",
-        "kind": "keyword",
-        "topic": topic.pk,
-        "plan": MonitoringPlan.objects.get().pk,
-        "query": "烫伤",
-        "level": "III",
-        "cooldown_minutes": 360,
-        "timezone": "UTC",
-        "is_active": "on",
-    }
+    unsaved = AlertRule(name="Both", topic=make_topic())
+    form = _rule_form(unsaved, plan=str(MonitoringPlan.objects.get().pk))
     page = admin.post("/alerts/rules/new/", form).content.decode()
     plan_row = page[page.index('id="id_plan"') :]
     assert plan_row.index("not both") < plan_row.index("</div>")

@@ -469,21 +469,31 @@ def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: 
     assert "150 mentions in 5 min" in alert.summary
 
 
-def test_a_spike_closed_as_a_false_alarm_lets_its_topic_alert_again_at_once(make_user) -> None:  # noqa: ANN001
-    # After an alert the topic stays quiet for 24 hours unless the volume reaches four times
-    # the rate that fired. After a false alarm that only blinded it to a real rise.
-    topic = make_topic()
+def _spike_rule_with_buckets(topic):  # noqa: ANN001, ANN202
+    """A spike rule on ``topic`` (with its history) and a way to fill bucket N with M
+    mentions and close it, from the start of the current bucket."""
     _history(topic)
-    wang = make_user("Responder")
     rule = create_rule(name="Spike", kind="spike", topic=topic)
     start = bucket_floor(NOW)
     close_buckets(start)
 
-    def burst(bucket: int) -> None:
-        at = start + BUCKET * bucket + dt.timedelta(seconds=20)
-        for second in range(40):
+    def bucket(index: int, size: int) -> None:
+        at = start + BUCKET * index + dt.timedelta(seconds=20)
+        for second in range(size):
             matched_mention(topic, at=at + dt.timedelta(seconds=second))
         close_buckets(at + BUCKET + dt.timedelta(minutes=1))
+
+    return rule, bucket
+
+
+def test_a_spike_closed_as_a_false_alarm_lets_its_topic_alert_again_at_once(make_user) -> None:  # noqa: ANN001
+    # After an alert the topic stays quiet for 24 hours unless the volume reaches four times
+    # the rate that fired. After a false alarm that only blinded it to a real rise.
+    wang = make_user("Responder")
+    rule, bucket = _spike_rule_with_buckets(make_topic())
+
+    def burst(index: int) -> None:
+        bucket(index, 40)
 
     burst(0)
     first = Alert.objects.get(rule=rule)
@@ -501,19 +511,8 @@ def test_a_false_alarm_during_its_burst_is_not_alerted_again_until_the_burst_is_
 ) -> None:  # noqa: ANN001
     # A zh trial closed a spike as a false alarm while the burst went on; the next bucket
     # opened a new alert, "112 negative mentions in 15 min", the dismissed ones among them.
-    topic = make_topic()
-    _history(topic)
     wang = make_user("Responder")
-    rule = create_rule(name="Spike", kind="spike", topic=topic)
-    start = bucket_floor(NOW)
-    close_buckets(start)
-
-    def bucket(index: int, size: int) -> None:
-        at = start + BUCKET * index + dt.timedelta(seconds=20)
-        for second in range(size):
-            matched_mention(topic, at=at + dt.timedelta(seconds=second))
-        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
-
+    rule, bucket = _spike_rule_with_buckets(make_topic())
     bucket(0, 40)
     first = Alert.objects.get(rule=rule)
     close_alert(first, actor=wang, false_alarm=True)
