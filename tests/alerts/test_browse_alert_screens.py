@@ -33,6 +33,14 @@ def page(live_server, chromium_path):  # noqa: ANN001, ANN201
         browser.close()
 
 
+def _sign_in(page, username: str) -> None:  # noqa: ANN001
+    page.goto(page.base + "/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery-staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base + "/")
+
+
 def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  # noqa: ANN001
     make_user("Responder", username="wang")
     topic = make_topic()
@@ -44,11 +52,7 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     alert = Alert.objects.get()
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(page.base + "/")
-    page.fill("#id_username", "wang")
-    page.fill("#id_password", "correct-horse-battery-staple")
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    _sign_in(page, "wang")
     page.goto(page.base + "/alerts/")
     row = page.locator(f"#alert-{alert.pk}")
     assert "明光水壶烫伤用户" in row.inner_text() or "Kettle" in row.inner_text()
@@ -140,11 +144,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
     alert = Alert.objects.get()
     assert alert.title == "Kettle: new mention"
 
-    page.goto(page.base + "/")
-    page.fill("#id_username", "li")
-    page.fill("#id_password", "correct-horse-battery-staple")
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    _sign_in(page, "li")
     page.goto(page.base + "/alerts/")
     assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新提及"
     page.goto(page.base + "/alerts/deliveries/")
@@ -164,11 +164,7 @@ def test_an_analyst_flags_a_mention_from_the_list_and_a_responder_sees_who(page,
     make_user("Analyst", username="lin")
     make_user("Responder", username="wang")
     mention = matched_mention(make_topic(), title="明光水壶盖子弹开")
-    page.goto(page.base + "/")
-    page.fill("#id_username", "lin")
-    page.fill("#id_password", "correct-horse-battery-staple")
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    _sign_in(page, "lin")
     page.goto(page.base + "/mentions/")
     row = page.locator(".mention", has_text="明光水壶盖子弹开")
     row.get_by_role("button", name="Flag as warning").click()
@@ -185,11 +181,7 @@ def test_an_analyst_flags_a_mention_from_the_list_and_a_responder_sees_who(page,
 def test_an_analyst_flags_with_a_level_and_a_note_from_the_mentions_page(page, make_user) -> None:  # noqa: ANN001
     make_user("Analyst", username="lin", language="zh-hans")
     mention = matched_mention(make_topic(), title="明光水壶盖子弹开")
-    page.goto(page.base + "/")
-    page.fill("#id_username", "lin")
-    page.fill("#id_password", "correct-horse-battery-staple")
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    _sign_in(page, "lin")
     page.goto(page.base + f"/mentions/{mention.pk}/")
     assert not page.locator(".flag-full").is_visible()  # folded until asked for
     page.locator(".flag-details summary").click()
