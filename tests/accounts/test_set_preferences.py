@@ -75,3 +75,8 @@ def test_time_zone_lists_name_each_place_once() -> None:
     for alias in aliases:
         assert alias not in zones
     assert len(zones) == len(set(zones))
+    # A zh trial read bare IANA names: each says its offset from UTC today.
+    labels = dict(zone_choices())
+    assert labels["Asia/Shanghai"] == "Asia/Shanghai (UTC+08:00)"
+    assert labels["Asia/Kolkata"] == "Asia/Kolkata (UTC+05:30)"
+    assert labels["UTC"] == "UTC (UTC+00:00)"

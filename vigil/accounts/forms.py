@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import zoneinfo
 from pathlib import Path
@@ -95,7 +96,17 @@ def zone_choices() -> list[tuple[str, str]]:
     Aliases stay valid where a zone is typed (the API, settings); the lists offer one name
     per place, so nobody has to choose between "Asia/Shanghai", "Asia/Chongqing" and "PRC".
     """
-    return [(z, z) for z in COMMON_ZONES + _place_zones()]
+    now = dt.datetime.now(dt.UTC)
+    return [(z, f"{z} ({_utc_offset(z, now)})") for z in COMMON_ZONES + _place_zones()]
+
+
+def _utc_offset(zone: str, now: dt.datetime) -> str:
+    """ "UTC+08:00" today (a zh trial read bare IANA names and could not tell the hours)."""
+    offset = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
