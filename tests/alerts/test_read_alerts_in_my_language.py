@@ -88,7 +88,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_the_title_in_chinese(
     )
 
     subjects = {m["rcpt"][0]: _subject(m["data"]) for m in smtp.messages}
-    assert subjects["<li@example.com>"] == f"[III] {chinese}"
+    assert subjects["<li@example.com>"] == f"【Ⅲ级】{chinese}"  # the level as screens write it
     assert subjects["<bob@example.com>"] == f"[III] {english}"
     assert Notification.objects.get(user=li).title == chinese  # the bell
     assert Notification.objects.get(user=bob).title == english

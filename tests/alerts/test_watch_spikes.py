@@ -325,7 +325,7 @@ def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: 
         str(email.header.make_header(email.header.decode_header(m["Subject"])))
         for m in (email.message_from_string(sent["data"]) for sent in smtp.messages)
     }
-    assert subjects == {f"[III] {zh[0]}", f"[III] {zh[1]}"}  # li reads Chinese
+    assert subjects == {f"【Ⅲ级】{zh[0]}", f"【Ⅲ级】{zh[1]}"}  # li reads Chinese
     assert {n.title for n in Notification.objects.filter(user=li)} == set(zh)  # and her bell
     hooked = {json.loads(request.get_data())["title"] for request, _ in httpserver.log}
     assert hooked == {f"[III] {en[0]}", f"[III] {en[1]}"}  # a shared channel: the installation's

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vigil.alerts.detectors.signal import ratio_text
 
@@ -54,6 +54,20 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
         return stored
     story = values.get("story")
     return f"{text} · {story}" if story else text
+
+
+def level_numeral(level: str) -> str:
+    """A warning level's numeral as the reader writes it: "II" in English, "Ⅱ" in Chinese
+    (the screens' 「Ⅱ级 · 橙色」; messages said 「II 级」 beside them, a zh trial)."""
+    return str(_NUMERALS.get(level, level))
+
+
+_NUMERALS: dict[str, Promise] = {
+    "I": pgettext_lazy("warning level numeral", "I"),
+    "II": pgettext_lazy("warning level numeral", "II"),
+    "III": pgettext_lazy("warning level numeral", "III"),
+    "IV": pgettext_lazy("warning level numeral", "IV"),
+}
 
 
 def news_prefix(news: str) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from vigil.accounts import audit
 from vigil.accounts.roles import ROLE_LABELS
+from vigil.alerts.texts import level_numeral
 
 register = template.Library()
 
@@ -141,7 +142,8 @@ def audit_note(entry: Any) -> str:
     found = _ESCALATED_NOTE.match(note)
     if found and entry.action == "alert.escalated":
         return _("escalated to step {step}: unacknowledged after the level {level} target").format(
-            step=(entry.after or {}).get("escalation_step", ""), level=found["level"]
+            step=(entry.after or {}).get("escalation_step", ""),
+            level=level_numeral(found["level"]),
         )
     return note
 

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.services.lifecycle import response_status
-from vigil.alerts.texts import news_prefix
+from vigil.alerts.texts import level_numeral, news_prefix
 from vigil.alerts.transports import Message
 
 __all__ = ["absolute", "alert_payload", "digest_message", "message_for", "message_language"]
@@ -160,7 +160,7 @@ def message_for(delivery: Delivery) -> Message:
                 _(
                     "Nobody has acknowledged this alert within the level {level} response "
                     "target; this is escalation step {step}."
-                ).format(level=alert.level, step=detail),
+                ).format(level=level_numeral(alert.level), step=detail),
             )
         if alert.counts_negative_only:  # as the alert page says it: "Negative mentions"
             counted = ngettext(
@@ -174,9 +174,10 @@ def message_for(delivery: Delivery) -> Message:
                 "Level {level} · {count} mentions",
                 alert.mention_count,
             )
-        counted = counted.format(level=alert.level, count=alert.mention_count)
+        numeral = level_numeral(alert.level)
+        counted = counted.format(level=numeral, count=alert.mention_count)
         if not alert.mention_count:  # a report by hand: "0 mentions" says nothing
-            counted = _("Level {level}").format(level=alert.level)
+            counted = _("Level {level}").format(level=numeral)
         stands = where_it_stands(alert, escalation_said=head == "escalated")
         lines.append(f"{counted} · {stands}" if stands else counted)
         if alert.reported_by_id:  # a flag or a report: who raised it, to ask them more
@@ -185,9 +186,12 @@ def message_for(delivery: Delivery) -> Message:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
         payload = alert_payload(alert)
         lines += _deadline_and_mentions(alert, delivery, payload)
-        title = f"{prefix}[{alert.level}] {alert.display_title}"
+        # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
+        headline = prefix + alert.display_title
+        title = prefix + _("[{level}] {title}").format(level=numeral, title=alert.display_title)
     return Message(
         title=title,
+        headline=headline,
         body="\n".join(lines),
         level=alert.level,
         url=absolute(reverse("alerts:detail", args=[alert.pk])),
@@ -241,6 +245,9 @@ def _digest_line(alert: Alert) -> str:
             alert.mention_count,
         )
     said = line.format(
-        level=alert.level, title=alert.display_title, count=alert.mention_count, state=stands
+        level=level_numeral(alert.level),
+        title=alert.display_title,
+        count=alert.mention_count,
+        state=stands,
     )
     return said + "\n  " + absolute(reverse("alerts:detail", args=[alert.pk]))

@@ -80,6 +80,9 @@ class Message:
     title: str
     body: str
     level: str = ""
+    #: The title without its level mark ("[II] " or 【Ⅱ级】): the bell shows the level as a
+    #: badge. Empty: the title as it is.
+    headline: str = ""
     url: str = ""
     event: str = "alert.fired"  # alert.fired | escalated | raised | grew | digest | test
     payload: dict[str, Any] = field(default_factory=dict)

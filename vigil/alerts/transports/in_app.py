@@ -44,7 +44,7 @@ class InAppTransport(Transport):
             user_id=message.recipient_id,
             alert_id=message.alert_id,
             # The bell shows the level as a badge: "[II] " in the title would say it twice.
-            title=message.title.replace(f"[{message.level}] ", "", 1)[:300],
+            title=(message.headline or message.title.replace(f"[{message.level}] ", "", 1))[:300],
             # Said again from the alert in the reader's language of the day (not digests).
             code=message.event if message.event.startswith("alert.") else "",
             url=message.url[:500],
