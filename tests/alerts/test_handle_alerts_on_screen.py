@@ -356,6 +356,9 @@ def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -
     # The row's health follows the test without a reload.
     assert f'<span id="health-{channel.pk}" hx-swap-oob="true">' in result
     assert "badge-ok" in result.split(f'id="health-{channel.pk}"')[1]
+    # ... and so does its last success, not "—" beside "working" (verify12 trial).
+    last = result.split(f'<span id="last-success-{channel.pk}" hx-swap-oob="true">')[1]
+    assert not last.startswith("—")
     listing = admin.get("/alerts/channels/").content.decode()
     assert (
         "Ops" in listing and "POST http://" in listing and channel.config["secret"] not in listing

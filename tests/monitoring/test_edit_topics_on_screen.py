@@ -222,3 +222,12 @@ def test_chinese_screens_take_full_width_punctuation(client_for, zh_hans_catalog
     assert "（已搜索" in preview and "条）" in preview
     english = analyst.post("/topics/check/", {"field": "query", "query": "明光 烫伤"})
     assert "Valid: </span>" in english.content.decode()
+
+
+def test_the_caret_stands_under_the_column_past_wide_characters(client_for) -> None:
+    # Padding with one space a character put the caret two cells short under 起火 AND (爆炸.
+    analyst = client_for("Analyst")
+    bad = analyst.post(
+        "/topics/check/", {"field": "query", "query": "起火 AND (爆炸"}
+    ).content.decode()
+    assert '<span class="caret-pad" aria-hidden="true">起火 AND </span>^' in bad

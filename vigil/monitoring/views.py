@@ -199,7 +199,13 @@ def query_check(request: HttpRequest) -> HttpResponse:
     field = request.POST.get("field", "query")
     text = request.POST.get(field, "")
     result = check_query(text) if text.strip() else None
-    return render(request, "monitoring/_check.html", {"result": result, "text": text})
+    # The caret stands under the column by a hidden copy of the text before it, so that wide
+    # characters (起火 takes two cells in a monospace font) move it as far as they move the text;
+    # padding with one space per character put it two cells short under 起火 AND (爆炸.
+    before = text[: result.column - 1] if result and not result.ok and result.column else ""
+    return render(
+        request, "monitoring/_check.html", {"result": result, "text": text, "before": before}
+    )
 
 
 @perm_required("monitoring.view_topic")
