@@ -266,7 +266,12 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         # the people told of the first alert unaware that the story had grown fourfold.
         # Numbered, so a second growth is a message of its own (deliveries are unique).
         record_audit(None, "alert.grew", alert, after={"summary": alert.summary})
-        queue_deliveries(alert, routing_for(alert).first_step(), reason=f"grew:{growth}", now=now)
+        # The people who own it hear it too (a trial's assignee was not told): whoever
+        # acknowledged it and whoever it is assigned to, besides the rule's first step.
+        told = routing_for(alert).first_step()
+        owners = [pk for pk in (alert.acknowledged_by_id, alert.assigned_to_id) if pk]
+        told.users = list(dict.fromkeys([*told.users, *owners]))
+        queue_deliveries(alert, told, reason=f"grew:{growth}", now=now)
     return alert
 
 
