@@ -165,3 +165,20 @@ def test_an_assignment_goes_to_the_assignee_not_to_shared_channels(make_user) ->
     assigned = alert.deliveries.filter(reason__startswith="assigned")
     assert list(assigned.values_list("channel__kind", flat=True)) == ["in_app"]
     assert Channel.objects.filter(kind="in_app").exists()
+
+
+def test_a_closed_alert_can_be_judged_again_on_its_page(client_for) -> None:
+    # The verification trial could change a false alarm to useful only through the API.
+    alert = burns_alert()
+    responder = client_for("Responder")
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "false_alarm"})
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "Not a false alarm: useful" in page and "It was a false alarm" not in page
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})
+    alert.refresh_from_db()
+    assert (alert.state, alert.feedback) == ("handled", "useful")
+    page = responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert "It was a false alarm" in page and "Not a false alarm: useful" not in page
+    responder.post(f"/alerts/{alert.pk}/act/", {"action": "false_alarm"})
+    alert.refresh_from_db()
+    assert (alert.state, alert.feedback) == ("false_alarm", "false_alarm")

@@ -127,6 +127,9 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
     try:
         if action == "ack":
             alert = acknowledge_alert(alert, actor=user, note=request.POST.get("note", ""))
+        elif action == "false_alarm" and not alert.is_open:
+            # A closed alert judged again: its state follows (handled -> false alarm).
+            alert = give_feedback(alert, actor=user, feedback=Alert.Feedback.FALSE_ALARM)
         elif action in ("handle", "false_alarm"):
             alert = close_alert(
                 alert,
