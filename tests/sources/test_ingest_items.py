@@ -305,7 +305,15 @@ def test_a_count_too_big_to_store_is_refused_at_the_door(client, make_user, push
     )
     result = response.json()
     assert (result["new"], [e["line"] for e in result["errors"]]) == (1, [2])
-    assert "not a whole number" in result["errors"][0]["message"]
+    assert "is too large to be a count" in result["errors"][0]["message"]
+    negative = {"id": "neg", "text": "A long enough text about Lumina.", "shares": -5}
+    response = client.post(
+        "/api/ingest",
+        data=json.dumps(_batch(negative)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert "is negative: a count is 0 or more" in response.json()["errors"][0]["message"]
 
 
 def test_a_body_over_the_limit_answers_a_json_413(client, make_user, push_source, settings) -> None:

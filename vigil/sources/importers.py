@@ -356,12 +356,16 @@ def _item(record: Mapping[str, Any], columns: dict[str, str], default_tz: tzinfo
         raw = value(name)
         if raw is not None:
             count = to_int(raw)
-            if count is None or not 0 <= count <= _MAX_COUNT:
-                raise _BadRow(
-                    gettext_noop("%(column)s '%(value)s' is not a whole number"),
-                    column=columns[name],
-                    value=str(raw)[:20],
-                )
+            if count is None:
+                problem = gettext_noop("%(column)s '%(value)s' is not a whole number")
+            elif count < 0:
+                problem = gettext_noop("%(column)s '%(value)s' is negative: a count is 0 or more")
+            elif count > _MAX_COUNT:
+                problem = gettext_noop("%(column)s '%(value)s' is too large to be a count")
+            else:
+                problem = ""
+            if problem:
+                raise _BadRow(problem, column=columns[name], value=str(raw)[:20])
             setattr(item, name, count)
     channel = text("channel").lower()
     channel = _CHANNEL_NAMES.get(channel, channel)
