@@ -185,7 +185,7 @@ def test_a_spike_far_beyond_chance_is_not_given_a_false_precision(zh_hans_catalo
         assert say_summary("spike", tiny).endswith("；几乎不可能是正常波动")
         said = say_summary("spike", usual)
         assert said.startswith("5 小时 50 分钟内 91 条提及")
-        assert said.endswith("；正常波动下约 33,000 次才出现一次")
+        assert said.endswith("；正常波动下约 3.3 万次才出现一次")  # as Chinese readers count
 
 
 def test_a_spike_over_a_long_window_counts_whole_mentions(zh_hans_catalogue) -> None:  # noqa: ANN001

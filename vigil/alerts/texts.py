@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -164,7 +165,17 @@ def chance_words(p_value: float) -> str:
     odds = 1.0 / max(p_value, _TINY_P)
     digits = max(int(math.floor(math.log10(odds))) - 1, 0)  # two significant figures
     rounded = int(round(odds / 10**digits) * 10**digits)
-    return _("about 1 in {n} under normal variation").format(n=f"{rounded:,}")
+    return _("about 1 in {n} under normal variation").format(n=_big_number(rounded))
+
+
+def _big_number(n: int) -> str:
+    """33,000 in English; 3.3 万 and 4500 亿 in Chinese, as Chinese readers count."""
+    if not (translation.get_language() or "").startswith("zh") or n < 10_000:
+        return f"{n:,}"
+    for unit, size in (("亿", 10**8), ("万", 10**4)):
+        if n >= size:
+            return f"{n / size:.4g} {unit}"
+    return f"{n:,}"
 
 
 def span_words(seconds: int) -> str:
