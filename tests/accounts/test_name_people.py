@@ -60,3 +60,17 @@ def test_topic_history_names_who_changed_the_query(client_for, make_user) -> Non
     update_topic(topic, actor=analyst, query="Lumina OR 明光 OR 明光智能")
     page = client_for("Viewer").get(f"/topics/{topic.pk}/").content.decode()
     assert "Jing Chen" in page
+
+
+def test_the_timeline_says_to_whom_an_alert_was_assigned(client_for, make_user) -> None:
+    # The verification trial's timeline read "Hua Yu assigned" and no more.
+    from vigil.alerts.services.lifecycle import assign_alert
+
+    boss = make_user("Responder", username="liwei", first_name="Wei", last_name="Li")
+    reader = client_for("Responder")
+    alert = burns_alert()
+    assign_alert(alert, actor=reader.user, assignee=boss)
+    assign_alert(alert, actor=reader.user, assignee=None)
+    page = reader.get(f"/alerts/{alert.pk}/").content.decode()
+    timeline = page[page.index('class="timeline"') :]
+    assert "assigned it to Wei Li" in timeline and "unassigned it" in timeline

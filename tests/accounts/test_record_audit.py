@@ -116,3 +116,17 @@ def test_an_escalation_reads_in_the_readers_language_and_names_people(
     assert "skipped_steps" not in table and "unacknowledged after" not in table
     assert "升级至第 1 步" in table  # the reason, in Chinese
     assert "lihua" in table and f"→ {li.pk}<" not in table  # the person, not their number
+
+
+def test_the_audit_log_names_people_and_departments_as_the_screens_do(
+    client_for, make_user
+) -> None:
+    # The verification trial read 「负责人: admin」 and "Public Relations" on a Chinese screen.
+    from tests.alerts._support import burns_alert
+    from vigil.alerts.services.lifecycle import assign_alert
+
+    admin = client_for("Administrator")
+    boss = make_user("Responder", username="liwei", first_name="Wei", last_name="Li")
+    assign_alert(burns_alert(), actor=admin.user, assignee=boss)
+    table = admin.get("/accounts/audit/").content.decode()
+    assert "→ Wei Li" in table

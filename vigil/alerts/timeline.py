@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -22,6 +23,7 @@ from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.texts import level_numeral
 
 HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
@@ -84,7 +86,7 @@ def _action_text(entry: AuditEntry) -> str:
     after: dict[str, Any] = entry.after or {}
     if entry.action == "alert.escalated" and after.get("escalation_step"):
         text = _("escalated to step {step}: unacknowledged after the level {level} target").format(
-            step=after["escalation_step"], level=after.get("level", "")
+            step=after["escalation_step"], level=level_numeral(after.get("level", ""))
         )
         skipped = after.get("skipped_steps") or []
         if skipped:
@@ -96,6 +98,12 @@ def _action_text(entry: AuditEntry) -> str:
         return text
     if entry.action == "alert.incident_opened" and after.get("incident_id"):
         return _("handed off to incident {id}").format(id=after["incident_id"])
+    if entry.action == "alert.assigned" and "assigned_to" in after:
+        # Who it went to: a trial's timeline read "Hua Yu assigned" and no more.
+        assignee = User.objects.filter(pk=after["assigned_to"]).first()
+        if assignee is None:
+            return _("unassigned it")
+        return _("assigned it to {name}").format(name=person_name(assignee))
     if entry.action == "alert.raised" and after.get("level"):
         return _("raised the level to {level}").format(level=after["level"])
     if entry.action == "alert.feedback" and after.get("feedback"):

@@ -11,15 +11,17 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from vigil.accounts import audit
+from vigil.accounts.people import person_name
 from vigil.accounts.roles import ROLE_LABELS
 from vigil.alerts.texts import level_numeral
 
@@ -123,8 +125,13 @@ def field_value(object_type: str, name: str, value: Any) -> str:
             field = None
         if isinstance(field, models.ForeignKey):
             related = field.related_model._default_manager.filter(pk=value).first()
+            if isinstance(related, AbstractBaseUser):
+                return person_name(related)  # as every screen names people
+            named = getattr(related, "display_name", None)
+            if callable(named):
+                return str(named(get_language() or ""))  # a department: 公关部
             if related is not None:
-                return str(related)
+                return str(named or related)
     return audit_value(value)
 
 
