@@ -22,6 +22,8 @@ def test_full_name_where_set_username_otherwise(make_user) -> None:
     assert person_name(named) == "Wei Li"
     assert person_name(bare) == "zhao"
     assert person_name(None) == ""
+    chinese = make_user("Responder", username="lw", first_name="伟", last_name="李")
+    assert person_name(chinese) == "李伟"  # family name first, no space
 
 
 def test_alert_page_inbox_and_message_name_the_same_person(client_for, make_user) -> None:

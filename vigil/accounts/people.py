@@ -7,14 +7,25 @@ filter) and what the audit log records.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 __all__ = ["person_name"]
 
 
 def person_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
-    """``"Li Wei"`` for a user with a name, ``"liwei"`` without one, ``""`` for nobody."""
+    """``"Wei Li"`` for a user with a name, ``"李伟"`` for a Chinese one (family name first),
+    ``"liwei"`` without one, ``""`` for nobody."""
     if user is None or not getattr(user, "pk", None):
         return ""
+    first = str(getattr(user, "first_name", "") or "").strip()
+    last = str(getattr(user, "last_name", "") or "").strip()
+    if _CJK.search(first + last):
+        # Chinese names put the family name first, without a space: 李伟, not "伟 李".
+        return last + first
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return str(full or user.get_username())
+
+
+_CJK = re.compile("[\u3400-\u9fff]")
