@@ -63,7 +63,7 @@ def test_the_in_app_channel_says_when_it_last_worked(client_for, make_user) -> N
     admin = client_for("Administrator")
     row = _row(admin.get("/alerts/channels/").content.decode(), bell)
     shown = timezone.localtime(bell.last_success_at).strftime("%m-%d %H:%M")
-    assert f'data-label="Last success">{shown}</td>' in row
+    assert f'data-label="Last success"><span id="last-success-{bell.pk}">{shown}</span>' in row
 
 
 def test_the_in_app_channel_notes_its_success_once_a_minute(make_user) -> None:
