@@ -75,6 +75,16 @@ def test_sustained_burst_fires_promptly_with_a_readable_signal() -> None:
     assert 0.0 < first.severity <= 1.0
     assert 0.0 < first.p_value < 1e-3
     assert "mentions in" in first.explanation and "expected ~" in first.explanation
+    # Odds in words, as the app says them ("about 1 in 9,600 …"), not "~1e-04".
+    assert first.explanation.endswith("under normal variation") and "e-" not in first.explanation
+
+
+def test_odds_are_said_in_words_to_two_figures() -> None:
+    from vigil.alerts.detectors.signal import odds_text
+
+    assert odds_text(3e-5) == "about 1 in 33,000 under normal variation"
+    assert odds_text(0.04) == "about 1 in 25 under normal variation"
+    assert odds_text(1e-300) == "practically impossible under normal variation"
 
 
 def test_a_lone_five_minute_blip_needs_far_stronger_evidence_than_a_sustained_rise() -> None:

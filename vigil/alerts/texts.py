@@ -9,7 +9,6 @@ a report's title, and a summary that quotes a mention; so are alerts stored befo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from vigil.alerts.detectors.signal import ratio_text
+from vigil.alerts.detectors.signal import odds_rounded, ratio_text
 
 __all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
@@ -162,10 +161,7 @@ def chance_words(p_value: float) -> str:
     trial's team would not forward "below 1e-12")."""
     if p_value < _TINY_P:
         return _("practically impossible under normal variation")
-    odds = 1.0 / max(p_value, _TINY_P)
-    digits = max(int(math.floor(math.log10(odds))) - 1, 0)  # two significant figures
-    rounded = int(round(odds / 10**digits) * 10**digits)
-    return _("about 1 in {n} under normal variation").format(n=_big_number(rounded))
+    return _("about 1 in {n} under normal variation").format(n=_big_number(odds_rounded(p_value)))
 
 
 def _big_number(n: int) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from vigil.alerts.detectors.config import DAY, HOUR, SpikeConfig
 
-__all__ = ["SpikeSignal", "make_signal", "ratio_text"]
+__all__ = ["SpikeSignal", "make_signal", "odds_rounded", "odds_text", "ratio_text"]
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -64,8 +64,7 @@ def make_signal(
         slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {slot}"
     explanation = (
         f"{_amount(total)} {cfg.unit} in {span}, expected ~{expected:.3g} "
-        f"({ratio_text(ratio)}x the usual for {slot}); chance under normal variation "
-        f"~{10**-score:.0e}"
+        f"({ratio_text(ratio)}x the usual for {slot}); {odds_text(10**-score)}"
     )
     return SpikeSignal(
         timestamp=moment,
@@ -90,3 +89,18 @@ def _amount(total: float) -> str:
     """ "46", "1325", "3.75": whole numbers from a hundred on (a long window sums partly
     counted buckets: "1325.47 mentions" claimed a precision it does not have)."""
     return f"{total:.0f}" if abs(total) >= 100 or total == int(total) else f"{total:.3g}"
+
+
+def odds_text(p_value: float) -> str:
+    """ "about 1 in 33,000 under normal variation", or "practically impossible …" past 1e-12:
+    odds a PR team forwards, not "~3e-05" (the app says the same in the reader's language)."""
+    if p_value < 1e-12:
+        return "practically impossible under normal variation"
+    return f"about 1 in {odds_rounded(p_value):,} under normal variation"
+
+
+def odds_rounded(p_value: float) -> int:
+    """1 / p to two significant figures: 33,000 for p = 3e-5."""
+    odds = 1.0 / max(p_value, 1e-300)
+    digits = max(int(math.floor(math.log10(odds))) - 1, 0)
+    return int(round(odds / 10**digits) * 10**digits)
