@@ -320,6 +320,9 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     # The hours field says what a fraction means: a trial's "0.05" read as nothing at all.
     targets = admin.get("/alerts/rules/").content.decode()
     assert "= 30 min" in targets and "0.05 (3 minutes, the shortest)" in targets
+    # A changed target says what to type to put it back (the verification trial cleared the
+    # field, and nothing changed).
+    assert "default 2 h" in targets and "default 24 h" in targets and "default 6 h" not in targets
     profile = admin.user.profile
     profile.timezone = "Europe/Berlin"
     profile.save()

@@ -223,6 +223,11 @@ class LevelTarget:
     is_default: bool
 
     @property
+    def default_hours(self) -> float:
+        """What to type to put the target back (a trial cleared the field and nothing changed)."""
+        return DEFAULT_RESPONSE_HOURS[self.level]
+
+    @property
     def duration(self) -> str:
         """ "30 min" under an hour, else "6 h": a trial target of 0.05 h reads as 3 min."""
         if self.hours < 1:
