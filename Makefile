@@ -43,7 +43,7 @@ format: $(STAMP)
 ## typecheck: mypy (strict defs) on the pure cores
 PURE_CORES := vigil/lib vigil/monitoring/query vigil/alerts/detectors vigil/analysis/sentiment \
 	vigil/analysis/dedup.py vigil/analysis/stories.py vigil/analysis/impact.py vigil/analysis/emotion.py \
-	vigil/analysis/keywords.py vigil/analysis/entities.py vigil/analysis/langid.py \
+	vigil/analysis/keywords.py vigil/analysis/entities vigil/analysis/langid.py \
 	vigil/sources/failures.py vigil/alerts/failures.py vigil/analysis/propagation.py \
 	vigil/analysis/stories_eval.py
 typecheck: $(STAMP)

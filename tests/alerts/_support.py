@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email
+import random
 import socket
 import socketserver
 import threading
@@ -15,10 +16,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.factories import MentionFactory
+from tests.factories import MentionFactory, SourceFactory
 from vigil.alerts.models import Alert
 from vigil.alerts.services import create_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.spikes import BUCKET, bucket_floor
+from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match, Topic
 from vigil.monitoring.services import create_plan, create_topic
 
@@ -207,3 +210,39 @@ def burns_alert(level: str = "II", **routing: object) -> Alert:
     )
     evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
     return Alert.objects.get()
+
+
+#: The moment the spike tests judge at, and the quiet history they learn first.
+SPIKE_NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
+
+
+def spike_history(  # noqa: ANN001
+    topic, days: int = 2, until_days: int = 0, seed: int = 3, sentiment: str = ""
+) -> None:
+    """A quiet topic: 0–4 matches per bucket from ``days`` to ``until_days`` before SPIKE_NOW."""
+    rng = random.Random(seed)
+    source = SourceFactory()
+    mentions = []
+    start = bucket_floor(SPIKE_NOW) - dt.timedelta(days=days)
+    end = bucket_floor(SPIKE_NOW) - dt.timedelta(days=until_days)
+    bucket = start
+    n = 0
+    while bucket < end:
+        for _ in range(rng.randint(0, 4)):
+            n += 1
+            at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
+            mentions.append(
+                MentionFactory.build(
+                    source=source,
+                    item_key=f"h{seed}-{n:036d}",
+                    published_at=at,
+                    fetched_at=at,
+                    sentiment=sentiment,
+                )
+            )
+        bucket += BUCKET
+    Mention.objects.bulk_create(mentions, batch_size=500)
+    Match.objects.bulk_create(
+        [Match(mention=m, topic=topic, published_at=m.published_at) for m in mentions],
+        batch_size=500,
+    )

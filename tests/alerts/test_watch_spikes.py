@@ -8,18 +8,21 @@ import email
 import email.header
 import html
 import json
-import random
 import re
 
 import pytest
 from django.utils import translation
 
-from tests.alerts._support import SmtpStub, make_topic, matched_mention
-from tests.factories import MentionFactory, SourceFactory
+from tests.alerts._support import (
+    SPIKE_NOW,
+    SmtpStub,
+    make_topic,
+    matched_mention,
+    spike_history,
+)
 from vigil.alerts import signals
 from vigil.alerts.models import Alert, Notification, RuleSubject
 from vigil.alerts.services import (
-    close_alert,
     create_channel,
     create_rule,
     deliver_due,
@@ -33,55 +36,22 @@ from vigil.alerts.services.spikes import (
     bucket_floor,
     close_buckets,
 )
-from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2026, 3, 4, 10, 0, 40, tzinfo=dt.UTC)
-
-
-def _history(  # noqa: ANN001
-    topic, days: int = 2, until_days: int = 0, seed: int = 3, sentiment: str = ""
-) -> None:
-    """A quiet topic: 0–4 matches per bucket from ``days`` to ``until_days`` before NOW."""
-    rng = random.Random(seed)
-    source = SourceFactory()
-    mentions = []
-    start = bucket_floor(NOW) - dt.timedelta(days=days)
-    end = bucket_floor(NOW) - dt.timedelta(days=until_days)
-    bucket = start
-    n = 0
-    while bucket < end:
-        for _ in range(rng.randint(0, 4)):
-            n += 1
-            at = bucket + dt.timedelta(seconds=rng.randint(0, 299))
-            mentions.append(
-                MentionFactory.build(
-                    source=source,
-                    item_key=f"h{seed}-{n:036d}",
-                    published_at=at,
-                    fetched_at=at,
-                    sentiment=sentiment,
-                )
-            )
-        bucket += BUCKET
-    Mention.objects.bulk_create(mentions, batch_size=500)
-    Match.objects.bulk_create(
-        [Match(mention=m, topic=topic, published_at=m.published_at) for m in mentions],
-        batch_size=500,
-    )
-
 
 def test_history_teaches_the_baseline_without_firing() -> None:
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     rule = create_rule(
         name="Spike", kind="spike", topic=topic, conditions={"sensitivity": "medium"}
     )
-    assert close_buckets(NOW) == 0
+    assert close_buckets(SPIKE_NOW) == 0
     row = RuleSubject.objects.get(rule=rule)
-    assert row.last_bucket == bucket_floor(NOW) - BUCKET  # the bucket before NOW's, closed
+    assert (
+        row.last_bucket == bucket_floor(SPIKE_NOW) - BUCKET
+    )  # the bucket before SPIKE_NOW's, closed
     assert row.detector_state["n"] > 500
     assert not Alert.objects.exists()
 
@@ -91,11 +61,11 @@ def test_history_stored_after_the_rule_started_is_still_learnt() -> None:
     # demo's history, a backfill) learns them once they are there, and is warm at once.
     topic = make_topic()
     rule = create_rule(name="Spike", kind="spike", topic=topic)
-    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
-    _history(topic)
-    assert close_buckets(NOW) == 0  # learnt from history, without firing
+    assert close_buckets(SPIKE_NOW - dt.timedelta(minutes=10)) == 0
+    spike_history(topic)
+    assert close_buckets(SPIKE_NOW) == 0  # learnt from history, without firing
     assert RuleSubject.objects.get(rule=rule).detector_state["n"] > 500
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
     evaluate_new_mentions(burst, now=moment)
     assert Alert.objects.get().rule == rule
@@ -107,13 +77,13 @@ def test_history_stored_in_batches_after_the_rule_started_is_learnt_whole() -> N
     # and ordinary volume later looks like a spike.
     topic = make_topic()
     batched = create_rule(name="Spike", kind="spike", topic=topic)
-    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
-    _history(topic, days=2, until_days=1, seed=3)  # the older day first
-    assert close_buckets(NOW - dt.timedelta(minutes=5)) == 0
-    _history(topic, days=1, until_days=0, seed=4)  # then the newer one
-    assert close_buckets(NOW) == 0  # learnt again, without firing
+    assert close_buckets(SPIKE_NOW - dt.timedelta(minutes=10)) == 0
+    spike_history(topic, days=2, until_days=1, seed=3)  # the older day first
+    assert close_buckets(SPIKE_NOW - dt.timedelta(minutes=5)) == 0
+    spike_history(topic, days=1, until_days=0, seed=4)  # then the newer one
+    assert close_buckets(SPIKE_NOW) == 0  # learnt again, without firing
     whole = create_rule(name="Spike, after the backfill", kind="spike", topic=topic)
-    close_buckets(NOW)
+    close_buckets(SPIKE_NOW)
     learnt = RuleSubject.objects.get(rule=batched).detector_state
     expected = RuleSubject.objects.get(rule=whole).detector_state
     assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
@@ -128,12 +98,12 @@ def test_a_week_of_history_stored_oldest_day_first_is_learnt_whole() -> None:
     # live mentions fired "5 mentions in 5 min, expected about 0.01".
     topic = make_topic()
     batched = create_rule(name="Spike", kind="spike", topic=topic)
-    assert close_buckets(NOW - dt.timedelta(minutes=10)) == 0
+    assert close_buckets(SPIKE_NOW - dt.timedelta(minutes=10)) == 0
     for day in range(9, 0, -1):
-        _history(topic, days=day, until_days=day - 1, seed=day)
-        assert close_buckets(NOW) == 0  # learnt again, without firing
+        spike_history(topic, days=day, until_days=day - 1, seed=day)
+        assert close_buckets(SPIKE_NOW) == 0  # learnt again, without firing
     whole = create_rule(name="Spike, after the backfill", kind="spike", topic=topic)
-    close_buckets(NOW)
+    close_buckets(SPIKE_NOW)
     learnt = RuleSubject.objects.get(rule=batched).detector_state
     expected = RuleSubject.objects.get(rule=whole).detector_state
     assert learnt["level"] == pytest.approx(expected["level"]) and learnt["level"] > 1.0
@@ -144,9 +114,9 @@ def test_a_new_rule_learns_four_weeks_of_history_so_it_knows_each_weekday() -> N
     # The weekly rhythm is learnt from whole days once a week has been seen; a rule that read
     # only the last week of history judged its first week or more without it.
     topic = make_topic()
-    _history(topic, days=22)
+    spike_history(topic, days=22)
     rule = create_rule(name="Spike", kind="spike", topic=topic)
-    assert close_buckets(NOW) == 0
+    assert close_buckets(SPIKE_NOW) == 0
     state = RuleSubject.objects.get(rule=rule).detector_state
     assert state["n"] >= 22 * 288 - 1 and state["days_seen"] >= 20
 
@@ -156,17 +126,17 @@ def test_a_spike_rule_counts_its_days_in_the_rule_time_zone(settings) -> None:  
     # eight hours of every Monday were judged by Sunday's quieter rhythm.
     settings.TIME_ZONE = "Asia/Shanghai"
     topic = make_topic()
-    _history(topic, days=3)
+    spike_history(topic, days=3)
     beijing = create_rule(
         name="Beijing", kind="spike", topic=topic, routing={"timezone": "Asia/Shanghai"}
     )
-    close_buckets(NOW)
+    close_buckets(SPIKE_NOW)
     row = RuleSubject.objects.get(rule=beijing)
     assert row.detector_state["config"]["utc_offset_seconds"] == 8 * 3600
     learnt = row.detector_state["n"]
     # The zone changed: the rule learns its history again on the new days, and goes on.
     update_rule(beijing, routing={"timezone": "America/New_York"})
-    close_buckets(NOW + BUCKET)
+    close_buckets(SPIKE_NOW + BUCKET)
     state = RuleSubject.objects.get(rule=beijing).detector_state
     assert state["config"]["utc_offset_seconds"] == -5 * 3600  # standard time, all year
     assert state["n"] == learnt + 1
@@ -175,7 +145,7 @@ def test_a_spike_rule_counts_its_days_in_the_rule_time_zone(settings) -> None:  
 def test_the_audience_offset_is_the_zone_standard_time_all_year() -> None:
     summer = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
     assert audience_offset("Europe/Berlin", summer) == 3600
-    assert audience_offset("Europe/Berlin", NOW) == 3600
+    assert audience_offset("Europe/Berlin", SPIKE_NOW) == 3600
     assert audience_offset("Asia/Kolkata", summer) == 19800
     assert audience_offset("Not/AZone", summer) == 0
 
@@ -184,13 +154,13 @@ def test_late_matches_of_a_rule_judging_for_over_a_week_are_not_learnt_again() -
     # Past its first week a rule takes late matches as a feed's lateness: learning the week
     # again every minute for them would cost a week of the topic's matches each time.
     topic = make_topic()
-    _history(topic, days=9, until_days=8, seed=1)
+    spike_history(topic, days=9, until_days=8, seed=1)
     rule = create_rule(name="Spike", kind="spike", topic=topic)
-    close_buckets(NOW - dt.timedelta(days=8))
-    close_buckets(NOW)
+    close_buckets(SPIKE_NOW - dt.timedelta(days=8))
+    close_buckets(SPIKE_NOW)
     before = RuleSubject.objects.get(rule=rule).detector_state
-    _history(topic, days=1, until_days=0, seed=2)  # stragglers, hours late
-    close_buckets(NOW)
+    spike_history(topic, days=1, until_days=0, seed=2)  # stragglers, hours late
+    close_buckets(SPIKE_NOW)
     assert RuleSubject.objects.get(rule=rule).detector_state == before
 
 
@@ -199,10 +169,10 @@ def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
 ) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     create_rule(name="Spike", kind="spike", topic=topic)
-    close_buckets(NOW)
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    close_buckets(SPIKE_NOW)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
     evaluate_new_mentions(burst, now=moment)
     alert = Alert.objects.get()
@@ -215,10 +185,10 @@ def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
 
 def test_a_burst_fires_before_its_bucket_closes_and_the_close_updates_the_same_alert() -> None:
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     rule = create_rule(name="Spike", kind="spike", topic=topic)
-    close_buckets(NOW)
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    close_buckets(SPIKE_NOW)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(40)]
     evaluate_new_mentions(burst, now=moment)
     alert = Alert.objects.get()
@@ -226,18 +196,20 @@ def test_a_burst_fires_before_its_bucket_closes_and_the_close_updates_the_same_a
     assert alert.data["observed"] >= 40 and alert.data["expected"] < 10
     assert alert.mention_count == 40
     state_before = RuleSubject.objects.get(rule=rule).detector_state
-    assert state_before["last_t"] < bucket_floor(NOW).timestamp() + 1  # the peek did not learn
+    assert (
+        state_before["last_t"] < bucket_floor(SPIKE_NOW).timestamp() + 1
+    )  # the peek did not learn
     # The bucket closes: the real detector judges it and the open episode is updated.
-    close_buckets(bucket_floor(NOW) + BUCKET + dt.timedelta(minutes=1))
+    close_buckets(bucket_floor(SPIKE_NOW) + BUCKET + dt.timedelta(minutes=1))
     assert Alert.objects.count() == 1
 
 
 def test_a_quiet_bucket_does_not_fire_and_negative_only_counts_negatives() -> None:
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     create_rule(name="Neg", kind="spike", topic=topic, conditions={"negative_only": True})
-    close_buckets(NOW)
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    close_buckets(SPIKE_NOW)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     evaluate_new_mentions(
         [matched_mention(topic, at=moment, sentiment="positive") for _ in range(40)], now=moment
     )
@@ -248,10 +220,10 @@ def test_a_negative_only_spike_says_it_counted_negative_mentions() -> None:
     # A trial's negative-only rule said "12.7 mentions in 15 min, expected about 2.72" while
     # the topic had 40 mentions in those 15 minutes: the counts were of negative ones only.
     topic = make_topic()
-    _history(topic, sentiment="negative")
+    spike_history(topic, sentiment="negative")
     create_rule(name="Neg", kind="spike", topic=topic, conditions={"negative_only": True})
-    close_buckets(NOW)
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    close_buckets(SPIKE_NOW)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     burst = [
         matched_mention(topic, at=moment - dt.timedelta(seconds=i), sentiment="negative")
         for i in range(40)
@@ -269,7 +241,7 @@ def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: 
     # A trial's topic had a spike rule on all mentions and one on negative mentions: both
     # alerts read "Volume spike: Kettle", in the inbox, on their pages and in the messages.
     topic = make_topic()
-    _history(topic, sentiment="negative")
+    spike_history(topic, sentiment="negative")
     li = make_user("Responder", email="li@example.com", language="zh-hans")
     httpserver.expect_request("/hook").respond_with_data("ok")
     with SmtpStub() as smtp:
@@ -293,8 +265,8 @@ def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: 
             conditions={"negative_only": True},
             routing=routing,
         )
-        close_buckets(NOW)
-        moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+        close_buckets(SPIKE_NOW)
+        moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
         burst = [
             matched_mention(topic, at=moment - dt.timedelta(seconds=i), sentiment="negative")
             for i in range(40)
@@ -341,8 +313,8 @@ def test_spike_alerts_stored_before_negative_titles_read_as_before(zh_hans_catal
         title_code="spike",
         title_params={"topic": "Kettle"},
         level="III",
-        first_seen=NOW,
-        last_seen=NOW,
+        first_seen=SPIKE_NOW,
+        last_seen=SPIKE_NOW,
     )
     assert older.display_title == "Volume spike: Kettle"
     with translation.override("zh-hans"):
@@ -352,10 +324,10 @@ def test_spike_alerts_stored_before_negative_titles_read_as_before(zh_hans_catal
 def test_a_spike_alert_counts_every_mention_its_explanation_counts() -> None:
     # A trial's spike alert said "60 mentions in 5 min" above "50 mentions".
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     create_rule(name="Spike", kind="spike", topic=topic)
-    close_buckets(NOW)
-    moment = bucket_floor(NOW) + dt.timedelta(minutes=2)
+    close_buckets(SPIKE_NOW)
+    moment = bucket_floor(SPIKE_NOW) + dt.timedelta(minutes=2)
     burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=i)) for i in range(70)]
     evaluate_new_mentions(burst, now=moment)
     alert = Alert.objects.get()
@@ -368,9 +340,9 @@ def test_a_spike_over_15_minutes_says_the_mentions_its_window_holds() -> None:
     # minutes the detector counts a burst bucket after a dip only up to its cap, and the
     # explanation said that capped figure as if it were the number of mentions.
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     create_rule(name="Spike", kind="spike", topic=topic)
-    start = bucket_floor(NOW)
+    start = bucket_floor(SPIKE_NOW)
     close_buckets(start)
     for i, size in enumerate([9, 2, 11, 12]):  # a rise with a dip: 11 and 12 are capped
         at = start + BUCKET * i + dt.timedelta(seconds=20)
@@ -391,9 +363,9 @@ def test_a_spike_alert_follows_its_story_until_the_volume_is_back_to_usual() -> 
     # at the window that fired. Buckets that keep the story running join the alert, without
     # telling anyone again; once the volume is back to usual, later mentions stay out.
     topic = make_topic()
-    _history(topic)
+    spike_history(topic)
     create_rule(name="Spike", kind="spike", topic=topic)
-    start = bucket_floor(NOW)
+    start = bucket_floor(SPIKE_NOW)
     close_buckets(start)
     for i, size in enumerate([40, 35, 30, 30, 2, 2, 1, 2, 9]):  # a burst, calm, then a blip
         at = start + BUCKET * i + dt.timedelta(seconds=20)
@@ -411,7 +383,7 @@ def test_negative_counts_read_the_label_as_rules_do() -> None:
     # Counted from plain query values (four weeks of a topic are read at once), the label
     # must be the one signals.is_negative reads: toward the topic, the correction, the model.
     topic = make_topic()
-    at = bucket_floor(NOW) - BUCKET
+    at = bucket_floor(SPIKE_NOW) - BUCKET
     cases = [
         ("", "", "negative"),  # the model's label
         ("", "positive", "negative"),  # an analyst corrected it
@@ -429,97 +401,3 @@ def test_negative_counts_read_the_label_as_rules_do() -> None:
         expected += bool(signals.is_negative(mention, match))
     assert expected == 3
     assert bucket_counts(topic.pk, at, at + BUCKET, negative_only=True) == {at: 3}
-
-
-def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: ANN001
-    make_user, zh_hans_catalogue
-) -> None:
-    # A trial's alert went from "22 in 15 min, 4.3x" to "150 in 5 min, 60x" with no message:
-    # the re-fire only rewrote the open alert. Its first step hears of it once, although the
-    # early peek and the bucket's close both judge the burst.
-    topic = make_topic()
-    _history(topic)
-    wang = make_user("Responder", email="wang@example.com", language="en")
-    rule = create_rule(
-        name="Spike", kind="spike", topic=topic, routing={"recipients": {"users": [wang.pk]}}
-    )
-    start = bucket_floor(NOW)
-    close_buckets(start)
-    for i, size in enumerate([12, 12, 12, 2, 2]):
-        at = start + BUCKET * i + dt.timedelta(seconds=20)
-        for second in range(size):
-            matched_mention(topic, at=at + dt.timedelta(seconds=second))
-        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
-    alert = Alert.objects.get()
-    assert list(alert.deliveries.values_list("reason", flat=True)) == ["fired"]
-    window = dt.timedelta(seconds=alert.data["window_seconds"])
-    fired_bucket = dt.datetime.fromisoformat(alert.data["bucket"])
-    assert alert.first_seen == fired_bucket + BUCKET - window  # where its mentions start
-    moment = start + BUCKET * 5 + dt.timedelta(minutes=2)
-    burst = [matched_mention(topic, at=moment - dt.timedelta(seconds=s % 100)) for s in range(150)]
-    evaluate_new_mentions(burst, now=moment)  # the peek: fires at once
-    close_buckets(start + BUCKET * 6 + dt.timedelta(minutes=1))  # the close: the same burst
-    alert = Alert.objects.get(rule=rule)
-    assert sorted(alert.deliveries.values_list("reason", flat=True)) == ["fired", "grew:1"]
-    deliver_due()
-    bell = Notification.objects.filter(user=wang).order_by("pk").last()
-    assert bell is not None and bell.display_title.startswith("Grown fourfold: ")
-    with translation.override("zh-hans"):
-        assert bell.display_title.startswith("声量再翻四倍：")
-    assert "150 mentions in 5 min" in alert.summary
-
-
-def _spike_rule_with_buckets(topic):  # noqa: ANN001, ANN202
-    """A spike rule on ``topic`` (with its history) and a way to fill bucket N with M
-    mentions and close it, from the start of the current bucket."""
-    _history(topic)
-    rule = create_rule(name="Spike", kind="spike", topic=topic)
-    start = bucket_floor(NOW)
-    close_buckets(start)
-
-    def bucket(index: int, size: int) -> None:
-        at = start + BUCKET * index + dt.timedelta(seconds=20)
-        for second in range(size):
-            matched_mention(topic, at=at + dt.timedelta(seconds=second))
-        close_buckets(at + BUCKET + dt.timedelta(minutes=1))
-
-    return rule, bucket
-
-
-def test_a_spike_closed_as_a_false_alarm_lets_its_topic_alert_again_at_once(make_user) -> None:  # noqa: ANN001
-    # After an alert the topic stays quiet for 24 hours unless the volume reaches four times
-    # the rate that fired. After a false alarm that only blinded it to a real rise.
-    wang = make_user("Responder")
-    rule, bucket = _spike_rule_with_buckets(make_topic())
-
-    def burst(index: int) -> None:
-        bucket(index, 40)
-
-    burst(0)
-    first = Alert.objects.get(rule=rule)
-    close_alert(first, actor=wang, false_alarm=True)
-    burst(24)  # two hours later, the same size: inside the quiet period
-    assert Alert.objects.filter(rule=rule).count() == 2
-    second = Alert.objects.exclude(pk=first.pk).get()
-    close_alert(second, actor=wang)  # handled: a real story, the quiet period holds
-    burst(48)
-    assert Alert.objects.filter(rule=rule).count() == 2
-
-
-def test_a_false_alarm_during_its_burst_is_not_alerted_again_until_the_burst_is_over(
-    make_user,
-) -> None:  # noqa: ANN001
-    # A zh trial closed a spike as a false alarm while the burst went on; the next bucket
-    # opened a new alert, "112 negative mentions in 15 min", the dismissed ones among them.
-    wang = make_user("Responder")
-    rule, bucket = _spike_rule_with_buckets(make_topic())
-    bucket(0, 40)
-    first = Alert.objects.get(rule=rule)
-    close_alert(first, actor=wang, false_alarm=True)
-    for index in range(1, 4):  # the same burst runs on
-        bucket(index, 40)
-    assert Alert.objects.filter(rule=rule).count() == 1
-    for index in range(4, 10):  # calm again
-        bucket(index, 2)
-    bucket(10, 40)  # a new burst: alerted at once, as after any false alarm
-    assert Alert.objects.filter(rule=rule).count() == 2
