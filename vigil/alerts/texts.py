@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from vigil.alerts.detectors.signal import odds_rounded, ratio_text
+from vigil.alerts.detectors.signal import TINY_P, odds_rounded, ratio_text
 
 __all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
@@ -131,8 +131,6 @@ def spike_params(
     return params
 
 
-_TINY_P = 1e-12  # below this, "practically impossible" is all that is said
-
 #: Whole sentences for translators, keyed by (negative mentions only, weekly rhythm learnt);
 #: before a week of history, the usual is the hour's only. {chance} is one of _CHANCES.
 _SPIKE_TEXTS: dict[tuple[bool, bool], Promise] = {
@@ -159,7 +157,7 @@ def chance_words(p_value: float) -> str:
     """How unlikely, in words a PR team forwards: "about 1 in 33,000 under normal variation",
     or "practically impossible …" past 1e-12 (no model is exact enough to say 1e-300, and a
     trial's team would not forward "below 1e-12")."""
-    if p_value < _TINY_P:
+    if p_value < TINY_P:
         return _("practically impossible under normal variation")
     return _("about 1 in {n} under normal variation").format(n=_big_number(odds_rounded(p_value)))
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from vigil.alerts.detectors.config import DAY, HOUR, SpikeConfig
 
-__all__ = ["SpikeSignal", "make_signal", "odds_rounded", "odds_text", "ratio_text"]
+__all__ = ["TINY_P", "SpikeSignal", "make_signal", "odds_rounded", "odds_text", "ratio_text"]
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -91,10 +91,15 @@ def _amount(total: float) -> str:
     return f"{total:.0f}" if abs(total) >= 100 or total == int(total) else f"{total:.3g}"
 
 
+#: Below this chance, "practically impossible" is all that is said: no model is exact enough
+#: to say 1e-300 (the app's translated text uses the same bound).
+TINY_P = 1e-12
+
+
 def odds_text(p_value: float) -> str:
     """ "about 1 in 33,000 under normal variation", or "practically impossible …" past 1e-12:
     odds a PR team forwards, not "~3e-05" (the app says the same in the reader's language)."""
-    if p_value < 1e-12:
+    if p_value < TINY_P:
         return "practically impossible under normal variation"
     return f"about 1 in {odds_rounded(p_value):,} under normal variation"
 

@@ -157,6 +157,7 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         return _update(current, firing, seen, now)
     row.episode += 1
     level = _level_for(rule, firing.impact)
+    deadline = now + response_window(level)  # one read of the targets
     alert = Alert.objects.create(
         key=f"rule:{rule.pk}:{firing.subject}:{row.episode}",
         origin=Alert.Origin.RULE,
@@ -174,8 +175,8 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         data=firing.data,
         first_seen=min(firing.first_at or seen, seen),
         last_seen=seen,
-        next_escalation_at=now + response_window(level),
-        respond_by=now + response_window(level),
+        next_escalation_at=deadline,
+        respond_by=deadline,
     )
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
@@ -354,6 +355,7 @@ def flag_mention(
     earlier = Alert.objects.filter(
         Q(key=f"flag:{mention.pk}") | Q(key__startswith=f"flag:{mention.pk}:")
     ).count()
+    deadline = now + response_window(level)  # one read of the targets
     alert = Alert.objects.create(
         key=f"flag:{mention.pk}" if not earlier else f"flag:{mention.pk}:{earlier + 1}",
         origin=Alert.Origin.FLAG,
@@ -363,8 +365,8 @@ def flag_mention(
         first_seen=mention.published_at,
         last_seen=max(now, mention.published_at),  # flagged now: new in the inbox, not sunk
         reported_by=actor,
-        next_escalation_at=now + response_window(level),
-        respond_by=now + response_window(level),
+        next_escalation_at=deadline,
+        respond_by=deadline,
         links=[mention.url] if mention.url else [],
         topic_id=mention.matches.values_list("topic_id", flat=True).first(),
     )
@@ -415,6 +417,7 @@ def report_warning(
             field="topic_id",
         )
     now = timezone.now()
+    deadline = now + response_window(level)  # one read of the targets
     alert = Alert.objects.create(
         key=f"report:{uuid.uuid4().hex}",
         origin=Alert.Origin.REPORT,
@@ -426,8 +429,8 @@ def report_warning(
         last_seen=now,
         reported_by=actor,
         links=clean_links,
-        next_escalation_at=now + response_window(level),
-        respond_by=now + response_window(level),
+        next_escalation_at=deadline,
+        respond_by=deadline,
     )
     record_audit(actor, "alert.reported", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
     queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
