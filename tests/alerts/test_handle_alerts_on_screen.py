@@ -218,6 +218,19 @@ def test_response_targets_are_shown_and_changed_on_the_rules_page(client_for) ->
     # A changed target says what to type to put it back (the verification trial cleared the
     # field, and nothing changed).
     assert "default 2 h" in targets and "default 24 h" in targets and "default 6 h" not in targets
+    # Clearing a changed target's field puts its default back (audited); a level the form
+    # does not send is left alone.
+    admin.post("/alerts/rules/levels/", {"hours_I": "", "hours_II": "", "hours_IV": "48"})
+    assert response_window("I").total_seconds() == 2 * 3600 and response_window("IV").days == 2
+    reset = AuditEntry.objects.filter(action="response_target.changed").latest("pk")
+    assert reset.before == {"level": "I", "hours": 0.5} and reset.after == {
+        "level": "I",
+        "hours": 2,
+    }
+    assert AuditEntry.objects.filter(action="response_target.changed").count() == 3
+    admin.post("/alerts/rules/levels/", {"hours_II": "7"})
+    assert response_window("IV").days == 2 and response_window("II").total_seconds() == 7 * 3600
+    assert "Clear a field to put its default back." in admin.get("/alerts/rules/").content.decode()
     profile = admin.user.profile
     profile.timezone = "Europe/Berlin"
     profile.save()

@@ -224,6 +224,16 @@ def test_a_channel_address_that_is_not_valid_is_refused_in_chinese(
         "Apprise does not understand the address 'nonsense://x'"
         in answer.json()["error"]["message"]
     )
+    # An e-mail address without a sender Apprise accepts says what is missing, in Chinese too.
+    answer = admin.post(
+        "/api/alerts/channels",
+        {"name": "Mail", "kind": "apprise", "config": {"urls": ["mailto://127.0.0.1:2525"]}},
+        content_type="application/json",
+        **ZH,
+    )
+    message = answer.json()["error"]["message"]
+    assert "'mailto://127.0.0.1:2525'" in message and "?from=vigil@example.com" in message
+    assert "发件人" in message
     assert not Channel.objects.exclude(kind="in_app").exists()
 
 

@@ -20,6 +20,7 @@ from vigil.alerts.services import (
     RuleError,
     create_channel,
     create_rule,
+    reset_response_target,
     response_targets,
     send_test,
     set_response_target,
@@ -57,9 +58,14 @@ def response_targets_edit(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():  # all four or none
             for target in response_targets():
-                raw = request.POST.get(f"hours_{target.level}", "").strip().replace(",", ".")
+                raw = request.POST.get(f"hours_{target.level}")
+                if raw is None:
+                    continue  # not on the form: unchanged
+                raw = raw.strip().replace(",", ".")
                 if raw:
                     set_response_target(target.level, float(raw), actor=request.user)  # type: ignore[arg-type]
+                elif not target.is_default:  # a cleared field puts the default back
+                    reset_response_target(target.level, actor=request.user)  # type: ignore[arg-type]
     except ValueError as exc:  # RuleError, or a number that is not one
         text = str(exc) if isinstance(exc, RuleError) else _("Give the hours as a number.")
         messages.error(request, text)

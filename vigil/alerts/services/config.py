@@ -278,3 +278,18 @@ def set_response_target(level: str, hours: float, *, actor: User | None = None) 
     row, _created = ResponseTarget.objects.update_or_create(level=level, defaults={"hours": hours})
     after = {"level": level, "hours": hours}
     record_audit(actor, "response_target.changed", row, before=before, after=after)
+
+
+@transaction.atomic
+def reset_response_target(level: str, *, actor: User | None = None) -> None:
+    """Put ``level`` back on its default target (audited); nothing when it is already there.
+
+    A trial cleared a changed target's field to undo it, and nothing happened.
+    """
+    row = ResponseTarget.objects.filter(level=level).first()
+    if row is None:
+        return
+    before = {"level": level, "hours": row.hours}
+    after = {"level": level, "hours": DEFAULT_RESPONSE_HOURS[level]}
+    record_audit(actor, "response_target.changed", row, before=before, after=after)
+    row.delete()

@@ -89,7 +89,20 @@ class AppriseConfig(TransportConfig):
         if not clean:
             raise Problem(gettext_noop("give at least one Apprise URL"))
         for url in clean:
-            if apprise.Apprise.instantiate(url) is None:
+            with _captured() as records:
+                refused = apprise.Apprise.instantiate(url) is None
+            if refused and any("~From~" in r.getMessage() for r in records):
+                # Apprise needs a sender, and "user@host" is none when the host is an IP
+                # address or has no domain: a trial's mailto://127.0.0.1:2525 got the
+                # generic words below and no hint of what was missing.
+                raise Problem(
+                    gettext_noop(
+                        "the e-mail address %(url)s has no valid sender: add one, "
+                        "e.g. ?from=vigil@example.com&to=pr@example.com"
+                    ),
+                    url=repr(_mask(url)),
+                )
+            if refused:
                 raise Problem(
                     gettext_noop("Apprise does not understand the address %(url)s"),
                     url=repr(_mask(url)),
