@@ -255,6 +255,21 @@ def test_the_example_body_on_a_push_source_page_is_accepted(client) -> None:
     )
     assert response.status_code == 200, response.content
     assert response.json()["new"] == 1 and not response.json()["errors"]
+    # A Chinese reader's example is a Chinese post, and it is accepted too.
+    with translation.override("zh-hans"):
+        shown = push_instructions(source, "http://testserver/api/ingest", reveal_secret=False)
+    assert shown is not None
+    chinese = shown.example_body
+    assert "水壶用了三天就漏水" in chinese and "Kettle" not in chinese
+    body = chinese.replace("post-1", "post-2").encode()
+    response = client.post(
+        "/api/ingest",
+        data=body,
+        content_type="application/json",
+        HTTP_X_VIGIL_TIMESTAMP=now,
+        HTTP_X_VIGIL_SIGNATURE=signature_for("k" * 20, now, body),
+    )
+    assert response.status_code == 200 and response.json()["new"] == 1
 
 
 def test_a_push_source_without_a_secret_points_to_api_tokens(client_for) -> None:

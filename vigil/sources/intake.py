@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit
@@ -164,6 +164,18 @@ _EXAMPLE_ITEM = {
     "author": "kim",
     "published_at": "2025-05-01T08:30:00+08:00",
 }
+#: The same post for a Chinese reader, whose senders mostly push Chinese forums.
+_EXAMPLE_ITEM_ZH = {
+    **_EXAMPLE_ITEM,
+    "title": "水壶用了三天就漏水",
+    "text": "第三天开始漏水，底座还特别烫。",
+    "author": "小金",
+}
+
+
+def _example_item() -> dict[str, str]:
+    language = translation.get_language() or ""
+    return _EXAMPLE_ITEM_ZH if language.startswith("zh") else _EXAMPLE_ITEM
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,7 @@ def push_instructions(
     return PushInstructions(
         endpoint=endpoint,
         example_body=json.dumps(
-            {"source": source.name, "items": [_EXAMPLE_ITEM]}, ensure_ascii=False, indent=2
+            {"source": source.name, "items": [_example_item()]}, ensure_ascii=False, indent=2
         ),
         token_command=token_command,
         signed_command=signed_command,
