@@ -96,8 +96,15 @@ def zone_choices() -> list[tuple[str, str]]:
     Aliases stay valid where a zone is typed (the API, settings); the lists offer one name
     per place, so nobody has to choose between "Asia/Shanghai", "Asia/Chongqing" and "PRC".
     """
-    now = dt.datetime.now(dt.UTC)
-    return [(z, f"{z} ({_utc_offset(z, now)})") for z in COMMON_ZONES + _place_zones()]
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    return list(_zone_choices_at(hour))
+
+
+@functools.lru_cache(maxsize=2)
+def _zone_choices_at(hour: dt.datetime) -> tuple[tuple[str, str], ...]:
+    """The list for one hour: some 420 offsets took 15 ms on every form built, and they
+    change only at summer-time switches (a label may then be up to an hour late)."""
+    return tuple((z, f"{z} ({_utc_offset(z, hour)})") for z in COMMON_ZONES + _place_zones())
 
 
 def _utc_offset(zone: str, now: dt.datetime) -> str:
