@@ -146,7 +146,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
 
     _sign_in(page, "li")
     page.goto(page.base + "/alerts/")
-    assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新提及"
+    assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新舆情"
     page.goto(page.base + "/alerts/deliveries/")
     error = page.locator("td .msg-error").first
     assert error.inner_text() == "localhost 服务器出错（HTTP 503）"
@@ -155,7 +155,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
     assert page.get_by_text("HTTP 503: overloaded").first.is_visible()
     page.set_viewport_size({"width": 390, "height": 860})
     page.goto(page.base + f"/alerts/{alert.pk}/")
-    assert page.locator("h1").inner_text().endswith("Kettle：新提及")
+    assert page.locator("h1").inner_text().endswith("Kettle：新舆情")
     assert page.locator(".timeline .msg-error").first.is_visible()
     page.screenshot(path=str(SHOTS / "alerts-detail-zh-phone.png"), full_page=True)
 

@@ -161,7 +161,7 @@ def test_shared_channels_and_notices_follow_the_installation_language(
         deliver_due(now=now)
         now = Delivery.objects.get(channel=channel).next_attempt_at + dt.timedelta(seconds=1)
     body = json.loads(httpserver.log[0][0].get_data())
-    assert "专题" in body["text"] and "条提及" in body["text"]
+    assert "专题" in body["text"] and "条舆情" in body["text"]
     assert "连续失败" in SystemNotice.objects.get(code="channel.failing").message
     assert "failed 3 times in a row" in Notification.objects.get(user=admin, alert=None).title
 

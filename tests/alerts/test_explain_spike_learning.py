@@ -34,7 +34,7 @@ def test_the_spike_settings_say_the_rule_learns_the_weekly_rhythm(
     )
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert _help(page) == (
-        "按小时和星期几学习该专题的常规声量，最多读取 28 天的已存提及；"
+        "按小时和星期几学习该专题的常规声量，最多读取 28 天的已存舆情；"
         "满一天即可预警，一周七天都见过后判断更准。"
     )
 
@@ -47,7 +47,7 @@ def test_the_history_it_names_is_the_history_the_rule_reads(
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "from up to 14 days of its stored mentions" in _help(page)
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "最多读取 14 天的已存提及" in _help(page)
+    assert "最多读取 14 天的已存舆情" in _help(page)
 
 
 def _zone_help(page: str) -> str:

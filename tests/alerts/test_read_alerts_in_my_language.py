@@ -120,7 +120,7 @@ def test_an_english_reader_of_a_chinese_installation_reads_the_explanation_in_en
     evaluate_new_mentions([matched_mention(topic, sentiment="negative") for _ in range(2)])
     alert = Alert.objects.get()
     assert alert.title == "Kettle：负面占比 100%"
-    assert "已分析的 2 条提及中有 2 条为负面" in alert.summary
+    assert "已分析的 2 条舆情中有 2 条为负面" in alert.summary
     with translation.override("en"):
         assert alert.display_title == "Negative share 100% on Kettle"
         assert alert.display_summary == (
@@ -184,7 +184,7 @@ def test_a_spike_far_beyond_chance_is_not_given_a_false_precision(zh_hans_catalo
     with translation.override("zh-hans"):
         assert say_summary("spike", tiny).endswith("；几乎不可能是正常波动")
         said = say_summary("spike", usual)
-        assert said.startswith("5 小时 50 分钟内 91 条提及")
+        assert said.startswith("5 小时 50 分钟内 91 条舆情")
         assert said.endswith("；正常波动下约 3.3 万次才出现一次")  # as Chinese readers count
 
 
@@ -197,7 +197,7 @@ def test_a_spike_over_a_long_window_counts_whole_mentions(zh_hans_catalogue) -> 
     with translation.override("en"):
         assert say_summary("spike", held).startswith("89 mentions in 3 h, expected about 51 (1.7×")
     with translation.override("zh-hans"):
-        assert say_summary("spike", held).startswith("3 小时内 89 条提及")
+        assert say_summary("spike", held).startswith("3 小时内 89 条舆情")
 
 
 def test_a_spike_says_against_what_it_was_judged_and_rounds_big_ratios(zh_hans_catalogue) -> None:  # noqa: ANN001

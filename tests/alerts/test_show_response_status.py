@@ -85,7 +85,7 @@ def test_the_response_status_reads_in_chinese(client_for, make_user, zh_hans_cat
     responder.cookies["django_language"] = "zh-hans"
     facts = _facts(responder.get(f"/alerts/{alert.pk}/").content.decode())
     assert "响应期限" in facts and "下一步于" in facts  # plurals need the compiled catalogue
-    assert "提及数" in facts and "舆情信息" not in facts  # the count, as the inbox names it
+    assert "舆情数" in facts and "舆情信息" not in facts  # the count, as the inbox names it
 
 
 def test_the_alert_page_and_delivery_log_say_in_which_zone_their_times_are(client_for) -> None:

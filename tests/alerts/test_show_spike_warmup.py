@@ -63,5 +63,5 @@ def test_the_rules_page_says_when_a_spike_rule_can_alert(client_for, zh_hans_cat
     assert "warmup" not in _row(page, ready.pk)
 
     page = client.get("/alerts/rules/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "正在等待该专题的首批提及" in _row(page, fresh.pk)
+    assert "正在等待该专题的首批舆情" in _row(page, fresh.pk)
     assert "正在学习该专题的常规声量" in _row(page, young.pk)

@@ -43,7 +43,7 @@ def test_a_negative_only_spike_alert_says_its_count_is_of_negative_mentions(
     page = reader.get(f"/alerts/{every.pk}/").content.decode()
     assert "<dt>Mentions</dt><dd>40</dd>" in page
     page = reader.get(f"/alerts/{negative.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "<dt>负面提及数</dt><dd>26</dd>" in page
+    assert "<dt>负面舆情数</dt><dd>26</dd>" in page
 
 
 def test_the_rules_page_says_which_spike_rules_count_negative_mentions_only(client_for) -> None:

@@ -177,7 +177,7 @@ def test_a_chinese_installation_writes_alert_titles_and_explanations_in_chinese(
     evaluate_new_mentions(burst, now=moment)
     alert = Alert.objects.get()
     assert alert.title == f"声量激增：{topic.name}"
-    assert "条提及" in alert.summary and "倍" in alert.summary and "mentions" not in alert.summary
+    assert "条舆情" in alert.summary and "倍" in alert.summary and "mentions" not in alert.summary
     with translation.override("en"):  # an English reader of the Chinese installation
         assert alert.display_title == f"Volume spike: {topic.name}"
         assert "mentions in" in alert.display_summary and "expected about" in alert.display_summary
@@ -232,7 +232,7 @@ def test_a_negative_only_spike_says_it_counted_negative_mentions() -> None:
     alert = Alert.objects.get()
     assert alert.summary.startswith("40 negative mentions in 5 min, expected about")
     with translation.override("zh-hans"):
-        assert alert.display_summary.startswith("5 分钟内 40 条负面提及")
+        assert alert.display_summary.startswith("5 分钟内 40 条负面舆情")
 
 
 def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: ANN001

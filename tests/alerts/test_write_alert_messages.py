@@ -158,6 +158,6 @@ def test_a_negative_only_spike_message_says_its_count_is_of_negative_mentions(
         for d in Delivery.objects.filter(channel__kind="in_app")
     }
     assert "Level I · 2 negative mentions\n" in to["bob"]
-    assert "Ⅰ级 · 2 条负面提及" in to["wang"]  # as the screens write the level (Ⅰ级 · 红色)
+    assert "Ⅰ级 · 2 条负面舆情" in to["wang"]  # as the screens write the level (Ⅰ级 · 红色)
     # Two mentions at the same moment: the newest row is the latest mention.
     assert to["bob"].index("bad 1") < to["bob"].index("bad 0")

@@ -189,7 +189,7 @@ def test_analysis_screens_render(topics, client_for) -> None:
     assert "estimated reach (people)" in mention_page  # the formula, as a table
     viewer.cookies["django_language"] = "zh-hans"
     zh_story = viewer.get(f"/analysis/stories/{story.pk}/").content.decode()
-    assert "信息源权威度" in zh_story and "负面提及占比" in zh_story
+    assert "信息源权威度" in zh_story and "负面舆情占比" in zh_story
     assert "Magnitude" not in zh_story and "weight" not in zh_story
     api = viewer.get(f"/api/stories/{story.pk}").json()
     assert api["size"] == 2 and len(api["propagation"]) == 1
