@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from tests.factories import MentionFactory
 from vigil.accounts.models import AuditEntry
 from vigil.monitoring import services
 from vigil.monitoring.models import Match, MonitoringPlan, Topic
+from vigil.monitoring.query import QuerySyntaxError, parse
 from vigil.monitoring.services import TopicError, create_plan, create_topic
+from vigil.monitoring.views import QUERY_GUIDE
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +203,75 @@ def test_the_syntax_link_opens_the_query_guide_inside_vigil(client_for) -> None:
     assert "<table>" in guide and "NEAR/5" in guide  # the Markdown guide, rendered
 
     assert "Percolator(" not in guide  # the developer sections are left out
+
+
+def _guide_queries(markdown_text: str) -> list[str]:
+    """The queries of the guide's example blocks, without the notes written beside them."""
+    queries = []
+    for block in re.findall(r"```text\n(.*?)```", markdown_text, flags=re.S):
+        queries += [re.split(r"\s{2,}", line)[0] for line in block.splitlines() if line]
+    return queries
+
+
+def test_the_query_guide_is_in_chinese_for_chinese_readers(client_for) -> None:
+    # Chinese readers were shown the English guide with a note that it is in English.
+    analyst = client_for("Analyst")
+    chinese = html.unescape(
+        analyst.get("/topics/help/query/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    for heading in ("监测查询语言", "关键词", "通配符", "运算符与优先级", "邻近（NEAR）", "字段"):
+        assert f">{heading}</h" in chinese
+    assert "This guide is in English" not in chinese and "本指南为英文" not in chinese
+    assert ">Terms</h2>" not in chinese
+    english_doc = QUERY_GUIDE.read_text(encoding="utf-8").split("\n## Using it from Python")[0]
+    queries = _guide_queries(english_doc)
+    assert len(queries) == 9 and '"Tim Cook" NEAR/5 (resign* OR 辞职)' in queries
+    for query in queries:  # the examples are syntax: the same in both languages
+        assert query in chinese
+    assert "第 1 列有误：词不能以通配符开头" in chinese  # errors as the Chinese screens say them
+
+    english = html.unescape(
+        analyst.get("/topics/help/query/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    for heading in ("Terms", "Wildcards", "Operators and precedence", "Proximity", "Fields"):
+        assert f">{heading}</h" in english
+    assert "关键词</h2>" not in english and "This guide is in English" not in english
+    for query in queries:
+        assert query in english
+
+
+def test_without_its_translation_the_query_guide_is_english_and_says_so(
+    client_for, tmp_path, monkeypatch
+) -> None:
+    english_only = tmp_path / "query-language.md"
+    english_only.write_text("# The monitoring query language\n\n## Terms\n", encoding="utf-8")
+    monkeypatch.setattr("vigil.monitoring.views.QUERY_GUIDE", english_only)
+    guide = client_for("Analyst").get("/topics/help/query/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = guide.content.decode()
+    assert ">Terms</h2>" in page and "本指南为英文" in page
+
+
+@pytest.mark.parametrize("name", ["query-language.md", "query-language.zh_Hans.md"])
+def test_every_query_the_guide_shows_is_accepted(name) -> None:
+    text = (QUERY_GUIDE.parent / name).read_text(encoding="utf-8")
+    for query in _guide_queries(text):
+        parse(query)  # raises QuerySyntaxError if the guide shows a query Vigil refuses
+
+
+def test_the_guide_quotes_the_errors_the_parser_gives() -> None:
+    text = QUERY_GUIDE.read_text(encoding="utf-8")
+    table = text.split("\n## Errors", 1)[1].split("\n\n| query | error |", 1)[1].split("\n\n")[0]
+    rows = [row.split(" | ") for row in table.strip().splitlines()[1:]]
+    assert len(rows) == 11
+    for query_cell, error_cell in rows:
+        queries = re.findall(r"`([^`]+)`", query_cell) or [""]  # *(empty)*
+        errors = re.findall(r"`([^`]+)`", error_cell)
+        for k, query in enumerate(queries):
+            with pytest.raises(QuerySyntaxError) as refused:
+                parse(query)
+            expected = errors[k] if len(errors) == len(queries) else errors[0]
+            shown = str(refused.value)
+            assert shown == expected or shown.endswith(": " + expected), (query, shown)
 
 
 def test_a_new_topic_without_any_plan_says_to_make_one_first(client_for) -> None:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -175,21 +176,39 @@ def retro_progress(request: HttpRequest, search_id: int) -> HttpResponse:
     return render(request, "monitoring/_retro.html", {"retro": search})
 
 
-#: The query language's guide, shipped in the repository beside the code.
+#: The query language's guide, shipped in the repository beside the code. A translation sits
+#: beside it as ``query-language.<locale>.md`` (``query-language.zh_Hans.md``) and holds only
+#: the users' part.
 QUERY_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "query-language.md"
 
 
-@perm_required("monitoring.view_topic")
-def query_help(request: HttpRequest) -> HttpResponse:
-    """The query language's guide inside Vigil, so the link works on an offline install."""
+def _query_guide(language: str) -> tuple[str, bool]:
+    """The guide's Markdown in ``language`` when translated, else in English; and whether it
+    is the translation."""
+    if language and language != "en":
+        translated = QUERY_GUIDE.with_suffix(f".{to_locale(language)}.md")
+        try:
+            return translated.read_text(encoding="utf-8"), True
+        except OSError:
+            pass
     try:
         text = QUERY_GUIDE.read_text(encoding="utf-8")
     except OSError:
         raise Http404(_("The query guide is not installed.")) from None
     # Users need the syntax; the sections from "Using it from Python" on are for developers.
-    text = text.split("\n## Using it from Python", 1)[0]
+    return text.split("\n## Using it from Python", 1)[0], False
+
+
+@perm_required("monitoring.view_topic")
+def query_help(request: HttpRequest) -> HttpResponse:
+    """The query language's guide inside Vigil, so the link works on an offline install."""
+    language = get_language() or "en"
+    text, translated = _query_guide(language)
     html = markdown.markdown(text, extensions=["tables", "fenced_code"])
-    return render(request, "monitoring/query_help.html", {"guide": mark_safe(html)})  # noqa: S308 - our own document
+    guide = mark_safe(html)  # noqa: S308 - our own document
+    # Readers of another language are told the guide is English only when it is.
+    in_english = language != "en" and not translated
+    return render(request, "monitoring/query_help.html", {"guide": guide, "in_english": in_english})
 
 
 @perm_required("monitoring.view_topic")
