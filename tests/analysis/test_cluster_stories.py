@@ -84,6 +84,18 @@ def test_a_quiet_story_decays_and_the_event_starts_a_new_one() -> None:
     assert later.is_new and later.story_id != first.story_id
 
 
+def test_a_post_from_before_a_story_that_arrives_late_does_not_join_it() -> None:
+    # A retro search or an import brings week-old posts after the story is running; they
+    # are as far from it as a post a week after it would be.
+    c = StoryClusterer(half_life=timedelta(hours=2))
+    story = c.add(BATTERY[1])
+    old = c.add(_m("old", "My Nimbus X2 battery caught fire while charging", -24 * 7))
+    near = c.add(_m("near", "Nimbus X2 battery caught fire overnight, charging", 1.5))
+    assert old.is_new and old.story_id != story.story_id
+    assert near.story_id == story.story_id
+    assert c.stories[story.story_id].first_seen == BATTERY[1].published_at
+
+
 def test_reprint_group_joins_the_story_of_its_original() -> None:
     c = StoryClusterer(threshold=0.99)  # similarity alone would split everything
     c.add(BATTERY[0])

@@ -250,7 +250,14 @@ class StoryClusterer:
                 continue
             if story.coherence(vec) < self.coherence:
                 continue
-            idle = max(timedelta(0), mention.published_at - story.last_seen)
+            # Time outside the story's span, on either side: a week-old post that a retro
+            # search or an import brings in late is a week away from the story, not "now"
+            # (a zh trial's fire story took in week-old routine posts, first seen 11-20).
+            idle = max(
+                timedelta(0),
+                mention.published_at - story.last_seen,
+                story.first_seen - mention.published_at,
+            )
             score = story.nearest(vec) * 0.5 ** (idle / self.half_life)
             if score > best_score or (score == best_score and best is not None and sid < best):
                 best, best_score = sid, score
