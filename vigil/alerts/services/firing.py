@@ -256,7 +256,7 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
             alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
         )
         return alert
-    grew = firing.grew or _grew_fourfold(alert, firing.rule)
+    grew = firing.grew or _note_told_count(alert, firing.rule)
     fields.append("told_count")
     growth = int(alert.data.get("growths", 0)) + 1 if grew else 0
     if growth:
@@ -283,10 +283,12 @@ GROWTH_FACTOR = 4
 GROWTH_MIN = 10
 
 
-def _grew_fourfold(alert: Alert, rule: AlertRule) -> bool:
-    """Whether the alert's count has grown fourfold since people were last told, noting the
-    new count if so (spike rules judge growth by rate instead; alerts from before the count
-    was kept start counting now). The caller saves ``told_count``."""
+def _note_told_count(alert: Alert, rule: AlertRule) -> bool:
+    """Note the count people are told of (the first, then each fourfold growth) in
+    ``told_count``, which the caller saves; True when they must be told of a growth.
+
+    Spike rules judge growth by rate instead; alerts from before the count was kept start
+    counting now."""
     if rule.kind == AlertRule.Kind.SPIKE:
         return False
     told, count = alert.told_count, alert.mention_count
