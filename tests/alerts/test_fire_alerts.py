@@ -112,6 +112,8 @@ def test_negative_share_fires_only_above_threshold_with_enough_volume() -> None:
     # The explanation keeps up; the title stays the one people were told (a trial watched a
     # share's title move every few seconds: 71, 70, 69, 71, 73 %).
     assert "5 of 7" in alert.summary and "67%" in alert.title and alert.data["share"] == 71.4
+    # The alert holds every negative mention its figure counts, earlier batches' included.
+    assert alert.mention_count == 5 and alert.mentions.count() == 5
 
 
 def test_titles_follow_the_installation_language_not_the_request(settings) -> None:

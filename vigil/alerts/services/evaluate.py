@@ -173,9 +173,11 @@ def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[A
     )
 
 
-def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int]:
-    """(negative, analysed) matches of a topic since ``since``; unanalysed ones don't count."""
-    negative = analysed = 0
+def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int, list[int]]:
+    """(negative, analysed, the negative mentions' ids) of a topic's matches since ``since``;
+    unanalysed ones don't count."""
+    negative: list[int] = []
+    analysed = 0
     matches = Match.objects.filter(topic_id=topic_id, published_at__gte=since).select_related(
         "mention"
     )
@@ -184,8 +186,9 @@ def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int]:
         if verdict is None:
             continue
         analysed += 1
-        negative += int(verdict)
-    return negative, analysed
+        if verdict:
+            negative.append(match.mention_id)
+    return len(negative), analysed, negative
 
 
 def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
@@ -195,13 +198,12 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
     for hit in hits:
         by_topic[hit.match.topic_id].append(hit)
     for topic_id, topic_hits in by_topic.items():
-        negative, analysed = negative_share(
+        negative, analysed, negative_ids = negative_share(
             topic_id, now - dt.timedelta(minutes=cond["window_minutes"])
         )
         if analysed < cond["min_mentions"] or 100 * negative / analysed < cond["threshold_percent"]:
             continue
         share = 100 * negative / analysed
-        negatives = [h for h in topic_hits if signals.is_negative(h.mention, h.match)]
         name = topic_hits[0].match.topic.name
         alerts.append(
             fire_alert(
@@ -218,7 +220,9 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
                         "threshold": cond["threshold_percent"],
                     },
                     topic_id=topic_id,
-                    mention_ids=[h.mention.pk for h in negatives],
+                    # Every negative mention of the window, not only this batch's: the
+                    # alert said "13 of 19 are negative" and listed 6 (the demo).
+                    mention_ids=negative_ids,
                     impact=_max_impact(topic_hits),
                     data={"negative": negative, "analysed": analysed, "share": round(share, 1)},
                 ),
