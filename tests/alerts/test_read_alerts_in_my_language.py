@@ -214,3 +214,13 @@ def test_a_spike_says_against_what_it_was_judged_and_rounds_big_ratios(zh_hans_c
         assert "(2.4× the usual for this hour and weekday)" in say_summary("spike", grown)
     with translation.override("zh-hans"):
         assert "（为该小时常态的 4100 倍）" in say_summary("spike", young)
+    # The usual volume is said to the precision a baseline has: the demo read "expected
+    # about 0.115" (通常约 0.115 条).
+    quiet = spike_params(17, 0.115, 1e-20, 300)
+    busy = spike_params(300, 87.44, 1e-20, 300)
+    with translation.override("en"):
+        assert "expected about 0.1 (148×" in say_summary("spike", quiet)
+        assert "expected about 87 (3.4×" in say_summary("spike", busy)
+        assert "expected about 4.2 (" in say_summary("spike", spike_params(20, 4.24, 1e-9, 300))
+    with translation.override("zh-hans"):
+        assert "通常约 0.1 条" in say_summary("spike", quiet)

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from vigil.alerts.detectors.signal import TINY_P, odds_rounded, ratio_text
+from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
 
 __all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
@@ -192,7 +192,7 @@ def _spike(values: dict[str, Any]) -> str:
         # Windows past five minutes count a burst bucket only partly (89.0914): say whole ones.
         observed=f"{observed:.0f}",
         span=span_words(int(values["window_seconds"])),
-        expected=f"{expected:.3g}",
+        expected=expected_text(expected),
         ratio=ratio_text(observed / max(expected, 1e-9)),
         chance=chance_words(float(values["p_value"])),
     )

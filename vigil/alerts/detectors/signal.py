@@ -63,7 +63,7 @@ def make_signal(
     if weekly:
         slot = f"{_WEEKDAYS[int(((centre // DAY) + 3) % 7)]} {slot}"
     explanation = (
-        f"{_amount(total)} {cfg.unit} in {span}, expected ~{expected:.3g} "
+        f"{_amount(total)} {cfg.unit} in {span}, expected ~{expected_text(expected)} "
         f"({ratio_text(ratio)}x the usual for {slot}); {odds_text(10**-score)}"
     )
     return SpikeSignal(
@@ -78,6 +78,16 @@ def make_signal(
         grew=grew,
         weekly=weekly,
     )
+
+
+def expected_text(expected: float) -> str:
+    """ "51", "4.2", "0.1": whole from ten on, one decimal from one, one figure below
+    ("expected about 0.115" claimed a precision no baseline has; the demo said it)."""
+    if expected >= 10:
+        return f"{expected:.0f}"
+    if expected >= 1:
+        return f"{expected:.1f}"
+    return f"{expected:.1g}"
 
 
 def ratio_text(ratio: float) -> str:
