@@ -95,6 +95,10 @@ def test_login_page_and_sources_screen(page, make_user, zh_hans_catalogue) -> No
         last_error_params={"host": "news.example.cn"},
     )
     _sign_in(page, "root")
+    # An administrator's top bar (every item, the admin site's too) is one line at 1280 px:
+    # the English items wrapped "Admin site" onto a second row.
+    bar_height = "document.querySelector('.topbar').getBoundingClientRect().height"
+    assert page.evaluate(bar_height) < 60
     page.get_by_role("link", name="Sources").click()
     assert page.get_by_text("failing (3×)").is_visible()
     assert page.get_by_text("news.example.cn did not answer in time (timeout)").is_visible()
@@ -103,6 +107,7 @@ def test_login_page_and_sources_screen(page, make_user, zh_hans_catalogue) -> No
     with page.expect_navigation():
         page.select_option(".langswitch select", "zh-hans")
     assert page.get_by_text("news.example.cn 未能及时响应（超时）").is_visible()
+    assert page.evaluate(bar_height) < 60
     assert page.get_by_text("HTTP 500 from the server").is_visible()
     page.screenshot(path=str(SHOTS / "sources-zh.png"), full_page=True)
     page.goto(page.base + f"/sources/{timed_out.pk}/")
