@@ -112,6 +112,35 @@ def test_topic_window_runs_on_until_another_topic_is_named() -> None:
     )
 
 
+def test_a_brand_and_its_product_topic_named_by_the_same_words_share_the_run() -> None:
+    # The demo's review: the brand topic matched "Lumina", the product topic "Lumina" and
+    # "purifier"; the brand's window stopped at the first sentence, a neutral one, and the
+    # model called it negative. A competitor still ends the run.
+    text = "I put the Lumina purifier to the test. Quiet, and the air is clean. Verdict: worth it."
+    brand, product = [(10, 16)], [(10, 16), (17, 25)]
+    assert topic_window(text, brand, others=product) == text
+    assert topic_window(text, product, others=brand) == text
+    text = "明光智能门锁用了一个月。电池很耐用。结论：值得买。"
+    assert topic_window(text, [(0, 2)], others=[(0, 2), (4, 6)]) == (
+        "明光智能门锁用了一个月。 电池很耐用。 结论：值得买。"
+    )
+    text = "I put the Lumina purifier next to a Corvane one. Corvane was louder."
+    competitor = [(36, 43), (49, 56)]
+    assert topic_window(text, brand, others=[*product, *competitor]) == (
+        "I put the Lumina purifier next to a Corvane one."
+    )
+
+
+def test_time_words_are_not_contrasts() -> None:
+    # "for a while" was read as a contrast and cut the window to "… purifier for a".
+    text = "I've had the Lumina air purifier for a while now and it is basically silent."
+    assert topic_window(text, [(13, 19)]) == text
+    assert topic_window("Lumina is fine, while Corvane is loud.", [(0, 6)]) == "Lumina is fine,"
+    text = "明光的售后响应很快，而且态度很好，值得推荐。"
+    assert topic_window(text, [(0, 2)]) == text
+    assert topic_window("明光的屏幕很好，而电池很差。", [(0, 2)]) == "明光的屏幕很好，"
+
+
 def test_sentiment_toward_a_brand_named_before_the_complaint() -> None:
     text = "Got the Brisa K2 kettle on Monday. Lid cracked by Thursday and support never answered."
     assert score_sentiment_toward(text, [(8, 13)]).label == "negative"

@@ -16,8 +16,11 @@ from collections.abc import Sequence
 __all__ = ["target_spans", "topic_window"]
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+|(?<=[.…])\s+")
+#: "while" after "a"/"the" is time ("had it for a while now"), and 而 in 而且/从而/因而/进而
+#: adds or concludes: a live review was cut to "I've had the Lumina air purifier for a".
 _CONTRAST = re.compile(
-    r"\b(?:but|however|whereas|while|unlike|though|although|yet)\b|但是|不过|可是|然而|而|但|相比之下|相比|不像",
+    r"\b(?:but|however|whereas|(?<!\ba )(?<!\bthe )while|unlike|though|although|yet)\b"
+    r"|但是|不过|可是|然而|(?<![从因进])而(?!且)|但|相比之下|相比|不像",
     re.IGNORECASE,
 )
 
@@ -53,7 +56,13 @@ def topic_window(
         return text
     sentences = _segments(text, _SENTENCE_END)
     ours = _holding(sentences, valid)
-    theirs = _holding(sentences, _clipped(text, others))
+    # A sentence where another topic matched on this topic's own words names the same thing
+    # (the brand in "the Lumina purifier", also its product topic's): it is not another
+    # topic's sentence, and the run goes on. A review read "In this video I put the Lumina
+    # purifier through a few weeks of daily use." alone, and found it negative.
+    clipped = _clipped(text, others)
+    shared = _holding(sentences, [(s, e) for s, e in clipped if _overlaps(valid, s, e)])
+    theirs = _holding(sentences, clipped) - shared
     chosen: set[tuple[int, int]] = set()
     for start, end in valid:
         for sa, sb in _containing(sentences, start, end):
@@ -73,6 +82,10 @@ def topic_window(
                 break
             chosen.add(sentences[following])
     return " ".join(text[a:b].strip() for a, b in _disjoint(chosen))
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
 
 
 def _clipped(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
