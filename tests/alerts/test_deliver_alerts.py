@@ -18,7 +18,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services import create_channel, create_rule, deliver_due, send_test
 from vigil.alerts.services.evaluate import evaluate_new_mentions
-from vigil.alerts.services.outbox import LEASE, _claim_due
+from vigil.alerts.services.outbox import _claim_due, lease_length
 from vigil.alerts.services.outcomes import CHANNEL_FLAG_AFTER, MAX_ATTEMPTS
 from vigil.alerts.services.routing import queue_deliveries
 
@@ -235,7 +235,8 @@ def test_a_4xx_answer_is_permanent_and_not_retried(httpserver) -> None:
     assert delivery.status == "failed" and delivery.attempts == 1
 
 
-def test_a_claimed_delivery_is_not_sent_by_a_second_worker(httpserver) -> None:
+def test_a_claimed_delivery_is_not_sent_by_a_second_worker(settings, httpserver) -> None:
+    settings.CHANNEL_TIMEOUT = 20
     httpserver.expect_request("/hook").respond_with_data("ok")
     channel = create_channel(
         name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
@@ -247,8 +248,11 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker(httpserver) -> None:
     assert _claim_due(now) == []  # the other worker finds it leased
     assert deliver_due(now=now).sent == 0  # leased by the first worker
     assert not httpserver.log
-    # The first worker died: its lease runs out and the delivery is sent after all.
-    assert deliver_due(now=now + LEASE + dt.timedelta(seconds=1)).sent == 1
+    # The first worker died: its lease runs out and the delivery is sent after all, within
+    # a minute (two sends' worth and ten seconds; a killed worker's rows waited two minutes).
+    assert lease_length() == dt.timedelta(seconds=50)
+    assert deliver_due(now=now + dt.timedelta(seconds=49)).sent == 0
+    assert deliver_due(now=now + lease_length() + dt.timedelta(seconds=1)).sent == 1
     assert len(httpserver.log) == 1
 
 

@@ -272,7 +272,7 @@ def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, ma
 
 
 def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> None:
-    from vigil.alerts.services.outbox import LEASE, _claim_due
+    from vigil.alerts.services.outbox import _claim_due, lease_length
 
     httpserver.expect_request("/hook").respond_with_data("ok")
     channel = create_channel(
@@ -285,5 +285,5 @@ def test_a_digest_survives_a_worker_that_died_while_sending_it(httpserver) -> No
     # A worker claims both rows at the boundary, then the process is killed.
     assert len(_claim_due(due)) == 2
     assert deliver_due(now=due + dt.timedelta(seconds=10)).sent == 0  # its lease holds
-    assert deliver_due(now=due + LEASE + dt.timedelta(seconds=1)).sent == 2
+    assert deliver_due(now=due + lease_length() + dt.timedelta(seconds=1)).sent == 2
     assert len(httpserver.log) == 1 and len(httpserver.log[0][0].get_json()["alerts"]) == 2

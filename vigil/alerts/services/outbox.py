@@ -45,11 +45,19 @@ from vigil.alerts.services.outcomes import (
     record_success,
 )
 from vigil.alerts.transports import Message, Transport, TransportError, build_transport
+from vigil.alerts.transports.base import channel_timeout
 from vigil.sources.failures import Failure
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=2)
+
+def lease_length() -> dt.timedelta:
+    """How long a claim holds: two sends' worth (VIGIL_CHANNEL_TIMEOUT, 20 s by default) and
+    ten seconds. It is renewed before every send, so it need outlast only one; the shorter it
+    is, the sooner the rows of a worker killed mid-pass go out again (50 s; it was 2 min)."""
+    return dt.timedelta(seconds=2 * channel_timeout() + 10)
+
+
 #: Channels sent to side by side in one pass (each channel's own sends stay in order).
 SEND_THREADS = 8
 
@@ -71,7 +79,7 @@ def _claim_due(now: dt.datetime, limit: int = 200) -> list[int]:
             .order_by("next_attempt_at", "id")
             .values_list("pk", flat=True)[:limit]
         )
-        Delivery.objects.filter(pk__in=due).update(claimed_until=now + LEASE)
+        Delivery.objects.filter(pk__in=due).update(claimed_until=now + lease_length())
     return due
 
 
@@ -90,7 +98,7 @@ class _Pass:
     def __init__(self, now: dt.datetime, ids: list[int]) -> None:
         self.started = now
         self._origin = _monotonic()
-        self.lease = now + LEASE  # the claimed_until that _claim wrote: our token
+        self.lease = now + lease_length()  # the claimed_until that _claim wrote: our token
         self.held = set(ids)
 
     def now(self) -> dt.datetime:
@@ -103,7 +111,7 @@ class _Pass:
         lease; unrenewed, the rows at the end would be claimed and sent by another worker
         while this one sends them too.
         """
-        lease = self.now() + LEASE
+        lease = self.now() + lease_length()
         held = Delivery.objects.filter(
             pk__in=self.held, status=Delivery.Status.PENDING, claimed_until=self.lease
         )
@@ -328,7 +336,7 @@ def _record_outcome(
 
 def send_test(channel: Channel, *, actor: User) -> Delivery:
     """Send a test message now and record it in the delivery log."""
-    lease = timezone.now() + LEASE
+    lease = timezone.now() + lease_length()
     delivery = Delivery.objects.create(
         alert=None,
         channel=channel,
