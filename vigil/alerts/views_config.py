@@ -28,7 +28,12 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.preview import preview_rule
-from vigil.alerts.services.routing import describe_holds, describe_routings, without_email
+from vigil.alerts.services.routing import (
+    describe_holds,
+    describe_routings,
+    on_call_who_cannot_acknowledge,
+    without_email,
+)
 from vigil.alerts.services.spikes import warmups
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.web.decorators import perm_required
@@ -112,6 +117,19 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
                         "channels cannot reach them; they are told in the app only."
                     )
                     % {"names": ", ".join(person_name(u) for u in missing)},
+                )
+            cannot_ack = on_call_who_cannot_acknowledge(routing_of(rule.routing))
+            if cannot_ack:
+                # A trial's on-call order of Analysts was told each step and had no Acknowledge
+                # button: the ladder climbed to the end with nobody able to stop it.
+                messages.warning(
+                    request,
+                    _(
+                        "On call but not allowed to acknowledge alerts: %(names)s. Escalation "
+                        "tells them, but only responders and administrators can acknowledge "
+                        "and stop it."
+                    )
+                    % {"names": ", ".join(person_name(u) for u in cannot_ack)},
                 )
             return redirect("alerts:rules")
     # The whole ladder in words, as the Rules page says it: steps set through the API (a role,

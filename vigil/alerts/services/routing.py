@@ -266,6 +266,17 @@ def without_email(routing: Routing) -> list[User]:
     return sorted(people.values(), key=lambda u: u.username)
 
 
+def on_call_who_cannot_acknowledge(routing: Routing) -> list[User]:
+    """People of the on-call order whose role may not acknowledge an alert (an Analyst, a
+    Viewer …): escalation tells them, but only acknowledging stops the climb, so a ladder of
+    them reaches nobody who can stop it. Superusers can, whatever their role."""
+    people = User.objects.filter(pk__in=routing.on_call, is_active=True)
+    return sorted(
+        (u for u in people if not u.has_perm("alerts.change_alert")),
+        key=lambda u: routing.on_call.index(u.pk),
+    )
+
+
 def queue_deliveries(
     alert: Alert, recipients: Recipients, *, reason: str, now: dt.datetime | None = None
 ) -> QueueReport:
