@@ -122,6 +122,22 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     return lines
 
 
+def _held_since(delivery: Delivery) -> str:
+    """Why a message held by quiet hours or a weekend comes late, in the active language: a
+    trial's level-III notice arrived twelve minutes after the alert, already "Overdue", and
+    said nothing of the wait."""
+    if delivery.held_reason not in ("quiet_hours", "weekend"):
+        return ""
+    zone = message_zone(delivery.recipient)
+    when = delivery.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    text = (
+        _("Held for quiet hours since {time} ({zone})")
+        if delivery.held_reason == "quiet_hours"
+        else _("Held for the weekend since {time} ({zone})")
+    )
+    return text.format(time=when, zone=zone.key)
+
+
 def where_it_stands(alert: Alert, *, escalation_said: bool = False) -> str:
     """What a reader should know of the alert's state, in the active language; empty for a
     fresh one (saying "state new" of an alert that has just fired tells nothing).
@@ -184,6 +200,9 @@ def message_for(delivery: Delivery) -> Message:
             lines.append(_("Raised by {name}").format(name=person_name(alert.reported_by)))
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
+        held = _held_since(delivery)
+        if held:
+            lines.append(held)
         payload = alert_payload(alert)
         lines += _deadline_and_mentions(alert, delivery, payload)
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
