@@ -122,6 +122,20 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     return lines
 
 
+def _told_at_this_step(delivery: Delivery) -> str:
+    """Who an escalation step told (its bell rows, one per person), so a team chat or mailbox
+    that hears "escalation step 2" knows who holds the alert now."""
+    rows = (
+        Delivery.objects.filter(
+            alert_id=delivery.alert_id, reason=delivery.reason, channel__kind="in_app"
+        )
+        .exclude(recipient=None)
+        .select_related("recipient")
+        .order_by("recipient_id")
+    )
+    return ", ".join(person_name(row.recipient) for row in rows)
+
+
 def _held_since(delivery: Delivery) -> str:
     """Why a message held by quiet hours or a weekend comes late, in the active language: a
     trial's level-III notice arrived twelve minutes after the alert, already "Overdue", and
@@ -178,6 +192,9 @@ def message_for(delivery: Delivery) -> Message:
                     "target; this is escalation step {step}."
                 ).format(level=level_numeral(alert.level), step=detail),
             )
+            told = _told_at_this_step(delivery)
+            if told:
+                lines.insert(1, _("Told at this step: {names}").format(names=told))
         if alert.counts_negative_only:  # as the alert page says it: "Negative mentions"
             counted = ngettext(
                 "Level {level} · {count} negative mention",
