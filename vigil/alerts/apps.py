@@ -11,11 +11,12 @@ class AlertsConfig(AppConfig):
     def ready(self) -> None:
         from vigil.accounts.notices import say_notice
         from vigil.alerts import tasks  # noqa: F401 - registers deliver, close_buckets, escalate
-        from vigil.alerts.failure_labels import channel_failing_text
+        from vigil.alerts.failure_labels import channel_failing_text, channel_recovered_text
         from vigil.alerts.services.firing import follow_merged_story
         from vigil.alerts.transports import load_transports
         from vigil.analysis.signals import story_merged
 
         load_transports()
         say_notice("channel.failing", channel_failing_text)
+        say_notice("channel.recovered", channel_recovered_text)
         story_merged.connect(follow_merged_story, dispatch_uid="alerts.follow_merged_story")

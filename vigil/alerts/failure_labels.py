@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy
 from vigil.alerts.failures import POSTPONED
 from vigil.sources.failure_labels import failure_label
 
-__all__ = ["POSTPONED_RAW", "channel_failing_text", "delivery_error_label"]
+__all__ = [
+    "POSTPONED_RAW",
+    "channel_failing_text",
+    "channel_recovered_text",
+    "delivery_error_label",
+]
 
 _SAID = {
     "channel_paused": gettext_lazy("the channel is paused"),
@@ -61,3 +66,9 @@ def channel_failing_text(params: Mapping[str, Any]) -> str:
     return _("Channel “{name}” failed {count} times in a row: {error}").format(
         name=params.get("name", ""), count=params.get("count", ""), error=error
     )
+
+
+def channel_recovered_text(params: Mapping[str, Any]) -> str:
+    """The administrators' notice that a channel flagged as failing works again
+    (``channel.recovered``), from the parameters stored with it."""
+    return _("Channel “{name}” works again").format(name=params.get("name", ""))

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 
 from vigil.accounts.models import SystemNotice
 from vigil.accounts.roles import ADMINISTRATOR
-from vigil.alerts.failure_labels import channel_failing_text
+from vigil.alerts.failure_labels import channel_failing_text, channel_recovered_text
 from vigil.alerts.models import Channel, Delivery, Notification
 from vigil.alerts.services.messages import message_language
 from vigil.sources.failures import Failure
@@ -78,12 +78,14 @@ def record_success(
             Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
             if recovered:
                 _retry_now(channel, now)
-            SystemNotice.objects.filter(
+            resolved = SystemNotice.objects.filter(
                 code="channel.failing",
                 object_type="alerts.channel",
                 object_id=str(channel.pk),
                 resolved_at=None,
             ).update(resolved_at=now)
+            if resolved:
+                tell_channel_recovered(channel)
     return marked
 
 
@@ -158,6 +160,38 @@ def record_failure(
     return retry_at
 
 
+def _administrators() -> QuerySet[User]:
+    return (
+        User.objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True)
+        .select_related("profile")
+        .distinct()
+    )
+
+
+def tell_channel_recovered(channel: Channel) -> None:
+    """A bell notice to each administrator, in their language, that a channel flagged as
+    failing works again: a trial's administrator still had the unread "failed 3 times in a
+    row" after the channel was mended, and nothing to say it was."""
+    said = {"name": channel.name}
+
+    def text(recipient: User | None) -> str:
+        with translation.override(message_language(recipient)):
+            return channel_recovered_text(said)
+
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=u,
+                title=text(u)[:300],
+                code="channel.recovered",
+                params=said,
+                url=reverse("alerts:channels"),
+            )
+            for u in _administrators()
+        ]
+    )
+
+
 def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.datetime) -> None:
     """Tell administrators (system notice + bell) that a channel keeps failing, each in
     their language; the notice keeps its parameters, to be said in its reader's."""
@@ -183,9 +217,7 @@ def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.da
         object_type="alerts.channel",
         object_id=str(channel.pk),
     )
-    admins = User.objects.filter(
-        Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True
-    ).select_related("profile")
+    admins = _administrators()
     Notification.objects.bulk_create(
         [
             Notification(
@@ -195,6 +227,6 @@ def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.da
                 params=said,
                 url=reverse("alerts:channels"),
             )
-            for u in admins.distinct()
+            for u in admins
         ]
     )
