@@ -139,3 +139,22 @@ def test_a_spike_preview_says_which_alarms_are_growth_of_a_story() -> None:
     page = render_to_string("alerts/_preview.html", {"preview": preview})
     heading = " ".join(re.sub(r"<[^>]+>", "", page).split())
     assert "1 alert would have fired in the last 7 days, plus 1 notice that a story grew" in heading
+
+
+def test_a_preview_says_the_zone_of_its_times(client_for) -> None:
+    # A trial's preview listed "11-23 09:27 · Kettle …" with no zone, beside a rule form whose
+    # time-zone field may name another.
+    topic = make_topic(name="Kettle")
+    matched_mention(topic, title="明光水壶烫伤")
+    form = {"name": "Burns", "kind": "keyword", "topic": topic.pk, "query": "烫伤", "level": "II"}
+    responder = client_for("Responder")
+    responder.user.profile.timezone = "Asia/Shanghai"
+    responder.user.profile.save()
+    page = responder.post("/alerts/rules/preview/", form).content.decode()
+    assert "Times in Asia/Shanghai" in page
+    chinese = responder.post(
+        "/alerts/rules/preview/", form, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "时区：Asia/Shanghai" in chinese
+    none = {**form, "query": "爆炸"}
+    assert "Times in" not in responder.post("/alerts/rules/preview/", none).content.decode()
