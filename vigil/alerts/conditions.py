@@ -114,7 +114,10 @@ CONDITION_MODELS: dict[str, type[BaseModel]] = {
 
 
 class Recipients(_Strict):
-    """People to tell: named users, everyone in a role or department, department heads."""
+    """People to tell: named users, everyone in a role or department, department heads.
+
+    With ``department_heads``, ``departments`` name whose heads (none: the departments of the
+    alert's plan), and their members are not told."""
 
     users: list[int] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)

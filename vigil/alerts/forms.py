@@ -283,7 +283,8 @@ class RuleForm(forms.Form):
         ladder = []
         for step in kept_ladder or []:
             if step.get("department_heads") and not heads:
-                step = {**step, "department_heads": False}
+                # Its departments said whose heads: without the heads they go too.
+                step = {**step, "department_heads": False, "departments": []}
                 if not any(step.get(k) for k in ("users", "roles", "departments")):
                     continue
             ladder.append(step)

@@ -46,11 +46,15 @@ def routing_for(alert: Alert) -> Routing:
 
 
 def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[User]:
-    """Active users named directly, by role, by department, or as department heads."""
+    """Active users named directly, by role, by department, or as department heads.
+
+    With ``department_heads``, ``departments`` say whose heads (the rule form's "then escalate
+    to the department heads" step names the rule's departments): their members are not told
+    again. A trial's last step told the whole department a second time, not its head."""
     query = Q(pk__in=recipients.users)
     if recipients.roles:
         query |= Q(groups__name__in=recipients.roles)
-    if recipients.departments:
+    if recipients.departments and not recipients.department_heads:
         query |= Q(profile__department_id__in=recipients.departments)
     if recipients.department_heads:
         departments = Department.objects.filter(pk__in=recipients.departments)
@@ -150,9 +154,13 @@ def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
 
     def people(recipients: Recipients) -> list[str]:
         parts = [str(ROLE_LABELS.get(role, role)) for role in recipients.roles]
-        parts += [departments[pk] for pk in recipients.departments if pk in departments]
+        named = [departments[pk] for pk in recipients.departments if pk in departments]
+        if not recipients.department_heads:
+            parts += named
         parts += [users[pk] for pk in dict.fromkeys(recipients.users) if pk in users]
-        if recipients.department_heads:
+        if recipients.department_heads and named:
+            parts.append(gettext("heads of {departments}").format(departments=comma.join(named)))
+        elif recipients.department_heads:
             parts.append(gettext("department heads"))
         return parts
 
