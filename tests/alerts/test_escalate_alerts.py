@@ -15,6 +15,7 @@ from vigil.alerts.conditions import Routing
 from vigil.alerts.models import Alert, Delivery, Notification, ResponseTarget
 from vigil.alerts.services import (
     acknowledge_alert,
+    close_alert,
     create_channel,
     create_rule,
     deliver_due,
@@ -131,6 +132,56 @@ def test_a_muted_rule_holds_its_channel_deliveries_but_the_bell_still_rings(
     )
     deliver_due()
     assert not httpserver.log and Notification.objects.filter(user=user).exists()
+
+
+def test_the_response_clock_waits_out_quiet_hours(make_user) -> None:
+    # A trial's level-III alert climbed its whole ladder during quiet hours; when they ended
+    # the team heard "fired", "step 1" and "step 2" within a second, already overdue.
+    ResponseTarget.objects.create(level="III", hours=0.05)  # three minutes
+    first, second, third = (make_user("Responder", n) for n in ("first", "second", "third"))
+    now = timezone.now().replace(microsecond=0)
+    end = now + dt.timedelta(hours=1)
+    alert = _alert(
+        "III",
+        on_call=[first.pk, second.pk, third.pk],
+        quiet_start=(now - dt.timedelta(hours=1)).time().isoformat(),
+        quiet_end=end.time().isoformat(),
+    )
+    assert alert.respond_by == end + dt.timedelta(minutes=3) == alert.next_escalation_at
+    assert escalate_due(now + dt.timedelta(minutes=30)) == 0
+    assert escalate_due(end + dt.timedelta(minutes=3, seconds=1)) == 1  # one step, after them
+    alert.refresh_from_db()
+    assert alert.escalation_step == 1 and _told(alert) == ["first", "second"]
+    # A level I alert is never muted, and neither is its clock.
+    rule = alert.rule
+    rule.level = "I"
+    rule.save(update_fields=["level"])
+    acknowledge_alert(alert, actor=first)
+    close_alert(alert, actor=first)
+    evaluate_new_mentions([matched_mention(alert.topic)])
+    level_one = Alert.objects.exclude(pk=alert.pk).get()
+    assert level_one.level == "I"
+    assert level_one.respond_by < timezone.now() + dt.timedelta(hours=2, minutes=1)
+
+
+def test_a_step_due_inside_quiet_hours_waits_for_them_to_end(make_user) -> None:
+    ResponseTarget.objects.create(level="III", hours=0.05)
+    first, second = make_user("Responder", "first"), make_user("Responder", "second")
+    now = timezone.now().replace(microsecond=0)
+    start, end = now + dt.timedelta(minutes=2), now + dt.timedelta(hours=1)
+    alert = _alert(
+        "III",
+        on_call=[first.pk, second.pk],
+        quiet_start=start.time().isoformat(),
+        quiet_end=end.time().isoformat(),
+    )
+    assert alert.next_escalation_at <= now + dt.timedelta(minutes=3, seconds=5)  # not muted yet
+    assert escalate_due(now + dt.timedelta(minutes=4)) == 0  # due, but quiet hours have begun
+    alert.refresh_from_db()
+    assert alert.next_escalation_at == end and alert.escalation_step == 0
+    assert escalate_due(end + dt.timedelta(seconds=1)) == 1
+    alert.refresh_from_db()
+    assert alert.escalation_step == 1 and _told(alert) == ["first", "second"]
 
 
 def test_level_four_digest_sends_one_message_for_many_alerts(httpserver) -> None:

@@ -26,9 +26,15 @@ from django.utils.translation import ngettext, pgettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import AuditEntry
+from vigil.alerts.conditions import routing_of
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
 from vigil.alerts.models.rules import more_severe, raised
-from vigil.alerts.services.routing import DEFAULT_RECIPIENTS, queue_deliveries, routing_for
+from vigil.alerts.services.routing import (
+    DEFAULT_RECIPIENTS,
+    clock_starts,
+    queue_deliveries,
+    routing_for,
+)
 from vigil.alerts.texts import say_summary, say_title
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -157,7 +163,8 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         return _update(current, firing, seen, now)
     row.episode += 1
     level = _level_for(rule, firing.impact)
-    deadline = now + response_window(level)  # one read of the targets
+    # One read of the targets; the clock waits out the rule's quiet hours or weekend.
+    deadline = clock_starts(routing_of(rule.routing), level, now) + response_window(level)
     alert = Alert.objects.create(
         key=f"rule:{rule.pk}:{firing.subject}:{row.episode}",
         origin=Alert.Origin.RULE,
@@ -241,7 +248,8 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         fields.append("level")
         # A more severe level owes an answer sooner: its target counts from now, unless the
         # deadline already given is earlier; escalation waits no longer than that.
-        sooner = now + response_window(new_level)
+        start = clock_starts(routing_for(alert), new_level, now)
+        sooner = start + response_window(new_level)
         if alert.respond_by is None or sooner < alert.respond_by:
             alert.respond_by = sooner
             fields.append("respond_by")

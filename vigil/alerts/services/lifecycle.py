@@ -21,7 +21,12 @@ from vigil.accounts.people import person_name
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
-from vigil.alerts.services.routing import queue_deliveries, resolve_users, routing_for
+from vigil.alerts.services.routing import (
+    clock_starts,
+    queue_deliveries,
+    resolve_users,
+    routing_for,
+)
 from vigil.alerts.services.spikes import end_quiet_period
 
 State = Alert.State
@@ -222,7 +227,15 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             ):
                 continue
             alert = Alert.objects.select_related("rule", "topic").get(pk=pk)
-            ladder = routing_for(alert).ladder()
+            routing = routing_for(alert)
+            resumes = clock_starts(routing, alert.level, now)
+            if resumes > now:
+                # Quiet hours or a weekend: the climb waits for them to end, one step then,
+                # instead of steps piling up to be sent together when they end.
+                alert.next_escalation_at = resumes
+                alert.save(update_fields=["next_escalation_at"])
+                continue
+            ladder = routing.ladder()
             step, skipped = _next_reachable_step(alert, ladder)
             if step >= len(ladder):
                 record_audit(None, "alert.overdue", alert, note="no escalation step left")

@@ -183,6 +183,17 @@ def _in_quiet(moment: dt.time, start: dt.time, end: dt.time) -> bool:
     return moment >= start or moment < end  # overnight, e.g. 22:00–07:00
 
 
+def clock_starts(routing: Routing, level: str, now: dt.datetime) -> dt.datetime:
+    """When an alert's response clock runs from: now, or, for levels II-IV, the end of the
+    rule's quiet hours or weekend, when its channels speak again and an answer is expected.
+
+    A trial's level-III alert climbed its whole ladder during quiet hours, and when they
+    ended the team heard "fired", "step 1" and "step 2" within a second, already overdue.
+    """
+    held, _reason = hold_until(routing, level, now)
+    return held or now
+
+
 def hold_until(routing: Routing, level: str, now: dt.datetime) -> tuple[dt.datetime | None, str]:
     """When a delivery may go out under the rule's quiet hours and weekend rule.
 
