@@ -276,7 +276,7 @@ def test_a_digest_lists_each_alert_once_with_its_state_and_link(httpserver, make
     evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
     first, second = Alert.objects.order_by("pk")
     boss, kim = make_user("Responder"), make_user("Responder")
-    assign_alert(first, actor=boss, assignee=kim)  # queues a second digest row for the alert
+    assign_alert(first, actor=boss, assignee=kim)  # its state shows in the digest
     acknowledge_alert(second, actor=boss)
     due = Delivery.objects.filter(channel=channel).first().next_attempt_at
     deliver_due(now=due)
@@ -290,6 +290,32 @@ def test_a_digest_lists_each_alert_once_with_its_state_and_link(httpserver, make
     assert f"(1 mention · acknowledged by {boss.username})" in body["text"]
     assert f"(1 mention · assigned to {kim.username})" in body["text"]
     assert "new)" not in body["text"]  # a fresh alert's state says nothing
+
+
+def test_an_assignment_or_an_escalation_is_not_held_for_the_digest(make_user) -> None:
+    # A trial's assignee heard of a level-IV task by e-mail only with the next daily digest.
+    mail = create_channel(
+        name="Mail",
+        kind="apprise",
+        config={"urls": ["mailto://vigil:pw@example.com"], "to_recipients": True},
+    )
+    kim, lee, park = (make_user("Responder", name) for name in ("kim", "lee", "park"))
+    kettle, _fridge = _digest_rule(
+        mail.pk, recipients={"users": [kim.pk]}, on_call=[lee.pk, park.pk]
+    )
+    evaluate_new_mentions([matched_mention(kettle)])
+    alert = Alert.objects.get()
+    fired = Delivery.objects.get(alert=alert, channel=mail, reason="fired", recipient=kim)
+    assert fired.digest and fired.next_attempt_at > timezone.now() + dt.timedelta(seconds=1)
+    from vigil.alerts.services import assign_alert
+
+    now = timezone.now()
+    assign_alert(alert, actor=lee, assignee=kim)
+    assigned = Delivery.objects.get(alert=alert, channel=mail, reason=f"assigned:{kim.pk}")
+    assert not assigned.digest and assigned.next_attempt_at <= timezone.now()
+    escalate_due(now + dt.timedelta(hours=24, minutes=1))
+    climbed = Delivery.objects.filter(alert=alert, channel=mail, reason__startswith="escalated:")
+    assert climbed.exists() and not any(row.digest for row in climbed)
 
 
 def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, make_user) -> None:

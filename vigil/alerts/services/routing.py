@@ -305,7 +305,13 @@ def queue_deliveries(
     routing = routing_for(alert)
     users = resolve_users(recipients, alert)
     held_at, held_reason = hold_until(routing, alert.level, now)
-    digest = bool(routing.digest) and alert.level == "IV"
+    # A digest batches news of alerts; an assignment or an escalation asks one person to act,
+    # and waits only for quiet hours (a trial's assignee heard of a level-IV task a day late).
+    digest = (
+        bool(routing.digest)
+        and alert.level == "IV"
+        and not reason.startswith(("assigned:", "escalated:"))
+    )
     rows = []
     for channel in channels_for(routing):
         try:
