@@ -54,3 +54,29 @@ def test_a_failing_channel_that_works_again_says_so_to_administrators(
     assert Notification.objects.filter(code="channel.recovered").count() == 1
     with translation.override("en"):
         assert said_again("channel.recovered", told.params, "") == "Channel “Ops” works again"
+
+
+def test_mending_a_channel_sends_its_waiting_messages_now(httpserver, make_user) -> None:
+    # A trial corrected a refused webhook's address; its message sat out the backoff anyway.
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import update_channel
+
+    admin = make_user("Administrator", "root")
+    httpserver.expect_request("/good").respond_with_data("ok")
+    channel = create_channel(name="Ops", kind="webhook", config={"url": httpserver.url_for("/bad")})
+    topic = make_topic()
+    create_rule(name="Any", kind="keyword", topic=topic, routing={"channels": [channel.pk]})
+    evaluate_new_mentions([matched_mention(topic)])
+    deliver_due()
+    row = Delivery.objects.get(channel=channel)
+    assert row.status == "pending" and row.next_attempt_at > timezone.now()  # backing off
+
+    update_channel(channel, actor=admin, name="Ops (renamed)")
+    row.refresh_from_db()
+    assert row.next_attempt_at > timezone.now()  # a new name mends nothing
+    update_channel(channel, actor=admin, config={"url": httpserver.url_for("/good")})
+    row.refresh_from_db()
+    assert row.next_attempt_at <= timezone.now()
+    assert deliver_due().sent >= 1
+    row.refresh_from_db()
+    assert row.status == "sent"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.audit import record_audit, snapshot
@@ -16,9 +17,11 @@ from vigil.alerts.conditions import ConditionsError, validate_conditions, valida
 from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
 from vigil.alerts.services.firing import unknown_level
+from vigil.alerts.services.outcomes import retry_waiting
 from vigil.alerts.transports import InvalidConfig, validate_transport_config
 from vigil.lib.i18n import say_problem
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
+from vigil.pipeline.runner import enqueue
 
 RULE_FIELDS = [
     "name",
@@ -198,6 +201,7 @@ def create_channel(
 @transaction.atomic
 def update_channel(channel: Channel, *, actor: User | None = None, **data: Any) -> Channel:
     before = snapshot(channel, CHANNEL_FIELDS)
+    old_config = dict(channel.config)
     name = data.get("name", channel.name)
     if "config" in data:
         channel.config = _clean_channel(channel.kind, name, {**channel.config, **data["config"]})
@@ -207,9 +211,12 @@ def update_channel(channel: Channel, *, actor: User | None = None, **data: Any) 
     if not channel.name.strip():
         raise RuleError(_("a channel needs a name"), field="name")
     channel.save()
-    record_audit(
-        actor, "channel.changed", channel, before=before, after=snapshot(channel, CHANNEL_FIELDS)
-    )
+    after = snapshot(channel, CHANNEL_FIELDS)
+    record_audit(actor, "channel.changed", channel, before=before, after=after)
+    mended = channel.config != old_config or (channel.is_active and not before["is_active"])
+    if mended and channel.is_active and retry_waiting(channel, timezone.now()):
+        # A trial mended a refused webhook; its waiting messages sat out their backoff anyway.
+        transaction.on_commit(lambda: enqueue("alerts.deliver"))
     return channel
 
 

@@ -77,7 +77,7 @@ def record_success(
             )
             Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
             if recovered:
-                _retry_now(channel, now)
+                retry_waiting(channel, now)
             resolved = SystemNotice.objects.filter(
                 code="channel.failing",
                 object_type="alerts.channel",
@@ -101,14 +101,18 @@ def _note_in_app_success(channel: Channel, now: dt.datetime) -> None:
     ).update(last_success_at=now)
 
 
-def _retry_now(channel: Channel, now: dt.datetime) -> None:
-    """The channel answers again: the notices waiting out a backoff (up to 8 minutes) go now,
-    instead of minutes after the receiver is back and after newer notices. The next pass
-    (every 5 s) sends them. Held notices (quiet hours, digests) have no error and keep
-    their time."""
-    Delivery.objects.filter(
-        channel=channel, status=Delivery.Status.PENDING, next_attempt_at__gt=now
-    ).exclude(last_error="").update(next_attempt_at=now)
+def retry_waiting(channel: Channel, now: dt.datetime) -> int:
+    """The channel answers again, or was mended: the notices waiting out a backoff (up to 8
+    minutes) go now, instead of minutes after the receiver is back and after newer notices.
+    The next pass (every 5 s) sends them. Held notices (quiet hours, digests) have no error
+    and keep their time. The number released."""
+    return (
+        Delivery.objects.filter(
+            channel=channel, status=Delivery.Status.PENDING, next_attempt_at__gt=now
+        )
+        .exclude(last_error="")
+        .update(next_attempt_at=now)
+    )
 
 
 def record_failure(
