@@ -48,6 +48,28 @@ def test_an_error_the_channel_recovered_from_is_not_shown_as_current(client_for)
     assert "fixed since: resolves to non-public address" in working
 
 
+def test_a_test_that_passes_turns_the_rows_error_into_a_fixed_one_without_a_reload(
+    client_for, httpserver
+) -> None:
+    # A trial's row kept its old red error beside the "✓ sent" until the page was reloaded.
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    channel = create_channel(
+        name="Ops", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    Channel.objects.filter(pk=channel.pk).update(
+        last_error="HTTP 503 from the receiver",
+        last_error_at=timezone.now() - dt.timedelta(minutes=5),
+        consecutive_failures=2,
+    )
+    admin = client_for("Administrator")
+    result = admin.post(
+        f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    cell = result.split(f'<span id="last-error-{channel.pk}" hx-swap-oob="true">')[1]
+    assert cell.lstrip().startswith('<span class="muted"')
+    assert "fixed since: HTTP 503 from the receiver" in cell and "msg-error" not in cell
+
+
 def test_the_in_app_channel_says_when_it_last_worked(client_for, make_user) -> None:
     # A trial's channels list showed when the webhook last worked, and nothing for the bell.
     wang = make_user("Responder")
