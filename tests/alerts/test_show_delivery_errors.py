@@ -162,6 +162,30 @@ def test_the_delivery_log_alert_and_channel_pages_say_the_error_in_chinese(
     assert api_channel["last_error_message"] == said
 
 
+def test_the_timeline_says_how_far_a_failing_notice_got(
+    client_for, httpserver: HTTPServer, zh_hans_catalogue
+) -> None:
+    # A trial's timeline said "failed" and no more: not the attempts, nor when it gave up.
+    httpserver.expect_request("/hook").respond_with_data("overloaded", status=503)
+    channel = create_channel(
+        name="Ops", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    alert = _fire(channel)
+    deliver_due()
+    admin = client_for("Administrator")
+    page = html.unescape(admin.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "(attempt 1 failed; next try " in page
+    now = timezone.now()
+    for _ in range(8):
+        now += dt.timedelta(minutes=20)
+        deliver_due(now=now)
+    assert Delivery.objects.get(channel=channel).status == "failed"
+    page = html.unescape(admin.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "(gave up after 6 attempts)" in page and "next try" not in page
+    page = html.unescape(admin.get(f"/alerts/{alert.pk}/", **ZH).content.decode())
+    assert "（尝试 6 次后放弃）" in page
+
+
 def test_an_error_stored_before_codes_is_shown_as_it_was(client_for, zh_hans_catalogue) -> None:
     channel = create_channel(
         name="Ops", kind="webhook", config={"url": "https://hooks.example.com/v"}

@@ -77,6 +77,21 @@ def held_note(delivery: Delivery) -> str:
     return _(" ({reason})").format(reason=reason)
 
 
+def tries_note(delivery: Delivery) -> str:
+    """How far the retries went, for a message that failed or is retrying: "(gave up after 6
+    attempts)", "(attempt 2 failed; next try 14:05)". A trial's timeline said "failed" and
+    no more. Empty otherwise."""
+    if delivery.status == Delivery.Status.FAILED and delivery.attempts:
+        return ngettext(
+            " (gave up after {n} attempt)", " (gave up after {n} attempts)", delivery.attempts
+        ).format(n=delivery.attempts)
+    if delivery.status == Delivery.Status.PENDING and delivery.attempts and delivery.last_error:
+        return _(" (attempt {n} failed; next try {at})").format(
+            n=delivery.attempts, at=_when(delivery.next_attempt_at)
+        )
+    return ""
+
+
 def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
 

@@ -26,3 +26,9 @@ def held_note(delivery: Any) -> str:
     """ "(held for quiet hours until 2026-11-27 18:30)", with the language's own brackets
     and separators (a trial's Chinese timeline mixed in half-width ones)."""
     return timeline.held_note(delivery)
+
+
+@register.filter
+def tries_note(delivery: Any) -> str:
+    """ "(gave up after 6 attempts)", "(attempt 2 failed; next try …)"; empty otherwise."""
+    return timeline.tries_note(delivery)
