@@ -47,6 +47,37 @@ def test_inbox_filters_and_inline_acknowledge(client_for) -> None:
     assert fired < told < acked < closed
 
 
+def test_a_responder_lists_the_alerts_assigned_to_them_or_to_nobody(client_for, make_user) -> None:
+    from vigil.alerts.services import assign_alert
+    from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+    responder = client_for("Responder")
+    topic = make_topic()
+    for name in ("Mine", "Theirs", "Free"):
+        create_rule(name=name, kind="keyword", topic=topic, conditions={"query": "烫伤"})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    mine, theirs, free = (Alert.objects.get(rule__name=n) for n in ("Mine", "Theirs", "Free"))
+    other = make_user("Responder", "other")
+    assign_alert(mine, actor=responder.user, assignee=responder.user)
+    assign_alert(theirs, actor=responder.user, assignee=other)
+
+    def shown(query: str) -> set[int]:
+        page = responder.get(f"/alerts/?{query}").content.decode()
+        return {a.pk for a in (mine, theirs, free) if f'id="alert-{a.pk}"' in page}
+
+    assert shown("") == {mine.pk, theirs.pk, free.pk}
+    assert shown("assigned=me") == {mine.pk}
+    assert shown("assigned=none") == {free.pk}
+    assert shown("assigned=bogus") == {mine.pk, theirs.pk, free.pk}
+    assert '<option value="me" selected>' in responder.get("/alerts/?assigned=me").content.decode()
+    api = responder.get("/api/alerts?assigned=me").json()["items"]
+    assert [a["id"] for a in api] == [mine.pk]
+    assert [a["id"] for a in responder.get("/api/alerts?assigned=none").json()["items"]] == [
+        free.pk
+    ]
+    assert responder.get("/api/alerts?assigned=bogus").status_code == 400
+
+
 def test_the_assign_menu_preselects_nobody_until_someone_is_assigned(client_for) -> None:
     responder = client_for("Responder")
     alert = burns_alert()

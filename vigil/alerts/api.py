@@ -46,6 +46,7 @@ from vigil.alerts.services import (
     update_rule,
 )
 from vigil.alerts.services.firing import can_flag
+from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
 from vigil.lib.i18n import say_problem
 from vigil.mentions.models import Mention
@@ -298,24 +299,25 @@ def list_alerts(
     level: str = "",
     topic_id: int | None = None,
     rule_id: int | None = None,
+    assigned: str = "",
 ) -> Any:
     states = {"", "all", "open", *Alert.State.values}
     if state not in states:
         raise _must_be_one_of("state", sorted(states - {""}))
     if level and level not in WarningLevel.values:
         raise _must_be_one_of("level", WarningLevel.values)
-    alerts = Alert.objects.all()
-    if state == "open":
-        alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
-    elif state and state != "all":
-        alerts = alerts.filter(state=state)
-    if level:
-        alerts = alerts.filter(level=level)
-    if topic_id:
-        alerts = alerts.filter(topic_id=topic_id)
-    if rule_id:
-        alerts = alerts.filter(rule_id=rule_id)
-    return alerts
+    if assigned and assigned not in ASSIGNED_CHOICES:
+        raise _must_be_one_of("assigned", list(ASSIGNED_CHOICES))
+    user = request.user if isinstance(request.user, User) else None
+    return filter_alerts(
+        Alert.objects.all(),
+        state=state,
+        level=level,
+        topic_id=topic_id,
+        rule_id=rule_id,
+        assigned=assigned,
+        reader=user,
+    )
 
 
 @router.get(

@@ -32,6 +32,7 @@ from vigil.alerts.services import (
     response_status,
 )
 from vigil.alerts.services.firing import can_flag
+from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
@@ -51,25 +52,27 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     state = request.GET.get("state", "open")
     level = request.GET.get("level", "")
     topic = request.GET.get("topic", "")
+    assigned = request.GET.get("assigned", "")
     return {
         "state": state,
         "level": level if level in WarningLevel.values else "",
         "topic": int(topic) if topic.isdigit() else None,
+        "assigned": assigned if assigned in ASSIGNED_CHOICES else "",
     }
 
 
 @perm_required("alerts.view_alert")
 def inbox(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
-    alerts = Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by")
-    if f["state"] == "open":
-        alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
-    elif f["state"] in Alert.State.values:
-        alerts = alerts.filter(state=f["state"])
-    if f["level"]:
-        alerts = alerts.filter(level=f["level"])
-    if f["topic"]:
-        alerts = alerts.filter(topic_id=f["topic"])
+    state = f["state"] if f["state"] in ("open", *Alert.State.values) else "all"
+    alerts = filter_alerts(
+        Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by"),
+        state=state,
+        level=f["level"],
+        topic_id=f["topic"],
+        assigned=f["assigned"],
+        reader=_me(request),
+    )
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     now, windows = timezone.now(), response_windows()
     for alert in page.object_list:
