@@ -6,7 +6,9 @@ channel that keeps failing flagged to administrators. Used by the outbox (``outb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -164,6 +166,32 @@ def record_failure(
     return retry_at
 
 
+def _tell_administrators(
+    code: str,
+    said: dict[str, Any],
+    say: Callable[[Mapping[str, Any]], str],
+    admins: Iterable[User],
+) -> None:
+    """A bell notice to each administrator, in their own language, said from ``said``."""
+
+    def text(recipient: User) -> str:
+        with translation.override(message_language(recipient)):
+            return say(said)
+
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=u,
+                title=text(u)[:300],
+                code=code,
+                params=said,
+                url=reverse("alerts:channels"),
+            )
+            for u in admins
+        ]
+    )
+
+
 def _administrators() -> QuerySet[User]:
     return (
         User.objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINISTRATOR), is_active=True)
@@ -176,23 +204,8 @@ def tell_channel_recovered(channel: Channel) -> None:
     """A bell notice to each administrator, in their language, that a channel flagged as
     failing works again: a trial's administrator still had the unread "failed 3 times in a
     row" after the channel was mended, and nothing to say it was."""
-    said = {"name": channel.name}
-
-    def text(recipient: User | None) -> str:
-        with translation.override(message_language(recipient)):
-            return channel_recovered_text(said)
-
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=u,
-                title=text(u)[:300],
-                code="channel.recovered",
-                params=said,
-                url=reverse("alerts:channels"),
-            )
-            for u in _administrators()
-        ]
+    _tell_administrators(
+        "channel.recovered", {"name": channel.name}, channel_recovered_text, _administrators()
     )
 
 
@@ -209,28 +222,14 @@ def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.da
         "error_params": params,
     }
 
-    def text(recipient: User | None) -> str:
-        with translation.override(message_language(recipient)):
-            return channel_failing_text(said)
-
+    with translation.override(message_language(None)):
+        message = channel_failing_text(said)
     SystemNotice.objects.create(
         level=SystemNotice.Level.ERROR,
         code="channel.failing",
-        message=text(None),
+        message=message,
         params=said,
         object_type="alerts.channel",
         object_id=str(channel.pk),
     )
-    admins = _administrators()
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user=u,
-                title=text(u)[:300],
-                code="channel.failing",
-                params=said,
-                url=reverse("alerts:channels"),
-            )
-            for u in admins
-        ]
-    )
+    _tell_administrators("channel.failing", said, channel_failing_text, _administrators())
