@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from vigil.accounts.views import set_language
 from vigil.api import api
 
 admin.site.site_header = "Vigil"
@@ -15,7 +16,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("vigil/favicon.svg"), permanent=True)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps a signed-in person's choice on their profile.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("vigil.accounts.urls")),
     path("sources/", include("vigil.sources.urls")),
     path("mentions/", include("vigil.mentions.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -14,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from vigil.accounts.forms import AuditFilterForm, PreferencesForm, TokenForm
 from vigil.accounts.models import AuditEntry
@@ -32,6 +34,30 @@ from vigil.web.decorators import perm_required
 def _user(request: HttpRequest) -> User:
     """The signed-in user (the views below all require one)."""
     return cast(User, request.user)
+
+
+def keep_chosen_language(user: User, language: str) -> None:
+    """Store a language chosen with the switch as the user's own, when it differs.
+
+    A trial's responder switched to 简体中文 in the header (or on the sign-in page), read every
+    screen in Chinese, and got her alert and escalation e-mails in English: they follow the
+    profile's language, which the switch left at "Browser default" (the profile page then
+    even said English under a Chinese menu). The switch is how people say which language
+    they read, so their messages follow it too; the profile page still changes it."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    prof = profile_of(user)
+    if prof.language != language:
+        update_preferences(user, timezone_name=prof.timezone, language=language)
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch (the menu's, the sign-in page's): Django's, and for someone signed
+    in also their profile's language, which their e-mails and messages follow."""
+    response = django_set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        keep_chosen_language(_user(request), request.POST.get("language", ""))
+    return response
 
 
 @login_required

@@ -3,6 +3,7 @@ a channel form per transport kind, the hand-made report."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -36,6 +37,48 @@ def level_choices() -> list[tuple[str, str]]:
         (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
         for t in response_targets()
     ]
+
+
+def _on_call_names(text: str) -> list[tuple[str, Any]]:
+    """The on-call order as typed, each entry with its user (None: nobody by that name).
+
+    An entry is a user name or a person's name as the screens show it (the rule form's
+    people list, the inbox's assign menu: "Chen Jing", 李伟): a trial typed "Chen Jing",
+    as the list above the field named her, and read "Unknown user(s): Chen, Jing". Entries
+    are separated by commas (also Chinese ，and 、), semicolons or new lines; an entry that
+    is no user nor person is read as user names separated by spaces ("kim lee"), as before.
+    """
+    from vigil.accounts.people import person_name
+
+    entries = [e.strip() for e in re.split(r"[,;\n，、；]", text or "") if e.strip()]
+    if not entries:
+        return []
+    by_username = {u.username: u for u in User.objects.all()}
+    by_name: dict[str, list[Any]] = {}
+    for u in by_username.values():
+        for key in {person_name(u).casefold(), " ".join(u.get_full_name().split()).casefold()}:
+            if key:
+                by_name.setdefault(key, []).append(u)
+
+    def one(entry: str) -> Any:
+        if entry in by_username:
+            return by_username[entry]
+        found = by_name.get(" ".join(entry.split()).casefold(), [])
+        # Two people of the same name: the user name must say which.
+        return found[0] if len(found) == 1 else None
+
+    out: list[tuple[str, Any]] = []
+    for entry in entries:
+        user = one(entry)
+        if user is not None or len(entry.split()) == 1:
+            out.append((entry, user))
+            continue
+        words = entry.split()
+        if all(w in by_username for w in words):
+            out.extend((w, by_username[w]) for w in words)
+        else:
+            out.append((entry, None))
+    return out
 
 
 class RuleForm(forms.Form):
@@ -139,7 +182,7 @@ class RuleForm(forms.Form):
         label=_("Tell these departments"), queryset=Department.objects.all(), required=False
     )
     on_call = forms.CharField(
-        label=_("On-call order (user names, first is told first)"),
+        label=_("On-call order (names or user names, first is told first)"),
         required=False,
         help_text=_(
             "Unacknowledged within the level's target: the next person is told, in the app and "
@@ -237,19 +280,28 @@ class RuleForm(forms.Form):
         return data
 
     def clean_on_call(self) -> list[int]:
-        names = [n for n in self.cleaned_data.get("on_call", "").replace(",", " ").split() if n]
-        users = {u.username: u for u in User.objects.filter(username__in=names)}
+        names = _on_call_names(self.cleaned_data.get("on_call", ""))
+        users = {n: u for n, u in names if u is not None}
+        order = [n for n, _u in names]
         problems = []
-        missing = [n for n in names if n not in users]
+        missing = [n for n, u in names if u is None]
         if missing:
-            problems.append(_("Unknown user(s): %(names)s") % {"names": ", ".join(missing)})
-        inactive = [n for n in dict.fromkeys(names) if n in users and not users[n].is_active]
+            problems.append(
+                _(
+                    "Unknown person or user name: %(names)s (type a user name, or a name as the "
+                    "lists above show it, and separate people with commas)"
+                )
+                % {"names": ", ".join(missing)}
+            )
+        inactive = [n for n in dict.fromkeys(order) if n in users and not users[n].is_active]
         if inactive:
             problems.append(
                 _("Deactivated user(s) cannot be on call: %(names)s")
                 % {"names": ", ".join(inactive)}
             )
-        twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
+        # The same person named twice, even once by name and once by user name.
+        pks = [users[n].pk for n in order if n in users]
+        twice = [n for n in dict.fromkeys(order) if n in users and pks.count(users[n].pk) > 1]
         if twice:
             problems.append(
                 _("Named more than once: %(names)s (each person is one step of the order)")
@@ -257,7 +309,7 @@ class RuleForm(forms.Form):
             )
         if problems:
             raise forms.ValidationError(problems)
-        return [users[n].pk for n in names]
+        return pks
 
     def conditions(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -343,7 +395,7 @@ class RuleForm(forms.Form):
             "users": recipients.get("users", []),
             "roles": recipients.get("roles", []),
             "departments": recipients.get("departments", []),
-            "on_call": " ".join(on_call.get(pk, "") for pk in routing.get("on_call", [])),
+            "on_call": ", ".join(on_call.get(pk, "") for pk in routing.get("on_call", [])),
             "escalate_to_heads": any(
                 s.get("department_heads") for s in routing.get("escalation", [])
             ),
