@@ -112,3 +112,24 @@ def test_the_channel_list_marks_personal_channels(client_for) -> None:
     page = client_for("Administrator").get("/alerts/channels/").content.decode()
     rows = {n: r for r in page.split("<tr")[1:] for n in ("Personal", "Team") if n in r}
     assert ">personal</span>" in rows["Personal"] and ">personal</span>" not in rows["Team"]
+
+
+def test_saving_a_webhook_to_an_internal_address_says_it_will_be_refused(
+    client_for, settings, zh_hans_catalogue
+) -> None:
+    # A trial's intranet PR bot saved without a word and failed only at its first test.
+    admin = client_for("Administrator")
+    form = {"name": "PR bot", "kind": "webhook", "url": "http://127.0.0.1:9/hook"}
+    settings.ALLOW_PRIVATE_FETCH = True
+    page = admin.post("/alerts/channels/new/", form, follow=True).content.decode()
+    assert "internal address" not in page
+    settings.ALLOW_PRIVATE_FETCH = False
+    form["name"] = "PR bot 2"
+    page = admin.post("/alerts/channels/new/", form, follow=True).content.decode()
+    assert "127.0.0.1 is an internal address" in page and "VIGIL_ALLOW_PRIVATE_FETCH=1" in page
+    assert Channel.objects.filter(name="PR bot 2").exists()  # saved all the same
+    form["name"] = "PR bot 3"
+    page = admin.post(
+        "/alerts/channels/new/", form, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "127.0.0.1 是内网地址" in page

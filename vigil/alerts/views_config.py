@@ -231,6 +231,12 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
         except RuleError as exc:
             form.add_error(None, str(exc))
         else:
+            try:
+                warning = build_transport(channel.kind, channel.config).save_warning()
+            except TransportError:
+                warning = ""
+            if warning:
+                messages.warning(request, warning)
             if channel.kind == "webhook":
                 # The receiver needs the secret to check signatures: show it where it is kept.
                 messages.success(

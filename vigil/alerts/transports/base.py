@@ -133,6 +133,11 @@ class Transport(ABC):
         what a list of rules says before the channel's name."""
         return self.kind
 
+    def save_warning(self) -> str:
+        """What to tell whoever saves this configuration that it will not work as it stands
+        (in the reader's language); empty when nothing is known to stop it."""
+        return ""
+
 
 def channel_timeout() -> float:
     """Seconds a remote send may take in all (VIGIL_CHANNEL_TIMEOUT); transports also cap

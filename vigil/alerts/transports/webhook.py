@@ -56,12 +56,9 @@ class WebhookConfig(TransportConfig):
         return value.strip()
 
 
-def _refuse_private(url: str) -> None:
-    """The webhook goes where an administrator typed; refuse internal addresses unless allowed."""
-    from django.conf import settings
-
-    if settings.ALLOW_PRIVATE_FETCH:
-        return
+def _internal_address(url: str) -> str:
+    """The first non-public address ``url``'s host resolves to, or "" (raises TransportError
+    when the name does not resolve)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -75,12 +72,25 @@ def _refuse_private(url: str) -> None:
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global:
-            failure = http_errors.BlockedAddress(
-                f"{host} resolves to non-public address {address} "
-                "(set VIGIL_ALLOW_PRIVATE_FETCH=1 to allow internal receivers)",
-                url=url,
-            )
-            raise TransportError(str(failure), permanent=True) from failure
+            return str(address)
+    return ""
+
+
+def _refuse_private(url: str) -> None:
+    """The webhook goes where an administrator typed; refuse internal addresses unless allowed."""
+    from django.conf import settings
+
+    if settings.ALLOW_PRIVATE_FETCH:
+        return
+    address = _internal_address(url)
+    if address:
+        host = urlsplit(url).hostname or ""
+        failure = http_errors.BlockedAddress(
+            f"{host} resolves to non-public address {address} "
+            "(set VIGIL_ALLOW_PRIVATE_FETCH=1 to allow internal receivers)",
+            url=url,
+        )
+        raise TransportError(str(failure), permanent=True) from failure
 
 
 def _failure_of(exc: httpx.HTTPError, url: str) -> FetchError:
@@ -106,6 +116,25 @@ class WebhookTransport(Transport):
     kind = "webhook"
     label = "Signed webhook (JSON)"
     Config = WebhookConfig
+
+    def save_warning(self) -> str:
+        """An internal receiver (a PR bot on the intranet, 127.0.0.1) is refused at every send
+        while VIGIL_ALLOW_PRIVATE_FETCH is off; a trial's channel saved without a word and
+        failed only at its first test."""
+        from django.conf import settings
+
+        if settings.ALLOW_PRIVATE_FETCH:
+            return ""
+        try:
+            address = _internal_address(self.cfg.url)
+        except TransportError:
+            return ""  # a name that does not resolve here: the test says so
+        if not address:
+            return ""
+        return _(
+            "%(address)s is an internal address: Vigil refuses to send to it until the server "
+            "runs with VIGIL_ALLOW_PRIVATE_FETCH=1 (then restart it)."
+        ) % {"address": address}
 
     def describe(self) -> str:
         parts = urlsplit(self.cfg.url)
