@@ -100,9 +100,17 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
     assert page.get_by_text("Ops webhook").is_visible()
     page.screenshot(path=str(SHOTS / "alerts-channels-zh.png"), full_page=True)
     page.goto(page.base + "/alerts/channels/new/")
-    assert page.locator("#id_urls").is_visible() and not page.locator("#id_secret").is_visible()
+    # A new channel starts as e-mail through an SMTP server: its fields, not an Apprise URL.
+    assert page.locator("#id_smtp_host").is_visible() and page.locator("#id_mail_to").is_visible()
+    assert not page.locator("#id_urls").is_visible() and not page.locator("#id_secret").is_visible()
+    assert page.locator("#id_to_recipients").is_visible()
+    page.screenshot(path=str(SHOTS / "alerts-channel-email-zh.png"), full_page=True)
+    page.select_option("#id_kind", "apprise")
+    assert page.locator("#id_urls").is_visible() and not page.locator("#id_smtp_host").is_visible()
+    assert page.locator("#id_to_recipients").is_visible()
     page.select_option("#id_kind", "webhook")
     assert page.locator("#id_secret").is_visible() and not page.locator("#id_urls").is_visible()
+    assert not page.locator("#id_to_recipients").is_visible()
 
     # The delivery log in Chinese: a status or a reason is one word and never breaks
     # over two lines ("已发/送", "升级第 1/步" in a narrow column).

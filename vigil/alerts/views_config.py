@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from vigil.accounts.people import person_name
 from vigil.alerts.conditions import ConditionsError, routing_of, validate_conditions
-from vigil.alerts.forms import ChannelForm, RuleForm
+from vigil.alerts.forms import CHANNEL_FIELDS_BY_KIND, ChannelForm, RuleForm
 from vigil.alerts.models import AlertRule, Channel
 from vigil.alerts.services import (
     RuleError,
@@ -198,24 +198,16 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 
 def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpResponse:
-    initial = {}
-    if channel is not None:
-        initial = {
-            "name": channel.name,
-            "kind": channel.kind,
-            "urls": "\n".join(channel.config.get("urls", [])),
-            "to_recipients": channel.config.get("to_recipients", False),
-            "url": channel.config.get("url", ""),
-            "is_default": channel.is_default,
-        }
-    form = ChannelForm(request.POST or None, initial=initial)
+    initial = ChannelForm.initial_for(channel) if channel is not None else {}
+    saved = ChannelForm.saved_password_of(channel) if channel is not None else ""
+    form = ChannelForm(request.POST or None, initial=initial, saved_password=saved)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if channel is None:
                 channel = create_channel(
                     name=data["name"],
-                    kind=data["kind"],
+                    kind=form.channel_kind(),
                     config=form.config(),
                     is_default=data["is_default"],
                     actor=request.user,  # type: ignore[arg-type]
@@ -247,7 +239,9 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
             return redirect("alerts:channels")
     secret = channel.config.get("secret") if channel and channel.kind == "webhook" else None
     return render(
-        request, "alerts/channel_form.html", {"form": form, "channel": channel, "secret": secret}
+        request,
+        "alerts/channel_form.html",
+        {"form": form, "channel": channel, "secret": secret, "kinds": CHANNEL_FIELDS_BY_KIND},
     )
 
 
