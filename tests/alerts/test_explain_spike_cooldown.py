@@ -54,14 +54,15 @@ def test_the_numbers_come_from_the_detector_settings(
     client_for, monkeypatch, zh_hans_catalogue
 ) -> None:
     tuned = functools.partial(SpikeConfig, cooldown_seconds=90 * 60, escalation_ratio=2.5)
-    monkeypatch.setattr("vigil.alerts.forms.SpikeConfig", tuned)
+    monkeypatch.setattr("vigil.alerts.forms.rules.SpikeConfig", tuned)
     responder = client_for("Responder")
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "stays quiet for 1.5 hours, unless its volume reaches 2.5 times" in _help(page)[1]
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "1.5 小时内不再重复预警，除非声量达到触发时的 2.5 倍" in _help(page)[1]
     monkeypatch.setattr(
-        "vigil.alerts.forms.SpikeConfig", functools.partial(SpikeConfig, cooldown_seconds=3600)
+        "vigil.alerts.forms.rules.SpikeConfig",
+        functools.partial(SpikeConfig, cooldown_seconds=3600),
     )
     page = responder.get("/alerts/rules/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "stays quiet for 1 hour, unless its volume reaches 4 times" in _help(page)[1]

@@ -1,0 +1,61 @@
+"""The hand-made report and the 警 flag with its details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vigil.alerts.forms.rules import level_choices
+from vigil.monitoring.models import Topic, WarningLevel
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("What is happening"), max_length=300)
+    text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    level = forms.ChoiceField(label=_("Warning level"), choices=WarningLevel.choices, initial="III")
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=_("— none in particular —"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As on the rule form: each level says how soon the responders must answer.
+        self.fields["level"].choices = level_choices()
+
+
+class FlagForm(forms.Form):
+    """The 警 flag with its details: a level other than III and a word on why (both optional;
+    the one-click flag in the mentions list raises level III with no note)."""
+
+    level = forms.ChoiceField(
+        label=_("Warning level"), choices=WarningLevel.choices, initial="III", required=False
+    )
+    note = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _("What worries you: who posted it, what it could lead to…"),
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = level_choices()
+
+    def clean_level(self) -> str:
+        return self.cleaned_data.get("level") or WarningLevel.III
