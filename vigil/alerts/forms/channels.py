@@ -139,15 +139,14 @@ class ChannelForm(forms.Form):
             "url": channel.config.get("url", ""),
             "is_default": channel.is_default,
         }
-        smtp = smtp_fields(urls[0]) if channel.kind == "apprise" and len(urls) == 1 else None
+        smtp = _smtp_of(channel)
         if smtp is not None:
             initial.update(smtp, kind="email", smtp_password="")
         return initial
 
     @staticmethod
     def saved_password_of(channel: Channel) -> str:
-        urls = channel.config.get("urls", []) if channel.kind == "apprise" else []
-        smtp = smtp_fields(urls[0]) if len(urls) == 1 else None
+        smtp = _smtp_of(channel)
         return str(smtp["smtp_password"]) if smtp else ""
 
     def clean(self) -> dict[str, Any]:
@@ -194,6 +193,12 @@ class ChannelForm(forms.Form):
             "urls": [u.strip() for u in (data.get("urls") or "").splitlines() if u.strip()],
             "to_recipients": bool(data.get("to_recipients")),
         }
+
+
+def _smtp_of(channel: Channel) -> dict[str, Any] | None:
+    """The e-mail form's fields of a channel the form wrote (one SMTP address), or None."""
+    urls = channel.config.get("urls", []) if channel.kind == "apprise" else []
+    return smtp_fields(urls[0]) if len(urls) == 1 else None
 
 
 def _addresses(text: str) -> list[str]:
