@@ -116,6 +116,32 @@ def test_negative_share_fires_only_above_threshold_with_enough_volume() -> None:
     assert alert.mention_count == 5 and alert.mentions.count() == 5
 
 
+def test_negative_share_after_a_closed_alert_counts_only_mentions_nobody_has_judged(
+    make_user,
+) -> None:
+    topic = make_topic()
+    create_rule(
+        name="Turning sour",
+        kind="negative_share",
+        topic=topic,
+        conditions={"threshold_percent": 50, "window_minutes": 60, "min_mentions": 4},
+    )
+    evaluate_new_mentions(
+        [matched_mention(topic, sentiment="negative") for _ in range(3)]
+        + [matched_mention(topic, sentiment="positive") for _ in range(2)]
+    )
+    first = Alert.objects.get()
+    close_alert(first, actor=make_user("Responder"), false_alarm=True)
+    # The next batch no longer re-counts the three mentions just dismissed: 1 of 3.
+    evaluate_new_mentions([matched_mention(topic, sentiment="negative")])
+    assert Alert.objects.count() == 1
+    # New negative mentions still fire, and the new alert holds only them: 4 of 6.
+    evaluate_new_mentions([matched_mention(topic, sentiment="negative") for _ in range(3)])
+    second = Alert.objects.exclude(pk=first.pk).get()
+    assert second.data == {"negative": 4, "analysed": 6, "share": 66.7}
+    assert not set(second.mentions.all()) & set(first.mentions.all())
+
+
 def test_titles_follow_the_installation_language_not_the_request(settings) -> None:
     from django.utils import translation
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from vigil.alerts import signals
-from vigil.alerts.models import Alert, AlertRule
+from vigil.alerts.models import Alert, AlertMention, AlertRule
 from vigil.alerts.services import spikes
 from vigil.alerts.services.firing import Firing, fire_alert, in_installation_language
 from vigil.mentions.models import Mention
@@ -173,13 +173,17 @@ def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[A
     )
 
 
-def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int, list[int]]:
+def negative_share(
+    topic_id: int, since: dt.datetime, judged: frozenset[int] = frozenset()
+) -> tuple[int, int, list[int]]:
     """(negative, analysed, the negative mentions' ids) of a topic's matches since ``since``;
-    unanalysed ones don't count."""
+    unanalysed ones don't count, nor do ``judged`` mentions (see `_judged_negatives`)."""
     negative: list[int] = []
     analysed = 0
-    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=since).select_related(
-        "mention"
+    matches = (
+        Match.objects.filter(topic_id=topic_id, published_at__gte=since)
+        .exclude(mention_id__in=judged)
+        .select_related("mention")
     )
     for match in matches.iterator(chunk_size=2000):
         verdict = signals.is_negative(match.mention, match)
@@ -191,16 +195,34 @@ def negative_share(topic_id: int, since: dt.datetime) -> tuple[int, int, list[in
     return len(negative), analysed, negative
 
 
+def _judged_negatives(rule: AlertRule, topic_id: int, since: dt.datetime) -> frozenset[int]:
+    """The negative mentions this rule's closed alerts on the topic already put before people.
+
+    Once someone has closed the alert (handled, or a false alarm) they have judged those
+    mentions; while they are still inside the window, counting them again fired a new alert
+    on the next batch about the very mentions just dismissed. A new alert needs new ones.
+    """
+    closed = (Alert.State.HANDLED, Alert.State.FALSE_ALARM)
+    return frozenset(
+        AlertMention.objects.filter(
+            alert__rule=rule,
+            alert__topic_id=topic_id,
+            alert__state__in=closed,
+            alert__last_seen__gte=since,
+        ).values_list("mention_id", flat=True)
+    )
+
+
 def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[Alert]:
     cond = rule.conditions
     alerts = []
     by_topic: dict[int, list[Hit]] = defaultdict(list)
     for hit in hits:
         by_topic[hit.match.topic_id].append(hit)
+    since = now - dt.timedelta(minutes=cond["window_minutes"])
     for topic_id, topic_hits in by_topic.items():
-        negative, analysed, negative_ids = negative_share(
-            topic_id, now - dt.timedelta(minutes=cond["window_minutes"])
-        )
+        judged = _judged_negatives(rule, topic_id, since)
+        negative, analysed, negative_ids = negative_share(topic_id, since, judged)
         if analysed < cond["min_mentions"] or 100 * negative / analysed < cond["threshold_percent"]:
             continue
         share = 100 * negative / analysed
