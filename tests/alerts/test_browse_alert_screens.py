@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.alerts._support import make_topic, matched_mention
-from vigil.alerts.models import Alert, Channel, Delivery
+from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.services import create_channel, create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 
@@ -134,6 +134,37 @@ def test_responder_works_the_inbox_and_edits_a_rule(page, make_user) -> None:  #
         "[...td.querySelectorAll('.dstatus, .nowrap')].map(e => e.getClientRects().length))"
     )
     assert any(lines) and all(n == 1 for cell in lines for n in cell), lines
+
+
+def test_a_rule_tells_people_ticked_in_a_long_list_found_by_name(page, make_user) -> None:  # noqa: ANN001
+    make_user("Administrator", username="boss")
+    people = [make_user("Responder", first_name=f"Person {i:02d}") for i in range(12)]
+    zhou = make_user("Responder", first_name="明", last_name="周")
+    topic = make_topic()
+    _sign_in(page, "boss")
+    page.goto(page.base + "/alerts/rules/new/")
+    find = page.get_by_placeholder("Find a person")
+    assert find.is_visible()  # fourteen people: the list gets a filter box
+    page.get_by_label("Person 03").check()
+    find.fill("周")
+    assert page.get_by_label("周明").is_visible()
+    # What does not match is hidden, but a ticked person stays in view.
+    assert page.get_by_label("Person 03").is_visible()
+    assert not page.get_by_label("Person 04").is_visible()
+    page.get_by_label("周明").check()
+    page.get_by_label("Analyst").check()
+    page.fill("#id_name", "Burns for two")
+    page.select_option("#id_topic", str(topic.pk))
+    page.fill("#id_query", "烫伤")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save rule").click()
+    rule = AlertRule.objects.get(name="Burns for two")
+    assert sorted(rule.routing["recipients"]["users"]) == sorted([people[3].pk, zhou.pk])
+    assert rule.routing["recipients"]["roles"] == ["Analyst"]
+    # Editing it again: the two ticked people come first in the list.
+    page.goto(page.base + f"/alerts/rules/{rule.pk}/edit/")
+    first_two = page.locator("#id_users > div").all_inner_texts()[:2]
+    assert sorted(t.strip() for t in first_two) == sorted(["Person 03", "周明"])
 
 
 def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_chinese(

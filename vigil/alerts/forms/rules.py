@@ -168,17 +168,26 @@ class RuleForm(forms.Form):
         max_value=1_000_000,
     )
     # Routing.
+    # Tick boxes, not Ctrl-click lists: a trial's team lead lost her earlier choices with
+    # one plain click. The people list gets a filter box on the page when it is long.
     users = PersonMultipleChoiceField(
-        label=_("Tell these people"), queryset=User.objects.filter(is_active=True), required=False
+        label=_("Tell these people"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
     roles = RoleChoiceField(
         label=_("Tell these roles"),
         queryset=Group.objects.all(),
         required=False,
         to_field_name="name",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
     departments = DepartmentMultipleChoiceField(
-        label=_("Tell these departments"), queryset=Department.objects.all(), required=False
+        label=_("Tell these departments"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
     on_call = forms.CharField(
         label=_("On-call order (names or user names, first is told first)"),
