@@ -169,3 +169,23 @@ def test_a_notice_time_is_not_broken_over_two_lines_on_a_phone(
         ".map(t => t.getClientRects().length)"
     )
     assert times and all(n == 1 for n in times), times
+
+
+def test_a_responder_acknowledges_from_the_e_mail_link_without_signing_in(  # noqa: ANN001
+    phone, make_user, zh_hans_catalogue
+) -> None:
+    from vigil.alerts.models import Alert
+    from vigil.alerts.services.ack_links import ack_url_path
+
+    li = make_user("Responder", "li", first_name="伟", last_name="李", language="zh-hans")
+    topic = make_topic()
+    create_rule(name="Burns", kind="keyword", topic=topic, level="II", routing={"on_call": [li.pk]})
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤用户")])
+    alert = Alert.objects.get()
+    phone.goto(phone.base + ack_url_path(alert, li))  # a real browser sends Origin with the POST
+    phone.screenshot(path=str(SHOTS / "alerts-ack-link-zh.png"), full_page=True)
+    phone.get_by_role("button", name="以 李伟 身份确认").click()
+    phone.get_by_role("status").wait_for()
+    assert "升级已停止" in phone.get_by_role("status").inner_text()
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged" and alert.acknowledged_by == li

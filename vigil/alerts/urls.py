@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.inbox, name="list"),
     path("<int:alert_id>/", views.detail, name="detail"),
     path("<int:alert_id>/act/", views.act, name="act"),
+    path("ack/<str:token>/", views.ack_by_link, name="ack-link"),
     path("flag/<int:mention_id>/", views.flag, name="flag"),
     path("report/", views.report, name="report"),
     path("bell/", views.bell, name="bell"),

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigil.accounts.people import person_name
 from vigil.alerts.forms import FlagForm, ReportForm
 from vigil.alerts.models import Alert, Channel, Delivery, Notification, response_windows
 from vigil.alerts.services import (
@@ -31,9 +32,11 @@ from vigil.alerts.services import (
     report_warning,
     response_status,
 )
+from vigil.alerts.services.ack_links import read_ack_token
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
+from vigil.alerts.services.messages import message_language, message_zone
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -114,6 +117,38 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "matched": matched_terms(alert),
         },
     )
+
+
+def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The acknowledge link of a person's message: no sign-in (the signed link names them).
+    A GET only shows the alert and a button, so a mail scanner fetching it acts on nothing;
+    the button's POST acknowledges."""
+    try:
+        alert, person = read_ack_token(token)
+    except AlertError as exc:
+        return render(request, "alerts/ack_link.html", {"error": str(exc)}, status=400)
+    language, zone = message_language(person), message_zone(person)
+    with translation.override(language), timezone.override(zone):
+        done, error = False, ""
+        if request.method == "POST":
+            try:
+                alert = acknowledge_alert(alert, actor=person, note=_("from the message's link"))
+                done = True
+            except AlertError as exc:
+                error = str(exc)
+        context = {
+            "alert": alert,
+            "name": person_name(person),
+            "zone": zone.key,
+            "done": done,
+            "error": error,
+            "response": response_status(alert),
+            "language": language,
+        }
+        response = render(request, "alerts/ack_link.html", context)
+    response.headers["Referrer-Policy"] = "same-origin"  # the link is a key: never sent away
+    response.headers["Content-Language"] = language
+    return response
 
 
 @perm_required("alerts.change_alert")

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.services.ack_links import ack_url_path, can_acknowledge
 from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.texts import level_numeral, news_prefix
 from vigil.alerts.transports import Message
@@ -112,6 +113,9 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
             else _("Respond by {time} ({zone})")
         )
         lines.append(text.format(time=when, zone=zone.key))
+        link = _ack_link(delivery)
+        if link:
+            lines.append(_("Acknowledge (stops escalation): {url}").format(url=link))
     latest = payload["mentions"][:3]
     if latest:
         lines.append(_("Latest mentions:"))
@@ -120,6 +124,17 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
         lines.append(_("Links:"))
         lines += [f"- {link}" for link in payload["links"][:5]]
     return lines
+
+
+def _ack_link(delivery: Delivery) -> str:
+    """The recipient's own acknowledge link, in a message to one person who may act (a team
+    chat's message has no recipient, and anyone reading it could use the link)."""
+    recipient = delivery.recipient
+    if recipient is None or delivery.alert is None or delivery.channel.kind == "in_app":
+        return ""
+    if not can_acknowledge(recipient):
+        return ""
+    return absolute(ack_url_path(delivery.alert, recipient))
 
 
 def _told_at_this_step(delivery: Delivery) -> str:

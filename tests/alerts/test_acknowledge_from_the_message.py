@@ -1,0 +1,117 @@
+"""A responder acknowledges from the e-mail itself: a signed link, no sign-in, one button.
+
+On a phone, signing in to stop an escalation is the step people skip; PagerDuty and Opsgenie
+mail an acknowledge link. Vigil's link opens a page with one button, so a mail scanner that
+fetches every link acknowledges nothing; the button's POST does, as the person it was sent to.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import signing
+from django.test import Client
+
+from tests.alerts._support import SmtpStub, burns_alert, mail_text, make_topic, matched_mention
+from vigil.accounts.models import AuditEntry
+from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.services import create_channel, create_rule, deliver_due
+from vigil.alerts.services.ack_links import ack_url_path
+from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.services.messages import message_for
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"https?://[^/\s]+(/alerts/ack/[^/\s]+/)")
+
+
+def _mail_alert_to(person) -> str:  # noqa: ANN001
+    topic = make_topic()
+    with SmtpStub() as smtp:
+        mail = create_channel(
+            name="E-mail",
+            kind="apprise",
+            config={
+                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+                "to_recipients": True,
+            },
+        )
+        create_rule(
+            name="Burns",
+            kind="keyword",
+            topic=topic,
+            level="II",
+            conditions={"query": "烫伤"},
+            routing={"channels": [mail.pk], "on_call": [person.pk]},
+        )
+        evaluate_new_mentions([matched_mention(topic, title="水壶烫伤了孩子")])
+        deliver_due()
+    (message,) = smtp.messages
+    return mail_text(message["data"])
+
+
+def test_the_e_mail_link_opens_a_page_whose_button_acknowledges_as_its_reader(make_user) -> None:
+    li = make_user("Responder", "li", email="li@example.com", first_name="Li", last_name="Wei")
+    text = _mail_alert_to(li)
+    assert "Acknowledge (stops escalation):" in text
+    path = LINK.search(text).group(1)
+    alert = Alert.objects.get()
+
+    phone = Client(enforce_csrf_checks=True)  # not signed in
+    page = phone.get(path)
+    assert page.status_code == 200 and "Acknowledge as Li Wei" in page.content.decode()
+    assert page["Referrer-Policy"] == "same-origin"
+    alert.refresh_from_db()
+    assert alert.state == "new"  # opening the link (a mail scanner does) changes nothing
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    done = phone.post(path, {"csrfmiddlewaretoken": token.group(1)})
+    assert done.status_code == 200 and "Escalation has stopped" in done.content.decode()
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged" and alert.acknowledged_by == li
+    assert alert.next_escalation_at is None and alert.assigned_to == li
+    entry = AuditEntry.objects.get(action="alert.acknowledged", object_id=str(alert.pk))
+    assert entry.actor == li and "link" in entry.note
+
+    again = phone.post(path, {"csrfmiddlewaretoken": token.group(1)})
+    assert "only a new alert can be acknowledged" in again.content.decode()
+
+
+def test_the_page_speaks_the_readers_language(make_user, zh_hans_catalogue) -> None:
+    li = make_user("Responder", "li", email="li@example.com", language="zh-hans")
+    alert = burns_alert()
+    page = Client().get(ack_url_path(alert, li))
+    assert page["Content-Language"] == "zh-hans"
+    assert "确认" in page.content.decode()
+
+
+def test_an_altered_or_week_old_link_acknowledges_nothing(make_user, monkeypatch) -> None:
+    li = make_user("Responder", "li")
+    alert = burns_alert()
+    path = ack_url_path(alert, li)
+    altered = path.replace(path[-8:-1], "AAAAAAA")
+    assert Client().post(altered).status_code == 400
+
+    issued = signing.time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: issued + 8 * 86400)
+    old = Client().post(path)
+    assert old.status_code == 400 and "more than 7 days old" in old.content.decode()
+    alert.refresh_from_db()
+    assert alert.state == "new"
+
+
+def test_only_a_person_who_may_acknowledge_gets_or_uses_a_link(make_user) -> None:
+    viewer = make_user("Viewer", "v", email="v@example.com")
+    assert "/alerts/ack/" not in _mail_alert_to(viewer)
+    # A shared channel's message (a team chat) names nobody: no link anyone could use.
+    shared = Delivery.objects.filter(recipient=None).exclude(channel__kind="in_app")
+    for delivery in shared:
+        assert "/alerts/ack/" not in message_for(delivery).body
+    # A responder's link stops working once the role no longer may act.
+    li = make_user("Responder", "li")
+    path = ack_url_path(Alert.objects.get(), li)
+    li.is_active = False
+    li.save()
+    refused = Client().get(path)
+    assert refused.status_code == 400 and "can no longer acknowledge" in refused.content.decode()
