@@ -233,3 +233,21 @@ def test_an_analyst_flags_with_a_level_and_a_note_from_the_mentions_page(page, m
     assert "已通知处置人员" in page.locator(".flagged").inner_text()
     alert = Alert.objects.get(origin="flag")
     assert alert.level == "II" and alert.summary == "母婴博主转发，评论区在问召回"
+
+
+def test_a_responder_ticks_the_page_and_dismisses_it_in_one_go(page, make_user) -> None:  # noqa: ANN001
+    make_user("Responder", username="wang")
+    for word in ("toaster", "fridge", "heater"):
+        other = make_topic(word.title(), word)
+        create_rule(name=f"{word} rule", kind="keyword", topic=other, level="IV")
+        evaluate_new_mentions([matched_mention(other, text=f"{word} ad")])
+    _sign_in(page, "wang")
+    page.goto(page.base + "/alerts/")
+    bulk = page.locator("#bulk")
+    assert bulk.get_by_role("button", name="False alarm").is_disabled()
+    page.get_by_label("Tick every alert on this page").check()
+    assert "With the 3 ticked:" in bulk.inner_text()
+    with page.expect_navigation():
+        bulk.get_by_role("button", name="False alarm").click()
+    assert "3 alerts closed as false alarms." in page.locator(".messages").inner_text()
+    assert set(Alert.objects.values_list("state", flat=True)) == {"false_alarm"}

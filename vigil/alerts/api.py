@@ -16,6 +16,8 @@ from vigil.alerts.models import Alert, AlertRule, Channel, Delivery, Notificatio
 from vigil.alerts.schemas import (
     AlertOut,
     AssignIn,
+    BulkIn,
+    BulkOut,
     ChannelCreated,
     ChannelIn,
     ChannelOut,
@@ -45,6 +47,7 @@ from vigil.alerts.services import (
     send_test,
     update_rule,
 )
+from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
@@ -318,6 +321,22 @@ def list_alerts(
         assigned=assigned,
         reader=user,
     )
+
+
+@router.post(
+    "/bulk",
+    response=BulkOut,
+    auth=requires("alerts.change_alert"),
+    summary="Acknowledge, handle or dismiss many alerts",
+)
+def bulk(request: HttpRequest, payload: BulkIn) -> Any:
+    """Each alert as its own action; those whose state does not allow it are skipped, with
+    the reason, and the rest still go through (200 either way)."""
+    outcome = act_on_alerts(payload.ids, payload.action, actor=request.user)  # type: ignore[arg-type]
+    return {
+        "done": [a.pk for a in outcome.done],
+        "skipped": [{"id": a.pk, "reason": why} for a, why in outcome.skipped],
+    }
 
 
 @router.get(

@@ -101,6 +101,21 @@ class NoteIn(Schema):
     note: str = ""
 
 
+class BulkIn(Schema):
+    ids: list[StrictInt] = Field(..., min_length=1, max_length=200)
+    action: str = Field(..., pattern="^(ack|handle|false_alarm)$")
+
+
+class BulkSkippedOut(Schema):
+    id: int
+    reason: str
+
+
+class BulkOut(Schema):
+    done: list[int]
+    skipped: list[BulkSkippedOut]
+
+
 class FeedbackIn(Schema):
     feedback: str = Field(..., pattern="^(useful|false_alarm)$")
 

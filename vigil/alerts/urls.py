@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:alert_id>/", views.detail, name="detail"),
     path("<int:alert_id>/act/", views.act, name="act"),
     path("ack/<str:token>/", views.ack_by_link, name="ack-link"),
+    path("bulk/", views.bulk, name="bulk"),
     path("flag/<int:mention_id>/", views.flag, name="flag"),
     path("report/", views.report, name="report"),
     path("bell/", views.bell, name="bell"),

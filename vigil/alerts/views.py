@@ -13,8 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.people import person_name
@@ -33,6 +36,7 @@ from vigil.alerts.services import (
     response_status,
 )
 from vigil.alerts.services.ack_links import read_ack_token
+from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
@@ -117,6 +121,49 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "matched": matched_terms(alert),
         },
     )
+
+
+@perm_required("alerts.change_alert")
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """The inbox's "with the selected" buttons: one action on the ticked alerts, then back to
+    the same filtered page, saying what was done and what was skipped and why."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("alerts:list")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.error(request, _("Tick the alerts to act on first."))
+        return redirect(back)
+    try:
+        outcome = act_on_alerts(ids, action, actor=_me(request))
+    except AlertError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    if outcome.done:
+        said = {
+            "ack": ngettext(
+                "%(n)d alert acknowledged.", "%(n)d alerts acknowledged.", len(outcome.done)
+            ),
+            "handle": ngettext(
+                "%(n)d alert closed as handled.",
+                "%(n)d alerts closed as handled.",
+                len(outcome.done),
+            ),
+            "false_alarm": ngettext(
+                "%(n)d alert closed as a false alarm.",
+                "%(n)d alerts closed as false alarms.",
+                len(outcome.done),
+            ),
+        }[action]
+        messages.success(request, said % {"n": len(outcome.done)})
+    for alert, why in outcome.skipped:
+        messages.warning(
+            request,
+            _("Skipped “%(title)s”: %(why)s") % {"title": alert.display_title, "why": why},
+        )
+    return redirect(back)
 
 
 def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
