@@ -17,8 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from tests.factories import MentionFactory, SourceFactory
-from vigil.alerts.models import Alert
-from vigil.alerts.services import create_rule
+from vigil.alerts.models import Alert, Channel
+from vigil.alerts.services import create_channel, create_rule
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.spikes import BUCKET, bucket_floor
 from vigil.mentions.models import Mention
@@ -184,6 +184,18 @@ class SleepingHttp:
         self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def personal_mail_channel(smtp: SmtpStub) -> Channel:
+    """A personal e-mail channel (each recipient at their own address) through ``smtp``."""
+    return create_channel(
+        name="E-mail",
+        kind="apprise",
+        config={
+            "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
+            "to_recipients": True,
+        },
+    )
 
 
 def mail_text(data: str) -> str:

@@ -13,10 +13,17 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from tests.alerts._support import SmtpStub, burns_alert, mail_text, make_topic, matched_mention
+from tests.alerts._support import (
+    SmtpStub,
+    burns_alert,
+    mail_text,
+    make_topic,
+    matched_mention,
+    personal_mail_channel,
+)
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Delivery
-from vigil.alerts.services import create_channel, create_rule, deliver_due
+from vigil.alerts.services import create_rule, deliver_due
 from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.messages import message_for
@@ -29,14 +36,7 @@ LINK = re.compile(r"https?://[^/\s]+(/alerts/ack/[^/\s]+/)")
 def _mail_alert_to(person) -> str:  # noqa: ANN001
     topic = make_topic()
     with SmtpStub() as smtp:
-        mail = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        mail = personal_mail_channel(smtp)
         create_rule(
             name="Burns",
             kind="keyword",

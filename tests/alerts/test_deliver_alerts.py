@@ -12,7 +12,13 @@ import pytest
 from django.utils import timezone
 from werkzeug import Request, Response
 
-from tests.alerts._support import SmtpStub, mail_text, make_topic, matched_mention
+from tests.alerts._support import (
+    SmtpStub,
+    mail_text,
+    make_topic,
+    matched_mention,
+    personal_mail_channel,
+)
 from vigil.accounts.models import SystemNotice
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
@@ -84,14 +90,7 @@ def test_email_goes_to_each_recipient_through_smtp(make_user) -> None:
     alice = make_user("Responder", email="alice@example.com")
     bob = make_user("Responder", email="bob@example.com")
     with SmtpStub() as smtp:
-        channel = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        channel = personal_mail_channel(smtp)
         _fire(channel, recipients={"users": [alice.pk, bob.pk]})
         report = deliver_due()
     assert report.sent == 4  # e-mail and in-app, for each of the two
@@ -109,14 +108,7 @@ def test_a_recipient_without_an_address_fails_alone_and_does_not_flag_the_channe
     admin = make_user("Administrator", email="admin@example.com")
     people = [make_user("Responder") for _ in range(CHANNEL_FLAG_AFTER)]  # no e-mail
     with SmtpStub() as smtp:
-        channel = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        channel = personal_mail_channel(smtp)
         _fire(channel, recipients={"users": [p.pk for p in people] + [admin.pk]})
         deliver_due()
     failed = Delivery.objects.filter(channel=channel, status="failed")
@@ -133,14 +125,7 @@ def test_messages_are_written_in_each_recipients_language(make_user, settings) -
     li = make_user("Responder", email="li@example.com", language="zh-hans")
     bob = make_user("Responder", email="bob@example.com")
     with SmtpStub() as smtp:
-        channel = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        channel = personal_mail_channel(smtp)
         _fire(channel, recipients={"users": [li.pk, bob.pk]})
         deliver_due()
     by_rcpt = {m["rcpt"][0]: mail_text(m["data"]) for m in smtp.messages}

@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from tests.alerts._support import SmtpStub, make_topic, matched_mention, personal_mail_channel
 from vigil.accounts.services import profile_of, update_preferences
-from vigil.alerts.services import create_channel, create_rule, deliver_due
+from vigil.alerts.services import create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +42,7 @@ def test_switching_language_in_the_menu_makes_alert_e_mails_follow(
 
     topic = make_topic()
     with SmtpStub() as smtp:
-        mail = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        mail = personal_mail_channel(smtp)
         create_rule(
             name="Burns",
             kind="keyword",

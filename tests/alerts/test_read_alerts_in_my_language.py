@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from tests.alerts._support import SmtpStub, make_topic, matched_mention
+from tests.alerts._support import SmtpStub, make_topic, matched_mention, personal_mail_channel
 from vigil.alerts.models import Alert, Notification
 from vigil.alerts.services import create_channel, create_rule, deliver_due, report_warning
 from vigil.alerts.services.evaluate import evaluate_new_mentions
@@ -38,14 +38,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_the_title_in_chinese(
     httpserver.expect_request("/hook").respond_with_data("ok")
     topic = make_topic()
     with SmtpStub() as smtp:
-        mail = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        mail = personal_mail_channel(smtp)
         hook = create_channel(
             name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
         )

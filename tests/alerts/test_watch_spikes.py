@@ -18,6 +18,7 @@ from tests.alerts._support import (
     SmtpStub,
     make_topic,
     matched_mention,
+    personal_mail_channel,
     spike_history,
 )
 from vigil.alerts import signals
@@ -245,14 +246,7 @@ def test_two_spike_rules_on_one_topic_say_which_mentions_they_counted(  # noqa: 
     li = make_user("Responder", email="li@example.com", language="zh-hans")
     httpserver.expect_request("/hook").respond_with_data("ok")
     with SmtpStub() as smtp:
-        mail = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        mail = personal_mail_channel(smtp)
         hook = create_channel(
             name="Hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
         )

@@ -8,12 +8,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.alerts._support import SmtpStub, mail_text, make_topic, matched_mention
+from tests.alerts._support import (
+    SmtpStub,
+    mail_text,
+    make_topic,
+    matched_mention,
+    personal_mail_channel,
+)
 from vigil.alerts.models import Alert, Delivery, ResponseTarget
 from vigil.alerts.services import (
     acknowledge_alert,
     close_alert,
-    create_channel,
     create_rule,
     deliver_due,
     escalate_due,
@@ -36,14 +41,7 @@ def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
     bob = make_user("Responder", email="bob@example.com", timezone_name="UTC")
     topic = make_topic()
     with SmtpStub() as smtp:
-        channel = create_channel(
-            name="E-mail",
-            kind="apprise",
-            config={
-                "urls": [f"mailto://127.0.0.1:{smtp.port}?from=vigil@example.com&mode=insecure"],
-                "to_recipients": True,
-            },
-        )
+        channel = personal_mail_channel(smtp)
         create_rule(
             name="Burns",
             kind="keyword",
