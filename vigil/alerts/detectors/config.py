@@ -39,6 +39,13 @@ class SpikeConfig:
     level_half_life: float = 12 * HOUR
     daily_half_life: float = 7 * DAY
     weekly_half_life: float = 21 * DAY
+    #: Weekends (Saturday and Sunday on the audience's clock) get their own hour-of-day shape:
+    #: a correction to the shared shape that starts at 1 with the weight of this many weekend
+    #: days and is learnt from weekend buckets only (0: no weekend shape, as before).
+    weekend_prior_days: float = 4.0
+    #: Half-life of the weekend correction, counted in weekend days seen (as the shared
+    #: shape's `daily_half_life` is counted in days).
+    weekend_half_life: float = 7 * DAY
     dispersion_half_life: float = 3 * DAY
     dispersion_clip: float = 2.5  # residuals winsorised here (in sd) so blips do not widen the band
     tail_half_life: float = 14 * DAY

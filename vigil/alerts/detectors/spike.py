@@ -5,7 +5,8 @@ earlier buckets, so the live system, `vigil detect spikes` and the NAB
 evaluation fire the same alerts at the same moments.
 
 Model (see docs/spike-detection.md): expected count = level x hour-of-day factor
-x day-of-week factor (a multiplicative Holt-Winters baseline with exponential
+x day-of-week factor, x a weekend correction of the hour-of-day shape on Saturdays
+and Sundays (a multiplicative Holt-Winters baseline with exponential
 forgetting, updated with winsorised counts so a spike does not teach itself),
 and a negative-binomial tail test (gamma for non-count series) on the last 1, 3
 and 12 buckets and on two long windows built from hourly totals (3 h and 6 h,
@@ -31,6 +32,7 @@ from vigil.alerts.detectors.config import (
     SpikeConfig,
     thresholds,
 )
+from vigil.alerts.detectors.seasons import learn_daily_shape, learn_week, renormalise
 from vigil.alerts.detectors.signal import SpikeSignal, make_signal
 from vigil.alerts.detectors.state import DetectorState, state_from_dict, state_to_dict
 from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
@@ -42,14 +44,6 @@ _STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three wi
 _POT_U = -math.log(1e-3)
 _POT_U2 = -math.log(1e-6)
 _MAX_TAIL_SCALE = 8.0
-
-
-_FACTOR_MIN = 0.1
-_FACTOR_MAX = 10.0
-
-
-def _clamp(factor: float) -> float:
-    return min(max(factor, _FACTOR_MIN), _FACTOR_MAX)
 
 
 def _decay(half_life_s: float, bucket_s: float) -> float:
@@ -75,12 +69,14 @@ class SpikeDetector:
         "_a_day",
         "_a_level",
         "_a_pot",
+        "_a_we",
         "_a_week",
         "_cfg",
         "_log_thr",
         "_blocks",
         "_s",
         "_warm_after",
+        "_we_prior",
         "_window",
     )
 
@@ -112,6 +108,10 @@ class SpikeDetector:
         self._a_level = _decay(cfg.level_half_life, b)
         self._a_day = _decay(cfg.daily_half_life / 24.0, b)  # each hour slot sees 1/24 of buckets
         self._a_week = _decay(cfg.weekly_half_life, WEEK)  # one update per weekday per week
+        # The weekend correction: same rule as the shared shape, counted in weekend buckets,
+        # and a prior of `weekend_prior_days` at 1.0 (in the same per-slot units as n / 24).
+        self._a_we = _decay(cfg.weekend_half_life / 24.0, b)
+        self._we_prior = cfg.weekend_prior_days * DAY / b / 24.0
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = thresholds(cfg)
@@ -222,7 +222,14 @@ class SpikeDetector:
         day = int(((centre // DAY) + 3) % 7)  # 1970-01-01 was a Thursday
         s = self._s
         factor = ((1.0 - w1) * s.hod[i0] + w1 * s.hod[i1]) * s.dow[day]
+        if day >= 5 and self._weekend_on():  # Saturday, Sunday
+            factor *= (1.0 - w1) * s.hod_we[i0] + w1 * s.hod_we[i1]
         return factor, i0, i1, w1, day
+
+    def _weekend_on(self) -> bool:
+        """The weekend's own shape is part of the weekly rhythm: used from the seventh whole
+        day on, as the day-of-week factors are (and as explanations say "Sat 14:00")."""
+        return self._cfg.weekend_prior_days > 0 and self._s.days_seen >= 7
 
     def _step(self, t: float, x: float, moment: datetime | None) -> SpikeSignal | None:
         s, cfg = self._s, self._cfg
@@ -428,50 +435,17 @@ class SpikeDetector:
         xc = max(xc, 0.0)
         level = s.level
         s.level += max(self._a_level, 1.0 / (n + 1.0)) * (xc / season - level)
+        weekend = day >= 5 and cfg.weekend_prior_days > 0
         if level > 0:
-            # Ratios are clamped so sparse topics (mostly zeros) keep a sane rhythm.
-            target = min(xc / (level * s.dow[day]), _FACTOR_MAX)
             a_day = max(self._a_day, 1.0 / (1.0 + n / 24.0))
-            s.hod[i0] = _clamp(s.hod[i0] + a_day * (1.0 - w1) * (target - s.hod[i0]))
-            s.hod[i1] = _clamp(s.hod[i1] + a_day * w1 * (target - s.hod[i1]))
-        self._learn_week(xc, day)
+            a_we = max(self._a_we, 1.0 / (1.0 + self._we_prior + s.weekend_n / 24.0))
+            ratio = xc / (level * s.dow[day])
+            learn_daily_shape(
+                s, ratio, i0, i1, w1, a_day, a_we if weekend else None, self._weekend_on()
+            )
+        if weekend:
+            s.weekend_n += 1
+        learn_week(s, xc, day, cfg.bucket_seconds, self._a_week)
         per_day = max(1, round(DAY / cfg.bucket_seconds))
         if (n + 1) % per_day == 0:
-            self._renormalise()
-
-    def _learn_week(self, xc: float, day: int) -> None:
-        """Learn the day-of-week factors from whole days, never from single buckets.
-
-        A day's winsorised total is compared with the mean of the last seven complete
-        days. Learnt bucket by bucket against the 12-hour level (as before), the factors
-        were not identifiable: the level absorbs any day's factor within hours, so the
-        factors drifted into a weekly ramp even on a topic with no weekly rhythm (0.55 on
-        Monday to 1.54 on Sunday after one week), and every midnight the expected
-        volume jumped by the ratio of two neighbouring factors.
-        """
-        s = self._s
-        if day != s.day_cur:
-            complete = s.day_buckets >= 0.9 * DAY / self._cfg.bucket_seconds
-            if s.day_cur >= 0 and complete:
-                s.day_totals[s.day_cur] = s.day_sum
-                s.days_seen += 1
-                mean = sum(s.day_totals) / 7.0
-                if s.days_seen >= 7 and mean > 0.0:
-                    # The k-th update of a weekday weighs 1/(k+1): a prior week of no rhythm.
-                    k = (s.days_seen - 7) // 7 + 1
-                    rate = max(self._a_week, 1.0 / (k + 1.0))
-                    target = _clamp(s.day_sum / mean)
-                    s.dow[s.day_cur] = _clamp(s.dow[s.day_cur] + rate * (target - s.dow[s.day_cur]))
-            s.day_cur, s.day_sum, s.day_buckets = day, 0.0, 0
-        s.day_sum += xc
-        s.day_buckets += 1
-
-    def _renormalise(self) -> None:
-        """Keep seasonal factors averaging 1 so `level` stays a readable mean rate."""
-        s = self._s
-        for factors in (s.hod, s.dow):
-            mean = sum(factors) / len(factors)
-            if mean > 0:
-                for i in range(len(factors)):
-                    factors[i] = _clamp(factors[i] / mean)
-                s.level *= mean
+            renormalise(s)

@@ -25,6 +25,10 @@ class DetectorState:
     level: float = 0.0
     hod: array[float] = field(default_factory=lambda: array("d", [1.0] * 24))
     dow: array[float] = field(default_factory=lambda: array("d", [1.0] * 7))
+    #: The weekend's hour-of-day correction (x hod on Saturdays and Sundays) and how many
+    #: weekend buckets it has learnt from; states saved before it start with none.
+    hod_we: array[float] = field(default_factory=lambda: array("d", [1.0] * 24))
+    weekend_n: int = 0
     disp_num: array[float] = field(default_factory=lambda: array("d"))
     disp_den: array[float] = field(default_factory=lambda: array("d"))
     recent_x: array[float] = field(default_factory=lambda: array("d"))
