@@ -23,7 +23,7 @@ from tests.alerts._support import (
 )
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Delivery
-from vigil.alerts.services import create_rule, deliver_due
+from vigil.alerts.services import acknowledge_alert, close_alert, create_rule, deliver_due
 from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.evaluate import evaluate_new_mentions
 from vigil.alerts.services.messages import message_for
@@ -75,7 +75,21 @@ def test_the_e_mail_link_opens_a_page_whose_button_acknowledges_as_its_reader(ma
     assert entry.actor == li and "link" in entry.note
 
     again = phone.post(path, {"csrfmiddlewaretoken": token.group(1)})
-    assert "only a new alert can be acknowledged" in again.content.decode()
+    assert "You acknowledged it at" in again.content.decode()
+
+
+def test_a_late_reader_learns_who_owns_the_alert_now(make_user) -> None:
+    li = make_user("Responder", "li", first_name="Li", last_name="Wei")
+    wang = make_user("Responder", "wang", first_name="Fang", last_name="Wang")
+    alert = burns_alert()
+    path = ack_url_path(alert, wang)
+    acknowledge_alert(alert, actor=li)
+    late = Client().post(path).content.decode()  # wang presses after Li Wei took it
+    assert "Already acknowledged by Li Wei at" in late and "the alert is theirs" in late
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == li
+    close_alert(alert, actor=li, false_alarm=True)
+    assert "Already closed (false alarm) by Li Wei" in Client().get(path).content.decode()
 
 
 def test_the_page_speaks_the_readers_language(make_user, zh_hans_catalogue) -> None:
@@ -84,6 +98,10 @@ def test_the_page_speaks_the_readers_language(make_user, zh_hans_catalogue) -> N
     page = Client().get(ack_url_path(alert, li))
     assert page["Content-Language"] == "zh-hans"
     assert "确认" in page.content.decode()
+    # A profile that follows the browser: the browser's language, not the installation's.
+    wang = make_user("Responder", "wang")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert browser.get(ack_url_path(alert, wang))["Content-Language"] == "zh-hans"
 
 
 def test_an_altered_or_week_old_link_acknowledges_nothing(make_user, monkeypatch) -> None:

@@ -40,7 +40,7 @@ from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
-from vigil.alerts.services.messages import message_language, message_zone
+from vigil.alerts.services.messages import message_zone
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -166,6 +166,10 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+def _profile_language(person: User) -> str:
+    return str(getattr(getattr(person, "profile", None), "language", "") or "")
+
+
 def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The acknowledge link of a person's message: no sign-in (the signed link names them).
     A GET only shows the alert and a button, so a mail scanner fetching it acts on nothing;
@@ -174,23 +178,24 @@ def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
         alert, person = read_ack_token(token)
     except AlertError as exc:
         return render(request, "alerts/ack_link.html", {"error": str(exc)}, status=400)
-    language, zone = message_language(person), message_zone(person)
+    # The person's own language, else (profile "follow the browser") the request's.
+    language = _profile_language(person) or translation.get_language()
+    zone = message_zone(person)
     with translation.override(language), timezone.override(zone):
-        done, error = False, ""
-        if request.method == "POST":
+        done = False
+        if request.method == "POST" and alert.state == Alert.State.NEW:
             try:
                 alert = acknowledge_alert(alert, actor=person, note=_("from the message's link"))
                 done = True
-            except AlertError as exc:
-                error = str(exc)
+            except AlertError:  # someone acknowledged it meanwhile: the page says who
+                alert.refresh_from_db()
         context = {
             "alert": alert,
+            "person": person,
             "name": person_name(person),
             "zone": zone.key,
             "done": done,
-            "error": error,
             "response": response_status(alert),
-            "language": language,
         }
         response = render(request, "alerts/ack_link.html", context)
     response.headers["Referrer-Policy"] = "same-origin"  # the link is a key: never sent away
