@@ -55,6 +55,7 @@ def test_the_e_mail_link_opens_a_page_whose_button_acknowledges_as_its_reader(ma
     li = make_user("Responder", "li", email="li@example.com", first_name="Li", last_name="Wei")
     text = _mail_alert_to(li)
     assert "Acknowledge (stops escalation):" in text
+    assert re.search(r"Open in Vigil: https?://\S+/alerts/\d+/", text)  # the last link, labelled
     path = LINK.search(text).group(1)
     alert = Alert.objects.get()
 

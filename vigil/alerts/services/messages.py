@@ -240,12 +240,15 @@ def message_for(delivery: Delivery) -> Message:
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
         headline = prefix + alert.display_title
         title = prefix + _("[{level}] {title}").format(level=numeral, title=alert.display_title)
+        url = absolute(reverse("alerts:detail", args=[alert.pk]))
+        link_line = _("Open in Vigil: {url}").format(url=url)
     return Message(
         title=title,
         headline=headline,
         body="\n".join(lines),
         level=alert.level,
-        url=absolute(reverse("alerts:detail", args=[alert.pk])),
+        url=url,
+        link_line=link_line,
         event=_event(delivery.reason),
         payload={"alert": payload},
         recipient_id=delivery.recipient_id,
@@ -267,11 +270,14 @@ def digest_message(rows: list[Delivery]) -> Message:
             len(alerts),
         ).format(count=len(alerts))
         body = "\n".join(_digest_line(a) for a in alerts)
+        url = absolute(reverse("alerts:list"))
+        link_line = _("All alerts in Vigil: {url}").format(url=url)
     return Message(
         title=title,
         body=body,
         level="IV",
-        url=absolute(reverse("alerts:list")),
+        url=url,
+        link_line=link_line,
         event="digest",
         payload={"alerts": [alert_payload(a) for a in alerts]},
         recipient_id=first.recipient_id,

@@ -224,7 +224,8 @@ class AppriseTransport(Transport):
             # Plugins read these for every socket they open (smtplib's timeout, requests').
             service.socket_connect_timeout = min(float(service.socket_connect_timeout), cap)
             service.socket_read_timeout = min(float(service.socket_read_timeout), cap)
-        body = message.body + (f"\n\n{message.url}" if message.url else "")
+        link = message.link_line or message.url
+        body = message.body + (f"\n\n{link}" if link else "")
         with _captured() as records:
             ok = sender.notify(body=body, title=message.title, body_format=self.cfg.body_format)
         if not ok:

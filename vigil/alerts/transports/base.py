@@ -84,6 +84,9 @@ class Message:
     #: badge. Empty: the title as it is.
     headline: str = ""
     url: str = ""
+    #: ``url`` as a line for people, labelled in the message's language ("Open in Vigil: …");
+    #: empty: the bare URL.
+    link_line: str = ""
     event: str = "alert.fired"  # alert.fired | escalated | raised | grew | digest | test
     payload: dict[str, Any] = field(default_factory=dict)
     recipient_id: int | None = None
