@@ -245,9 +245,17 @@ def test_a_responder_ticks_the_page_and_dismisses_it_in_one_go(page, make_user) 
     page.goto(page.base + "/alerts/")
     bulk = page.locator("#bulk")
     assert bulk.get_by_role("button", name="False alarm").is_disabled()
-    page.get_by_label("Tick every alert on this page").check()
+    page.get_by_label("All on this page").check()
     assert "With the 3 ticked:" in bulk.inner_text()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    bulk.get_by_role("button", name="False alarm").click()  # closing many asks first
+    assert asked and "3 ticked alerts as false alarms" in asked[0]
+    assert set(Alert.objects.values_list("state", flat=True)) == {"new"}
+    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         bulk.get_by_role("button", name="False alarm").click()
     assert "3 alerts closed as false alarms." in page.locator(".messages").inner_text()
     assert set(Alert.objects.values_list("state", flat=True)) == {"false_alarm"}
+    page.goto(page.base + "/alerts/?state=all")
+    assert page.locator('input[name="ids"]').count() == 0  # closed: nothing to act on

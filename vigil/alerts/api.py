@@ -335,7 +335,7 @@ def bulk(request: HttpRequest, payload: BulkIn) -> Any:
     outcome = act_on_alerts(payload.ids, payload.action, actor=request.user)  # type: ignore[arg-type]
     return {
         "done": [a.pk for a in outcome.done],
-        "skipped": [{"id": a.pk, "reason": why} for a, why in outcome.skipped],
+        "skipped": [{"id": s.alert_id, "reason": s.reason} for s in outcome.skipped],
     }
 
 

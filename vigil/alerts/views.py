@@ -158,11 +158,16 @@ def bulk(request: HttpRequest) -> HttpResponse:
             ),
         }[action]
         messages.success(request, said % {"n": len(outcome.done)})
-    for alert, why in outcome.skipped:
-        messages.warning(
-            request,
-            _("Skipped “%(title)s”: %(why)s") % {"title": alert.display_title, "why": why},
+    # One line per reason, not a banner per alert: a page of 50 would be a wall of them.
+    by_reason: dict[str, list[int]] = {}
+    for skipped in outcome.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.alert_id)
+    for why, numbers in by_reason.items():
+        said = ngettext(
+            "%(n)d skipped (%(why)s): %(ids)s", "%(n)d skipped (%(why)s): %(ids)s", len(numbers)
         )
+        ids = ", ".join(f"#{n}" for n in numbers)
+        messages.warning(request, said % {"n": len(numbers), "why": why, "ids": ids})
     return redirect(back)
 
 

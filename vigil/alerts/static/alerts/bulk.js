@@ -27,6 +27,15 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches && e.target.matches('input[name="ids"]')) update();
   });
+  // Closing many at once asks first (one click on a ticked page closed fifty alerts).
+  form.addEventListener("submit", function (e) {
+    const button = e.submitter;
+    const ticked = boxes().filter(function (b) { return b.checked; }).length;
+    if (button && button.dataset.confirm && ticked > 1 &&
+        !window.confirm(button.dataset.confirm.replace("{n}", ticked))) {
+      e.preventDefault();
+    }
+  });
   document.body.addEventListener("htmx:afterSwap", update);
   update();
 })();
