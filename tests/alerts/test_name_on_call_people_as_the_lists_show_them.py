@@ -41,16 +41,19 @@ def test_the_on_call_order_takes_names_as_the_people_list_shows_them(client_for,
     admin = client_for("Administrator")
     topic = make_topic()
     form = admin.get("/alerts/rules/new/").content.decode()
-    assert re.search(r">\s*(Jing Chen|Chen Jing)</label>", form)  # how the list names her
+    # How the list names her, with the user name the on-call order also takes.
+    assert re.search(r">\s*(Jing Chen|Chen Jing) · responder</label>", form)
+    assert re.search(r">\s*kim</label>", form)  # no name: the user name once
 
     saved = admin.post("/alerts/rules/new/", _form(topic.pk, "jing chen， 李伟、kim"))
     assert saved.status_code == 302
     rule = AlertRule.objects.get()
     assert rule.routing["on_call"] == [chen.pk, li.pk, kim.pk]
-    # The editor shows the order back as user names, separated so that they read again.
+    # The editor shows the order back as the lists name people, separated so that it reads
+    # again; a name two people share is shown as the user name.
     edit = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
-    assert 'value="responder, liwei, kim"' in edit
-    again = admin.post(f"/alerts/rules/{rule.pk}/edit/", _form(topic.pk, "responder, liwei, kim"))
+    assert 'value="Jing Chen, 李伟, kim"' in edit
+    again = admin.post(f"/alerts/rules/{rule.pk}/edit/", _form(topic.pk, "Jing Chen, 李伟, kim"))
     assert again.status_code == 302
     rule.refresh_from_db()
     assert rule.routing["on_call"] == [chen.pk, li.pk, kim.pk]
@@ -97,3 +100,15 @@ def test_two_people_of_one_name_need_their_user_names(client_for, make_user) -> 
     admin = client_for("Administrator")
     page = admin.post("/alerts/rules/new/", _form(make_topic().pk, "Fang Wang"))
     assert "Unknown person or user name: Fang Wang" in _on_call_errors(page.content.decode())
+
+
+def test_a_name_two_people_share_reads_back_as_user_names(client_for, make_user) -> None:
+    one = make_user("Responder", "wang1", first_name="Fang", last_name="Wang")
+    two = make_user("Responder", "wang2", first_name="Fang", last_name="Wang")
+    admin = client_for("Administrator")
+    topic = make_topic()
+    assert admin.post("/alerts/rules/new/", _form(topic.pk, "wang2, wang1")).status_code == 302
+    rule = AlertRule.objects.get()
+    assert rule.routing["on_call"] == [two.pk, one.pk]
+    edit = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
+    assert 'value="wang2, wang1"' in edit

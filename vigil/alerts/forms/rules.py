@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -36,6 +37,35 @@ def level_choices() -> list[tuple[str, str]]:
         (t.level, _("{level} · respond within {time}").format(level=t.label, time=t.duration))
         for t in response_targets()
     ]
+
+
+def _on_call_labels(user_ids: list[int]) -> dict[int, str]:
+    """How a saved on-call order reads back: each person's name as the lists show it, or the
+    user name where two people share that name (a trial typed "Chen Jing" and read back
+    "oncall2", a name the list above never showed)."""
+    from vigil.accounts.people import person_name
+
+    everyone = list(User.objects.all())
+    named = Counter(person_name(u).casefold() for u in everyone)
+    out = {}
+    for user in everyone:
+        if user.pk in user_ids:
+            name = person_name(user)
+            out[user.pk] = (
+                name if named[name.casefold()] == 1 and "," not in name else user.username
+            )
+    return out
+
+
+class _PersonPicker(PersonMultipleChoiceField):
+    """People by name, with the user name beside it where it differs ("Chen Jing · oncall2"),
+    so the list, its find box and the on-call order meet on either."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        from vigil.accounts.people import person_name
+
+        name = person_name(obj)
+        return name if name == obj.username else f"{name} · {obj.username}"
 
 
 def _on_call_names(text: str) -> list[tuple[str, Any]]:
@@ -170,7 +200,7 @@ class RuleForm(forms.Form):
     # Routing.
     # Tick boxes, not Ctrl-click lists: a trial's team lead lost her earlier choices with
     # one plain click. The people list gets a filter box on the page when it is long.
-    users = PersonMultipleChoiceField(
+    users = _PersonPicker(
         label=_("Tell these people"),
         queryset=User.objects.filter(is_active=True),
         required=False,
@@ -386,9 +416,7 @@ class RuleForm(forms.Form):
         routing = rule.routing or {}
         recipients = routing.get("recipients", {})
         cond = rule.conditions or {}
-        on_call = dict(
-            User.objects.filter(pk__in=routing.get("on_call", [])).values_list("pk", "username")
-        )
+        on_call = _on_call_labels(routing.get("on_call", []))
         return {
             "name": rule.name,
             "kind": rule.kind,

@@ -13,13 +13,21 @@
     // A saved rule's people come first: in a long list they were out of sight below.
     rows.filter(function (row) { return row.querySelector("input:checked"); })
       .reverse().forEach(function (row) { list.prepend(row); });
+    const none = document.createElement("p");
+    none.className = "muted small pick-none";
+    none.textContent = box.dataset.none || "";
+    none.hidden = true;
+    list.after(none);
     box.addEventListener("input", function () {
       const wanted = box.value.trim().toLowerCase();
+      let matches = 0;
       rows.forEach(function (row) {
         const ticked = row.querySelector("input:checked") !== null;
-        const shows = !wanted || ticked || row.textContent.toLowerCase().includes(wanted);
-        row.hidden = !shows;
+        const found = !wanted || row.textContent.toLowerCase().includes(wanted);
+        row.hidden = !(found || ticked);
+        matches += found ? 1 : 0;
       });
+      none.hidden = matches > 0;
     });
   });
 })();
