@@ -30,6 +30,13 @@ def test_version(capsys) -> None:
     assert capsys.readouterr().out.strip() == f"vigil {__version__}"
 
 
+def test_python_dash_m_vigil_is_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "vigil", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == f"vigil {__version__}"
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help(command: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:

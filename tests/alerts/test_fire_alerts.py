@@ -140,6 +140,9 @@ def test_negative_share_after_a_closed_alert_counts_only_mentions_nobody_has_jud
     second = Alert.objects.exclude(pk=first.pk).get()
     assert second.data == {"negative": 4, "analysed": 6, "share": 66.7}
     assert not set(second.mentions.all()) & set(first.mentions.all())
+    # The window held 7 of 9 negative on its face: the explanation says why it reads 4 of 6.
+    assert "4 of 6 analysed" in second.summary
+    assert "Not counted: 3 negative mentions already judged in earlier alerts." in second.summary
 
 
 def test_titles_follow_the_installation_language_not_the_request(settings) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
@@ -95,7 +96,7 @@ def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -
         if code == "spike":
             return _spike(values)
         if code == "negative_share":
-            return _(
+            said = _(
                 "{negative} of {analysed} analysed mentions in the last {minutes} min are "
                 "negative (threshold {threshold}%)."
             ).format(
@@ -104,6 +105,14 @@ def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -
                 minutes=values["minutes"],
                 threshold=f"{float(values['threshold']):g}",
             )
+            judged = int(values.get("judged") or 0)
+            if judged:  # the window's share on its face was higher: say why the figure differs
+                said += " " + ngettext(
+                    "Not counted: {n} negative mention already judged in an earlier alert.",
+                    "Not counted: {n} negative mentions already judged in earlier alerts.",
+                    judged,
+                ).format(n=judged)
+            return said
     except (KeyError, TypeError, ValueError):
         return stored
     return stored

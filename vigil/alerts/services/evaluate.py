@@ -221,8 +221,11 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         by_topic[hit.match.topic_id].append(hit)
     since = now - dt.timedelta(minutes=cond["window_minutes"])
     for topic_id, topic_hits in by_topic.items():
-        judged = _judged_negatives(rule, topic_id, since)
-        negative, analysed, negative_ids = negative_share(topic_id, since, judged)
+        judged_all = _judged_negatives(rule, topic_id, since)
+        negative, analysed, negative_ids = negative_share(topic_id, since, judged_all)
+        judged = Match.objects.filter(
+            topic_id=topic_id, published_at__gte=since, mention_id__in=judged_all
+        ).count()
         if analysed < cond["min_mentions"] or 100 * negative / analysed < cond["threshold_percent"]:
             continue
         share = 100 * negative / analysed
@@ -240,6 +243,7 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
                         "analysed": analysed,
                         "minutes": cond["window_minutes"],
                         "threshold": cond["threshold_percent"],
+                        "judged": judged,
                     },
                     topic_id=topic_id,
                     # Every negative mention of the window, not only this batch's: the
