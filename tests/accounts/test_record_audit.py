@@ -130,3 +130,16 @@ def test_the_audit_log_names_people_and_departments_as_the_screens_do(
     assign_alert(burns_alert(), actor=admin.user, assignee=boss)
     table = admin.get("/accounts/audit/").content.decode()
     assert "→ Wei Li" in table
+
+
+def test_a_changed_e_mail_reads_in_chinese_on_the_audit_log(client_for, make_user) -> None:
+    from vigil.accounts.services import update_preferences
+
+    li = make_user("Responder", "li")
+    update_preferences(li, timezone_name="Asia/Shanghai", language="zh-hans", email="li@x.cn")
+    admin = client_for("Administrator")
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/", {"actor": "li"}).content.decode()
+    table = page[page.index("<tbody>") :]
+    # A zh trial read "email" and "profile of responder" among the Chinese.
+    assert "邮箱地址" in table and "profile of" not in table and ">email<" not in table

@@ -63,7 +63,9 @@ class Profile(models.Model):
         verbose_name_plural = _("profiles")
 
     def __str__(self) -> str:
-        return f"profile of {self.user}"
+        # The audit log stores this as the object's name beside its type ("profile"):
+        # English words here read as they were on a Chinese log (a zh trial).
+        return str(self.user)
 
 
 class ApiToken(models.Model):

@@ -52,6 +52,7 @@ register.filter("actor_label", audit.actor_label)
 #: live in groups and the profile; a pushed batch or imported file records its counts).
 _EXTRA_FIELD_LABELS = {
     "role": gettext_lazy("role"),
+    "email": gettext_lazy("e-mail address"),
     "department": gettext_lazy("department"),
     "token": gettext_lazy("API token"),
     "signed": gettext_lazy("signed with the source's secret"),
