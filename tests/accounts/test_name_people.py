@@ -53,7 +53,7 @@ def test_rules_and_the_rule_editor_name_people(client_for, make_user) -> None:
     editor = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
     assert f'value="{boss.pk}"' in editor
     option = editor[editor.index(f'value="{boss.pk}"') :]
-    assert option[: option.index("</option>")].endswith("Wei Li")
+    assert option[: option.index("</label>")].strip().endswith("Wei Li · liwei")
 
 
 def test_topic_history_names_who_changed_the_query(client_for, make_user) -> None:
