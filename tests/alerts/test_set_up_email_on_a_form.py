@@ -41,6 +41,8 @@ def test_an_email_channel_is_made_from_the_servers_fields_and_sends(client_for) 
         assert channel.kind == "apprise" and channel.config["to_recipients"] is False
         listing = admin.get("/alerts/channels/").content.decode()
         assert f"mailto://127.0.0.1:{smtp.port}/ → pr@example.com,boss@example.com" in listing
+        # Listed as the form made it, not as "Apprise" (a trial's reading).
+        assert "E-mail (SMTP server)" in listing and "Apprise (e-mail, chat, SMS)" not in listing
         assert send_test(channel, actor=admin.user).status == "sent"
     rcpt = sorted(r for mail in smtp.messages for r in mail["rcpt"])
     assert rcpt == ["<boss@example.com>", "<pr@example.com>"]

@@ -185,15 +185,23 @@ def rule_preview(request: HttpRequest) -> HttpResponse:
 def channel_list(request: HttpRequest) -> HttpResponse:
     channels = []
     for channel in Channel.objects.all():
-        personal = False
+        personal, kind = False, ""
         try:
             transport = build_transport(channel.kind, channel.config)
             described, personal = transport.describe(), transport.is_personal()
+            kind = transport.form_label()
         except Exception:  # noqa: BLE001 - a broken config is shown, not raised
             described = _("invalid configuration")
         # A personal channel writes to each person an alert names, not to one shared place.
         personal = personal and channel.kind != "in_app"
-        channels.append({"channel": channel, "described": described, "personal": personal})
+        channels.append(
+            {
+                "channel": channel,
+                "described": described,
+                "personal": personal,
+                "kind": kind or channel.kind_label,
+            }
+        )
     return render(request, "alerts/channels.html", {"channels": channels, "form": ChannelForm()})
 
 

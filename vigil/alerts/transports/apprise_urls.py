@@ -191,6 +191,12 @@ class AppriseTransport(Transport):
         """The services of its URLs: "E-mail", or "E-mail/Slack" for a channel with both."""
         return "/".join(dict.fromkeys(_service_of(u) for u in self.cfg.urls))
 
+    def form_label(self) -> str:
+        # A trial saved an e-mail channel on its form and the list called it "Apprise".
+        if len(self.cfg.urls) == 1 and smtp_fields(self.cfg.urls[0]) is not None:
+            return str(_("E-mail (SMTP server)"))
+        return ""
+
     def _urls_for(self, message: Message) -> list[str]:
         if not self.cfg.to_recipients:
             return list(self.cfg.urls)

@@ -136,6 +136,12 @@ class Transport(ABC):
         what a list of rules says before the channel's name."""
         return self.kind
 
+    def form_label(self) -> str:
+        """The kind as the channel form offers it, when that says more than the transport's
+        kind ("E-mail (SMTP server)" for an Apprise channel made on the e-mail form); empty
+        for the kind's own label."""
+        return ""
+
     def save_warning(self) -> str:
         """What to tell whoever saves this configuration that it will not work as it stands
         (in the reader's language); empty when nothing is known to stop it."""
