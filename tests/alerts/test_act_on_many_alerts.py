@@ -108,6 +108,11 @@ def test_the_api_acts_on_many_and_lists_what_it_skipped(client_for) -> None:
     )
     assert refused.status_code == 422  # as every body the schema refuses
     assert refused.json()["error"]["details"][0]["loc"][-1] == "action"
+    assert "'ack', 'handle' or 'false_alarm'" in refused.json()["error"]["message"]
+    empty = responder.post(
+        "/api/alerts/bulk", {"ids": [], "action": "ack"}, content_type="application/json"
+    )
+    assert "ids: must not be empty" in empty.json()["error"]["message"]
     reader = client_for("Viewer").post(
         "/api/alerts/bulk", {"ids": [kettle.pk], "action": "ack"}, content_type="application/json"
     )

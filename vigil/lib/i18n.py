@@ -91,8 +91,8 @@ def say_problem(problem: Mapping[str, Any], translate: Callable[[str], str]) -> 
     kind, text = str(problem.get("type", "")), str(problem.get("text", ""))
     params = dict(problem.get("params") or {})
     says = PYDANTIC_SAYS.get(kind) if kind != "problem" else text
-    if kind == "string_too_short" and params.get("min_length") == 1:
-        says = gettext_noop("must not be empty")
+    if kind in ("string_too_short", "too_short") and params.get("min_length") == 1:
+        says = gettext_noop("must not be empty")  # not "at least 1 items" (a trial's read)
     if not says:
         return translate(text) if text else ""  # gettext("") would answer the header
     try:
