@@ -17,12 +17,14 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from vigil import __version__
+from vigil.accounts.roles import roles_with
 from vigil.accounts.services import user_for_token
 from vigil.lib.i18n import problem_of, say_problem
 from vigil.lib.logs import refusal_line
@@ -32,9 +34,15 @@ def _check_permission(user: Any, perm: str | None) -> Any:
     # Raised inside authentication, so a caller without the permission gets 403 before
     # the request body is even parsed: a Viewer learns nothing from validation errors.
     if perm and not user.has_perm(perm):
-        refusal = PermissionDenied(
-            _("You need the permission “%(perm)s” for this.") % {"perm": perm}
+        roles = roles_with(perm)
+        # Who may, not only the code: a trial's Viewer read "alerts.change_alert" and no more.
+        said = (
+            _("Your role may not do this; %(roles)s may (permission “%(perm)s”).")
+            % {"roles": pgettext("list separator", ", ").join(roles), "perm": perm}
+            if roles
+            else _("You need the permission “%(perm)s” for this.") % {"perm": perm}
         )
+        refusal = PermissionDenied(said)
         refusal.needs = perm  # type: ignore[attr-defined]  # for the log line, in English
         raise refusal
     return user

@@ -95,6 +95,18 @@ def permissions_for_role(role: str, all_codes: list[str]) -> list[str]:
     return [code for code in all_codes if any(fnmatchcase(code, p) for p in patterns)]
 
 
+def roles_with(permission: str) -> list[str]:
+    """The roles that hold ``permission`` ("alerts.change_alert"), by their labels in the
+    active language: what a refusal tells someone to ask for."""
+    app, _dot, codename = permission.partition(".")
+    held = set(
+        Group.objects.filter(
+            permissions__codename=codename, permissions__content_type__app_label=app
+        ).values_list("name", flat=True)
+    )
+    return [str(ROLE_LABELS[r]) for r in ROLE_NAMES if r in held]
+
+
 def _permission_code(permission: Permission) -> str:
     return f"{permission.content_type.app_label}.{permission.codename}"
 
