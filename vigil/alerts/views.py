@@ -40,7 +40,7 @@ from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
-from vigil.alerts.services.messages import message_zone
+from vigil.alerts.services.messages import message_language, message_zone
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -171,10 +171,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def _profile_language(person: User) -> str:
-    return str(getattr(getattr(person, "profile", None), "language", "") or "")
-
-
 def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The acknowledge link of a person's message: no sign-in (the signed link names them).
     A GET only shows the alert and a button, so a mail scanner fetching it acts on nothing;
@@ -184,7 +180,7 @@ def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
     except AlertError as exc:
         return render(request, "alerts/ack_link.html", {"error": str(exc)}, status=400)
     # The person's own language, else (profile "follow the browser") the request's.
-    language = _profile_language(person) or translation.get_language()
+    language = message_language(person, default=translation.get_language())
     zone = message_zone(person)
     with translation.override(language), timezone.override(zone):
         done = False

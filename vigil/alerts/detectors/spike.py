@@ -438,11 +438,13 @@ class SpikeDetector:
         weekend = day >= 5 and cfg.weekend_prior_days > 0
         if level > 0:
             a_day = max(self._a_day, 1.0 / (1.0 + n / 24.0))
-            a_we = max(self._a_we, 1.0 / (1.0 + self._we_prior + s.weekend_n / 24.0))
-            ratio = xc / (level * s.dow[day])
-            learn_daily_shape(
-                s, ratio, i0, i1, w1, a_day, a_we if weekend else None, self._weekend_on()
+            a_we = (
+                max(self._a_we, 1.0 / (1.0 + self._we_prior + s.weekend_n / 24.0))
+                if weekend
+                else None
             )
+            ratio = xc / (level * s.dow[day])
+            learn_daily_shape(s, ratio, i0, i1, w1, a_day, a_we, self._weekend_on())
         if weekend:
             s.weekend_n += 1
         learn_week(s, xc, day, cfg.bucket_seconds, self._a_week)

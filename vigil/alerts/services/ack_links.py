@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 
 from vigil.alerts.models import Alert
 from vigil.alerts.services.firing import AlertError
+from vigil.alerts.services.routing import can_acknowledge
 
-__all__ = ["ACK_LINK_DAYS", "ack_url_path", "can_acknowledge", "read_ack_token"]
+__all__ = ["ACK_LINK_DAYS", "ack_url_path", "read_ack_token"]
 
 ACK_LINK_DAYS = 7
 _SALT = "vigil.alerts.ack-link"
-
-
-def can_acknowledge(user: User | None) -> bool:
-    """Whether ``user`` may acknowledge alerts (the roles that can act on them)."""
-    return bool(user and user.is_active and user.has_perm("alerts.change_alert"))
 
 
 def ack_url_path(alert: Alert, user: User) -> str:

@@ -175,24 +175,26 @@ def evaluate_story(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list[A
 
 def negative_share(
     topic_id: int, since: dt.datetime, judged: frozenset[int] = frozenset()
-) -> tuple[int, int, list[int]]:
-    """(negative, analysed, the negative mentions' ids) of a topic's matches since ``since``;
-    unanalysed ones don't count, nor do ``judged`` mentions (see `_judged_negatives`)."""
+) -> tuple[int, int, list[int], int]:
+    """(negative, analysed, the negative mentions' ids, judged ones left out) of a topic's
+    matches since ``since``; unanalysed ones don't count, nor do ``judged`` mentions (see
+    `_judged_negatives`)."""
     negative: list[int] = []
-    analysed = 0
-    matches = (
-        Match.objects.filter(topic_id=topic_id, published_at__gte=since)
-        .exclude(mention_id__in=judged)
-        .select_related("mention")
+    analysed = left_out = 0
+    matches = Match.objects.filter(topic_id=topic_id, published_at__gte=since).select_related(
+        "mention"
     )
     for match in matches.iterator(chunk_size=2000):
+        if match.mention_id in judged:
+            left_out += 1
+            continue
         verdict = signals.is_negative(match.mention, match)
         if verdict is None:
             continue
         analysed += 1
         if verdict:
             negative.append(match.mention_id)
-    return len(negative), analysed, negative
+    return len(negative), analysed, negative, left_out
 
 
 def _judged_negatives(rule: AlertRule, topic_id: int, since: dt.datetime) -> frozenset[int]:
@@ -221,11 +223,8 @@ def evaluate_negative_share(rule: AlertRule, hits: list[Hit], now: dt.datetime) 
         by_topic[hit.match.topic_id].append(hit)
     since = now - dt.timedelta(minutes=cond["window_minutes"])
     for topic_id, topic_hits in by_topic.items():
-        judged_all = _judged_negatives(rule, topic_id, since)
-        negative, analysed, negative_ids = negative_share(topic_id, since, judged_all)
-        judged = Match.objects.filter(
-            topic_id=topic_id, published_at__gte=since, mention_id__in=judged_all
-        ).count()
+        judged_ids = _judged_negatives(rule, topic_id, since)
+        negative, analysed, negative_ids, judged = negative_share(topic_id, since, judged_ids)
         if analysed < cond["min_mentions"] or 100 * negative / analysed < cond["threshold_percent"]:
             continue
         share = 100 * negative / analysed

@@ -22,6 +22,7 @@ from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
 from vigil.alerts.services.routing import (
+    can_acknowledge,
     clock_starts,
     queue_deliveries,
     resolve_users,
@@ -151,7 +152,7 @@ def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
     alert = _locked(alert)
     if assignee is not None and not assignee.is_active:
         raise AlertError(_("cannot assign to an inactive user"), field="user_id")
-    if assignee is not None and not assignee.has_perm("alerts.change_alert"):
+    if assignee is not None and not can_acknowledge(assignee):
         raise AlertError(
             _("%(name)s may only read alerts and cannot be given one")
             % {"name": person_name(assignee)},

@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
-from vigil.alerts.services.ack_links import ack_url_path, can_acknowledge
+from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.lifecycle import response_status
+from vigil.alerts.services.routing import can_acknowledge
 from vigil.alerts.texts import level_numeral, news_prefix
 from vigil.alerts.transports import Message
 
@@ -76,14 +77,15 @@ def _event(reason: str) -> str:
     )
 
 
-def message_language(recipient: User | None) -> str:
-    """The language a message is written in: the recipient's own, else the installation's.
+def message_language(recipient: User | None, default: str = "") -> str:
+    """The language a message is written in: the recipient's own, else ``default``, else the
+    installation's.
 
     Shared channels (a team's Slack, WeCom or DingTalk group) have no recipient and take
     ``VIGIL_LANGUAGE``, which a Chinese team sets to ``zh-hans``.
     """
     language = getattr(getattr(recipient, "profile", None), "language", "") if recipient else ""
-    return language or settings.LANGUAGE_CODE
+    return language or default or settings.LANGUAGE_CODE
 
 
 def message_zone(recipient: User | None) -> zoneinfo.ZoneInfo:

@@ -285,13 +285,19 @@ def without_email(routing: Routing) -> list[User]:
     return sorted(people.values(), key=lambda u: u.username)
 
 
+def can_acknowledge(user: User | None) -> bool:
+    """Whether ``user`` may act on alerts (acknowledge, be assigned one): active, in a role
+    that can (Responders, Administrators) or a superuser."""
+    return bool(user and user.is_active and user.has_perm("alerts.change_alert"))
+
+
 def on_call_who_cannot_acknowledge(routing: Routing) -> list[User]:
     """People of the on-call order whose role may not acknowledge an alert (an Analyst, a
     Viewer …): escalation tells them, but only acknowledging stops the climb, so a ladder of
     them reaches nobody who can stop it. Superusers can, whatever their role."""
     people = User.objects.filter(pk__in=routing.on_call, is_active=True)
     return sorted(
-        (u for u in people if not u.has_perm("alerts.change_alert")),
+        (u for u in people if not can_acknowledge(u)),
         key=lambda u: routing.on_call.index(u.pk),
     )
 
