@@ -183,11 +183,11 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
     evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
     deliver_due()
     alert = Alert.objects.get()
-    assert alert.title == "Kettle: new mention"
+    assert alert.title == "Kettle: new mention (Any)"
 
     _sign_in(page, "li")
     page.goto(page.base + "/alerts/")
-    assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新舆情"
+    assert page.locator(f"#alert-{alert.pk} .alert-title").inner_text() == "Kettle：新舆情（Any）"
     page.goto(page.base + "/alerts/deliveries/")
     error = page.locator("td .msg-error").first
     assert error.inner_text() == "localhost 服务器出错（HTTP 503）"
@@ -196,7 +196,7 @@ def test_a_chinese_reader_of_an_english_installation_reads_titles_and_errors_in_
     assert page.get_by_text("HTTP 503: overloaded").first.is_visible()
     page.set_viewport_size({"width": 390, "height": 860})
     page.goto(page.base + f"/alerts/{alert.pk}/")
-    assert page.locator("h1").inner_text().endswith("Kettle：新舆情")
+    assert page.locator("h1").inner_text().endswith("Kettle：新舆情（Any）")
     assert page.locator(".timeline .msg-error").first.is_visible()
     page.screenshot(path=str(SHOTS / "alerts-detail-zh-phone.png"), full_page=True)
 

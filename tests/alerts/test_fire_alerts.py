@@ -160,7 +160,7 @@ def test_titles_follow_the_installation_language_not_the_request(settings) -> No
     with translation.override("en"):  # e.g. an English user's request ingests the batch
         evaluate_new_mentions([matched_mention(topic, sentiment="negative") for _ in range(2)])
     titles = sorted(Alert.objects.values_list("title", flat=True))
-    assert titles == sorted([f"{topic.name}：新舆情", f"{topic.name}：负面占比 100%"])
+    assert titles == sorted([f"{topic.name}：新舆情（Any）", f"{topic.name}：负面占比 100%"])
     assert "已分析的 2 条舆情中有 2 条为负面" in Alert.objects.get(rule__name="Sour").summary
 
 

@@ -149,6 +149,24 @@ def test_words_people_wrote_and_older_alerts_stay_as_they_are(
         assert older.display_title == "Kettle: Burns"  # stored before codes
 
 
+def test_an_any_mention_rule_names_itself_in_its_alerts_title(zh_hans_catalogue) -> None:  # noqa: ANN001
+    # Two rules on any mention of one topic (press office, legal) fired the same title, which
+    # did not say which rule it was (a trial).
+    from vigil.alerts.texts import say_title
+
+    topic = make_topic()
+    create_rule(name="Press office", kind="keyword", topic=topic)
+    create_rule(name="法务", kind="keyword", topic=topic)
+    evaluate_new_mentions([matched_mention(topic, title="Lumina kettle review")])
+    titles = sorted(Alert.objects.values_list("title", flat=True))
+    assert titles == ["Kettle: new mention (Press office)", "Kettle: new mention (法务)"]
+    with translation.override("zh-hans"):
+        shown = sorted(a.display_title for a in Alert.objects.all())
+        assert shown == ["Kettle：新舆情（Press office）", "Kettle：新舆情（法务）"]
+        # Alerts stored before it have no rule among their parameters and read as before.
+        assert say_title("keyword_any", {"topic": "Kettle"}) == "Kettle：新舆情"
+
+
 def test_a_chinese_reader_sees_one_word_for_a_volume_spike(zh_hans_catalogue) -> None:  # noqa: ANN001
     # The rule's kind (rules page, alert origin) and the alert's title name the same thing.
     from vigil.alerts.models import AlertRule

@@ -59,6 +59,10 @@ def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
     english, chinese = mails["<bob@example.com>"], mails["<li@example.com>"]
     assert f"Respond by {due.strftime('%Y-%m-%d %H:%M')} (UTC)" in english
     assert "Latest mentions:\n- 明光水壶烫伤  https://forum.example.com/t/1" in english
+    # The summary quotes that mention: said once, in the list with its link (a trial's
+    # e-mail opened with the same headline twice).
+    assert alert.summary == "明光水壶烫伤"
+    assert english.count("明光水壶烫伤") == chinese.count("明光水壶烫伤") == 1
     local = due.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
     assert f"请于 {local}（Asia/Shanghai）前响应" in chinese and "最新舆情：" in chinese
 

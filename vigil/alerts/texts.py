@@ -23,6 +23,9 @@ __all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
 
 _TITLES: dict[str, Promise] = {
     "keyword_any": gettext_lazy("{topic}: new mention"),
+    # With the rule's name, which alerts stored before it lack: two rules on any mention of
+    # one topic (one for the press office, one for legal) fired the same title (a trial).
+    "keyword_any_rule": gettext_lazy("{topic}: new mention ({rule})"),
     # ``what`` is the rule's name (keyword) or the author or site (authority).
     "keyword": gettext_lazy("{topic}: {what}"),
     "authority": gettext_lazy("{topic}: {what}"),
@@ -43,6 +46,8 @@ def say_title(code: str, params: Mapping[str, Any] | None, stored: str = "") -> 
     values = dict(params or {})
     # Alerts stored before negative-only titles have no ``negative_only`` and read as before.
     variant = "spike_negative" if code == "spike" and values.get("negative_only") else code
+    if code == "keyword_any" and values.get("rule"):
+        variant = "keyword_any_rule"
     template = _TITLES.get(variant)
     if template is None:
         return stored

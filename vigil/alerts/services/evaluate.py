@@ -140,7 +140,7 @@ def evaluate_keyword(rule: AlertRule, hits: list[Hit], now: dt.datetime) -> list
     def title(group: Group) -> Title:
         topic = group.hits[0].match.topic.name
         if not query:
-            return "keyword_any", {"topic": topic}
+            return "keyword_any", {"topic": topic, "rule": rule.name}
         # The rule's name says what the words are about; the raw query is in the rule.
         return "keyword", {"topic": topic, "what": rule.name}
 

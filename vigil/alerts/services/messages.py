@@ -194,13 +194,25 @@ def where_it_stands(alert: Alert, *, escalation_said: bool = False) -> str:
     return " · ".join(said)
 
 
+def _summary_says_more(alert: Alert, payload: dict) -> bool:
+    """Whether the summary adds to the message: a keyword alert's summary quotes a mention,
+    which the list of latest mentions below already shows with its link (a trial's e-mail
+    opened with the same headline twice)."""
+    if not alert.summary:
+        return False
+    if alert.summary_code:  # Vigil's own explanation (a spike's, a share's)
+        return True
+    return all(m["title"] != alert.summary for m in payload["mentions"][:3])
+
+
 def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
     head, _sep, detail = delivery.reason.partition(":")
     with translation.override(message_language(delivery.recipient)):
         prefix = news_prefix(head)
-        lines = [alert.display_summary] if alert.summary else []
+        payload = alert_payload(alert)
+        lines = [alert.display_summary] if _summary_says_more(alert, payload) else []
         if head == "escalated":
             lines.insert(
                 0,
@@ -237,7 +249,6 @@ def message_for(delivery: Delivery) -> Message:
         held = _held_since(delivery)
         if held:
             lines.append(held)
-        payload = alert_payload(alert)
         lines += _deadline_and_mentions(alert, delivery, payload)
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
         headline = prefix + alert.display_title
