@@ -261,3 +261,45 @@ def test_a_responder_ticks_the_page_and_dismisses_it_in_one_go(page, make_user) 
     assert set(Alert.objects.values_list("state", flat=True)) == {"false_alarm"}
     page.goto(page.base + "/alerts/?state=all")
     assert page.locator('input[name="ids"]').count() == 0  # closed: nothing to act on
+
+
+def test_an_on_call_order_is_built_as_a_list_not_typed(page, make_user) -> None:  # noqa: ANN001
+    # A trial's lead typed names into a line and read back user names; the order is now a
+    # numbered list: choose people to add them, move them with the arrows, remove them.
+    make_user("Administrator", username="boss")
+    li = make_user("Responder", username="liwei", first_name="伟", last_name="李")
+    chen = make_user("Responder", username="oncall2", first_name="Jing", last_name="Chen")
+    kim = make_user("Responder", username="kim")
+    gone = make_user("Responder", username="gone")
+    topic = make_topic()
+    rule = create_rule(
+        name="Burns", kind="keyword", topic=topic, routing={"on_call": [li.pk, gone.pk]}
+    )
+    gone.is_active = False
+    gone.save()
+    _sign_in(page, "boss")
+    page.goto(page.base + f"/alerts/rules/{rule.pk}/edit/")
+    order = page.locator("#on-call-order li")
+    assert not page.locator("#id_on_call").is_visible()  # the list stands in for the line
+    assert "李伟 · liwei" in order.nth(0).inner_text()
+    assert "deactivated" in order.nth(1).inner_text()  # a saved order that names them
+    page.get_by_role("button", name="Remove gone from the order").click()
+    adding = page.get_by_label("On-call order (first is told first)")
+    adding.select_option(label="Jing Chen · oncall2")
+    adding.select_option(label="kim")
+    # Whoever is on the list is not offered again, nor is the deactivated person.
+    offered = page.locator("#on-call-add option").all_inner_texts()
+    assert "kim" not in offered and "gone" not in offered and "boss" in offered
+    page.get_by_role("button", name="Move kim up").click()
+    assert [order.nth(i).locator(".on-call-step").inner_text() for i in range(3)] == [
+        "1.",
+        "2.",
+        "3.",
+    ]
+    names = [order.nth(i).locator(".on-call-name").inner_text() for i in range(3)]
+    assert names == ["李伟 · liwei", "kim", "Jing Chen · oncall2"]
+    assert page.get_by_role("button", name="Move 李伟 · liwei up").is_disabled()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save rule").click()
+    rule.refresh_from_db()
+    assert rule.routing["on_call"] == [li.pk, kim.pk, chen.pk]

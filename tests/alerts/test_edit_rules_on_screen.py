@@ -52,7 +52,7 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
 def _field_errors(page: str, field_id: str) -> str:
     """The text of the form row that holds ``field_id``, errors included."""
     row = page[page.index(f'id="{field_id}"') :]
-    return row[: row.index("</div>")]
+    return row[: row.index('<div class="form-row')]
 
 
 def test_the_rule_editor_refuses_a_bad_on_call_order_and_routing_at_their_fields(

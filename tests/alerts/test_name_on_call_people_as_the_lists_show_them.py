@@ -30,8 +30,9 @@ def _form(topic_pk: int, on_call: str) -> dict[str, object]:
 
 
 def _on_call_errors(page: str) -> str:
+    """The on-call field's row, up to the next field's."""
     row = page[page.index('id="id_on_call"') :]
-    return row[: row.index("</div>")]
+    return row[: row.index('id="id_escalate_to_heads"')]
 
 
 def test_the_on_call_order_takes_names_as_the_people_list_shows_them(client_for, make_user) -> None:

@@ -220,8 +220,12 @@ class RuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "pick-list"}),
     )
     on_call = forms.CharField(
-        label=_("On-call order (names or user names, first is told first)"),
+        label=_("On-call order (first is told first)"),
         required=False,
+        # What the page shows without its script (oncall.js builds the order as a list).
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Names or user names, separated by commas")}
+        ),
         help_text=_(
             "Unacknowledged within the level's target: the next person is told, in the app and "
             "through personal channels (e-mail to each recipient's address)."
@@ -260,6 +264,25 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Each level says how soon it must be answered (the targets are configurable).
         self.fields["level"].choices = level_choices()
+
+    @property
+    def on_call_people(self) -> list[dict[str, Any]]:
+        """Everyone the on-call order may name, for the page's ordered picker (oncall.js):
+        labelled as the people list labels them; deactivated people only to mark a saved
+        order that still names them."""
+        from vigil.accounts.people import person_name
+
+        label = self.fields["users"].label_from_instance
+        users = sorted(User.objects.all(), key=lambda u: person_name(u).casefold())
+        return [
+            {
+                "username": u.username,
+                "name": person_name(u),
+                "label": label(u),
+                "active": u.is_active,
+            }
+            for u in users
+        ]
 
     @property
     def spike_learning_help(self) -> str:
