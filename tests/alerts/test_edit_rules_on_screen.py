@@ -52,7 +52,8 @@ def test_the_rule_editor_previews_the_last_seven_days_then_saves(client_for) -> 
 def _field_errors(page: str, field_id: str) -> str:
     """The text of the form row that holds ``field_id``, errors included."""
     row = page[page.index(f'id="{field_id}"') :]
-    return row[: row.index('<div class="form-row')]
+    ends = [row.find(mark) for mark in ('<div class="form-row', "</form>")]
+    return row[: min(end for end in ends if end >= 0)]
 
 
 def test_the_rule_editor_refuses_a_bad_on_call_order_and_routing_at_their_fields(
