@@ -57,7 +57,7 @@ PURE_CORES := vigil/lib vigil/monitoring/query vigil/alerts/detectors vigil/anal
 	vigil/analysis/dedup.py vigil/analysis/stories.py vigil/analysis/impact.py vigil/analysis/emotion.py \
 	vigil/analysis/keywords.py vigil/analysis/entities vigil/analysis/langid.py \
 	vigil/sources/failures.py vigil/alerts/failures.py vigil/analysis/propagation.py \
-	vigil/analysis/stories_eval.py
+	vigil/analysis/stories_eval.py vigil/alerts/mail_html.py
 typecheck: $(STAMP)
 	VIGIL_DATA_DIR=var/typecheck $(BIN)/mypy $(PURE_CORES)
 

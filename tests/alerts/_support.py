@@ -199,13 +199,22 @@ def personal_mail_channel(smtp: SmtpStub) -> Channel:
 
 
 def mail_text(data: str) -> str:
-    """Every text part of an e-mail the stub received, decoded (bodies may be base64 or
-    quoted-printable)."""
+    """The plain-text part of an e-mail the stub received, decoded (bodies may be base64 or
+    quoted-printable): what a mail program that shows text reads."""
+    return _mail_part(data, "text/plain")
+
+
+def mail_html(data: str) -> str:
+    """The HTML part of an e-mail the stub received, decoded."""
+    return _mail_part(data, "text/html")
+
+
+def _mail_part(data: str, kind: str) -> str:
     parts = email.message_from_string(data).walk()
     return "".join(
         p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
         for p in parts
-        if not p.is_multipart()
+        if p.get_content_type() == kind
     )
 
 

@@ -58,7 +58,7 @@ def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
     mails = {m["rcpt"][0]: mail_text(m["data"]).replace("\r\n", "\n") for m in smtp.messages}
     english, chinese = mails["<bob@example.com>"], mails["<li@example.com>"]
     assert f"Respond by {due.strftime('%Y-%m-%d %H:%M')} (UTC)" in english
-    assert "Latest mentions:\n- 明光水壶烫伤  https://forum.example.com/t/1" in english
+    assert "Latest mentions:\n- 明光水壶烫伤 https://forum.example.com/t/1" in english
     # The summary quotes that mention: said once, in the list with its link (a trial's
     # e-mail opened with the same headline twice).
     assert alert.summary == "明光水壶烫伤"

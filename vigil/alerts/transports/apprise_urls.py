@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, field_validator
 
+from vigil.alerts.mail_html import html_body
 from vigil.alerts.transports.base import (
     Message,
     Transport,
@@ -216,11 +217,16 @@ class AppriseTransport(Transport):
     def notify(self, message: Message) -> None:
         import apprise
 
-        sender = apprise.Apprise()
+        # E-mail goes as HTML (the level's colour, links), unless the channel asks for another
+        # body format; mail programs that show text read the plain part built from it, links
+        # written out as addresses. ``?format=text`` on a mailto URL keeps a mailbox on text.
+        as_html = self.cfg.body_format == "text"
+        mail, others = apprise.Apprise(), apprise.Apprise()
         cap = channel_timeout()
         for url in self._urls_for(message):
             service = apprise.Apprise.instantiate(url)
-            if service is None or not sender.add(service):
+            to = mail if as_html and urlsplit(url).scheme in ("mailto", "mailtos") else others
+            if service is None or not to.add(service):
                 raise TransportError(
                     f"Apprise refused {_mask(url)!r}",
                     permanent=True,
@@ -232,10 +238,18 @@ class AppriseTransport(Transport):
             service.socket_read_timeout = min(float(service.socket_read_timeout), cap)
         link = message.link_line or message.url
         body = message.body + (f"\n\n{link}" if link else "")
+        ok = True
         with _captured() as records:
-            ok = sender.notify(body=body, title=message.title, body_format=self.cfg.body_format)
+            if len(mail):
+                ok = bool(
+                    mail.notify(body=html_body(message), title=message.title, body_format="html")
+                )
+            if len(others):
+                format_ = self.cfg.body_format
+                ok = bool(others.notify(body=body, title=message.title, body_format=format_)) and ok
         if not ok:
-            raise _send_failure(records, sorted({str(s.service_name) for s in sender}))
+            services = {str(s.service_name) for s in [*mail, *others]}
+            raise _send_failure(records, sorted(services))
 
 
 def _send_failure(records: list[logging.LogRecord], services: list[str]) -> TransportError:
