@@ -303,3 +303,27 @@ def test_an_on_call_order_is_built_as_a_list_not_typed(page, make_user) -> None:
         page.get_by_role("button", name="Save rule").click()
     rule.refresh_from_db()
     assert rule.routing["on_call"] == [li.pk, kim.pk, chen.pk]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_bulk_bar_stays_clickable_below_the_top_bar(page, make_user, width) -> None:  # noqa: ANN001
+    # A trial ticked two alerts and scrolled: the bar stuck at the very top, under the sticky
+    # top bar, where a click landed on the menu's "Analysis" link.
+    make_user("Responder", username="wang")
+    for word in ("toaster", "fridge", "heater", "kettle", "mixer", "fan"):
+        other = make_topic(word.title(), word)
+        create_rule(name=f"{word} rule", kind="keyword", topic=other, level="IV")
+        evaluate_new_mentions([matched_mention(other, text=f"{word} ad")])
+    page.set_viewport_size({"width": width, "height": 420})
+    _sign_in(page, "wang")
+    page.goto(page.base + "/alerts/")
+    page.locator('input[name="ids"]').first.check()
+    page.mouse.wheel(0, 2000)
+    page.wait_for_timeout(200)
+    button = page.locator("#bulk").get_by_role("button", name="Acknowledge")
+    box = button.bounding_box()
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('#bulk') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert page.evaluate("window.scrollY") > 0 and hit

@@ -38,4 +38,12 @@
   });
   document.body.addEventListener("htmx:afterSwap", update);
   update();
+  // The bar sticks below the sticky top bar, whose height changes with the width (two rows
+  // on a phone) and with its menu: at top 0 it slid under it and could not be clicked.
+  const topbar = document.querySelector(".topbar");
+  if (topbar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      form.style.top = topbar.offsetHeight + "px";
+    }).observe(topbar);
+  }
 })();
