@@ -8,6 +8,7 @@ time along with its head."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.utils import timezone
@@ -88,3 +89,44 @@ def test_unticking_the_heads_drops_the_step_not_just_its_heads(client_for, make_
     rule.refresh_from_db()
     # Before, the step stayed as {"departments": [pr]}: the whole department told again.
     assert rule.routing["escalation"] == []
+
+
+def test_a_heads_step_with_no_head_set_is_warned_of_and_said_when_passed_over(
+    client_for, make_user
+) -> None:
+    # A trial ticked the heads step where no department had a head: the rule saved silently,
+    # the Rules page promised "→ department heads", and at the step the timeline said only
+    # "no escalation step left".
+    pr = Department.objects.create(code="pr", name="Public Relations")
+    make_user("Responder", "kim")
+    make_user("Responder", "lan")
+    topic = make_topic()
+    admin = client_for("Administrator")
+    form = {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "level": "II",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "is_active": "on",
+        "on_call": "kim, lan",
+        "escalate_to_heads": "on",
+    }
+    page = admin.post("/alerts/rules/new/", form, follow=True).content.decode()
+    assert "will tell nobody: no head is set" in html.unescape(page)
+    evaluate_new_mentions([matched_mention(topic)])
+    alert = Alert.objects.get()
+    later = timezone.now() + dt.timedelta(hours=6, minutes=1)
+    assert escalate_due(later) == 1  # step 1: lan
+    assert escalate_due(later + dt.timedelta(hours=6, minutes=1)) == 0  # step 2: no head
+    page = html.unescape(admin.get(f"/alerts/{alert.pk}/").content.decode())
+    assert "(step 2 passed over: nobody active to tell)" in page
+
+    # With a head set for the departments the rule names, the warning goes.
+    pr.head = make_user("Approver", "head")
+    pr.save()
+    form["departments"] = [pr.pk]
+    rule = AlertRule.objects.get()
+    page = admin.post(f"/alerts/rules/{rule.pk}/edit/", form, follow=True).content.decode()
+    assert "will tell nobody" not in html.unescape(page)

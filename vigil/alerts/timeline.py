@@ -111,6 +111,17 @@ def _action_text(entry: AuditEntry) -> str:
                 len(skipped),
             ).format(steps=", ".join(str(s) for s in skipped))
         return text
+    if entry.action == "alert.overdue" and after.get("skipped_steps"):
+        skipped = after["skipped_steps"]
+        return (
+            text
+            + " "
+            + ngettext(
+                "(step {steps} passed over: nobody active to tell)",
+                "(steps {steps} passed over: nobody active to tell)",
+                len(skipped),
+            ).format(steps=", ".join(str(s) for s in skipped))
+        )
     if entry.action == "alert.incident_opened" and after.get("incident_id"):
         return _("handed off to incident {id}").format(id=after["incident_id"])
     if entry.action == "alert.assigned" and "assigned_to" in after:

@@ -31,6 +31,7 @@ from vigil.alerts.services.preview import preview_rule
 from vigil.alerts.services.routing import (
     describe_holds,
     describe_routings,
+    heads_steps_without_heads,
     on_call_who_cannot_acknowledge,
     without_email,
 )
@@ -117,6 +118,15 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
                         "channels cannot reach them; they are told in the app only."
                     )
                     % {"names": ", ".join(person_name(u) for u in missing)},
+                )
+            if heads_steps_without_heads(rule):
+                messages.warning(
+                    request,
+                    _(
+                        "“Then escalate to the department heads” will tell nobody: no head is "
+                        "set for the rule's departments. Set heads under Admin site › "
+                        "Departments, or choose departments that have one."
+                    ),
                 )
             cannot_ack = on_call_who_cannot_acknowledge(routing_of(rule.routing))
             if cannot_ack:

@@ -400,6 +400,11 @@ class RuleForm(forms.Form):
                 step = {**step, "department_heads": False, "departments": []}
                 if not any(step.get(k) for k in ("users", "roles", "departments")):
                     continue
+            elif step.get("department_heads"):
+                # The heads of the departments the form names now, not of those it named when
+                # the step was first saved (a trial chose a department later; the step kept
+                # its empty list and told nobody).
+                step = {**step, "departments": _ids(data.get("departments"))}
             ladder.append(step)
         if heads and not any(s.get("department_heads") for s in ladder):
             ladder.append({"departments": _ids(data.get("departments")), "department_heads": True})

@@ -239,7 +239,14 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             ladder = routing.ladder()
             step, skipped = _next_reachable_step(alert, ladder)
             if step >= len(ladder):
-                record_audit(None, "alert.overdue", alert, note="no escalation step left")
+                # Steps passed over at the end (heads nobody set) are said, not swallowed.
+                record_audit(
+                    None,
+                    "alert.overdue",
+                    alert,
+                    after={"skipped_steps": skipped} if skipped else None,
+                    note="no escalation step left",
+                )
                 continue
             before = snapshot(alert, ALERT_AUDIT_FIELDS)
             alert.escalation_step = step + 1

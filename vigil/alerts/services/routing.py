@@ -19,7 +19,7 @@ from vigil.accounts.models import Department
 from vigil.accounts.people import person_name
 from vigil.accounts.roles import ADMINISTRATOR, RESPONDER, ROLE_LABELS
 from vigil.alerts.conditions import Recipients, Routing, routing_of
-from vigil.alerts.models import Alert, Channel, Delivery
+from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 from vigil.pipeline.runner import enqueue
@@ -289,6 +289,29 @@ def can_acknowledge(user: User | None) -> bool:
     """Whether ``user`` may act on alerts (acknowledge, be assigned one): active, in a role
     that can (Responders, Administrators) or a superuser."""
     return bool(user and user.is_active and user.has_perm("alerts.change_alert"))
+
+
+def heads_steps_without_heads(rule: AlertRule) -> list[int]:
+    """The (1-based) escalation steps of ``rule`` that tell department heads where none is
+    set: a trial ticked "then escalate to the department heads" with no head in any
+    department, and the last step told nobody, the ladder stopping a step short."""
+    ladder = routing_of(rule.routing).ladder()
+    out = []
+    for number, step in enumerate(ladder, start=1):
+        if not step.department_heads:
+            continue
+        if step.departments:
+            departments = Department.objects.filter(pk__in=step.departments)
+        elif rule.topic_id:
+            departments = Department.objects.filter(plans__topics=rule.topic_id)
+        elif rule.plan_id:
+            departments = Department.objects.filter(plans=rule.plan_id)
+        else:
+            departments = Department.objects.none()
+        heads = departments.exclude(head=None).filter(head__is_active=True)
+        if not step.users and not step.roles and not heads.exists():
+            out.append(number)
+    return out
 
 
 def on_call_who_cannot_acknowledge(routing: Routing) -> list[User]:
