@@ -89,3 +89,25 @@ def test_a_message_sent_at_once_says_nothing_of_holding(make_user) -> None:
     _alert, to_kim, _to_wang = _held_alert(make_user, "I")  # level I is never held
     assert to_kim.held_reason == ""
     assert "Held for" not in message_for(to_kim).body
+
+
+def test_held_messages_follow_quiet_hours_edited_after_they_were_queued(make_user) -> None:
+    # A trial shortened a rule's quiet hours: the next news of the alert ("grown fourfold")
+    # went at once, while the alert's own messages still waited for the old end.
+    from vigil.alerts.services import update_rule
+
+    alert, to_kim, to_wang = _held_alert(make_user, "III")
+    rule = alert.rule
+    now = timezone.now()
+    later = (now + dt.timedelta(minutes=20)).time().strftime("%H:%M")
+    update_rule(rule, routing={**rule.routing, "quiet_end": later})
+    to_kim.refresh_from_db()
+    assert to_kim.held_reason == "quiet_hours"
+    assert to_kim.next_attempt_at < now + dt.timedelta(minutes=21)
+    # Quiet hours taken away: they go now, still saying how long they were held.
+    update_rule(rule, routing={**rule.routing, "quiet_start": None, "quiet_end": None})
+    to_wang.refresh_from_db()
+    assert to_wang.next_attempt_at <= timezone.now() and to_wang.held_reason == "quiet_hours"
+    # The bell's rows were never held and are not touched.
+    bell = Delivery.objects.filter(alert=alert, channel__kind="in_app")
+    assert bell.exists() and not bell.exclude(held_reason="").exists()

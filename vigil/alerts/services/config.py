@@ -18,6 +18,7 @@ from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
 from vigil.alerts.services.firing import unknown_level
 from vigil.alerts.services.outcomes import retry_waiting
+from vigil.alerts.services.routing import HOLD_KEYS, rehold_pending
 from vigil.alerts.transports import InvalidConfig, validate_transport_config
 from vigil.lib.i18n import say_problem
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
@@ -152,6 +153,9 @@ def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> A
     if after != before:  # a repeated PATCH changes nothing, not even updated_at
         rule.save(update_fields=[*RULE_FIELDS, "updated_at"])
         record_audit(actor, "alertrule.changed", rule, before=before, after=after)
+        old_hold = {k: (before["routing"] or {}).get(k) for k in HOLD_KEYS}
+        if old_hold != {k: (after["routing"] or {}).get(k) for k in HOLD_KEYS}:
+            rehold_pending(rule)
         if before["conditions"] != after["conditions"] or before["kind"] != after["kind"]:
             # A spike rule with new conditions learns its baseline again from history.
             rule.subjects.update(detector_state={}, last_bucket=None)

@@ -325,6 +325,34 @@ def on_call_who_cannot_acknowledge(routing: Routing) -> list[User]:
     )
 
 
+HOLD_KEYS = ("quiet_start", "quiet_end", "mute_weekends", "timezone")
+
+
+def rehold_pending(rule: AlertRule, now: dt.datetime | None = None) -> int:
+    """Re-time the rule's messages still held for quiet hours or a weekend, by its routing
+    now: a trial shortened quiet hours and its team heard "grown fourfold" at once while the
+    alert itself waited for the old end. Returns how many may go now."""
+    now = now or timezone.now()
+    routing = routing_of(rule.routing)
+    due = 0
+    held = Delivery.objects.filter(
+        alert__rule=rule,
+        status=Delivery.Status.PENDING,
+        held_reason__in=("quiet_hours", "weekend"),
+        attempts=0,
+    ).select_related("alert")
+    for delivery in held:
+        until, reason = hold_until(routing, delivery.alert.level, now)
+        delivery.next_attempt_at = until or now
+        # A message that goes now keeps its reason: it says how long it was held.
+        delivery.held_reason = reason or delivery.held_reason
+        delivery.save(update_fields=["next_attempt_at", "held_reason"])
+        due += until is None
+    if due:
+        enqueue("alerts.deliver")
+    return due
+
+
 def queue_deliveries(
     alert: Alert, recipients: Recipients, *, reason: str, now: dt.datetime | None = None
 ) -> QueueReport:
