@@ -7,6 +7,7 @@ fetches every link acknowledges nothing; the button's POST does, as the person i
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -93,12 +94,22 @@ def test_a_late_reader_learns_who_owns_the_alert_now(make_user) -> None:
     assert "Already closed (false alarm) by Li Wei" in Client().get(path).content.decode()
 
 
-def test_the_page_speaks_the_readers_language(make_user, zh_hans_catalogue) -> None:
+def test_the_page_speaks_the_readers_language(make_user, zh_hans_catalogue, client_for) -> None:
     li = make_user("Responder", "li", email="li@example.com", language="zh-hans")
     alert = burns_alert()
     page = Client().get(ack_url_path(alert, li))
     assert page["Content-Language"] == "zh-hans"
     assert "确认" in page.content.decode()
+    # The timeline says how it was acknowledged in each reader's language, whoever pressed
+    # (a zh trial read "张兰 已确认 — from the message's link").
+    page = Client().get(ack_url_path(alert, li))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    Client().post(ack_url_path(alert, li), {"csrfmiddlewaretoken": token.group(1)})
+    reader = client_for("Responder")
+    chinese = reader.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = reader.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "from the message's link" not in html.unescape(chinese)
+    assert "from the message's link" in html.unescape(english)
     # A profile that follows the browser: the browser's language, not the installation's.
     wang = make_user("Responder", "wang")
     browser = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")

@@ -34,6 +34,11 @@ HELD_TEXT: dict[str, Promise] = {
 #: Notes the system writes itself; the action's text already says them.
 _SYSTEM_NOTES = ("unacknowledged after the level", "no escalation step left")
 
+#: A note the system writes that the action does not say: stored in English, said in the
+#: reader's language (a zh trial read "张兰 已确认 — from the message's link").
+ACK_LINK_NOTE = "from the message's link"
+_NOTE_TEXTS: dict[str, Promise] = {ACK_LINK_NOTE: gettext_lazy("from the message's link")}
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -145,7 +150,7 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
             at=e.at,
             who=person_name(e.actor) or actor_label(e.actor_label),
             text=_action_text(e),
-            note="" if e.note.startswith(_SYSTEM_NOTES) else e.note,
+            note="" if e.note.startswith(_SYSTEM_NOTES) else str(_NOTE_TEXTS.get(e.note, e.note)),
         )
         for e in AuditEntry.objects.filter(
             object_type="alerts.alert", object_id=str(alert.pk)

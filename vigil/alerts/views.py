@@ -41,7 +41,7 @@ from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
-from vigil.alerts.timeline import alert_timeline
+from vigil.alerts.timeline import ACK_LINK_NOTE, alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.web.decorators import perm_required
@@ -186,7 +186,7 @@ def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
         done = False
         if request.method == "POST" and alert.state == Alert.State.NEW:
             try:
-                alert = acknowledge_alert(alert, actor=person, note=_("from the message's link"))
+                alert = acknowledge_alert(alert, actor=person, note=ACK_LINK_NOTE)
                 done = True
             except AlertError:  # someone acknowledged it meanwhile: the page says who
                 alert.refresh_from_db()
