@@ -143,3 +143,4 @@ def test_a_changed_e_mail_reads_in_chinese_on_the_audit_log(client_for, make_use
     table = page[page.index("<tbody>") :]
     # A zh trial read "email" and "profile of responder" among the Chinese.
     assert "邮箱地址" in table and "profile of" not in table and ">email<" not in table
+    assert "→ 简体中文" in table and "zh-hans" not in table  # the language by its name

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -103,6 +104,9 @@ def field_value(object_type: str, name: str, value: Any) -> str:
     roles, stored by their English group names, by their labels (Viewer → 只读用户)."""
     if name == "role" and isinstance(value, str) and value:
         return ", ".join(str(ROLE_LABELS.get(r.strip(), r.strip())) for r in value.split(","))
+    if name == "language" and isinstance(value, str) and value:
+        # A profile's language by its name (简体中文), not its code (a zh trial read zh-hans).
+        return str(dict(settings.LANGUAGES).get(value, value))
     model = _model(object_type)
     if model is not None and isinstance(value, str):
         try:
@@ -147,6 +151,8 @@ def audit_note(entry: Any) -> str:
     note = entry.note or ""
     if note == "no escalation step left":  # the action reads "still unacknowledged; …"
         return ""
+    if note == "from the message's link":  # an acknowledgement from an e-mail's link
+        return _("from the message's link")
     found = _ESCALATED_NOTE.match(note)
     if found and entry.action == "alert.escalated":
         return _("escalated to step {step}: unacknowledged after the level {level} target").format(
