@@ -329,6 +329,8 @@ def test_notices_held_for_an_alert_closed_meanwhile_are_withdrawn(httpserver, ma
     evaluate_new_mentions([matched_mention(kettle), matched_mention(fridge)])
     handled, still_open = Alert.objects.order_by("pk")
     close_alert(handled, actor=make_user("Responder"))
+    # Withdrawn at once, not at the digest's time: a trial's log said "pending" for minutes.
+    assert Delivery.objects.get(channel=channel, alert=handled).status == "withdrawn"
     due = Delivery.objects.filter(channel=channel).first().next_attempt_at
     deliver_due(now=due)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.people import person_name
 from vigil.alerts.conditions import Recipients
-from vigil.alerts.models import Alert, response_window, response_windows
+from vigil.alerts.models import Alert, Delivery, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
 from vigil.alerts.services.routing import (
     can_acknowledge,
@@ -96,7 +96,20 @@ def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: s
     closed = _change(alert, actor, action, note, **fields)
     if false_alarm:
         end_quiet_period(closed)  # a spike rule's topic may alert again at once
+    _withdraw_unsent(closed, now)
     return closed
+
+
+def _withdraw_unsent(alert: Alert, now: dt.datetime) -> None:
+    """Withdraw the closed alert's channel messages still waiting (held, or retrying) now,
+    not at their next try: a trial's delivery log said "pending, next try 18:50" for minutes
+    after the alert was handled. A row a worker holds is left to it: the outbox withdraws it
+    just before the send, and the bell is left as it is."""
+    Delivery.objects.filter(alert=alert, status=Delivery.Status.PENDING).exclude(
+        channel__kind="in_app"
+    ).filter(Q(claimed_until=None) | Q(claimed_until__lt=now)).update(
+        status=Delivery.Status.WITHDRAWN
+    )
 
 
 @transaction.atomic
