@@ -48,8 +48,34 @@ def test_each_escalation_message_names_the_people_its_step_told(make_user) -> No
     lines = message_for(step_one).body.splitlines()
     assert lines[0].endswith("this is escalation step 1.")
     assert lines[1] == "Told at this step: backup"
+    # And who let it pass before (a zh trial's step-1 e-mail named only its own reader).
+    assert lines[2] == "Told before, not acknowledged: primary"
 
     alert.refresh_from_db()
     assert escalate_due(alert.next_escalation_at) == 1
     step_two = Delivery.objects.get(alert=alert, channel=hook, reason="escalated:2")
-    assert "Told at this step: head" in message_for(step_two).body.splitlines()
+    said = message_for(step_two).body.splitlines()
+    assert "Told at this step: head" in said
+    assert "Told before, not acknowledged: primary, backup" in said
+
+
+def test_a_whole_role_told_before_is_named_by_its_first_few_and_a_count(make_user) -> None:
+    for n in range(10):
+        make_user("Responder", f"r{n:02d}")
+    backup = make_user("Analyst", "backup")
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={"recipients": {"roles": ["Responder"]}, "escalation": [{"users": [backup.pk]}]},
+    )
+    evaluate_new_mentions([matched_mention(topic)])
+    alert = Alert.objects.get()
+    assert escalate_due(timezone.now() + dt.timedelta(hours=6, minutes=1)) == 1
+    step = Delivery.objects.get(alert=alert, channel__kind="in_app", reason="escalated:1")
+    (line,) = [x for x in message_for(step).body.splitlines() if x.startswith("Told before")]
+    assert line == "Told before, not acknowledged: " + ", ".join(
+        [f"r{n:02d}" for n in range(8)] + ["and 2 more"]
+    )

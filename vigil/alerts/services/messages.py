@@ -10,6 +10,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -153,6 +154,35 @@ def _told_at_this_step(delivery: Delivery) -> str:
     return ", ".join(person_name(row.recipient) for row in rows)
 
 
+def _told_before(delivery: Delivery) -> str:
+    """Who heard of the alert at its earlier steps and has not acknowledged it (a trial's
+    step-1 e-mail named only its own reader, not the people who had let it pass)."""
+    rows = (
+        Delivery.objects.filter(alert_id=delivery.alert_id, channel__kind="in_app")
+        .filter(Q(reason="fired") | Q(reason__startswith="escalated:"))
+        .exclude(reason=delivery.reason)
+        .exclude(recipient=None)
+        .select_related("recipient")
+        .order_by("created_at", "recipient_id")
+    )
+    now_told = set(
+        Delivery.objects.filter(
+            alert_id=delivery.alert_id, channel__kind="in_app", reason=delivery.reason
+        ).values_list("recipient_id", flat=True)
+    )
+    names = list(
+        dict.fromkeys(person_name(r.recipient) for r in rows if r.recipient_id not in now_told)
+    )
+    if len(names) > TOLD_BEFORE_SHOWN:  # a whole role told at first: the first few, and a count
+        more = len(names) - TOLD_BEFORE_SHOWN
+        extra = ngettext("and {n} more", "and {n} more", more).format(n=more)
+        names = [*names[:TOLD_BEFORE_SHOWN], extra]
+    return ", ".join(names)
+
+
+TOLD_BEFORE_SHOWN = 8
+
+
 def _held_since(delivery: Delivery) -> str:
     """Why a message held by quiet hours or a weekend comes late, in the active language: a
     trial's level-III notice arrived twelve minutes after the alert, already "Overdue", and
@@ -224,6 +254,12 @@ def message_for(delivery: Delivery) -> Message:
             told = _told_at_this_step(delivery)
             if told:
                 lines.insert(1, _("Told at this step: {names}").format(names=told))
+            before = _told_before(delivery)
+            if before:
+                lines.insert(
+                    2 if told else 1,
+                    _("Told before, not acknowledged: {names}").format(names=before),
+                )
         if alert.counts_negative_only:  # as the alert page says it: "Negative mentions"
             counted = ngettext(
                 "Level {level} · {count} negative mention",
