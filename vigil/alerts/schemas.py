@@ -150,6 +150,9 @@ class ChannelIn(Schema):
     kind: str
     config: dict[str, Any] = {}
     is_default: bool = False
+    language: str = Field(
+        "", description="shared messages' language (en, zh-hans); empty: the installation's"
+    )
 
 
 class ChannelOut(Schema):
@@ -159,6 +162,7 @@ class ChannelOut(Schema):
     described: str
     is_active: bool
     is_default: bool
+    language: str
     health: str
     consecutive_failures: int
     last_error: str = Field(..., description="as it happened, in English")

@@ -228,6 +228,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                     kind=form.channel_kind(),
                     config=form.config(),
                     is_default=data["is_default"],
+                    language=data.get("language") or "",
                     actor=request.user,  # type: ignore[arg-type]
                 )
             else:
@@ -237,6 +238,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                     name=data["name"],
                     config=form.config(),
                     is_default=data["is_default"],
+                    language=data.get("language") or "",
                 )
         except RuleError as exc:
             form.add_error(None, str(exc))

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -112,6 +113,14 @@ class ChannelForm(forms.Form):
         required=False,
         help_text=_("Empty: a new channel gets a generated one, an existing one keeps its own."),
     )
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        required=False,
+        help_text=_(
+            "A team chat, a group mailbox or a webhook reads alerts in this language. Personal "
+            "e-mails follow each person's own language; this one for people who chose none."
+        ),
+    )
     is_default = forms.BooleanField(
         label=_("Default channel"),
         required=False,
@@ -125,6 +134,12 @@ class ChannelForm(forms.Form):
     def __init__(self, *args: Any, saved_password: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.saved_password = saved_password  # kept when an edit leaves the field empty
+        names = dict(settings.LANGUAGES)
+        installation = names.get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+        self.fields["language"].choices = [
+            ("", _("The installation's ({language})").format(language=installation)),
+            *settings.LANGUAGES,
+        ]
 
     @staticmethod
     def initial_for(channel: Channel) -> dict[str, Any]:
@@ -138,6 +153,7 @@ class ChannelForm(forms.Form):
             "to_recipients": channel.config.get("to_recipients", False),
             "url": channel.config.get("url", ""),
             "is_default": channel.is_default,
+            "language": channel.language,
         }
         smtp = _smtp_of(channel)
         if smtp is not None:

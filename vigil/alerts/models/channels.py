@@ -37,6 +37,10 @@ class Channel(models.Model):
             "Also used for flagged mentions, hand-made reports and rules without channels."
         ),
     )
+    #: What a shared channel's messages are written in (a team chat, a group mailbox, a
+    #: webhook's text); empty: the installation's (VIGIL_LANGUAGE). A personal channel writes
+    #: in each recipient's own language, and in this one for people who have not chosen.
+    language = models.CharField(_("language of messages"), max_length=10, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     last_error = models.TextField(_("last error"), blank=True)  # raw, English, for admins
     # What kind of failure it was, said in the reader's language (alerts.failures); empty

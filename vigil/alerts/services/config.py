@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ RULE_FIELDS = [
     "cooldown_minutes",
     "is_active",
 ]
-CHANNEL_FIELDS = ["name", "kind", "is_active", "is_default"]
+CHANNEL_FIELDS = ["name", "kind", "is_active", "is_default", "language"]
 
 
 class RuleError(ValueError):
@@ -162,6 +163,16 @@ def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> A
     return rule
 
 
+def _check_language(language: str) -> None:
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language and language not in codes:
+        raise RuleError(
+            _("language: one of %(codes)s, or empty for the installation's")
+            % {"codes": ", ".join(codes)},
+            field="language",
+        )
+
+
 def _clean_channel(kind: str, name: str, config: dict[str, Any] | None) -> dict[str, Any]:
     if not name.strip():
         raise RuleError(_("a channel needs a name"), field="name")
@@ -184,9 +195,11 @@ def create_channel(
     kind: str,
     config: dict[str, Any] | None = None,
     is_default: bool = False,
+    language: str = "",
     actor: User | None = None,
 ) -> Channel:
     clean = _clean_channel(kind, name, config)
+    _check_language(language)
     if Channel.objects.filter(name=name.strip()).exists():
         raise RuleError(
             _("a channel named “%(name)s” exists") % {"name": name.strip()}, field="name"
@@ -196,6 +209,7 @@ def create_channel(
         kind=kind,
         config=clean,
         is_default=is_default,
+        language=language,
         created_by=actor if isinstance(actor, User) else None,
     )
     record_audit(actor, "channel.created", channel, after=snapshot(channel, CHANNEL_FIELDS))
@@ -209,7 +223,9 @@ def update_channel(channel: Channel, *, actor: User | None = None, **data: Any) 
     name = data.get("name", channel.name)
     if "config" in data:
         channel.config = _clean_channel(channel.kind, name, {**channel.config, **data["config"]})
-    for key in ("name", "is_active", "is_default"):
+    if "language" in data:
+        _check_language(data["language"])
+    for key in ("name", "is_active", "is_default", "language"):
         if key in data:
             setattr(channel, key, data[key])
     if not channel.name.strip():

@@ -82,8 +82,9 @@ def message_language(recipient: User | None, default: str = "") -> str:
     """The language a message is written in: the recipient's own, else ``default``, else the
     installation's.
 
-    Shared channels (a team's Slack, WeCom or DingTalk group) have no recipient and take
-    ``VIGIL_LANGUAGE``, which a Chinese team sets to ``zh-hans``.
+    Shared channels (a team's Slack, WeCom or DingTalk group) have no recipient: they pass
+    their own language as ``default`` (the channel form's "Language of messages"), else take
+    ``VIGIL_LANGUAGE``.
     """
     language = getattr(getattr(recipient, "profile", None), "language", "") if recipient else ""
     return language or default or settings.LANGUAGE_CODE
@@ -239,7 +240,7 @@ def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
     head, _sep, detail = delivery.reason.partition(":")
-    with translation.override(message_language(delivery.recipient)):
+    with translation.override(message_language(delivery.recipient, delivery.channel.language)):
         prefix = news_prefix(head)
         payload = alert_payload(alert)
         lines = [alert.display_summary] if _summary_says_more(alert, payload) else []
@@ -312,7 +313,7 @@ def digest_message(rows: list[Delivery]) -> Message:
     twice, fired then assigned), with its state now and its own link."""
     alerts = list({r.alert.pk: r.alert for r in rows if r.alert is not None}.values())
     first = rows[0]
-    with translation.override(message_language(first.recipient)):
+    with translation.override(message_language(first.recipient, first.channel.language)):
         title = ngettext(
             "Vigil digest: {count} level IV alert",
             "Vigil digest: {count} level IV alerts",

@@ -346,7 +346,14 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         next_attempt_at=timezone.now(),
         claimed_until=lease,
     )
-    with translation.override(message_language(actor)):
+    try:
+        personal = build_transport(channel.kind, channel.config).is_personal()
+    except TransportError:
+        personal = False
+    # As the channel's alerts will read: a shared channel's in its own language, not the
+    # tester's (a zh trial's test read Chinese and the alerts after it English).
+    language = message_language(actor if personal else None, channel.language)
+    with translation.override(language):
         title = _("Vigil test message")
         body = _("This is a test of the channel “{name}”. If you can read it, it works.").format(
             name=channel.name
