@@ -119,3 +119,32 @@ def test_a_bad_level_is_refused_in_words_and_flags_nothing(client_for) -> None:
     ).content.decode()
     assert "Not flagged:" in too_long and "2000" in too_long
     assert not Alert.objects.filter(origin="flag").exists()
+
+
+def test_the_flag_and_report_forms_say_where_a_warning_goes(client_for) -> None:
+    # A zh trial's team expected e-mail from a level I flag; the forms said only "the
+    # responders are told at once", and no channel was marked default.
+    import html
+
+    from vigil.alerts.services import create_channel
+
+    mention = matched_mention(make_topic(), title="可疑帖子")
+    analyst = client_for("Analyst")
+    page = html.unescape(analyst.get(f"/mentions/{mention.pk}/").content.decode())
+    assert "told in the app only: no channel is marked default" in page
+    liaison = client_for("Department liaison")
+    report = html.unescape(liaison.get("/alerts/report/").content.decode())
+    assert "told in the app only: no channel is marked default" in report
+
+    create_channel(
+        name="PR mailbox",
+        kind="apprise",
+        config={"urls": ["mailto://127.0.0.1:1/?from=v@example.com&to=pr@example.com"]},
+        is_default=True,
+    )
+    report = html.unescape(liaison.get("/alerts/report/").content.decode())
+    assert "in the app and on the default channels: PR mailbox." in report
+    done = analyst.post(f"/alerts/flag/{mention.pk}/", follow=True).content.decode()
+    assert "Flagged as a warning. Responders and administrators are told in the app and on" in (
+        html.unescape(done)
+    )

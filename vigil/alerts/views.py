@@ -41,6 +41,7 @@ from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
+from vigil.alerts.services.routing import where_flags_go
 from vigil.alerts.timeline import ACK_LINK_NOTE, alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
@@ -287,7 +288,7 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
             request, "alerts/_flagged.html", {"alert": alert, "told": told, "joined": not told}
         )
     if told:
-        messages.success(request, _("Flagged as a warning; the responders have been told."))
+        messages.success(request, _("Flagged as a warning.") + " " + where_flags_go())
     else:
         messages.info(request, _("Already a warning; you are added to its timeline."))
     if user.has_perm("alerts.view_alert"):
@@ -320,11 +321,11 @@ def report(request: HttpRequest) -> HttpResponse:
             field = {"topic_id": "topic"}.get(exc.field, exc.field)
             form.add_error(field if field in form.fields else None, str(exc))
         else:
-            messages.success(request, _("Warning reported; the responders have been told."))
+            messages.success(request, _("Warning reported.") + " " + where_flags_go())
             if user.has_perm("alerts.view_alert"):
                 return redirect("alerts:detail", alert_id=alert.pk)
             return redirect("dashboard")
-    return render(request, "alerts/report.html", {"form": form})
+    return render(request, "alerts/report.html", {"form": form, "where": where_flags_go()})
 
 
 @login_required

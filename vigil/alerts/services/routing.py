@@ -268,6 +268,21 @@ def channels_for(routing: Routing) -> list[Channel]:
     return [in_app_channel(), *chosen]
 
 
+def where_flags_go() -> str:
+    """Where a 警 flag or a hand report goes besides the bell, in the active language: the
+    default channels by name, or that there is none (a zh trial's team expected e-mail, and
+    the page had said only "the responders are told at once")."""
+    names = [c.name for c in channels_for(Routing(recipients=DEFAULT_RECIPIENTS))[1:]]
+    if not names:
+        return gettext(
+            "Responders and administrators are told in the app only: no channel is marked default."
+        )
+    comma = "、" if (translation.get_language() or "").startswith("zh") else ", "
+    return gettext(
+        "Responders and administrators are told in the app and on the default channels: {names}."
+    ).format(names=comma.join(names))
+
+
 def without_email(routing: Routing) -> list[User]:
     """People the rule may tell (first notice or any escalation step) whom its personal
     channels cannot reach because they have no e-mail address; the bell still reaches them."""
