@@ -8,6 +8,7 @@ app_name = "alerts"
 
 urlpatterns = [
     path("", views.inbox, name="list"),
+    path("news/", views.inbox_news, name="inbox-news"),
     path("<int:alert_id>/", views.detail, name="detail"),
     path("<int:alert_id>/act/", views.act, name="act"),
     path("ack/<str:token>/", views.ack_by_link, name="ack-link"),

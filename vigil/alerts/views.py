@@ -4,6 +4,7 @@ Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,11 +71,9 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@perm_required("alerts.view_alert")
-def inbox(request: HttpRequest) -> HttpResponse:
-    f = _filters(request)
+def _filtered(request: HttpRequest, f: dict[str, Any]) -> Any:
     state = f["state"] if f["state"] in ("open", *Alert.State.values) else "all"
-    alerts = filter_alerts(
+    return filter_alerts(
         Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by"),
         state=state,
         level=f["level"],
@@ -81,6 +81,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         assigned=f["assigned"],
         reader=_me(request),
     )
+
+
+@perm_required("alerts.view_alert")
+def inbox(request: HttpRequest) -> HttpResponse:
+    f = _filters(request)
+    alerts = _filtered(request, f)
     page = Paginator(alerts, 50).get_page(request.GET.get("page"))
     now, windows = timezone.now(), response_windows()
     for alert in page.object_list:
@@ -96,8 +102,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "topics": Topic.objects.only("pk", "name"),
             "users": assignable_users(),
             "now": timezone.now(),
+            # What the page was drawn from, for its "new alerts" poll (inbox_news).
+            "newest_id": Alert.objects.aggregate(newest=Max("pk"))["newest"] or 0,
+            "drawn_at": f"{timezone.now().timestamp():.3f}",
         },
     )
+
+
+@perm_required("alerts.view_alert")
+def inbox_news(request: HttpRequest) -> HttpResponse:
+    """What changed under the inbox's filters since it was drawn (polled every 15 s): a
+    trial's bell rang for a new alert while the inbox beside it stayed as it was."""
+    f = _filters(request)
+    try:
+        after = int(request.GET.get("after", "0"))
+        since = dt.datetime.fromtimestamp(float(request.GET.get("since", "0")), tz=dt.UTC)
+    except (ValueError, OverflowError):
+        return HttpResponse("")
+    alerts = _filtered(request, f)
+    new = alerts.filter(pk__gt=after).count()
+    grown = alerts.filter(pk__lte=after, last_seen__gt=since).count()
+    return render(request, "alerts/_inbox_news.html", {"new": new, "grown": grown, "filter": f})
 
 
 @perm_required("alerts.view_alert")
