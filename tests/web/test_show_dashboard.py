@@ -153,3 +153,27 @@ def _rewind_demo(minutes: int) -> None:
     started = dt.datetime.fromisoformat(source.config["started_at"])
     source.config["started_at"] = (started - dt.timedelta(minutes=minutes)).isoformat()
     source.save(update_fields=["config"])
+
+
+def test_the_dashboard_counts_open_and_overdue_alerts_and_failing_channels(client_for) -> None:
+    # A trial's channel failed for an hour and alerts waited past their targets; the dashboard
+    # said nothing of either.
+    import html
+
+    from tests.alerts._support import burns_alert
+    from vigil.alerts.models import Channel
+    from vigil.alerts.services import create_channel
+
+    late = burns_alert()
+    late.respond_by = timezone.now() - dt.timedelta(minutes=5)
+    late.save(update_fields=["respond_by"])
+    hook = create_channel(name="Hook", kind="webhook", config={"url": "https://x.example/"})
+    Channel.objects.filter(pk=hook.pk).update(consecutive_failures=3)
+    figures = dashboard_figures()
+    assert (figures.alerts_open, figures.alerts_overdue, figures.channels_failing) == (1, 1, 1)
+    page = html.unescape(client_for("Responder").get("/").content.decode())
+    tile = page[page.index('id="tile-alerts"') :]
+    tile = tile[: tile.index("</a>")]
+    assert "open alerts · 1 overdue · 1 channel failing" in tile
+    # A Viewer may read alerts, so the tile is theirs too.
+    assert 'id="tile-alerts"' in client_for("Viewer").get("/").content.decode()

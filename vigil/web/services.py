@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from vigil.alerts.models import Alert, Channel
 from vigil.analysis.services import local_time_text
 from vigil.mentions.models import Mention
 from vigil.mentions.services import effective_sentiment_is
@@ -26,6 +27,11 @@ class DashboardFigures:
     pending_items: int
     negative_24h: int = 0
     judged_24h: int = 0
+    # Early warning at a glance (a trial's dashboard said nothing of a failing channel
+    # nor of alerts waiting past their response target).
+    alerts_open: int = 0
+    alerts_overdue: int = 0
+    channels_failing: int = 0
 
     @property
     def negative_share_24h(self) -> int | None:
@@ -50,7 +56,15 @@ def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
         sources_failing=sources.filter(is_active=True, consecutive_failures__gt=0).count(),
         sources_paused=sources.filter(is_active=False).count(),
         pending_items=RawItem.objects.filter(status=RawItem.Status.PENDING).count(),
+        alerts_open=Alert.objects.filter(state__in=OPEN_STATES).count(),
+        alerts_overdue=Alert.objects.filter(state=Alert.State.NEW, respond_by__lte=now).count(),
+        channels_failing=Channel.objects.filter(is_active=True, consecutive_failures__gt=0)
+        .exclude(kind="in_app")
+        .count(),
     )
+
+
+OPEN_STATES = (Alert.State.NEW, Alert.State.ACKNOWLEDGED)
 
 
 def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, object]:
