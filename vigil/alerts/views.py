@@ -188,12 +188,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     by_reason: dict[str, list[int]] = {}
     for skipped in outcome.skipped:
         by_reason.setdefault(skipped.reason, []).append(skipped.alert_id)
+    # The numbers first, then why: the reason has its own brackets, and a zh trial read
+    # "跳过 1 条（只有新预警才能确认（此预警状态为已确认））".
+    comma = "、" if (translation.get_language() or "").startswith("zh") else ", "
     for why, numbers in by_reason.items():
-        said = ngettext(
-            "%(n)d skipped (%(why)s): %(ids)s", "%(n)d skipped (%(why)s): %(ids)s", len(numbers)
-        )
-        ids = ", ".join(f"#{n}" for n in numbers)
-        messages.warning(request, said % {"n": len(numbers), "why": why, "ids": ids})
+        ids = comma.join(f"#{n}" for n in numbers)
+        messages.warning(request, _("Skipped %(ids)s: %(why)s") % {"why": why, "ids": ids})
     return redirect(back)
 
 
