@@ -286,11 +286,13 @@ def test_channels_are_added_and_tested_from_the_screen(client_for, httpserver) -
     edit = admin.get(response["Location"]).content.decode()
     assert f'<code class="query" id="secret-value">{channel.config["secret"]}</code>' in edit
     secret = channel.config["secret"]
-    admin.post(
+    kept = admin.post(
         response["Location"], {"name": "Ops", "kind": "webhook", "url": channel.config["url"]}
     )
     channel.refresh_from_db()
     assert channel.config["secret"] == secret
+    # Saved with its secret unchanged: back to the list, not "give the receiver the secret".
+    assert kept["Location"] == "/alerts/channels/"
     result = admin.post(
         f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true"
     ).content.decode()

@@ -221,6 +221,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
     form = ChannelForm(request.POST or None, initial=initial, saved_password=saved)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        old_secret = channel.config.get("secret") if channel is not None else None
         try:
             if channel is None:
                 channel = create_channel(
@@ -249,8 +250,10 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                 warning = ""
             if warning:
                 messages.warning(request, warning)
-            if channel.kind == "webhook":
-                # The receiver needs the secret to check signatures: show it where it is kept.
+            if channel.kind == "webhook" and channel.config.get("secret") != old_secret:
+                # The receiver needs the secret to check signatures: show it where it is kept
+                # (only when it is new: a trial read "give the receiver the secret" after
+                # ticking "default", and thought the secret had changed).
                 messages.success(
                     request, _("Channel saved. Give the receiver the signing secret below.")
                 )
