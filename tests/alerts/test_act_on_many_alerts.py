@@ -43,8 +43,7 @@ def test_ticked_alerts_are_acknowledged_each_on_its_own_and_the_closed_one_is_sk
     assert "2 alerts acknowledged." in page
     # One line per reason, naming the alerts by number (the inbox shows #12 on each row).
     assert (
-        f"Skipped #{heater.pk}: only a new alert can be acknowledged (this one is handled)"
-        in page
+        f"Skipped #{heater.pk}: only a new alert can be acknowledged (this one is handled)" in page
     )
     # In Chinese, the numbers then why, not brackets in brackets (a zh trial).
     again = browser.post(

@@ -285,8 +285,9 @@ def test_bad_channel_configs_are_refused() -> None:
             "mailto://ops:***@smtp.example.com → a@example.com",  # who it goes to is said
         ),
         (
+            # As the e-mail form writes it: read as the form's fields.
             "mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com",
-            "mailto://127.0.0.1:8025 → b@example.com",
+            "SMTP 127.0.0.1:8025 → b@example.com",
         ),
         ("ntfy://ntfy.sh/alerts?priority=high&token=sekrit", "ntfy://ntfy.sh/alerts"),
         ("mailtos://me@example.com", "mailtos://me@example.com"),

@@ -40,7 +40,8 @@ def test_an_email_channel_is_made_from_the_servers_fields_and_sends(client_for) 
         channel = Channel.objects.get(name="PR mailbox")
         assert channel.kind == "apprise" and channel.config["to_recipients"] is False
         listing = admin.get("/alerts/channels/").content.decode()
-        assert f"mailto://127.0.0.1:{smtp.port}/ → pr@example.com,boss@example.com" in listing
+        # As the form's fields, not the Apprise address it is stored as (a zh trial).
+        assert f"SMTP 127.0.0.1:{smtp.port} → pr@example.com, boss@example.com" in listing
         # Listed as the form made it, not as "Apprise" (a trial's reading).
         assert "E-mail (SMTP server)" in listing and "Apprise (e-mail, chat, SMS)" not in listing
         assert send_test(channel, actor=admin.user).status == "sent"
@@ -62,6 +63,8 @@ def test_the_form_asks_for_what_an_email_channel_needs(client_for, zh_hans_catal
     assert personal.status_code == 302
     channel = Channel.objects.get(name="PR mailbox")
     assert channel.config["to_recipients"] is True and "to=" not in channel.config["urls"][0]
+    listing = admin.get("/alerts/channels/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "SMTP smtp.example.com → 每位接收人的邮箱地址" in listing
     page = admin.post(
         "/alerts/channels/new/", _form(name="x"), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()

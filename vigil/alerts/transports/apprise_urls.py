@@ -186,6 +186,18 @@ class AppriseTransport(Transport):
         return self.cfg.to_recipients
 
     def describe(self) -> str:
+        smtp = smtp_fields(self.cfg.urls[0]) if len(self.cfg.urls) == 1 else None
+        if smtp is not None:
+            # A channel the e-mail form wrote reads as the form's fields, not as the Apprise
+            # address it is stored as (a zh trial read "mailto://127.0.0.1:2547/").
+            host = str(smtp["smtp_host"])
+            server = f"[{host}]" if ":" in host else host
+            if smtp["smtp_port"]:
+                server += f":{smtp['smtp_port']}"
+            to = ", ".join(smtp["mail_to"].split("\n")) if smtp["mail_to"] else ""
+            if self.cfg.to_recipients:
+                to = str(_("each recipient's address"))
+            return f"SMTP {server} → {to}" if to else f"SMTP {server}"
         return ", ".join(_mask(u) for u in self.cfg.urls)
 
     def service(self) -> str:
