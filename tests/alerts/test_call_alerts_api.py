@@ -19,6 +19,10 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
     responder = client_for("Responder")
     listing = responder.get("/api/alerts?state=open").json()
     assert listing["count"] == 1 and listing["items"][0]["id"] == alert.pk
+    # The deadline the docs describe, and whether it has passed (a trial looked for it).
+    one = responder.get(f"/api/alerts/{alert.pk}").json()
+    assert one["respond_by"].startswith(alert.respond_by.isoformat()[:16])
+    assert one["overdue"] is False
     acked = responder.post(
         f"/api/alerts/{alert.pk}/ack", {"note": "mine"}, content_type="application/json"
     ).json()

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from vigil.alerts.models import AlertRule, Channel, Delivery
+from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
+from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.transports import build_transport
 
 ERROR_CODE_HELP = (
@@ -93,8 +94,19 @@ class AlertOut(Schema):
     feedback: str
     escalation_step: int
     next_escalation_at: dt.datetime | None
+    respond_by: dt.datetime = Field(..., description="the response deadline it was given")
+    overdue: bool = Field(..., description="still new after respond_by")
     links: list[str]
     incident_id: int | None
+
+    @staticmethod
+    def resolve_respond_by(obj: Alert) -> dt.datetime:
+        # Alerts stored before deadlines were: their level's target now (as the screens do).
+        return response_status(obj).respond_by
+
+    @staticmethod
+    def resolve_overdue(obj: Alert) -> bool:
+        return response_status(obj).overdue
 
 
 class NoteIn(Schema):
