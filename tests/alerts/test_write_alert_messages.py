@@ -67,6 +67,28 @@ def test_an_e_mail_says_by_when_to_respond_and_what_was_said_where(
     assert f"请于 {local}（Asia/Shanghai）前响应" in chinese and "最新舆情：" in chinese
 
 
+def test_a_keyword_alert_s_message_says_which_words_matched(make_user, zh_hans_catalogue) -> None:
+    # The alert's page said "烫伤 ×3 · 爆炸 ×3"; a trial's e-mail said nothing of why it fired.
+    wang = make_user("Responder", "wang", language="zh-hans")
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        conditions={"query": "烫伤 OR 爆炸 OR recall"},
+        routing={"recipients": {"users": [wang.pk]}},
+    )
+    evaluate_new_mentions(
+        [
+            matched_mention(topic, title="水壶爆炸"),
+            matched_mention(topic, title="水壶烫伤"),
+            matched_mention(topic, title="又一起烫伤"),
+        ]
+    )
+    (bell,) = Delivery.objects.filter(channel__kind="in_app", recipient=wang)
+    assert "命中敏感词：烫伤 · 爆炸" in message_for(bell).body.splitlines()
+
+
 def test_an_escalation_message_says_the_target_has_passed(make_user) -> None:
     first, backup = make_user("Responder"), make_user("Responder")
     topic = make_topic()

@@ -15,9 +15,9 @@ __all__ = ["MATCHED_SAMPLE", "matched_terms"]
 MATCHED_SAMPLE = 500
 
 
-def matched_terms(alert: Alert) -> list[tuple[str, int]]:
+def matched_terms(alert: Alert, sample: int = MATCHED_SAMPLE) -> list[tuple[str, int]]:
     """(word as written, mentions it is in), most frequent first, for a keyword rule's alert;
-    empty for other alerts or a rule without a query."""
+    empty for other alerts or a rule without a query. ``sample``: the latest mentions read."""
     rule = alert.rule
     if rule is None or rule.kind != AlertRule.Kind.KEYWORD:
         return []
@@ -25,7 +25,7 @@ def matched_terms(alert: Alert) -> list[tuple[str, int]]:
     if query is None:
         return []
     counts: Counter[str] = Counter()
-    for mention in alert.mentions.order_by("-published_at", "-id")[:MATCHED_SAMPLE]:
+    for mention in alert.mentions.order_by("-published_at", "-id")[:sample]:
         result = query.match(document_of(mention))
         if result is not None:
             counts.update({term.lower(): 1 for term in result.terms})

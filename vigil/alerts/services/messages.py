@@ -20,6 +20,7 @@ from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.lifecycle import response_status
+from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.routing import can_acknowledge
 from vigil.alerts.texts import level_numeral, news_prefix
 from vigil.alerts.transports import Message
@@ -182,6 +183,8 @@ def _told_before(delivery: Delivery) -> str:
 
 
 TOLD_BEFORE_SHOWN = 8
+#: Mentions a message reads for the words they matched: it is composed once per recipient.
+MESSAGE_TERMS_SAMPLE = 50
 
 
 def _held_since(delivery: Delivery) -> str:
@@ -283,6 +286,11 @@ def message_for(delivery: Delivery) -> Message:
             lines.append(_("Raised by {name}").format(name=person_name(alert.reported_by)))
         if alert.topic:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
+        # Why a keyword rule fired, as the alert's page says it (a trial's e-mail did not):
+        # the words its latest mentions matched, most frequent first.
+        words = [term for term, _n in matched_terms(alert, sample=MESSAGE_TERMS_SAMPLE)[:8]]
+        if words:
+            lines.append(_("Words matched: {words}").format(words=" · ".join(words)))
         held = _held_since(delivery)
         if held:
             lines.append(held)
