@@ -165,6 +165,37 @@ def test_adding_a_person_on_the_admin_site_sets_their_role(client_for) -> None:
     assert roles_of(newcomer) == ["Approver"] and newcomer.email == "newcomer@example.com"
 
 
+def test_a_new_person_s_language_and_time_zone_are_set_when_they_are_added(client_for) -> None:
+    # A zh trial's new responder got English e-mails in UTC until she first signed in.
+    from django.contrib.auth.models import User
+
+    from vigil.accounts.models import AuditEntry
+    from vigil.accounts.services import profile_of
+
+    admin = client_for("Administrator")
+    form = admin.get("/admin/auth/user/add/").content.decode()
+    assert 'name="language"' in form and 'name="timezone"' in form
+    response = admin.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "zhanglan",
+            "usable_password": "true",
+            "password1": "a-long-unusual-passphrase-42",
+            "password2": "a-long-unusual-passphrase-42",
+            "role": "Responder",
+            "department": "",
+            "email": "zl@example.com",
+            "language": "zh-hans",
+            "timezone": "Asia/Shanghai",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = profile_of(User.objects.get(username="zhanglan"))
+    assert (profile.language, profile.timezone) == ("zh-hans", "Asia/Shanghai")
+    entry = AuditEntry.objects.filter(action="profile.updated").latest("at")
+    assert entry.actor == admin.user  # the administrator did it, not the newcomer
+
+
 def test_department_menus_name_departments_in_the_readers_language() -> None:
     from django.utils import translation
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
@@ -11,7 +12,12 @@ from vigil.accounts.forms import VigilUserChangeForm, VigilUserCreationForm
 from vigil.accounts.models import ApiToken, AuditEntry, Department, Profile, SystemNotice
 from vigil.accounts.notices import notice_text
 from vigil.accounts.roles import ROLE_LABELS, ROLE_NAMES
-from vigil.accounts.services import roles_of, set_role_and_department
+from vigil.accounts.services import (
+    profile_of,
+    roles_of,
+    set_role_and_department,
+    update_preferences,
+)
 
 admin.site.unregister(User)
 # Roles are Vigil's six fixed groups, rebuilt by `vigil migrate` (accounts.roles): editing
@@ -44,6 +50,7 @@ class VigilUserAdmin(UserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Role and department"), {"fields": ("role", "department", "is_active")}),
+        (_("Language and time zone"), {"fields": ("language", "timezone")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -55,6 +62,7 @@ class VigilUserAdmin(UserAdmin):
             },
         ),
         (_("Role and department"), {"fields": ("role", "department", "email")}),
+        (_("Language and time zone"), {"fields": ("language", "timezone")}),
     )
     list_display = ["username", "email", "first_name", "last_name", "role_label", "is_active"]
     list_filter = [RoleListFilter, "is_active"]
@@ -76,6 +84,11 @@ class VigilUserAdmin(UserAdmin):
             actor=request.user,
             before=before,
         )
+        profile = profile_of(obj)
+        language = form.cleaned_data.get("language") or ""
+        zone = form.cleaned_data.get("timezone") or profile.timezone or settings.TIME_ZONE
+        if (profile.language, profile.timezone) != (language, zone):
+            update_preferences(obj, timezone_name=zone, language=language, actor=request.user)
 
 
 @admin.register(Department)

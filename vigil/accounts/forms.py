@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, pgettext_lazy
@@ -172,14 +173,30 @@ class _RoleAndDepartment(forms.ModelForm):
     department = DepartmentChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False
     )
+    # Set here too, not only on the person's profile: a zh trial's new responder got English
+    # e-mails in UTC until she first signed in and chose.
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")],
+        required=False,
+        help_text=_(
+            "Of the screens and of personal e-mails (browser default: e-mails in the "
+            "installation's language). People can change it on their profile."
+        ),
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.instance
+        self.fields["timezone"].initial = settings.TIME_ZONE
         if user.pk is not None:
             roles = roles_of(user)
+            profile = profile_of(user)
             self.fields["role"].initial = roles[0] if roles else VIEWER
-            self.fields["department"].initial = profile_of(user).department
+            self.fields["department"].initial = profile.department
+            self.fields["language"].initial = profile.language
+            self.fields["timezone"].initial = profile.timezone or settings.TIME_ZONE
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

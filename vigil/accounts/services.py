@@ -214,7 +214,12 @@ def user_for_token(raw: str) -> User | None:
 
 @transaction.atomic
 def update_preferences(
-    user: User, *, timezone_name: str, language: str, email: str | None = None
+    user: User,
+    *,
+    timezone_name: str,
+    language: str,
+    email: str | None = None,
+    actor: User | None = None,
 ) -> Profile:
     """Change a user's time zone, language and (when given) e-mail address, refusing
     unknown zones. The address is where personal e-mail channels send alerts."""
@@ -231,7 +236,7 @@ def update_preferences(
         user.email = email
         user.save(update_fields=["email"])
     record_audit(
-        user,
+        actor or user,  # an administrator on the admin site, else the person themselves
         "profile.updated",
         profile,
         before=before,
