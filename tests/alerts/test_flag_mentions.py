@@ -4,6 +4,8 @@ reload, and a re-flag after a false alarm said "flagged" and did nothing)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.alerts._support import make_topic, matched_mention
@@ -147,4 +149,42 @@ def test_the_flag_and_report_forms_say_where_a_warning_goes(client_for) -> None:
     done = analyst.post(f"/alerts/flag/{mention.pk}/", follow=True).content.decode()
     assert "Flagged as a warning. Responders and administrators are told in the app and on" in (
         html.unescape(done)
+    )
+
+
+def test_a_flag_is_filed_under_the_most_specific_topic_or_the_one_chosen(client_for) -> None:
+    # A zh trial's flag on a post about the R9 cooker went under the brand's topic (the
+    # first match), and filtering the inbox by R9 missed it.
+    from vigil.monitoring.models import Match
+
+    brand, r9 = make_topic("Brand", "Lumina"), make_topic("R9 cooker", "R9")
+    for n in range(5):
+        matched_mention(brand, title=f"brand chatter {n}")
+    post = matched_mention(brand, title="R9 烫伤")
+    Match.objects.create(mention=post, topic=r9, terms=["R9"], published_at=post.published_at)
+    analyst = client_for("Analyst")
+    page = analyst.get(f"/mentions/{post.pk}/").content.decode()
+    select = page[page.index(f'<select name="topic" id="flag-topic-{post.pk}">') :]
+    choices = re.findall(r'<option value="(\d+)">([^<]+)</option>', select.split("</select>")[0])
+    assert [name for _pk, name in choices[:2]] == ["R9 cooker", "Brand"]
+    analyst.post(f"/alerts/flag/{post.pk}/")
+    assert Alert.objects.get(origin="flag").topic == r9
+
+    other = matched_mention(brand, title="R9 again")
+    Match.objects.create(mention=other, topic=r9, terms=["R9"], published_at=other.published_at)
+    api = analyst.post(
+        "/api/alerts/flag",
+        {"mention_id": other.pk, "topic_id": brand.pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["topic_id"] == brand.pk
+    lone = matched_mention(brand, title="only the brand")
+    wrong = analyst.post(
+        "/api/alerts/flag",
+        {"mention_id": lone.pk, "topic_id": r9.pk},
+        content_type="application/json",
+    )
+    assert (
+        wrong.status_code == 400
+        and "did not match it (it matched: Brand)" in wrong.content.decode()
     )

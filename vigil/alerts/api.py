@@ -267,8 +267,12 @@ def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
     mention = get_or_404(Mention, payload.mention_id)
     try:
         alert, new = flag_mention(
-            mention, actor=request.user, note=payload.note, level=payload.level
-        )  # type: ignore[arg-type]
+            mention,
+            actor=request.user,  # type: ignore[arg-type]
+            note=payload.note,
+            level=payload.level,
+            topic_id=payload.topic_id,
+        )
     except AlertError as exc:
         raise _refused(exc) from None
     return Status(201 if new else 200, alert)

@@ -147,6 +147,9 @@ class FlagIn(Schema):
     mention_id: int
     note: str = ""
     level: str = "III"
+    topic_id: int | None = Field(
+        None, description="one of the topics the mention matched; empty: the most specific"
+    )
 
 
 class ReportIn(Schema):

@@ -39,7 +39,7 @@ from vigil.alerts.services import (
 )
 from vigil.alerts.services.ack_links import read_ack_token
 from vigil.alerts.services.bulk import act_on_alerts
-from vigil.alerts.services.firing import can_flag
+from vigil.alerts.services.firing import can_flag, flag_topics
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
@@ -293,7 +293,7 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
     user = _me(request)
     if not can_flag(user):
         raise PermissionDenied
-    form = FlagForm(request.POST)
+    form = FlagForm(request.POST, topics=flag_topics(mention))
     try:
         if not form.is_valid():  # a level that is not one, or a note of a book's length
             raise AlertError(" ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -302,6 +302,7 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
             actor=user,
             note=form.cleaned_data["note"].strip(),
             level=form.cleaned_data["level"],
+            topic_id=form.cleaned_data.get("topic"),
         )
     except AlertError as exc:
         if request.htmx:  # type: ignore[attr-defined]

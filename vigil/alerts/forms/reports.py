@@ -53,9 +53,15 @@ class FlagForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    topic = forms.TypedChoiceField(
+        label=_("Topic"), coerce=int, required=False, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args: Any, topics: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = level_choices()
+        # The topics the mention matched, the most specific first (the default).
+        self.fields["topic"].choices = [(t.pk, t.name) for t in topics or []]
 
     def clean_level(self) -> str:
         return self.cleaned_data.get("level") or WarningLevel.III

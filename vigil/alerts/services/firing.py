@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -37,7 +37,7 @@ from vigil.alerts.services.routing import (
 )
 from vigil.alerts.texts import say_summary, say_title
 from vigil.mentions.models import Mention
-from vigil.monitoring.models import Topic, WarningLevel
+from vigil.monitoring.models import Match, Topic, WarningLevel
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 
 ALERT_AUDIT_FIELDS = [
@@ -341,8 +341,31 @@ def open_flag(mention_id: int) -> Alert | None:
 
 
 @transaction.atomic
+def flag_topics(mention: Mention) -> list[Topic]:
+    """The topics a mention matched, the most specific first: the one with the fewest
+    mentions over the last week (a product's topic before the brand's). A zh trial's flag on
+    a post about the R9 cooker was filed under the brand, and the R9 filter missed it."""
+    ids = list(mention.matches.values_list("topic_id", flat=True))
+    if len(ids) < 2:
+        return list(Topic.objects.filter(pk__in=ids))
+    since = timezone.now() - dt.timedelta(days=7)
+    sizes = dict(
+        Match.objects.filter(topic_id__in=ids, published_at__gte=since)
+        .values_list("topic_id")
+        .annotate(n=Count("id"))
+        .values_list("topic_id", "n")
+    )
+    topics = list(Topic.objects.filter(pk__in=ids))
+    return sorted(topics, key=lambda t: (sizes.get(t.pk, 0), t.name))
+
+
 def flag_mention(
-    mention: Mention, *, actor: User, note: str = "", level: str = WarningLevel.III
+    mention: Mention,
+    *,
+    actor: User,
+    note: str = "",
+    level: str = WarningLevel.III,
+    topic_id: int | None = None,
 ) -> tuple[Alert, bool]:
     """The 警 flag: any user marks a mention as a warning; the warning, and whether it is
     new (as ``get_or_create``: the callers say "the responders have been told" or not).
@@ -353,6 +376,13 @@ def flag_mention(
     """
     if level not in WarningLevel.values:
         raise AlertError(unknown_level(level), field="level")
+    topics = flag_topics(mention)
+    if topic_id is not None and topic_id not in [t.pk for t in topics]:
+        raise AlertError(
+            _("topic %(id)s: the mention did not match it (it matched: %(names)s)")
+            % {"id": topic_id, "names": ", ".join(t.name for t in topics) or "—"},
+            field="topic_id",
+        )
     current = open_flag(mention.pk)
     if current is not None:
         seconded = AuditEntry.objects.filter(
@@ -378,7 +408,7 @@ def flag_mention(
         next_escalation_at=deadline,
         respond_by=deadline,
         links=[mention.url] if mention.url else [],
-        topic_id=mention.matches.values_list("topic_id", flat=True).first(),
+        topic_id=topic_id if topic_id is not None else (topics[0].pk if topics else None),
     )
     _link_mentions(alert, [mention.pk])
     alert.mention_count = 1

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from vigil.alerts.forms import FlagForm
-from vigil.alerts.services.firing import can_flag, open_flag
+from vigil.alerts.services.firing import can_flag, flag_topics, open_flag
 from vigil.alerts.services.routing import where_flags_go
 
 register = template.Library()
@@ -22,7 +22,7 @@ def flag_control(context: template.Context, mention: Any, full: bool = False) ->
     return {
         "mention": mention,
         "full": full,
-        "form": FlagForm() if can and full else None,
+        "form": FlagForm(topics=flag_topics(mention)) if can and full else None,
         # Only the full form says it: lists flag in one click and would ask it per row.
         "where": where_flags_go() if can and full else "",
         "alert": open_flag(mention.pk),
