@@ -218,3 +218,20 @@ def test_roles_are_not_edited_as_groups_on_the_admin_site(client_for) -> None:
     admin_user = client_for("Administrator")
     assert admin_user.get("/admin/auth/group/").status_code == 404
     assert "/admin/auth/user/" in admin_user.get("/admin/").content.decode()
+
+
+def test_the_people_list_names_people_as_the_screens_do_and_speaks_chinese(
+    client_for, make_user
+) -> None:
+    import html
+
+    make_user("Responder", "liwei", first_name="伟", last_name="李")
+    admin = client_for("Administrator")
+    listing = html.unescape(
+        admin.get("/admin/auth/user/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    assert "李伟" in listing and ">伟<" not in listing and "姓名" in listing
+    add = html.unescape(
+        admin.get("/admin/auth/user/add/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    assert "After you’ve created a user" not in add and "添加后" in add

@@ -7,10 +7,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.accounts.forms import VigilUserChangeForm, VigilUserCreationForm
 from vigil.accounts.models import ApiToken, AuditEntry, Department, Profile, SystemNotice
 from vigil.accounts.notices import notice_text
+from vigil.accounts.people import person_name
 from vigil.accounts.roles import ROLE_LABELS, ROLE_NAMES
 from vigil.accounts.services import (
     profile_of,
@@ -64,8 +66,15 @@ class VigilUserAdmin(UserAdmin):
         (_("Role and department"), {"fields": ("role", "department", "email")}),
         (_("Language and time zone"), {"fields": ("language", "timezone")}),
     )
-    list_display = ["username", "email", "first_name", "last_name", "role_label", "is_active"]
+    add_form_template = "accounts/admin_user_add_form.html"
+    # The name as every screen writes it (李伟, Wei Li), not first and last in two columns
+    # (a zh trial read "伟 | 李").
+    list_display = ["username", "name", "email", "role_label", "is_active"]
     list_filter = [RoleListFilter, "is_active"]
+
+    @admin.display(description=pgettext_lazy("person", "Name"), ordering="last_name")
+    def name(self, obj: User) -> str:
+        return person_name(obj) if obj.get_full_name() else "—"
 
     @admin.display(description=_("Role"))
     def role_label(self, obj: User) -> str:
