@@ -121,6 +121,13 @@ def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make
             if screen in ("alert", "inbox"):
                 button = page.get_by_role("button", name=acknowledge, exact=True).first
                 _assert_tappable(button, f"{acknowledge} on {screen}")
+            if screen == "inbox":
+                # A row reads level, state, when first, then the title: a trial's phone showed
+                # the level below the summary, after the tick-box column shifted the layout.
+                row = page.locator(f"#alert-{alert.pk}")
+                level = row.locator(".level").bounding_box()
+                title = row.locator(".alert-title").bounding_box()
+                assert level["y"] + level["height"] <= title["y"] + 1, (level, title)
             page.screenshot(path=str(SHOTS / f"phone-{screen}-{lang}.png"), full_page=True)
 
     # The main menu folds behind a button and opens on a tap.
