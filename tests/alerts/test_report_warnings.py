@@ -53,3 +53,24 @@ def test_a_report_sends_its_links_and_no_count_of_mentions(client_for) -> None:
     assert "Level II\n" in message.body and "0 mentions" not in message.body
     assert "Links:\n- https://weibo.example/1" in message.body
     assert message.payload["alert"]["links"] == ["https://weibo.example/1"]
+
+
+def test_an_unacknowledged_report_reminds_responders_when_its_target_passes(
+    client_for, make_user
+) -> None:
+    # A trial's report went past its deadline and nobody was told.
+    import datetime as dt
+
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import escalate_due
+
+    kim = make_user("Responder", "kim")
+    liaison = client_for("Department liaison")
+    liaison.post("/alerts/report/", {"title": "门店投诉", "text": "顾客闹事", "level": "II"})
+    alert = Alert.objects.get(origin="report")
+    assert escalate_due(alert.respond_by - dt.timedelta(minutes=1)) == 0
+    assert escalate_due(alert.respond_by + dt.timedelta(seconds=1)) == 1
+    reminded = Delivery.objects.filter(alert=alert, reason="escalated:1", channel__kind="in_app")
+    assert kim.pk in set(reminded.values_list("recipient_id", flat=True))
+    alert.refresh_from_db()
+    assert alert.next_escalation_at is None  # once, not every target after

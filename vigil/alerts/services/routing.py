@@ -42,7 +42,9 @@ def in_app_channel() -> Channel:
 def routing_for(alert: Alert) -> Routing:
     if alert.rule is not None:
         return routing_of(alert.rule.routing)
-    return Routing(recipients=DEFAULT_RECIPIENTS)
+    # A flag or a report: the same people once more when its target passes unacknowledged
+    # (a trial's report went overdue and nobody was told).
+    return Routing(recipients=DEFAULT_RECIPIENTS, escalation=[DEFAULT_RECIPIENTS])
 
 
 def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[User]:
