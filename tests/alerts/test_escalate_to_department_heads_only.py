@@ -30,6 +30,21 @@ def _told(alert: Alert, reason: str) -> list[str]:
     )
 
 
+def _heads_form(topic, **fields: object) -> dict[str, object]:  # noqa: ANN001
+    """The rule form of a keyword rule whose last step is "then the department heads"."""
+    return {
+        "name": "Burns",
+        "kind": "keyword",
+        "topic": topic.pk,
+        "level": "II",
+        "cooldown_minutes": 360,
+        "timezone": "UTC",
+        "is_active": "on",
+        "escalate_to_heads": "on",
+        **fields,
+    }
+
+
 def test_the_form_s_department_heads_step_tells_only_the_heads(client_for, make_user) -> None:
     pr = Department.objects.create(code="pr", name="Public Relations", name_zh="公共关系部")
     make_user("Department liaison", "liaison", department=pr)
@@ -40,18 +55,7 @@ def test_the_form_s_department_heads_step_tells_only_the_heads(client_for, make_
     make_user("Responder", "kim")
     topic = make_topic()
     admin = client_for("Administrator")
-    form = {
-        "name": "Burns",
-        "kind": "keyword",
-        "topic": topic.pk,
-        "level": "II",
-        "cooldown_minutes": 360,
-        "timezone": "UTC",
-        "is_active": "on",
-        "departments": [pr.pk],
-        "on_call": "kim",
-        "escalate_to_heads": "on",
-    }
+    form = _heads_form(topic, departments=[pr.pk], on_call="kim")
     admin.post("/alerts/rules/new/", form)
     rules = admin.get("/alerts/rules/").content.decode()
     assert "heads of Public Relations" in rules
@@ -70,18 +74,7 @@ def test_unticking_the_heads_drops_the_step_not_just_its_heads(client_for, make_
     make_user("Responder", "kim")
     topic = make_topic()
     admin = client_for("Administrator")
-    form = {
-        "name": "Burns",
-        "kind": "keyword",
-        "topic": topic.pk,
-        "level": "II",
-        "cooldown_minutes": 360,
-        "timezone": "UTC",
-        "is_active": "on",
-        "departments": [pr.pk],
-        "on_call": "kim",
-        "escalate_to_heads": "on",
-    }
+    form = _heads_form(topic, departments=[pr.pk], on_call="kim")
     admin.post("/alerts/rules/new/", form)
     rule = AlertRule.objects.get()
     del form["escalate_to_heads"]
@@ -102,17 +95,7 @@ def test_a_heads_step_with_no_head_set_is_warned_of_and_said_when_passed_over(
     make_user("Responder", "lan")
     topic = make_topic()
     admin = client_for("Administrator")
-    form = {
-        "name": "Burns",
-        "kind": "keyword",
-        "topic": topic.pk,
-        "level": "II",
-        "cooldown_minutes": 360,
-        "timezone": "UTC",
-        "is_active": "on",
-        "on_call": "kim, lan",
-        "escalate_to_heads": "on",
-    }
+    form = _heads_form(topic, on_call="kim, lan")
     page = admin.post("/alerts/rules/new/", form, follow=True).content.decode()
     assert "will tell nobody: no head is set" in html.unescape(page)
     evaluate_new_mentions([matched_mention(topic)])
