@@ -185,6 +185,33 @@ def test_the_rule_editor_shows_the_whole_ladder_and_warns_of_a_rule_that_tells_n
     assert "Rule saved." in answer and "This rule tells nobody" not in answer
 
 
+def test_a_rule_made_on_the_form_is_not_said_to_have_steps_set_through_the_api(
+    client_for, make_user
+) -> None:
+    # A trial's form-made rule read "Steps after the on-call list … were set through the API".
+    make_user("Responder", "kim")
+    make_user("Responder", "lan")
+    admin = client_for("Administrator")
+    topic = make_topic()
+    admin.post(
+        "/alerts/rules/new/",
+        {
+            "name": "Burns",
+            "kind": "keyword",
+            "topic": topic.pk,
+            "level": "II",
+            "cooldown_minutes": 360,
+            "timezone": "UTC",
+            "is_active": "on",
+            "on_call": "kim, lan",
+            "escalate_to_heads": "on",
+        },
+    )
+    rule = AlertRule.objects.get()
+    page = admin.get(f"/alerts/rules/{rule.pk}/edit/").content.decode()
+    assert "set through the API" not in page
+
+
 def test_a_rule_on_a_topic_and_a_plan_at_once_is_refused_at_the_plan(client_for) -> None:
     # A zh trial chose both; the plan was dropped in silence.
     from vigil.monitoring.models import MonitoringPlan

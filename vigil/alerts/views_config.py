@@ -144,7 +144,14 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
             return redirect("alerts:rules")
     # The whole ladder in words, as the Rules page says it: steps set through the API (a role,
     # a person) have no field here, and a trial could not tell they existed.
-    ladder = describe_routings({rule.pk: rule.routing})[rule.pk].then if rule else []
+    # Only when there are such steps: a form-made rule's note said "steps … were set through
+    # the API" of its own on-call order (a trial).
+    api_steps = [
+        step
+        for step in (routing_of(rule.routing).escalation if rule else [])
+        if step.users or step.roles or not step.department_heads
+    ]
+    ladder = describe_routings({rule.pk: rule.routing})[rule.pk].then if rule and api_steps else []
     return render(request, "alerts/rule_form.html", {"form": form, "rule": rule, "ladder": ladder})
 
 
