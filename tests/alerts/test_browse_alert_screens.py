@@ -271,6 +271,7 @@ def test_an_on_call_order_is_built_as_a_list_not_typed(page, make_user) -> None:
     chen = make_user("Responder", username="oncall2", first_name="Jing", last_name="Chen")
     kim = make_user("Responder", username="kim")
     gone = make_user("Responder", username="gone")
+    make_user("Viewer", username="viewer")
     topic = make_topic()
     rule = create_rule(
         name="Burns", kind="keyword", topic=topic, routing={"on_call": [li.pk, gone.pk]}
@@ -286,10 +287,19 @@ def test_an_on_call_order_is_built_as_a_list_not_typed(page, make_user) -> None:
     page.get_by_role("button", name="Remove gone from the order").click()
     adding = page.get_by_label("On-call order (first is told first)")
     adding.select_option(label="Jing Chen · oncall2")
+    page.get_by_role("button", name="Add to the order").click()
+    # Arrowing through the list adds nobody (a trial's did, one person per key); Enter adds.
+    adding.select_option(value="")
+    adding.focus()
+    page.keyboard.press("ArrowDown")
+    assert order.count() == 2
     adding.select_option(label="kim")
+    page.keyboard.press("Enter")
+    assert order.count() == 3
     # Whoever is on the list is not offered again, nor is the deactivated person.
     offered = page.locator("#on-call-add option").all_inner_texts()
     assert "kim" not in offered and "gone" not in offered and "boss" in offered
+    assert "viewer (cannot acknowledge)" in offered  # said before saving, not after
     page.get_by_role("button", name="Move kim up").click()
     assert [order.nth(i).locator(".on-call-step").inner_text() for i in range(3)] == [
         "1.",

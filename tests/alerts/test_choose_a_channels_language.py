@@ -74,3 +74,5 @@ def test_the_language_is_checked_and_chosen_on_the_form(client_for, settings) ->
         },
     )
     assert Channel.objects.get(name="Team").language == "zh-hans"
+    listing = html.unescape(admin.get("/alerts/channels/").content.decode())
+    assert "messages in Simplified Chinese" in listing

@@ -42,6 +42,11 @@ def test_the_lines_become_blocks_lists_and_links_and_nothing_is_injected() -> No
     assert LEVEL_COLOURS["I"][0] in page
     assert "&lt;b&gt;Burns&lt;/b&gt;" in page and "<script>" not in page
     assert '<a href="https://vigil.example/alerts/ack/a.b/"' in page
+    # The acknowledge line stands out, and a long link may break rather than run past the
+    # card (a trial's signed link overflowed it at 1366 wide).
+    ack_block = page[: page.index("alerts/ack/a.b/")].rsplit("<div", 1)[1]
+    assert "background:#eef4ff" in ack_block
+    assert page.count("word-break:break-all") == page.count("<a href")
     # An address is its own link text (the plain part keeps it), ampersands escaped once.
     assert '<a href="https://forum.example.com/t/1?a=1&amp;b=2"' in page
     # Closing punctuation after an address is not part of it, in either language.

@@ -57,6 +57,11 @@ def test_each_escalation_message_names_the_people_its_step_told(make_user) -> No
     said = message_for(step_two).body.splitlines()
     assert "Told at this step: head" in said
     assert "Told before, not acknowledged: primary, backup" in said
+    # In Chinese the names are listed with 、 (a trial read "admin, Zhou Ming").
+    head.profile.language = "zh-hans"
+    head.profile.save(update_fields=["language"])
+    bell = Delivery.objects.get(alert=alert, channel__kind="in_app", recipient=head)
+    assert "此前已通知、尚未确认：primary、backup" in message_for(bell).body
 
 
 def test_a_whole_role_told_before_is_named_by_its_first_few_and_a_count(make_user) -> None:

@@ -185,3 +185,23 @@ def test_a_negative_only_spike_message_says_its_count_is_of_negative_mentions(
     assert "Ⅰ级 · 2 条负面舆情" in to["wang"]  # as the screens write the level (Ⅰ级 · 红色)
     # Two mentions at the same moment: the newest row is the latest mention.
     assert to["bob"].index("bad 1") < to["bob"].index("bad 0")
+
+
+def test_a_quoted_mention_is_labelled_as_one(make_user) -> None:
+    # Under an escalation's lines, a bare quoted headline read as part of them (a trial).
+    wang = make_user("Responder", "wang")
+    topic = make_topic()
+    create_rule(
+        name="Burns", kind="keyword", topic=topic, routing={"recipients": {"users": [wang.pk]}}
+    )
+    now = timezone.now()
+    evaluate_new_mentions([matched_mention(topic, title="the serious post", at=now, impact=80.0)])
+    later = [
+        matched_mention(topic, title=f"later {n}", at=now + dt.timedelta(minutes=n + 1), impact=5.0)
+        for n in range(3)
+    ]
+    evaluate_new_mentions(later)
+    alert = Alert.objects.get()
+    assert alert.summary == "the serious post"  # the most serious, not among the latest three
+    bell = Delivery.objects.filter(channel__kind="in_app", recipient=wang).latest("pk")
+    assert "Key mention: the serious post" in message_for(bell).body.splitlines()

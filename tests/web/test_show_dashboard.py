@@ -174,6 +174,10 @@ def test_the_dashboard_counts_open_and_overdue_alerts_and_failing_channels(clien
     page = html.unescape(client_for("Responder").get("/").content.decode())
     tile = page[page.index('id="tile-alerts"') :]
     tile = tile[: tile.index("</a>")]
-    assert "open alerts · 1 overdue · 1 channel failing" in tile
+    assert "open alerts · 1 overdue" in tile
+    # The failing channel has its own tile, to the channels page (a trial clicked "1 channel
+    # failing" and landed in the inbox).
+    channels = page[page.index('id="tile-channels"') :]
+    assert 'href="/alerts/channels/"' in channels[:80] and "channel failing" in channels
     # A Viewer may read alerts, so the tile is theirs too.
     assert 'id="tile-alerts"' in client_for("Viewer").get("/").content.decode()

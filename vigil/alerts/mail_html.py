@@ -26,6 +26,12 @@ LEVEL_COLOURS: dict[str, tuple[str, str]] = {
 }
 _PLAIN = ("#1f4fd1", "#ffffff")  # a test message, a message without a level
 _URL = re.compile(r"https?://[^\s<>\"]+")
+#: The line with the reader's acknowledge link stands out: it is what stops the escalation.
+ACK_PATH = "/alerts/ack/"
+_CALLOUT = (
+    "margin:4px 0 12px;padding:10px 12px;background:#eef4ff;border:1px solid #c7d7fe;"
+    "border-radius:6px;font-weight:600"
+)
 _FONT = "font-family:-apple-system,'Segoe UI',Roboto,'PingFang SC','Microsoft YaHei',sans-serif"
 
 
@@ -36,7 +42,11 @@ def _linked(text: str) -> str:
         url = found.group(0).rstrip(".,;:)）。，")
         end = found.start() + len(url)
         out.append(html.escape(text[last : found.start()]))
-        out.append(f'<a href="{html.escape(url)}" style="color:#1f4fd1">{html.escape(url)}</a>')
+        # A signed link is one long word: it may break anywhere, or it ran past the card.
+        out.append(
+            f'<a href="{html.escape(url)}" style="color:#1f4fd1;word-break:break-all">'
+            f"{html.escape(url)}</a>"
+        )
         last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -70,7 +80,8 @@ def _blocks(body: str) -> list[str]:
             items.append(_linked(line[2:]))
             continue
         close_list()
-        blocks.append(f'<div style="margin:0 0 8px">{_linked(line)}</div>')
+        style = _CALLOUT if ACK_PATH in line else "margin:0 0 8px"
+        blocks.append(f'<div style="{style}">{_linked(line)}</div>')
     close_list()
     return blocks
 

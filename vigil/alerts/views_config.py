@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -217,6 +218,8 @@ def channel_list(request: HttpRequest) -> HttpResponse:
                 "described": described,
                 "personal": personal,
                 "kind": kind or channel.kind_label,
+                # Its own language of messages, when it has one (a trial could not tell).
+                "language": dict(settings.LANGUAGES).get(channel.language, ""),
             }
         )
     return render(request, "alerts/channels.html", {"channels": channels, "form": ChannelForm()})

@@ -271,6 +271,7 @@ class RuleForm(forms.Form):
         labelled as the people list labels them; deactivated people only to mark a saved
         order that still names them."""
         from vigil.accounts.people import person_name
+        from vigil.alerts.services.routing import can_acknowledge
 
         label = self.fields["users"].label_from_instance
         users = sorted(User.objects.all(), key=lambda u: person_name(u).casefold())
@@ -280,6 +281,7 @@ class RuleForm(forms.Form):
                 "name": person_name(u),
                 "label": label(u),
                 "active": u.is_active,
+                "can_ack": can_acknowledge(u),
             }
             for u in users
         ]

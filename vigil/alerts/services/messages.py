@@ -20,7 +20,7 @@ from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.lifecycle import response_status
-from vigil.alerts.services.matched import matched_terms
+from vigil.alerts.services.matched import matched_terms_once
 from vigil.alerts.services.routing import can_acknowledge
 from vigil.alerts.texts import level_numeral, news_prefix
 from vigil.alerts.transports import Message
@@ -153,7 +153,13 @@ def _told_at_this_step(delivery: Delivery) -> str:
         .select_related("recipient")
         .order_by("recipient_id")
     )
-    return ", ".join(person_name(row.recipient) for row in rows)
+    return _list_joiner().join(person_name(row.recipient) for row in rows)
+
+
+def _list_joiner() -> str:
+    """How the active language separates names in a list: 、 in Chinese (a trial read
+    "此前已通知、尚未确认：admin, Zhou Ming")."""
+    return "、" if (translation.get_language() or "").startswith("zh") else ", "
 
 
 def _told_before(delivery: Delivery) -> str:
@@ -179,12 +185,10 @@ def _told_before(delivery: Delivery) -> str:
         more = len(names) - TOLD_BEFORE_SHOWN
         extra = ngettext("and {n} more", "and {n} more", more).format(n=more)
         names = [*names[:TOLD_BEFORE_SHOWN], extra]
-    return ", ".join(names)
+    return _list_joiner().join(names)
 
 
 TOLD_BEFORE_SHOWN = 8
-#: Mentions a message reads for the words they matched: it is composed once per recipient.
-MESSAGE_TERMS_SAMPLE = 50
 
 
 def _held_since(delivery: Delivery) -> str:
@@ -246,7 +250,13 @@ def message_for(delivery: Delivery) -> Message:
     with translation.override(message_language(delivery.recipient, delivery.channel.language)):
         prefix = news_prefix(head)
         payload = alert_payload(alert)
-        lines = [alert.display_summary] if _summary_says_more(alert, payload) else []
+        lines = []
+        if _summary_says_more(alert, payload):
+            # A mention quoted (the episode's most serious, else its latest) is labelled as
+            # one: under an escalation's lines it read as part of them (a trial).
+            quoted = not alert.summary_code and alert.origin == Alert.Origin.RULE
+            summary = alert.display_summary
+            lines.append(_("Key mention: {text}").format(text=summary) if quoted else summary)
         if head == "escalated":
             lines.insert(
                 0,
@@ -288,7 +298,7 @@ def message_for(delivery: Delivery) -> Message:
             lines.append(_("Topic: {name}").format(name=alert.topic.name))
         # Why a keyword rule fired, as the alert's page says it (a trial's e-mail did not):
         # the words its latest mentions matched, most frequent first.
-        words = [term for term, _n in matched_terms(alert, sample=MESSAGE_TERMS_SAMPLE)[:8]]
+        words = [term for term, _n in matched_terms_once(alert)[:8]]
         if words:
             lines.append(_("Words matched: {words}").format(words=" · ".join(words)))
         held = _held_since(delivery)

@@ -44,6 +44,16 @@
   empty.textContent = box.dataset.empty;
   const add = document.createElement("select");
   add.id = "on-call-add"; // named by the field's label, pointed at it below
+  // Choosing is not adding: arrowing through the list added everyone passed (a trial). The
+  // button, or Enter on the list, adds the one chosen.
+  const adder = document.createElement("button");
+  adder.type = "button";
+  adder.className = "secondary small";
+  adder.id = "on-call-add-button";
+  adder.textContent = box.dataset.addButton;
+  const picker = document.createElement("div");
+  picker.className = "on-call-picker";
+  picker.append(add, adder);
 
   function button(text, label, act) {
     const b = document.createElement("button");
@@ -103,20 +113,31 @@
     add.replaceChildren(new Option(box.dataset.add, ""));
     const taken = new Set(order.map(function (p) { return p.username; }));
     people.filter(function (p) { return p.active && !taken.has(p.username); })
-      .forEach(function (p) { add.append(new Option(p.label, p.username)); });
+      .forEach(function (p) {
+        // Said before saving, not only after: escalation tells them, they cannot stop it.
+        const label = p.can_ack ? p.label : p.label + " " + box.dataset.cannotAck;
+        add.append(new Option(label, p.username));
+      });
     add.disabled = add.options.length === 1;
+    adder.disabled = true;
   }
 
-  add.addEventListener("change", function () {
+  function addChosen() {
     const person = byUsername.get(add.value);
-    if (person) order.push(person);
+    if (!person) return;
+    order.push(person);
     render();
     add.focus();
+  }
+  add.addEventListener("change", function () { adder.disabled = !add.value; });
+  add.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); addChosen(); }
   });
+  adder.addEventListener("click", addChosen);
 
   field.hidden = true;
   const label = document.querySelector('label[for="id_on_call"]');
   if (label) label.htmlFor = "on-call-add";
-  box.append(list, empty, add);
+  box.append(list, empty, picker);
   render();
 })();
