@@ -129,7 +129,7 @@ def test_being_assigned_reads_as_an_assignment_not_the_alert_firing_again(
     with translation.override("zh-hans"):
         assert bell.display_title.startswith("已指派：")
     row = alert.deliveries.get(reason__startswith="assigned")
-    assert message_for(row).title.startswith("Assigned: [II] ")
+    assert message_for(row).title.startswith("[II] Assigned: ")  # the level mark first
 
 
 def test_assigning_a_closed_alert_sends_nothing_to_withdraw(client_for, make_user) -> None:

@@ -307,7 +307,9 @@ def message_for(delivery: Delivery) -> Message:
         lines += _deadline_and_mentions(alert, delivery, payload)
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
         headline = prefix + alert.display_title
-        title = prefix + _("[{level}] {title}").format(level=numeral, title=alert.display_title)
+        # The level mark first, whatever the news: mail filters on "[II]" missed "Escalated,
+        # unacknowledged: [II] …" (a trial).
+        title = _("[{level}] {title}").format(level=numeral, title=prefix + alert.display_title)
         url = absolute(reverse("alerts:detail", args=[alert.pk]))
         link_line = _("Open in Vigil: {url}").format(url=url)
     return Message(
