@@ -53,6 +53,7 @@ def test_a_shared_channel_speaks_its_own_language(
     assert send_test(chinese, actor=li).status == "sent"
     (request, _response) = httpserver.log[-1]
     assert request.get_json()["title"] == "Vigil 测试消息"
+    assert request.get_json()["level"] == ""  # a test is no level-IV alert (a trial)
 
 
 def test_the_language_is_checked_and_chosen_on_the_form(client_for, settings) -> None:

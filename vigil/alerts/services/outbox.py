@@ -361,7 +361,9 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
     message = Message(
         title=title,
         body=body,
-        level="IV",
+        # No level: a test with level IV's blue band and badge looked like a real alert (a
+        # trial).
+        level="",
         url=absolute(reverse("alerts:channels")),
         event="test",
         payload={"channel": {"id": channel.pk, "name": channel.name}},
