@@ -279,3 +279,17 @@ def test_the_delivery_log_says_when_a_notice_is_being_sent_or_waits_for_a_worker
     page = html.unescape(admin.get("/alerts/deliveries/").content.decode())
     until = timezone.localtime(held).strftime("%H:%M:%S")
     assert f"being sent (a worker holds it until {until}, then it is retried)" in page
+
+
+def test_a_test_to_yourself_without_an_address_points_to_your_profile(client_for) -> None:
+    # "the recipient has no e-mail address (add one on their profile)": the recipient was the
+    # person who had just pressed Send test (a trial).
+    channel = create_channel(
+        name="Mail",
+        kind="apprise",
+        config={"urls": ["mailto://127.0.0.1:1/?from=v@example.com"], "to_recipients": True},
+    )
+    admin = client_for("Administrator")
+    answer = admin.post(f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true")
+    said = answer.content.decode()
+    assert "Your profile has no e-mail address" in said and 'href="/accounts/profile/"' in said
