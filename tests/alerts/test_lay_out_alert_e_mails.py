@@ -81,6 +81,7 @@ def test_an_alert_e_mail_carries_html_and_the_same_text(make_user) -> None:
     (sent,) = smtp.messages
     page, text = mail_html(sent["data"]), mail_text(sent["data"]).replace("\r\n", "\n")
     assert LEVEL_COLOURS["II"][0] in page
+    assert page.startswith('<div lang="en"')  # declared, for screen readers and fonts
     ack = re.search(r'<a href="(https?://[^"]+/alerts/ack/[^"]+/)"', page).group(1)
     assert '<a href="https://forum.example.com/t/9"' in page
     # The plain part, line by line as the plain message was, links written out.

@@ -247,7 +247,8 @@ def message_for(delivery: Delivery) -> Message:
     alert = delivery.alert
     assert alert is not None  # noqa: S101 - only test sends have no alert, built apart
     head, _sep, detail = delivery.reason.partition(":")
-    with translation.override(message_language(delivery.recipient, delivery.channel.language)):
+    language = message_language(delivery.recipient, delivery.channel.language)
+    with translation.override(language):
         prefix = news_prefix(head)
         payload = alert_payload(alert)
         lines = []
@@ -320,6 +321,7 @@ def message_for(delivery: Delivery) -> Message:
         url=url,
         link_line=link_line,
         event=_event(delivery.reason),
+        language=language,
         payload={"alert": payload},
         recipient_id=delivery.recipient_id,
         recipient_email=delivery.recipient.email if delivery.recipient else "",
@@ -333,7 +335,8 @@ def digest_message(rows: list[Delivery]) -> Message:
     twice, fired then assigned), with its state now and its own link."""
     alerts = list({r.alert.pk: r.alert for r in rows if r.alert is not None}.values())
     first = rows[0]
-    with translation.override(message_language(first.recipient, first.channel.language)):
+    language = message_language(first.recipient, first.channel.language)
+    with translation.override(language):
         title = ngettext(
             "Vigil digest: {count} level IV alert",
             "Vigil digest: {count} level IV alerts",
@@ -349,6 +352,7 @@ def digest_message(rows: list[Delivery]) -> Message:
         url=url,
         link_line=link_line,
         event="digest",
+        language=language,
         payload={"alerts": [alert_payload(a) for a in alerts]},
         recipient_id=first.recipient_id,
         recipient_email=first.recipient.email if first.recipient else "",

@@ -366,6 +366,7 @@ def send_test(channel: Channel, *, actor: User) -> Delivery:
         level="",
         url=absolute(reverse("alerts:channels")),
         event="test",
+        language=language,
         payload={"channel": {"id": channel.pk, "name": channel.name}},
         recipient_id=actor.pk,
         recipient_email=actor.email,

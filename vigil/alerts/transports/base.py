@@ -88,6 +88,8 @@ class Message:
     #: empty: the bare URL.
     link_line: str = ""
     event: str = "alert.fired"  # alert.fired | escalated | raised | grew | digest | test
+    #: The language the message is written in (en, zh-hans): an HTML e-mail declares it.
+    language: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
     recipient_id: int | None = None
     recipient_email: str = ""
