@@ -167,8 +167,9 @@ def test_a_flag_is_filed_under_the_most_specific_topic_or_the_one_chosen(client_
     select = page[page.index(f'<select name="topic" id="flag-topic-{post.pk}">') :]
     choices = re.findall(r'<option value="(\d+)">([^<]+)</option>', select.split("</select>")[0])
     assert [name for _pk, name in choices[:2]] == ["R9 cooker", "Brand"]
-    analyst.post(f"/alerts/flag/{post.pk}/")
+    said = analyst.post(f"/alerts/flag/{post.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert Alert.objects.get(origin="flag").topic == r9
+    assert "filed under R9 cooker" in said  # where it went, said on the spot (a trial)
 
     other = matched_mention(brand, title="R9 again")
     Match.objects.create(mention=other, topic=r9, terms=["R9"], published_at=other.published_at)
