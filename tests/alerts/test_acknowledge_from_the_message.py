@@ -145,3 +145,13 @@ def test_only_a_person_who_may_acknowledge_gets_or_uses_a_link(make_user) -> Non
     li.save()
     refused = Client().get(path)
     assert refused.status_code == 400 and "can no longer acknowledge" in refused.content.decode()
+
+
+def test_a_report_s_page_does_not_count_zero_mentions(make_user) -> None:
+    # A liaison's report has links, not mentions: its page read "0 mentions" (a trial).
+    from vigil.alerts.services import report_warning
+
+    li = make_user("Responder", "li")
+    alert = report_warning(actor=make_user("Department liaison"), title="门店投诉", text="顾客闹事")
+    page = Client().get(ack_url_path(alert, li)).content.decode()
+    assert "门店投诉" in page and "0 mentions" not in page

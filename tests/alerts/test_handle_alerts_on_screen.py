@@ -325,10 +325,10 @@ def test_the_bell_counts_unread_notifications(client_for) -> None:
     bell = responder.get("/alerts/bell/").content.decode()
     assert 'class="bell-count">1<' in bell and 'hx-trigger="every 15s"' in bell
     # The notifications page marks what is unread in words, not by weight alone (a trial).
-    assert (
-        '<span class="badge badge-new">unread</span>'
-        in responder.get("/alerts/notifications/").content.decode()
-    )
+    notices = responder.get("/alerts/notifications/").content.decode()
+    assert '<span class="badge badge-new">unread</span>' in notices
+    # Numbered as the inbox numbers alerts: two rules' notices read alike (a trial).
+    assert f'<span class="muted small alert-no">#{alert.pk}</span>' in notices
     responder.get(f"/alerts/{alert.pk}/")  # opening the alert reads its notice
     assert "bell-count" not in responder.get("/alerts/bell/").content.decode()
     assert Notification.objects.get().read_at is not None
