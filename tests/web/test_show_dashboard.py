@@ -175,6 +175,22 @@ def test_the_dashboard_counts_open_and_overdue_alerts_and_failing_channels(clien
     tile = page[page.index('id="tile-alerts"') :]
     tile = tile[: tile.index("</a>")]
     assert "open alerts · 1 overdue" in tile
+    # The tile opens the inbox on its overdue alerts (a trial found no such filter).
+    assert 'href="/alerts/?state=overdue"' in tile
+    responder = client_for("Responder")
+    from tests.alerts._support import make_topic, matched_mention
+    from vigil.alerts.models import Alert
+    from vigil.alerts.services import create_rule
+    from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+    fridge = make_topic("Fridge", "fridge")
+    create_rule(name="Fridge", kind="keyword", topic=fridge)
+    evaluate_new_mentions([matched_mention(fridge, text="fridge")])
+    on_time = Alert.objects.get(topic=fridge)
+    inbox = responder.get("/alerts/", {"state": "overdue"}).content.decode()
+    assert f'id="alert-{late.pk}"' in inbox and f'id="alert-{on_time.pk}"' not in inbox
+    api = responder.get("/api/alerts", {"state": "overdue"}).json()
+    assert [a["id"] for a in api["items"]] == [late.pk] and api["items"][0]["overdue"] is True
     # The failing channel has its own tile, to the channels page (a trial clicked "1 channel
     # failing" and landed in the inbox).
     channels = page[page.index('id="tile-channels"') :]

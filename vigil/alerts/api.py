@@ -308,7 +308,7 @@ def list_alerts(
     rule_id: int | None = None,
     assigned: str = "",
 ) -> Any:
-    states = {"", "all", "open", *Alert.State.values}
+    states = {"", "all", "open", "overdue", *Alert.State.values}
     if state not in states:
         raise _must_be_one_of("state", sorted(states - {""}))
     if level and level not in WarningLevel.values:

@@ -72,7 +72,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 def _filtered(request: HttpRequest, f: dict[str, Any]) -> Any:
-    state = f["state"] if f["state"] in ("open", *Alert.State.values) else "all"
+    state = f["state"] if f["state"] in ("open", "overdue", *Alert.State.values) else "all"
     return filter_alerts(
         Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by"),
         state=state,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from vigil.alerts.models import Alert
 
@@ -21,10 +22,12 @@ def filter_alerts(
     assigned: str = "",
     reader: User | None = None,
 ) -> QuerySet[Alert]:
-    """``state`` "open" is new or acknowledged, "" or "all" any; ``assigned`` "me" is the
+    """``state`` "open" is new or acknowledged, "overdue" new past its target, "" or "all" any; ``assigned`` "me" is the
     reader's own alerts (a responder's work list), "none" those nobody has taken."""
     if state == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
+    elif state == "overdue":  # still new past its response target: the dashboard's count
+        alerts = alerts.filter(state=Alert.State.NEW, respond_by__lte=timezone.now())
     elif state and state != "all":
         alerts = alerts.filter(state=state)
     if level:
