@@ -124,6 +124,10 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return str(ROLE_LABELS.get(obj.name, obj.name))
 
 
+#: A person's language: "" follows the browser (and the installation's, for e-mails).
+LANGUAGE_CHOICES = [("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")]
+
+
 class PreferencesForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -133,7 +137,7 @@ class PreferencesForm(forms.Form):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")],
+        choices=LANGUAGE_CHOICES,
         required=False,
     )
 
@@ -177,7 +181,7 @@ class _RoleAndDepartment(forms.ModelForm):
     # e-mails in UTC until she first signed in and chose.
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("Browser default")), ("en", "English"), ("zh-hans", "简体中文")],
+        choices=LANGUAGE_CHOICES,
         required=False,
         help_text=_(
             "Of the screens and of personal e-mails (browser default: e-mails in the "

@@ -49,7 +49,7 @@ from vigil.alerts.services import (
 )
 from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
-from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
+from vigil.alerts.services.listing import ASSIGNED_CHOICES, STATE_GROUPS, filter_alerts
 from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
 from vigil.lib.i18n import say_problem
 from vigil.mentions.models import Mention
@@ -308,7 +308,7 @@ def list_alerts(
     rule_id: int | None = None,
     assigned: str = "",
 ) -> Any:
-    states = {"", "all", "open", "overdue", *Alert.State.values}
+    states = {"", "all", *STATE_GROUPS, *Alert.State.values}
     if state not in states:
         raise _must_be_one_of("state", sorted(states - {""}))
     if level and level not in WarningLevel.values:

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import StrictInt
 
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
-from vigil.alerts.services.lifecycle import response_status
+from vigil.alerts.services.lifecycle import is_overdue, respond_by
 from vigil.alerts.transports import build_transport
 
 ERROR_CODE_HELP = (
@@ -99,14 +99,15 @@ class AlertOut(Schema):
     links: list[str]
     incident_id: int | None
 
+    # Not through response_status, which reads the rule's ladder: a list of 50 alerts would
+    # read 50 rules for two fields.
     @staticmethod
     def resolve_respond_by(obj: Alert) -> dt.datetime:
-        # Alerts stored before deadlines were: their level's target now (as the screens do).
-        return response_status(obj).respond_by
+        return respond_by(obj)
 
     @staticmethod
     def resolve_overdue(obj: Alert) -> bool:
-        return response_status(obj).overdue
+        return is_overdue(obj)
 
 
 class NoteIn(Schema):

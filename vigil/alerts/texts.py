@@ -19,7 +19,32 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
 
-__all__ = ["news_prefix", "say_summary", "say_title", "spike_params"]
+__all__ = [
+    "ACK_LINK_NOTE",
+    "list_separator",
+    "news_prefix",
+    "say_note",
+    "say_summary",
+    "say_title",
+    "spike_params",
+]
+
+#: A note the system writes on an acknowledgement, stored in English and said in the
+#: reader's language (a zh trial read "张兰 已确认 — from the message's link").
+ACK_LINK_NOTE = "from the message's link"
+_NOTES: dict[str, Promise] = {ACK_LINK_NOTE: gettext_lazy("from the message's link")}
+
+
+def say_note(note: str) -> str:
+    """An audit note in the active language when the system wrote it; else as written."""
+    return str(_NOTES.get(note, note))
+
+
+def list_separator() -> str:
+    """How the active language separates the items of a list: 、 in Chinese (a trial read
+    "此前已通知、尚未确认：admin, Zhou Ming"), a comma otherwise."""
+    return "、" if (translation.get_language() or "").startswith("zh") else ", "
+
 
 _TITLES: dict[str, Promise] = {
     "keyword_any": gettext_lazy("{topic}: new mention"),

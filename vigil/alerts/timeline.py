@@ -23,7 +23,7 @@ from vigil.accounts.audit import action_label, actor_label
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
-from vigil.alerts.texts import level_numeral
+from vigil.alerts.texts import level_numeral, say_note
 
 HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
@@ -33,11 +33,6 @@ HELD_TEXT: dict[str, Promise] = {
 
 #: Notes the system writes itself; the action's text already says them.
 _SYSTEM_NOTES = ("unacknowledged after the level", "no escalation step left")
-
-#: A note the system writes that the action does not say: stored in English, said in the
-#: reader's language (a zh trial read "张兰 已确认 — from the message's link").
-ACK_LINK_NOTE = "from the message's link"
-_NOTE_TEXTS: dict[str, Promise] = {ACK_LINK_NOTE: gettext_lazy("from the message's link")}
 
 
 @dataclass(frozen=True)
@@ -108,25 +103,9 @@ def _action_text(entry: AuditEntry) -> str:
         text = _("escalated to step {step}: unacknowledged after the level {level} target").format(
             step=after["escalation_step"], level=level_numeral(after.get("level", ""))
         )
-        skipped = after.get("skipped_steps") or []
-        if skipped:
-            text += " " + ngettext(
-                "(step {steps} passed over: nobody active to tell)",
-                "(steps {steps} passed over: nobody active to tell)",
-                len(skipped),
-            ).format(steps=", ".join(str(s) for s in skipped))
-        return text
-    if entry.action == "alert.overdue" and after.get("skipped_steps"):
-        skipped = after["skipped_steps"]
-        return (
-            text
-            + " "
-            + ngettext(
-                "(step {steps} passed over: nobody active to tell)",
-                "(steps {steps} passed over: nobody active to tell)",
-                len(skipped),
-            ).format(steps=", ".join(str(s) for s in skipped))
-        )
+        return text + _passed_over(after.get("skipped_steps") or [])
+    if entry.action == "alert.overdue":  # steps passed over at the ladder's end
+        return text + _passed_over(after.get("skipped_steps") or [])
     if entry.action == "alert.incident_opened" and after.get("incident_id"):
         return _("handed off to incident {id}").format(id=after["incident_id"])
     if entry.action == "alert.assigned" and "assigned_to" in after:
@@ -143,6 +122,17 @@ def _action_text(entry: AuditEntry) -> str:
     return text
 
 
+def _passed_over(skipped: list[int]) -> str:
+    """What follows the action when ladder steps reached nobody: " (steps 2, 3 passed over: …)"."""
+    if not skipped:
+        return ""
+    return " " + ngettext(
+        "(step {steps} passed over: nobody active to tell)",
+        "(steps {steps} passed over: nobody active to tell)",
+        len(skipped),
+    ).format(steps=", ".join(str(s) for s in skipped))
+
+
 def alert_timeline(alert: Alert) -> list[TimelineEntry]:
     """Everything that happened to ``alert``, oldest first."""
     entries = [
@@ -150,7 +140,7 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
             at=e.at,
             who=person_name(e.actor) or actor_label(e.actor_label),
             text=_action_text(e),
-            note="" if e.note.startswith(_SYSTEM_NOTES) else str(_NOTE_TEXTS.get(e.note, e.note)),
+            note="" if e.note.startswith(_SYSTEM_NOTES) else say_note(e.note),
         )
         for e in AuditEntry.objects.filter(
             object_type="alerts.alert", object_id=str(alert.pk)

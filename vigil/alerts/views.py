@@ -40,11 +40,12 @@ from vigil.alerts.services import (
 from vigil.alerts.services.ack_links import read_ack_token
 from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag, flag_topics
-from vigil.alerts.services.listing import ASSIGNED_CHOICES, filter_alerts
+from vigil.alerts.services.listing import ASSIGNED_CHOICES, STATE_GROUPS, filter_alerts
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
 from vigil.alerts.services.routing import where_flags_go
-from vigil.alerts.timeline import ACK_LINK_NOTE, alert_timeline
+from vigil.alerts.texts import ACK_LINK_NOTE, list_separator
+from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.web.decorators import perm_required
@@ -72,7 +73,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 def _filtered(request: HttpRequest, f: dict[str, Any]) -> Any:
-    state = f["state"] if f["state"] in ("open", "overdue", *Alert.State.values) else "all"
+    state = f["state"] if f["state"] in (*STATE_GROUPS, *Alert.State.values) else "all"
     return filter_alerts(
         Alert.objects.select_related("rule", "topic", "assigned_to", "reported_by"),
         state=state,
@@ -101,10 +102,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "states": Alert.State.choices,
             "topics": Topic.objects.only("pk", "name"),
             "users": assignable_users(),
-            "now": timezone.now(),
+            "now": now,
             # What the page was drawn from, for its "new alerts" poll (inbox_news).
             "newest_id": Alert.objects.aggregate(newest=Max("pk"))["newest"] or 0,
-            "drawn_at": f"{timezone.now().timestamp():.3f}",
+            "drawn_at": f"{now.timestamp():.3f}",
         },
     )
 
@@ -190,9 +191,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         by_reason.setdefault(skipped.reason, []).append(skipped.alert_id)
     # The numbers first, then why: the reason has its own brackets, and a zh trial read
     # "跳过 1 条（只有新预警才能确认（此预警状态为已确认））".
-    comma = "、" if (translation.get_language() or "").startswith("zh") else ", "
     for why, numbers in by_reason.items():
-        ids = comma.join(f"#{n}" for n in numbers)
+        ids = list_separator().join(f"#{n}" for n in numbers)
         messages.warning(request, _("Skipped %(ids)s: %(why)s") % {"why": why, "ids": ids})
     return redirect(back)
 

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from vigil.alerts.models import Alert, Channel
+from vigil.alerts.services.listing import filter_alerts
 from vigil.analysis.services import local_time_text
 from vigil.mentions.models import Mention
 from vigil.mentions.services import effective_sentiment_is
@@ -56,15 +57,13 @@ def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
         sources_failing=sources.filter(is_active=True, consecutive_failures__gt=0).count(),
         sources_paused=sources.filter(is_active=False).count(),
         pending_items=RawItem.objects.filter(status=RawItem.Status.PENDING).count(),
-        alerts_open=Alert.objects.filter(state__in=OPEN_STATES).count(),
-        alerts_overdue=Alert.objects.filter(state=Alert.State.NEW, respond_by__lte=now).count(),
+        # As the inbox's "open" and "overdue" filters count them, which the tile opens.
+        alerts_open=filter_alerts(Alert.objects.all(), state="open").count(),
+        alerts_overdue=filter_alerts(Alert.objects.all(), state="overdue").count(),
         channels_failing=Channel.objects.filter(is_active=True, consecutive_failures__gt=0)
         .exclude(kind="in_app")
         .count(),
     )
-
-
-OPEN_STATES = (Alert.State.NEW, Alert.State.ACKNOWLEDGED)
 
 
 def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, object]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts import audit
 from vigil.accounts.people import person_name
 from vigil.accounts.roles import ROLE_LABELS
-from vigil.alerts.texts import level_numeral
+from vigil.alerts.texts import level_numeral, say_note
 
 register = template.Library()
 
@@ -151,15 +151,13 @@ def audit_note(entry: Any) -> str:
     note = entry.note or ""
     if note == "no escalation step left":  # the action reads "still unacknowledged; …"
         return ""
-    if note == "from the message's link":  # an acknowledgement from an e-mail's link
-        return _("from the message's link")
     found = _ESCALATED_NOTE.match(note)
     if found and entry.action == "alert.escalated":
         return _("escalated to step {step}: unacknowledged after the level {level} target").format(
             step=(entry.after or {}).get("escalation_step", ""),
             level=level_numeral(found["level"]),
         )
-    return note
+    return say_note(note)  # a note the system wrote (an e-mail link's), else as written
 
 
 @register.filter

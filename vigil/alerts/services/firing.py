@@ -340,7 +340,6 @@ def open_flag(mention_id: int) -> Alert | None:
     )
 
 
-@transaction.atomic
 def flag_topics(mention: Mention) -> list[Topic]:
     """The topics a mention matched, the most specific first: the one with the fewest
     mentions over the last week (a product's topic before the brand's). A zh trial's flag on
@@ -359,6 +358,12 @@ def flag_topics(mention: Mention) -> list[Topic]:
     return sorted(topics, key=lambda t: (sizes.get(t.pk, 0), t.name))
 
 
+def _most_specific_topic(mention: Mention) -> int | None:
+    topics = flag_topics(mention)
+    return topics[0].pk if topics else None
+
+
+@transaction.atomic
 def flag_mention(
     mention: Mention,
     *,
@@ -376,11 +381,11 @@ def flag_mention(
     """
     if level not in WarningLevel.values:
         raise AlertError(unknown_level(level), field="level")
-    topics = flag_topics(mention)
-    if topic_id is not None and topic_id not in [t.pk for t in topics]:
+    if topic_id is not None and not mention.matches.filter(topic_id=topic_id).exists():
+        names = ", ".join(t.name for t in flag_topics(mention))
         raise AlertError(
             _("topic %(id)s: the mention did not match it (it matched: %(names)s)")
-            % {"id": topic_id, "names": ", ".join(t.name for t in topics) or "—"},
+            % {"id": topic_id, "names": names or "—"},
             field="topic_id",
         )
     current = open_flag(mention.pk)
@@ -408,7 +413,7 @@ def flag_mention(
         next_escalation_at=deadline,
         respond_by=deadline,
         links=[mention.url] if mention.url else [],
-        topic_id=topic_id if topic_id is not None else (topics[0].pk if topics else None),
+        topic_id=topic_id if topic_id is not None else _most_specific_topic(mention),
     )
     _link_mentions(alert, [mention.pk])
     alert.mention_count = 1

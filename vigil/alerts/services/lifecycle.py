@@ -289,6 +289,16 @@ class ResponseStatus:
     next_escalation_at: dt.datetime | None  # when the next step is told; None: none will be
 
 
+def respond_by(alert: Alert, windows: dict[str, dt.timedelta] | None = None) -> dt.datetime:
+    """The deadline it was given; alerts from before it was stored: their level's target now."""
+    return alert.respond_by or alert.created_at + (windows or response_windows())[alert.level]
+
+
+def is_overdue(alert: Alert, now: dt.datetime | None = None) -> bool:
+    """Still new (nobody acknowledged it) after its deadline."""
+    return alert.state == State.NEW and (now or timezone.now()) >= respond_by(alert)
+
+
 def response_status(
     alert: Alert,
     now: dt.datetime | None = None,
@@ -299,14 +309,13 @@ def response_status(
     ``windows`` (from ``response_windows()``) saves a query per alert in lists.
     """
     now = now or timezone.now()
-    # The deadline it was given; alerts from before it was stored: their target now.
-    respond_by = alert.respond_by or alert.created_at + (windows or response_windows())[alert.level]
+    deadline = respond_by(alert, windows)
     steps = len(routing_for(alert).ladder())
     waiting = alert.state == State.NEW
     more = waiting and alert.escalation_step < steps
     return ResponseStatus(
-        respond_by=respond_by,
-        overdue=waiting and now >= respond_by,
+        respond_by=deadline,
+        overdue=waiting and now >= deadline,
         steps=steps,
         next_escalation_at=alert.next_escalation_at if more else None,
     )

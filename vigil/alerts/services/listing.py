@@ -12,6 +12,10 @@ from vigil.alerts.models import Alert
 ASSIGNED_CHOICES = ("me", "none")
 
 
+#: The ``state`` filters beside the alert states themselves.
+STATE_GROUPS = ("open", "overdue")
+
+
 def filter_alerts(
     alerts: QuerySet[Alert],
     *,

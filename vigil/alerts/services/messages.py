@@ -22,7 +22,7 @@ from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.services.matched import matched_terms_once
 from vigil.alerts.services.routing import can_acknowledge
-from vigil.alerts.texts import level_numeral, news_prefix
+from vigil.alerts.texts import level_numeral, list_separator, news_prefix
 from vigil.alerts.transports import Message
 
 __all__ = ["absolute", "alert_payload", "digest_message", "message_for", "message_language"]
@@ -142,50 +142,32 @@ def _ack_link(delivery: Delivery) -> str:
     return absolute(ack_url_path(delivery.alert, recipient))
 
 
-def _told_at_this_step(delivery: Delivery) -> str:
-    """Who an escalation step told (its bell rows, one per person), so a team chat or mailbox
-    that hears "escalation step 2" knows who holds the alert now."""
-    rows = (
-        Delivery.objects.filter(
-            alert_id=delivery.alert_id, reason=delivery.reason, channel__kind="in_app"
-        )
-        .exclude(recipient=None)
-        .select_related("recipient")
-        .order_by("recipient_id")
-    )
-    return _list_joiner().join(person_name(row.recipient) for row in rows)
+def _who_was_told(delivery: Delivery) -> tuple[str, str]:
+    """Who an escalation step told, and who heard of the alert at its earlier steps and has
+    not acknowledged it, from the alert's bell rows (one per person and step), in one query.
 
-
-def _list_joiner() -> str:
-    """How the active language separates names in a list: 、 in Chinese (a trial read
-    "此前已通知、尚未确认：admin, Zhou Ming")."""
-    return "、" if (translation.get_language() or "").startswith("zh") else ", "
-
-
-def _told_before(delivery: Delivery) -> str:
-    """Who heard of the alert at its earlier steps and has not acknowledged it (a trial's
-    step-1 e-mail named only its own reader, not the people who had let it pass)."""
-    rows = (
+    The first, so a team chat or mailbox that hears "escalation step 2" knows who holds the
+    alert now; the second, as a trial's step-1 e-mail named only its own reader, not the
+    people who had let it pass.
+    """
+    rows = list(
         Delivery.objects.filter(alert_id=delivery.alert_id, channel__kind="in_app")
         .filter(Q(reason="fired") | Q(reason__startswith="escalated:"))
-        .exclude(reason=delivery.reason)
         .exclude(recipient=None)
         .select_related("recipient")
         .order_by("created_at", "recipient_id")
     )
-    now_told = set(
-        Delivery.objects.filter(
-            alert_id=delivery.alert_id, channel__kind="in_app", reason=delivery.reason
-        ).values_list("recipient_id", flat=True)
-    )
-    names = list(
+    at_step = sorted((r for r in rows if r.reason == delivery.reason), key=lambda r: r.recipient_id)
+    now_told = {r.recipient_id for r in at_step}
+    before = list(
         dict.fromkeys(person_name(r.recipient) for r in rows if r.recipient_id not in now_told)
     )
-    if len(names) > TOLD_BEFORE_SHOWN:  # a whole role told at first: the first few, and a count
-        more = len(names) - TOLD_BEFORE_SHOWN
+    if len(before) > TOLD_BEFORE_SHOWN:  # a whole role told at first: the first few, a count
+        more = len(before) - TOLD_BEFORE_SHOWN
         extra = ngettext("and {n} more", "and {n} more", more).format(n=more)
-        names = [*names[:TOLD_BEFORE_SHOWN], extra]
-    return _list_joiner().join(names)
+        before = [*before[:TOLD_BEFORE_SHOWN], extra]
+    comma = list_separator()
+    return comma.join(person_name(r.recipient) for r in at_step), comma.join(before)
 
 
 TOLD_BEFORE_SHOWN = 8
@@ -266,10 +248,9 @@ def message_for(delivery: Delivery) -> Message:
                     "target; this is escalation step {step}."
                 ).format(level=level_numeral(alert.level), step=detail),
             )
-            told = _told_at_this_step(delivery)
+            told, before = _who_was_told(delivery)
             if told:
                 lines.insert(1, _("Told at this step: {names}").format(names=told))
-            before = _told_before(delivery)
             if before:
                 lines.insert(
                     2 if told else 1,

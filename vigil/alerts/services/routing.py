@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -20,6 +20,7 @@ from vigil.accounts.people import person_name
 from vigil.accounts.roles import ADMINISTRATOR, RESPONDER, ROLE_LABELS
 from vigil.alerts.conditions import Recipients, Routing, routing_of
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
+from vigil.alerts.texts import list_separator
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.pipeline.bulk import insert_ignoring_conflicts
 from vigil.pipeline.runner import enqueue
@@ -59,11 +60,23 @@ def resolve_users(recipients: Recipients, alert: Alert | None = None) -> list[Us
     if recipients.departments and not recipients.department_heads:
         query |= Q(profile__department_id__in=recipients.departments)
     if recipients.department_heads:
-        departments = Department.objects.filter(pk__in=recipients.departments)
-        if not recipients.departments and alert is not None and alert.topic_id:
-            departments = Department.objects.filter(plans__topics=alert.topic_id)
+        departments = _heads_departments(recipients, topic_id=alert.topic_id if alert else None)
         query |= Q(pk__in=departments.exclude(head=None).values("head_id"))
     return list(User.objects.filter(query, is_active=True).distinct().order_by("pk"))
+
+
+def _heads_departments(
+    recipients: Recipients, *, topic_id: int | None = None, plan_id: int | None = None
+) -> QuerySet[Department]:
+    """Whose heads a "department heads" step tells: the departments it names, else those of
+    the plan the alert's topic (or the rule's plan) belongs to."""
+    if recipients.departments:
+        return Department.objects.filter(pk__in=recipients.departments)
+    if topic_id:
+        return Department.objects.filter(plans__topics=topic_id)
+    if plan_id:
+        return Department.objects.filter(plans=plan_id)
+    return Department.objects.none()
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,7 @@ def describe_routings(routings: dict[int, dict]) -> dict[int, RoutingWords]:
     )
     channels = _channel_words(found)
     defaults = [c.pk for c in found if c.is_default and c.is_active]
-    comma = "、" if language.startswith("zh") else ", "
+    comma = list_separator()
 
     def people(recipients: Recipients) -> list[str]:
         parts = [str(ROLE_LABELS.get(role, role)) for role in recipients.roles]
@@ -279,10 +292,9 @@ def where_flags_go() -> str:
         return gettext(
             "Responders and administrators are told in the app only: no channel is marked default."
         )
-    comma = "、" if (translation.get_language() or "").startswith("zh") else ", "
     return gettext(
         "Responders and administrators are told in the app and on the default channels: {names}."
-    ).format(names=comma.join(names))
+    ).format(names=list_separator().join(names))
 
 
 def without_email(routing: Routing) -> list[User]:
@@ -317,14 +329,7 @@ def heads_steps_without_heads(rule: AlertRule) -> list[int]:
     for number, step in enumerate(ladder, start=1):
         if not step.department_heads:
             continue
-        if step.departments:
-            departments = Department.objects.filter(pk__in=step.departments)
-        elif rule.topic_id:
-            departments = Department.objects.filter(plans__topics=rule.topic_id)
-        elif rule.plan_id:
-            departments = Department.objects.filter(plans=rule.plan_id)
-        else:
-            departments = Department.objects.none()
+        departments = _heads_departments(step, topic_id=rule.topic_id, plan_id=rule.plan_id)
         heads = departments.exclude(head=None).filter(head__is_active=True)
         if not step.users and not step.roles and not heads.exists():
             out.append(number)
