@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.utils import translation
 
 from tests.factories import SourceFactory
 from vigil.accounts.audit import record_audit, snapshot
@@ -144,3 +145,22 @@ def test_a_changed_e_mail_reads_in_chinese_on_the_audit_log(client_for, make_use
     # A zh trial read "email" and "profile of responder" among the Chinese.
     assert "邮箱地址" in table and "profile of" not in table and ">email<" not in table
     assert "→ 简体中文" in table and "zh-hans" not in table  # the language by its name
+
+
+def test_an_alert_is_named_in_the_readers_language_on_the_audit_log(client_for) -> None:
+    # A zh trial read alert titles in English (stored when they fired) among Chinese entries.
+    from tests.alerts._support import burns_alert
+    from vigil.alerts.services.lifecycle import acknowledge_alert
+
+    admin = client_for("Administrator")
+    alert = burns_alert("II")
+    acknowledge_alert(alert, actor=admin.user)
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
+    table = page[page.index("<tbody>") :]
+    assert f"[Ⅱ] {alert.title}" not in table  # titles Vigil wrote are said again in Chinese
+    with translation.override("zh-hans"):
+        assert f"[Ⅱ] {alert.display_title}" in table
+    alert.delete()  # a deleted object keeps the name stored with its entry
+    page = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
+    assert str(alert)[:40] in page

@@ -12,6 +12,7 @@ import decimal
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 from django.utils.functional import Promise
@@ -107,3 +108,29 @@ def record_audit(
         after=_json_safe(after) if after is not None else None,
         note=note,
     )
+
+
+def readable_object_names(entries: list[AuditEntry]) -> dict[int, str]:
+    """Entry id → the object's name in the reader's language, for objects whose model says
+    it (``audit_repr()``) and that still exist; the others keep the name stored with them.
+
+    One query per kind of object on the page, not one per entry.
+    """
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    names: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        if not callable(getattr(model, "audit_repr", None)):
+            continue
+        pks = [pk for pk in ids if pk.isdigit()]
+        for obj in model._default_manager.filter(pk__in=pks):
+            names[(object_type, str(obj.pk))] = obj.audit_repr()
+    return {
+        entry.pk: names.get((entry.object_type, entry.object_id), entry.object_repr)
+        for entry in entries
+    }

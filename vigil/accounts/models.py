@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,9 @@ class Department(models.Model):
         if language.startswith("zh") and self.name_zh:
             return self.name_zh
         return self.name
+
+    def audit_repr(self) -> str:
+        return self.display_name(get_language() or "")
 
 
 class Profile(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigil.alerts.texts import news_prefix, say_summary, say_title
+from vigil.alerts.texts import level_numeral, news_prefix, say_summary, say_title
 from vigil.monitoring.models import WarningLevel
 
 
@@ -127,6 +127,11 @@ class Alert(models.Model):
     def display_title(self) -> str:
         """The title in the reader's (the active) language."""
         return say_title(self.title_code, self.title_params, self.title)
+
+    def audit_repr(self) -> str:
+        """How the audit log names the alert: in the reader's language, not the language
+        of the installation when it fired (a zh trial read English titles among Chinese)."""
+        return f"[{level_numeral(self.level)}] {self.display_title}"
 
     @property
     def display_summary(self) -> str:

@@ -68,6 +68,9 @@ class Channel(models.Model):
         """The built-in in-app channel is stored as "In-app" but read in the viewer's language."""
         return str(_("In-app")) if self.kind == "in_app" else self.name
 
+    def audit_repr(self) -> str:
+        return self.display_name
+
     @property
     def kind_label(self) -> str:
         return str(_KIND_LABELS.get(self.kind, self.kind))
