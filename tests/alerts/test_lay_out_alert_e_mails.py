@@ -55,6 +55,21 @@ def test_the_lines_become_blocks_lists_and_links_and_nothing_is_injected() -> No
     assert page.rstrip().endswith("</div></div>")
 
 
+def test_a_missed_target_stands_out_and_only_that_line() -> None:
+    overdue = "Overdue: the response target was 2026-11-27 10:00 (Asia/Shanghai)"
+    message = Message(
+        title="[II] Kettle: Burns",
+        body=f"Level II · 2 mentions\n{overdue}\nLatest mentions:\n- Overdue: a mention's title",
+        level="II",
+        warning_line=overdue,
+    )
+    page = html_body(message)
+    block = page[: page.index(overdue)].rsplit("<div", 1)[1]
+    assert "border-left:4px solid #d92d20" in block
+    assert page.count("#fef3f2") == 1  # the mention that reads alike is not set apart
+    assert "#fef3f2" not in html_body(Message(title="t", body=overdue, level="II"))
+
+
 def test_a_level_less_message_gets_the_brand_colour() -> None:
     page = html_body(Message(title="Vigil test", body="It works."))
     assert "#1f4fd1" in page and "It works." in page

@@ -102,8 +102,13 @@ def test_an_escalation_message_says_the_target_has_passed(make_user) -> None:
     evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
     escalate_due(timezone.now() + dt.timedelta(hours=7))
     step = Delivery.objects.get(reason="escalated:1", channel__kind="in_app")
-    body = message_for(step).body
-    assert "Overdue: the response target was" in body and "Respond by" not in body
+    message = message_for(step)
+    assert "Overdue: the response target was" in message.body and "Respond by" not in message.body
+    # The line an HTML e-mail sets apart (a trial's e-mail said it in the body's plain type).
+    assert message.warning_line.startswith("Overdue: ")
+    assert message.warning_line in message.body.splitlines()
+    first_notice = Delivery.objects.get(reason="fired", channel__kind="in_app", recipient=first)
+    assert message_for(first_notice).warning_line == ""  # not late when composed
 
 
 def test_a_message_says_where_the_alert_stands_not_state_new(

@@ -32,6 +32,11 @@ _CALLOUT = (
     "margin:4px 0 12px;padding:10px 12px;background:#eef4ff;border:1px solid #c7d7fe;"
     "border-radius:6px;font-weight:600"
 )
+#: A missed response target ("Overdue: …"): a trial's e-mail said it in the body's plain type.
+_WARNING = (
+    "margin:0 0 8px;padding:8px 12px;background:#fef3f2;border-left:4px solid #d92d20;"
+    "color:#b42318;font-weight:600"
+)
 _FONT = "font-family:-apple-system,'Segoe UI',Roboto,'PingFang SC','Microsoft YaHei',sans-serif"
 
 
@@ -52,7 +57,7 @@ def _linked(text: str) -> str:
     return "".join(out)
 
 
-def _blocks(body: str) -> list[str]:
+def _blocks(body: str, warning_line: str = "") -> list[str]:
     """The body's lines, each a block (not a paragraph: the plain part built from the HTML
     would put a blank line after each), with "- " lines as lists; an indented line goes on
     with the line before it (a digest's link under its alert)."""
@@ -80,7 +85,12 @@ def _blocks(body: str) -> list[str]:
             items.append(_linked(line[2:]))
             continue
         close_list()
-        style = _CALLOUT if ACK_PATH in line else "margin:0 0 8px"
+        if ACK_PATH in line:
+            style = _CALLOUT
+        elif warning_line and line == warning_line:
+            style = _WARNING
+        else:
+            style = "margin:0 0 8px"
         blocks.append(f'<div style="{style}">{_linked(line)}</div>')
     close_list()
     return blocks
@@ -97,7 +107,7 @@ def html_body(message: Message) -> str:
         f'font-size:16px;font-weight:600">{html.escape(message.title)}</div>',
         '<div style="border:1px solid #e3e6eb;border-top:0;border-radius:0 0 6px 6px;'
         'padding:14px 16px">',
-        *_blocks(message.body),
+        *_blocks(message.body, message.warning_line),
     ]
     link = message.link_line or message.url
     if link:

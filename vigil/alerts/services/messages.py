@@ -100,12 +100,16 @@ def message_zone(recipient: User | None) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> list[str]:
-    """What a reader needs to act without opening Vigil: by when, and what was said where.
+def _deadline_and_mentions(
+    alert: Alert, delivery: Delivery, payload: dict
+) -> tuple[list[str], str]:
+    """What a reader needs to act without opening Vigil: by when, and what was said where;
+    and the line that must stand out, if any (a target already missed).
 
     Written inside the message's language; times in the reader's zone.
     """
     lines = []
+    warning = ""
     status = response_status(alert)
     if alert.state == Alert.State.NEW:
         zone = message_zone(delivery.recipient)
@@ -118,6 +122,8 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
             else _("Respond by {time} ({zone})")
         )
         lines.append(text.format(time=when, zone=zone.key))
+        if late:
+            warning = lines[-1]
         link = _ack_link(delivery)
         if link:
             lines.append(_("Acknowledge (stops escalation): {url}").format(url=link))
@@ -128,7 +134,7 @@ def _deadline_and_mentions(alert: Alert, delivery: Delivery, payload: dict) -> l
     elif payload["links"]:  # a report by hand: the links its reporter gave
         lines.append(_("Links:"))
         lines += [f"- {link}" for link in payload["links"][:5]]
-    return lines
+    return lines, warning
 
 
 def _ack_link(delivery: Delivery) -> str:
@@ -286,7 +292,8 @@ def message_for(delivery: Delivery) -> Message:
         held = _held_since(delivery)
         if held:
             lines.append(held)
-        lines += _deadline_and_mentions(alert, delivery, payload)
+        deadline_lines, warning_line = _deadline_and_mentions(alert, delivery, payload)
+        lines += deadline_lines
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
         headline = prefix + alert.display_title
         # The level mark first, whatever the news: mail filters on "[II]" missed "Escalated,
@@ -301,6 +308,7 @@ def message_for(delivery: Delivery) -> Message:
         level=alert.level,
         url=url,
         link_line=link_line,
+        warning_line=warning_line,
         event=_event(delivery.reason),
         language=language,
         payload={"alert": payload},

@@ -87,6 +87,9 @@ class Message:
     #: ``url`` as a line for people, labelled in the message's language ("Open in Vigil: …");
     #: empty: the bare URL.
     link_line: str = ""
+    #: A line of ``body`` that must stand out (a response target already missed): an HTML
+    #: e-mail sets it apart in the colour of warnings. Empty: none.
+    warning_line: str = ""
     event: str = "alert.fired"  # alert.fired | escalated | raised | grew | digest | test
     #: The language the message is written in (en, zh-hans): an HTML e-mail declares it.
     language: str = ""
