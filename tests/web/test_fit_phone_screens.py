@@ -100,6 +100,11 @@ def test_responder_opens_the_alert_link_on_a_phone_in_both_languages(phone, make
 
     for lang, acknowledge in (("en", "Acknowledge"), ("zh", "确认")):
         if lang == "zh":
+            # The language, like the profile and signing out, opens with the menu: the bar
+            # is one row of brand, bell and ☰ (it took two, ~100 px, a trial).
+            assert page.locator(".topbar").bounding_box()["height"] <= 64
+            assert not page.locator(".langswitch select").is_visible()
+            page.locator(".nav-toggle-label").tap()
             with page.expect_navigation():
                 page.select_option(".langswitch select", "zh-hans")
         screens = {
