@@ -189,3 +189,21 @@ def test_a_flag_is_filed_under_the_most_specific_topic_or_the_one_chosen(client_
         wrong.status_code == 400
         and "did not match it (it matched: Brand)" in wrong.content.decode()
     )
+
+
+def test_a_products_topic_comes_before_a_quieter_theme() -> None:
+    # A trial's flag on a K2 kettle scald went under "Product safety watch", a theme with
+    # fewer mentions that week, instead of the kettle's own topic.
+    from vigil.alerts.services.firing import flag_topics
+    from vigil.monitoring.models import Match, Topic
+
+    kettle, theme = make_topic("Smart Kettle K2", "K2"), make_topic("Product safety watch", "烫伤")
+    Topic.objects.filter(pk=kettle.pk).update(kind=Topic.Kind.PRODUCT)
+    Topic.objects.filter(pk=theme.pk).update(kind=Topic.Kind.CUSTOM)
+    for n in range(5):
+        matched_mention(kettle, title=f"K2 chatter {n}")
+    post = matched_mention(kettle, title="K2 烫伤")
+    Match.objects.create(mention=post, topic=theme, terms=["烫伤"], published_at=post.published_at)
+    assert [t.name for t in flag_topics(post)] == ["Smart Kettle K2", "Product safety watch"]
+    Topic.objects.filter(pk=kettle.pk).update(kind=Topic.Kind.BRAND)
+    assert [t.name for t in flag_topics(post)][0] == "Product safety watch"  # else the quieter

@@ -340,10 +340,15 @@ def open_flag(mention_id: int) -> Alert | None:
     )
 
 
+#: Topics named after one product or person come first: a warning about them is theirs.
+_NAMED_KINDS = (Topic.Kind.PRODUCT, Topic.Kind.PERSON)
+
+
 def flag_topics(mention: Mention) -> list[Topic]:
-    """The topics a mention matched, the most specific first: the one with the fewest
-    mentions over the last week (a product's topic before the brand's). A zh trial's flag on
-    a post about the R9 cooker was filed under the brand, and the R9 filter missed it."""
+    """The topics a mention matched, the most specific first: a product's or a person's, then
+    the one with the fewest mentions over the last week (a product's topic before the
+    brand's). A zh trial's flag on a post about the R9 cooker was filed under the brand, and
+    the R9 filter missed it; another's K2 kettle scald went under a quieter safety theme."""
     ids = list(mention.matches.values_list("topic_id", flat=True))
     if len(ids) < 2:
         return list(Topic.objects.filter(pk__in=ids))
@@ -355,7 +360,7 @@ def flag_topics(mention: Mention) -> list[Topic]:
         .values_list("topic_id", "n")
     )
     topics = list(Topic.objects.filter(pk__in=ids))
-    return sorted(topics, key=lambda t: (sizes.get(t.pk, 0), t.name))
+    return sorted(topics, key=lambda t: (t.kind not in _NAMED_KINDS, sizes.get(t.pk, 0), t.name))
 
 
 def _most_specific_topic(mention: Mention) -> int | None:
