@@ -147,6 +147,29 @@ def test_eval_command_prints_the_normalised_score_last(
     assert fired and all(len(line) == 19 and line in source.read_text() for line in fired)
 
 
+def test_eval_can_sweep_the_alarm_rate_as_nabs_optimiser_sweeps_thresholds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "realTweets"
+    folder.mkdir()
+    source = NAB / "realTweets" / "Twitter_volume_CVS.csv"
+    (folder / source.name).write_text(source.read_text())
+    parser = argparse.ArgumentParser(prog="vigil")
+    register(parser.add_subparsers(dest="command"))
+
+    def alerts(*extra: str) -> int:
+        argv = ["eval", "spikes", str(folder), str(NAB / "labels.json"), "--verbose", *extra]
+        args = parser.parse_args(argv)
+        assert args.func(args) == 0
+        return int(capsys.readouterr().out.split("  alerts ")[1].split()[0])
+
+    assert alerts("--alarm-rate", "50") > alerts() >= alerts("--alarm-rate", "0.01")
+    assert alerts("--alarm-rate", "1") == alerts()  # medium's own rate
+    with pytest.raises(SystemExit):
+        parser.parse_args(["eval", "spikes", str(folder), "x.json", "--alarm-rate", "0"])
+    assert "expected a number above 0" in capsys.readouterr().err
+
+
 def test_series_files_from_spreadsheets_read_and_bad_lines_are_named(tmp_path: Path) -> None:
     exported = tmp_path / "excel.csv"
     exported.write_bytes(

@@ -49,6 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("labels", type=Path, help="NAB labels JSON (windows or anomaly timestamps)")
     _sensitivity(p)
     p.add_argument("--profile", choices=sorted(PROFILES), default="standard")
+    p.add_argument(
+        "--alarm-rate",
+        type=_positive_float,
+        metavar="PER_WEEK",
+        help="replace the sensitivity's nominal false alarms per topic per week (its one "
+        "threshold), to sweep it as NAB's optimiser sweeps every detector's",
+    )
     p.add_argument("--verbose", action="store_true", help="print each file's raw score")
     p.set_defaults(func=eval_spikes)
     p = evaluate.add_parser(
@@ -97,6 +104,16 @@ def _sensitivity(parser: argparse.ArgumentParser) -> None:
         default="medium",
         help="low / medium / high: about 0.25 / 1 / 4 false alarms a week per topic",
     )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number above 0")
+    return value
 
 
 def detect_spikes(args: argparse.Namespace) -> int:
@@ -198,7 +215,8 @@ def eval_spikes(args: argparse.Namespace) -> int:
             print(f"vigil eval spikes: {path}: {_reason(error)}", file=sys.stderr)
             return 2
         _warn_late(key, series, "eval spikes")
-        alerts = replay(series.timestamps, series.values, args.sensitivity)
+        options = {"false_alarms_per_week": args.alarm_rate} if args.alarm_rate else {}
+        alerts = replay(series.timestamps, series.values, args.sensitivity, **options)
         entry = by_tail[key]
         known = set(series.timestamps)
         for item in entry:
