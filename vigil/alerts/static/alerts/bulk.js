@@ -13,6 +13,7 @@
     const ticked = boxes().filter(function (b) { return b.checked; }).length;
     count.textContent = ticked ? count.dataset.some.replace("{n}", ticked) : count.dataset.none;
     form.querySelectorAll("button").forEach(function (b) { b.disabled = ticked === 0; });
+    form.classList.toggle("has-picks", ticked > 0);
     if (all) {
       all.checked = ticked > 0 && ticked === boxes().length;
       all.indeterminate = ticked > 0 && ticked < boxes().length;
@@ -38,8 +39,8 @@
   });
   document.body.addEventListener("htmx:afterSwap", update);
   update();
-  // The bar sticks below the sticky top bar, whose height changes with the width (two rows
-  // on a phone) and with its menu: at top 0 it slid under it and could not be clicked.
+  // The bar sticks below the sticky top bar, whose height changes with the width and with
+  // its menu: at top 0 it slid under it and could not be clicked.
   const topbar = document.querySelector(".topbar");
   if (topbar && window.ResizeObserver) {
     new ResizeObserver(function () {
