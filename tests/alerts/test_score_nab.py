@@ -125,15 +125,21 @@ def test_perfect_detection_on_the_real_twitter_labels_scores_100() -> None:
 
 
 @pytest.mark.skipif(not (NAB / "realTweets").is_dir(), reason="NAB data not present")
-def test_eval_command_prints_the_normalised_score_last(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _one_file_folder(tmp_path: Path) -> tuple[Path, Path, argparse.ArgumentParser]:
+    """A realTweets folder holding the CVS file, and the commands' parser."""
     folder = tmp_path / "realTweets"
     folder.mkdir()
     source = NAB / "realTweets" / "Twitter_volume_CVS.csv"
     (folder / source.name).write_text(source.read_text())
     parser = argparse.ArgumentParser(prog="vigil")
     register(parser.add_subparsers(dest="command"))
+    return folder, source, parser
+
+
+def test_eval_command_prints_the_normalised_score_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, source, parser = _one_file_folder(tmp_path)
     args = parser.parse_args(["eval", "spikes", str(folder), str(NAB / "labels.json"), "--verbose"])
     assert args.func(args) == 0
     lines = capsys.readouterr().out.strip().splitlines()
@@ -150,12 +156,7 @@ def test_eval_command_prints_the_normalised_score_last(
 def test_eval_can_sweep_the_alarm_rate_as_nabs_optimiser_sweeps_thresholds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "realTweets"
-    folder.mkdir()
-    source = NAB / "realTweets" / "Twitter_volume_CVS.csv"
-    (folder / source.name).write_text(source.read_text())
-    parser = argparse.ArgumentParser(prog="vigil")
-    register(parser.add_subparsers(dest="command"))
+    folder, _source, parser = _one_file_folder(tmp_path)
 
     def alerts(*extra: str) -> int:
         argv = ["eval", "spikes", str(folder), str(NAB / "labels.json"), "--verbose", *extra]
