@@ -161,6 +161,9 @@ def test_an_alert_is_named_in_the_readers_language_on_the_audit_log(client_for) 
     assert f"[Ⅱ] {alert.title}" not in table  # titles Vigil wrote are said again in Chinese
     with translation.override("zh-hans"):
         assert f"[Ⅱ] {alert.display_title}" in table
+        # …and so is the title recorded when it fired, in the changes.
+        assert f"→ {html.escape(alert.display_title)}</div>" in table.replace("&#x27;", "'")
+    assert f"→ {alert.title}<" not in table
     alert.delete()  # a deleted object keeps the name stored with its entry
     page = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
     assert str(alert)[:40] in page

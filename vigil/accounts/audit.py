@@ -110,16 +110,17 @@ def record_audit(
     )
 
 
-def readable_object_names(entries: list[AuditEntry]) -> dict[int, str]:
-    """Entry id → the object's name in the reader's language, for objects whose model says
-    it (``audit_repr()``) and that still exist; the others keep the name stored with them.
+def read_in_readers_language(entries: list[AuditEntry]) -> None:
+    """Give each entry ``readable_name`` (the object's name in the reader's language) and
+    ``audit_object`` (the object, or None), for objects whose model says its name
+    (``audit_repr()``) and that still exist; the others keep the name stored with them.
 
     One query per kind of object on the page, not one per entry.
     """
     wanted: dict[str, set[str]] = {}
     for entry in entries:
         wanted.setdefault(entry.object_type, set()).add(entry.object_id)
-    names: dict[tuple[str, str], str] = {}
+    objects: dict[tuple[str, str], models.Model] = {}
     for object_type, ids in wanted.items():
         try:
             model = apps.get_model(object_type)
@@ -129,8 +130,8 @@ def readable_object_names(entries: list[AuditEntry]) -> dict[int, str]:
             continue
         pks = [pk for pk in ids if pk.isdigit()]
         for obj in model._default_manager.filter(pk__in=pks):
-            names[(object_type, str(obj.pk))] = obj.audit_repr()
-    return {
-        entry.pk: names.get((entry.object_type, entry.object_id), entry.object_repr)
-        for entry in entries
-    }
+            objects[(object_type, str(obj.pk))] = obj
+    for entry in entries:
+        obj = objects.get((entry.object_type, entry.object_id))
+        entry.audit_object = obj  # type: ignore[attr-defined]
+        entry.readable_name = obj.audit_repr() if obj is not None else entry.object_repr  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from vigil.accounts.audit import readable_object_names
+from vigil.accounts.audit import read_in_readers_language
 from vigil.accounts.forms import AuditFilterForm, PreferencesForm, TokenForm
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.roles import ROLE_LABELS
@@ -144,9 +144,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(actor_label__iexact=data["actor"].strip())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # iterated twice: once for the names
-    names = readable_object_names(page.object_list)
-    for entry in page.object_list:
-        entry.readable_name = names[entry.pk]
+    read_in_readers_language(page.object_list)
     object_types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
     return render(
         request,

@@ -99,9 +99,13 @@ def _has_field(model: type[models.Model], name: str) -> bool:
 
 
 @register.simple_tag
-def field_value(object_type: str, name: str, value: Any) -> str:
+def field_value(object_type: str, name: str, value: Any, obj: Any = None) -> str:
     """A stored value by its choice label when the field has choices (state "new" → 新预警);
-    roles, stored by their English group names, by their labels (Viewer → 只读用户)."""
+    roles, stored by their English group names, by their labels (Viewer → 只读用户); what
+    the object itself can say in the reader's language (``audit_field_value``), so."""
+    said = obj.audit_field_value(name, value) if hasattr(obj, "audit_field_value") else None
+    if said is not None:
+        return str(said)
     if name == "role" and isinstance(value, str) and value:
         return ", ".join(str(ROLE_LABELS.get(r.strip(), r.strip())) for r in value.split(","))
     if name == "language" and isinstance(value, str) and value:
