@@ -37,6 +37,10 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
         f"/api/alerts/{alert.pk}/feedback", {"feedback": "useful"}, content_type="application/json"
     )
     assert useful.json()["feedback"] == "useful"
+    typo = responder.post(
+        f"/api/alerts/{alert.pk}/feedback", {"feedback": "usefull"}, content_type="application/json"
+    )
+    assert typo.status_code == 422 and "'useful' or 'false_alarm'" in typo.json()["error"]["message"]
     handled = responder.post(
         f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json"
     ).json()
@@ -105,9 +109,13 @@ def test_api_refusals_name_the_field_and_the_unknown_id(client_for) -> None:
     # `true` is not user 1.
     alert.assigned_to = admin.user
     alert.save(update_fields=["assigned_to"])
-    for body in ({}, {"userid": admin.user.pk}, {"user_id": True}):
+    for body, named in (
+        ({}, ["user_id"]),
+        ({"userid": admin.user.pk}, ["user_id", "userid"]),  # the missing key and the unknown
+        ({"user_id": True}, ["user_id"]),
+    ):
         refused = _api(admin, "post", f"/alerts/{alert.pk}/assign", body)
-        assert refused.status_code == 422 and _fields(refused) == ["user_id"], body
+        assert refused.status_code == 422 and _fields(refused) == named, body
     alert.refresh_from_db()
     assert alert.assigned_to == admin.user
 
@@ -251,3 +259,60 @@ def test_flagging_an_already_flagged_mention_through_the_api_answers_200(client_
     again = _api(liaison, "post", "/alerts/flag", {"mention_id": mention.pk})
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
+
+
+def test_a_misspelt_key_is_refused_not_ignored(client_for) -> None:
+    # An integrator's "levle" saved a rule at level III, and a PATCH of "kind" answered 200
+    # and changed nothing, both in silence.
+    topic = make_topic()
+    admin = client_for("Administrator")
+    typo = _api(
+        admin,
+        "post",
+        "/alerts/rules",
+        {"name": "t", "kind": "keyword", "topic_id": topic.pk, "levle": "I"},
+    )
+    assert typo.status_code == 422 and _fields(typo) == ["levle"]
+    assert "is not a field this endpoint knows" in typo.json()["error"]["message"]
+    assert not AlertRule.objects.exists()
+    rule = create_rule(name="Burns", kind="keyword", topic=topic, conditions={"query": "烫伤"})
+    patch = _api(admin, "patch", f"/alerts/rules/{rule.pk}", {"kind": "spike"})
+    assert patch.status_code == 422 and _fields(patch) == ["kind"]
+    # Other endpoints' bodies refuse unknown keys too, and known ones still work.
+    assert _api(admin, "post", "/plans", {"name": "P", "colour": "red"}).status_code == 422
+    assert _api(admin, "post", "/plans", {"name": "P"}).status_code == 201
+
+
+def test_changed_since_lists_what_fired_grew_or_was_acted_on(client_for) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    alert = burns_alert()
+    quiet = burns_alert_on_another_topic()
+    old = timezone.now() - dt.timedelta(hours=2)
+    Alert.objects.filter(pk__in=[alert.pk, quiet.pk]).update(created_at=old, last_seen=old)
+    AuditEntry.objects.update(at=old)
+    since = (timezone.now() - dt.timedelta(minutes=1)).isoformat()
+    responder = client_for("Responder")
+
+    def changed(moment: str = since) -> list[int]:
+        page = responder.get("/api/alerts", {"changed_since": moment, "state": "all"}).json()
+        return [item["id"] for item in page["items"]]
+
+    assert changed() == []
+    assert _api(responder, "post", f"/alerts/{alert.pk}/ack", {}).status_code == 200
+    assert changed() == [alert.pk]  # acted on: in the audit log
+    Alert.objects.filter(pk=quiet.pk).update(last_seen=timezone.now())
+    assert sorted(changed()) == sorted([alert.pk, quiet.pk])  # gained mentions
+    assert sorted(changed(old.isoformat())) == sorted([alert.pk, quiet.pk])
+    assert responder.get("/api/alerts", {"changed_since": "yesterday"}).status_code == 422
+
+
+def burns_alert_on_another_topic() -> Alert:
+    topic = make_topic("Cooker", "R9")
+    create_rule(name="R9", kind="keyword", topic=topic, conditions={"query": "R9"})
+    from vigil.alerts.services.evaluate import evaluate_new_mentions
+
+    evaluate_new_mentions([matched_mention(topic, title="R9 烫伤")])
+    return Alert.objects.get(topic=topic)

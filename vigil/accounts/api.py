@@ -13,6 +13,7 @@ from vigil.accounts.audit import record_audit
 from vigil.accounts.models import AuditEntry, Department
 from vigil.accounts.services import issue_api_token, profile_of, roles_of
 from vigil.api import requires
+from vigil.lib.api_schema import RequestBody
 
 router = Router(tags=["accounts"])
 
@@ -46,7 +47,7 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(RequestBody):
     code: str = Field(..., pattern=r"^[a-z0-9-]{1,40}$")
     name: str = Field(..., min_length=1, max_length=120)
     name_zh: str = ""
@@ -84,7 +85,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Status[Dep
     return Status(201, department)
 
 
-class TokenIn(Schema):
+class TokenIn(RequestBody):
     name: str = Field("default", max_length=80)
 
 

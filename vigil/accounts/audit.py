@@ -49,6 +49,7 @@ ACTION_VERBS: dict[str, Promise] = {
     "password_reset": gettext_lazy("reset the password"),
     "pushed": gettext_lazy("pushed a batch of items"),
     "imported": gettext_lazy("imported a file"),
+    "resent_failed": gettext_lazy("sent its failed messages again"),
 }
 
 

@@ -3,6 +3,7 @@ incident), channels, deliveries. The bodies are in ``vigil.alerts.schemas``."""
 
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -28,6 +29,7 @@ from vigil.alerts.schemas import (
     NoteIn,
     NotificationOut,
     ReportIn,
+    ResentOut,
     RuleIn,
     RuleOut,
     RulePatch,
@@ -44,6 +46,7 @@ from vigil.alerts.services import (
     give_feedback,
     link_incident,
     report_warning,
+    resend_failed,
     send_test,
     update_rule,
 )
@@ -213,6 +216,20 @@ def test_channel(request: HttpRequest, channel_id: int) -> Any:
     return send_test(channel, actor=request.user)  # type: ignore[arg-type]
 
 
+@router.post(
+    "/channels/{channel_id}/resend-failed",
+    response=ResentOut,
+    auth=requires("alerts.change_channel"),
+    summary="Send the channel's failed messages again",
+    description="Messages about alerts still open that used up their six attempts go again, "
+    "each with six fresh attempts (a receiver that was down longer than the retries). "
+    "Messages about closed alerts and tests are not resent.",
+)
+def resend_channel_failed(request: HttpRequest, channel_id: int) -> Any:
+    channel = get_or_404(Channel, channel_id)
+    return {"resent": resend_failed(channel, actor=request.user)}  # type: ignore[arg-type]
+
+
 @router.get(
     "/deliveries",
     response=list[DeliveryOut],
@@ -298,6 +315,9 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
     response=list[AlertOut],
     auth=requires("alerts.view_alert"),
     summary="Alerts, newest activity first",
+    description="``changed_since`` (ISO 8601): only alerts that fired, gained mentions or were "
+    "acted on (acknowledged, assigned, closed, feedback, escalated, raised…) since then. Poll "
+    "with the time of your previous poll to keep a copy in step.",
 )
 @paginate(PageNumberPagination)
 def list_alerts(
@@ -307,6 +327,7 @@ def list_alerts(
     topic_id: int | None = None,
     rule_id: int | None = None,
     assigned: str = "",
+    changed_since: dt.datetime | None = None,
 ) -> Any:
     states = {"", "all", *STATE_GROUPS, *Alert.State.values}
     if state not in states:
@@ -324,6 +345,7 @@ def list_alerts(
         rule_id=rule_id,
         assigned=assigned,
         reader=user,
+        changed_since=changed_since,
     )
 
 

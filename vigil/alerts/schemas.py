@@ -11,6 +11,7 @@ from pydantic import StrictInt
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.services.lifecycle import is_overdue, respond_by
 from vigil.alerts.transports import build_transport
+from vigil.lib.api_schema import RequestBody
 
 ERROR_CODE_HELP = (
     "timeout, dns, refused, tls, http_status, blocked, channel_paused, no_address, "
@@ -18,7 +19,7 @@ ERROR_CODE_HELP = (
 )
 
 
-class RuleIn(Schema):
+class RuleIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=200)
     kind: AlertRule.Kind
     topic_id: int | None = None
@@ -31,7 +32,7 @@ class RuleIn(Schema):
     is_active: bool = True
 
 
-class RulePatch(Schema):
+class RulePatch(RequestBody):
     """Only the fields given change. ``routing`` and ``conditions`` are merged one level deep
     (JSON merge patch): ``{"routing": {"timezone": "Asia/Shanghai"}}`` keeps the recipients,
     on-call order and channels; a key given as null clears it."""
@@ -110,11 +111,11 @@ class AlertOut(Schema):
         return is_overdue(obj)
 
 
-class NoteIn(Schema):
+class NoteIn(RequestBody):
     note: str = ""
 
 
-class BulkIn(Schema):
+class BulkIn(RequestBody):
     ids: list[StrictInt] = Field(..., min_length=1, max_length=200)
     action: Literal["ack", "handle", "false_alarm"]  # refusals list the three
 
@@ -129,22 +130,22 @@ class BulkOut(Schema):
     skipped: list[BulkSkippedOut]
 
 
-class FeedbackIn(Schema):
-    feedback: str = Field(..., pattern="^(useful|false_alarm)$")
+class FeedbackIn(RequestBody):
+    feedback: Literal["useful", "false_alarm"]  # refusals list the two
 
 
-class AssignIn(Schema):
+class AssignIn(RequestBody):
     # Required (null unassigns): a body without it, or with a misspelt key, must not
     # unassign in silence; strict, so `true` is not read as user 1.
     user_id: StrictInt | None = Field(...)
 
 
-class IncidentIn(Schema):
+class IncidentIn(RequestBody):
     incident_id: int = Field(..., ge=1, le=2**63 - 1)  # the column is a 64-bit integer
     note: str = ""
 
 
-class FlagIn(Schema):
+class FlagIn(RequestBody):
     mention_id: int
     note: str = ""
     level: str = "III"
@@ -153,7 +154,7 @@ class FlagIn(Schema):
     )
 
 
-class ReportIn(Schema):
+class ReportIn(RequestBody):
     title: str = Field(..., min_length=1, max_length=300)
     text: str = ""
     links: list[str] = []
@@ -161,7 +162,7 @@ class ReportIn(Schema):
     topic_id: int | None = None
 
 
-class ChannelIn(Schema):
+class ChannelIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str
     config: dict[str, Any] = {}
@@ -209,6 +210,10 @@ class ChannelCreated(ChannelOut):
     @staticmethod
     def resolve_secret(obj: Channel) -> str | None:
         return obj.config.get("secret") if obj.kind == "webhook" else None
+
+
+class ResentOut(Schema):
+    resent: int = Field(..., description="messages sent again")
 
 
 class DeliveryOut(Schema):

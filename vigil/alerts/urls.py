@@ -28,4 +28,9 @@ urlpatterns = [
     path("channels/new/", views_config.channel_add, name="channel-add"),
     path("channels/<int:channel_id>/edit/", views_config.channel_edit, name="channel-edit"),
     path("channels/<int:channel_id>/test/", views_config.channel_test, name="channel-test"),
+    path(
+        "channels/<int:channel_id>/resend-failed/",
+        views_config.channel_resend_failed,
+        name="channel-resend-failed",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.people import person_name
@@ -21,6 +22,7 @@ from vigil.alerts.services import (
     RuleError,
     create_channel,
     create_rule,
+    resend_failed,
     reset_response_target,
     response_targets,
     send_test,
@@ -28,6 +30,7 @@ from vigil.alerts.services import (
     update_channel,
     update_rule,
 )
+from vigil.alerts.services.outcomes import failed_to_resend_counts
 from vigil.alerts.services.preview import preview_rule
 from vigil.alerts.services.routing import (
     describe_holds,
@@ -202,6 +205,7 @@ def rule_preview(request: HttpRequest) -> HttpResponse:
 @perm_required("alerts.view_channel")
 def channel_list(request: HttpRequest) -> HttpResponse:
     channels = []
+    failed = failed_to_resend_counts()
     for channel in Channel.objects.all():
         personal, kind = False, ""
         try:
@@ -220,6 +224,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
                 "kind": kind or channel.kind_label,
                 # Its own language of messages, when it has one (a trial could not tell).
                 "language": dict(settings.LANGUAGES).get(channel.language, ""),
+                "failed": failed.get(channel.pk, 0),
             }
         )
     return render(request, "alerts/channels.html", {"channels": channels, "form": ChannelForm()})
@@ -286,6 +291,25 @@ def channel_add(request: HttpRequest) -> HttpResponse:
 @perm_required("alerts.change_channel")
 def channel_edit(request: HttpRequest, channel_id: int) -> HttpResponse:
     return _channel_form_view(request, get_object_or_404(Channel, pk=channel_id))
+
+
+@perm_required("alerts.change_channel")
+@require_POST
+def channel_resend_failed(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = get_object_or_404(Channel, pk=channel_id)
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101
+    resent = resend_failed(channel, actor=user)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s message is being sent again on %(channel)s.",
+            "%(n)s messages are being sent again on %(channel)s.",
+            resent,
+        )
+        % {"n": resent, "channel": channel.display_name},
+    )
+    return redirect("alerts:channels")
 
 
 @perm_required("alerts.change_channel")

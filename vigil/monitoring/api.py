@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.models import Department
 from vigil.api import ApiError, get_or_404, requires
+from vigil.lib.api_schema import RequestBody
 from vigil.monitoring.models import (
     Match,
     MonitoringPlan,
@@ -34,13 +35,13 @@ from vigil.sources.models import Channel
 router = Router(tags=["monitoring"])
 
 
-class PlanIn(Schema):
+class PlanIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=200)
     scope: str = ""
     is_active: bool = True
 
 
-class PlanPatch(Schema):
+class PlanPatch(RequestBody):
     """Only the fields sent change; ``null`` clears a field that may be empty (scope,
     department) and is refused for one that may not (name, is_active)."""
 
@@ -60,7 +61,7 @@ class PlanOut(Schema):
     owner_id: int | None
 
 
-class TopicIn(Schema):
+class TopicIn(RequestBody):
     plan_id: int
     name: str = Field(..., min_length=1, max_length=200)
     kind: Topic.Kind = Topic.Kind.BRAND
@@ -73,7 +74,7 @@ class TopicIn(Schema):
     retro_days: int = Field(30, ge=0, le=365)
 
 
-class TopicPatch(Schema):
+class TopicPatch(RequestBody):
     """Only the fields sent change; ``null`` clears what may be empty (the exclusion, the
     channel and language limits) and is refused for the rest."""
 
@@ -132,7 +133,7 @@ class RetroOut(Schema):
     error: str
 
 
-class QueryIn(Schema):
+class QueryIn(RequestBody):
     query: str
 
 
@@ -143,7 +144,7 @@ class QueryCheckOut(Schema):
     column: int | None
 
 
-class PreviewIn(Schema):
+class PreviewIn(RequestBody):
     query: str
     exclude_query: str = ""
     channels: list[Channel] = Field([], description="empty: every channel")

@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from vigil.accounts.models import ApiToken
 from vigil.accounts.services import token_for
 from vigil.api import ApiError, get_or_404, requires
+from vigil.lib.api_schema import RequestBody
 from vigil.sources.failure_labels import failure_label
 from vigil.sources.intake import (
     MAX_PUSH_ITEMS,
@@ -63,7 +64,7 @@ class SourceOut(Schema):
         return failure_label(obj.last_error_code, obj.last_error_params, obj.last_error)
 
 
-class SourceIn(Schema):
+class SourceIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=120)
     kind: str
     config: dict[str, Any] = {}

@@ -63,6 +63,7 @@ _EXTRA_FIELD_LABELS = {
     "duplicates": gettext_lazy("duplicates"),
     "refused": gettext_lazy("items refused"),
     "bad_rows": gettext_lazy("rows refused"),
+    "resent": gettext_lazy("messages sent again"),
 }
 
 

@@ -9,6 +9,7 @@
 | ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``assignable_users`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
 | ``queue_deliveries`` / quiet hours / digests | ``routing`` |
 | ``deliver_due`` / ``send_test`` | ``outbox`` (what each notice says: ``messages``; how a send went: ``outcomes``) |
+| ``resend_failed`` | ``outcomes`` |
 | ``preview_rule`` | ``preview`` |
 """
 
@@ -42,6 +43,7 @@ from vigil.alerts.services.lifecycle import (
     response_status,
 )
 from vigil.alerts.services.outbox import deliver_due, send_test
+from vigil.alerts.services.outcomes import resend_failed
 from vigil.alerts.services.routing import in_app_channel, queue_deliveries
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "link_incident",
     "queue_deliveries",
     "report_warning",
+    "resend_failed",
     "response_status",
     "send_test",
     "update_channel",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert
 
 #: "assigned" filter values: to the reader, to nobody ("" is anyone).
@@ -25,9 +29,12 @@ def filter_alerts(
     rule_id: int | None = None,
     assigned: str = "",
     reader: User | None = None,
+    changed_since: dt.datetime | None = None,
 ) -> QuerySet[Alert]:
     """``state`` "open" is new or acknowledged, "overdue" new past its target, "" or "all" any; ``assigned`` "me" is the
-    reader's own alerts (a responder's work list), "none" those nobody has taken."""
+    reader's own alerts (a responder's work list), "none" those nobody has taken;
+    ``changed_since``: alerts that fired, gained mentions or were acted on since then (every
+    action on an alert is in the audit log), for a system that keeps a copy in step."""
     if state == "open":
         alerts = alerts.filter(state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED])
     elif state == "overdue":  # still new past its response target: the dashboard's count
@@ -44,4 +51,15 @@ def filter_alerts(
         alerts = alerts.filter(assigned_to=reader)
     elif assigned == "none":
         alerts = alerts.filter(assigned_to__isnull=True)
+    if changed_since is not None:
+        if timezone.is_naive(changed_since):
+            changed_since = timezone.make_aware(changed_since, dt.UTC)
+        acted_on = (
+            AuditEntry.objects.filter(object_type="alerts.alert", at__gte=changed_since)
+            .annotate(alert_pk=Cast("object_id", BigIntegerField()))
+            .values("alert_pk")
+        )
+        alerts = alerts.filter(
+            Q(created_at__gte=changed_since) | Q(last_seen__gte=changed_since) | Q(pk__in=acted_on)
+        )
     return alerts

@@ -12,14 +12,15 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from vigil.accounts.audit import record_audit
 from vigil.accounts.models import SystemNotice
 from vigil.accounts.roles import ADMINISTRATOR
 from vigil.alerts.failure_labels import channel_failing_text, channel_recovered_text
-from vigil.alerts.models import Channel, Delivery, Notification
+from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services.messages import message_language
 from vigil.sources.failures import Failure
 
@@ -115,6 +116,36 @@ def retry_waiting(channel: Channel, now: dt.datetime) -> int:
         .exclude(last_error="")
         .update(next_attempt_at=now)
     )
+
+
+def failed_to_resend(channel: Channel | None = None) -> QuerySet[Delivery]:
+    """Messages (of ``channel``, else of every channel) that used up their attempts about
+    alerts still open (a closed alert's would be withdrawn when due; tests are not resent)."""
+    rows = Delivery.objects.filter(
+        status=Delivery.Status.FAILED,
+        alert__state__in=[Alert.State.NEW, Alert.State.ACKNOWLEDGED],
+    )
+    return rows.filter(channel=channel) if channel is not None else rows
+
+
+def failed_to_resend_counts() -> dict[int, int]:
+    """Channel id → its failed messages about open alerts, for the channel list (one query)."""
+    counted = failed_to_resend().values("channel_id").annotate(n=Count("id")).order_by()
+    return {row["channel_id"]: row["n"] for row in counted}
+
+
+def resend_failed(channel: Channel, *, actor: User) -> int:
+    """Send the channel's failed messages about open alerts again, each with a fresh set of
+    attempts; the number sent again. A receiver down longer than the retries (about 16
+    minutes) lost those alerts for good (an integrator's trial). Audited on the channel."""
+    now = timezone.now()
+    with transaction.atomic():
+        resent = failed_to_resend(channel).update(
+            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=now, claimed_until=None
+        )
+        if resent:
+            record_audit(actor, "channel.resent_failed", channel, after={"resent": resent})
+    return resent
 
 
 def record_failure(
