@@ -40,7 +40,9 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
     typo = responder.post(
         f"/api/alerts/{alert.pk}/feedback", {"feedback": "usefull"}, content_type="application/json"
     )
-    assert typo.status_code == 422 and "'useful' or 'false_alarm'" in typo.json()["error"]["message"]
+    assert (
+        typo.status_code == 422 and "'useful' or 'false_alarm'" in typo.json()["error"]["message"]
+    )
     handled = responder.post(
         f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json"
     ).json()
@@ -316,3 +318,44 @@ def burns_alert_on_another_topic() -> Alert:
 
     evaluate_new_mentions([matched_mention(topic, title="R9 烫伤")])
     return Alert.objects.get(topic=topic)
+
+
+def test_a_channel_is_read_changed_and_switched_off_through_the_api(client_for) -> None:
+    # An integrator could create a channel but not read, change or switch it off again.
+    admin = client_for("Administrator")
+    made = _api(
+        admin,
+        "post",
+        "/alerts/channels",
+        {"name": "Ops", "kind": "webhook", "config": {"url": "https://hooks.example.com/a"}},
+    ).json()
+    one = _api(admin, "get", f"/alerts/channels/{made['id']}")
+    assert one.status_code == 200 and one.json()["name"] == "Ops" and "secret" not in one.json()
+    new_secret = "s" * 24
+    changed = _api(
+        admin,
+        "patch",
+        f"/alerts/channels/{made['id']}",
+        {"name": "Incidents", "is_active": False, "config": {"secret": new_secret}},
+    )
+    assert changed.status_code == 200, changed.json()
+    body = changed.json()
+    assert body["name"] == "Incidents" and body["is_active"] is False
+    from vigil.alerts.models import Channel
+
+    stored = Channel.objects.get(pk=made["id"])
+    assert stored.config["secret"] == new_secret  # rotated
+    assert stored.config["url"] == "https://hooks.example.com/a"  # merged, not replaced
+    assert AuditEntry.objects.filter(action="channel.changed", object_id=str(made["id"])).exists()
+    bad = _api(admin, "patch", f"/alerts/channels/{made['id']}", {"config": {"url": "ftp://x"}})
+    assert bad.status_code == 400
+    null = _api(admin, "patch", f"/alerts/channels/{made['id']}", {"name": None})
+    assert null.status_code == 400 and _fields(null) == ["name"]
+    from vigil.alerts.services import in_app_channel
+
+    in_app = in_app_channel()
+    refused = _api(admin, "patch", f"/alerts/channels/{in_app.pk}", {"name": "Bell"})
+    assert refused.status_code == 400
+    viewer = client_for("Viewer")
+    assert _api(viewer, "patch", f"/alerts/channels/{made['id']}", {"name": "x"}).status_code == 403
+    assert _api(admin, "get", "/alerts/channels/99999").status_code == 404

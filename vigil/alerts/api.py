@@ -22,6 +22,7 @@ from vigil.alerts.schemas import (
     ChannelCreated,
     ChannelIn,
     ChannelOut,
+    ChannelPatch,
     DeliveryOut,
     FeedbackIn,
     FlagIn,
@@ -48,6 +49,7 @@ from vigil.alerts.services import (
     report_warning,
     resend_failed,
     send_test,
+    update_channel,
     update_rule,
 )
 from vigil.alerts.services.bulk import act_on_alerts
@@ -203,6 +205,37 @@ def add_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
     except RuleError as exc:
         raise _refused(exc) from None
     return Status(201, channel)
+
+
+@router.get(
+    "/channels/{channel_id}",
+    response=ChannelOut,
+    auth=requires("alerts.view_channel"),
+    summary="One channel",
+)
+def get_channel(request: HttpRequest, channel_id: int) -> Any:
+    return get_or_404(Channel, channel_id)
+
+
+@router.patch(
+    "/channels/{channel_id}",
+    response=ChannelOut,
+    auth=requires("alerts.change_channel"),
+    summary="Change a channel",
+)
+def change_channel(request: HttpRequest, channel_id: int, payload: ChannelPatch) -> Any:
+    channel = get_or_404(Channel, channel_id)
+    data = payload.dict(exclude_unset=True)
+    for key, value in data.items():
+        if value is None:
+            raise _invalid(400, _("%(name)s cannot be null") % {"name": key}, key)
+    changed = sorted(set(data) - {"is_default"})
+    if channel.kind == "in_app" and changed:
+        raise _invalid(400, _("the built-in in-app channel cannot be changed"), changed[0])
+    try:
+        return update_channel(channel, actor=request.user, **data)  # type: ignore[arg-type]
+    except RuleError as exc:
+        raise _refused(exc) from None
 
 
 @router.post(

@@ -172,6 +172,18 @@ class ChannelIn(RequestBody):
     )
 
 
+class ChannelPatch(RequestBody):
+    """Only the fields given change; ``config`` is merged into the stored one (give a new
+    ``secret`` to rotate a webhook's). ``is_active: false`` switches a channel off and keeps
+    its delivery log."""
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    config: dict[str, Any] | None = None
+    is_active: bool | None = None
+    is_default: bool | None = None
+    language: str | None = None
+
+
 class ChannelOut(Schema):
     id: int
     name: str
