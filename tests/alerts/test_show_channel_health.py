@@ -133,3 +133,16 @@ def test_saving_a_webhook_to_an_internal_address_says_it_will_be_refused(
         "/alerts/channels/new/", form, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "127.0.0.1 是内网地址" in page
+
+
+def test_the_api_says_the_same_warning_when_a_webhook_is_saved(client_for, settings) -> None:
+    # An integrator's webhook to a private address saved through the API without a word.
+    admin = client_for("Administrator")
+    body = {"name": "Hook", "kind": "webhook", "config": {"url": "http://127.0.0.1:9/hook"}}
+    settings.ALLOW_PRIVATE_FETCH = True
+    made = admin.post("/api/alerts/channels", body, content_type="application/json").json()
+    assert made["warning"] == ""
+    settings.ALLOW_PRIVATE_FETCH = False
+    listed = admin.get(f"/api/alerts/channels/{made['id']}").json()
+    assert "127.0.0.1 is an internal address" in listed["warning"]
+    assert "VIGIL_ALLOW_PRIVATE_FETCH=1" in listed["warning"]

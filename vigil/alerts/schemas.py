@@ -192,7 +192,6 @@ class ChannelOut(Schema):
     is_active: bool
     is_default: bool
     language: str
-    health: str
     consecutive_failures: int
     last_error: str = Field(..., description="as it happened, in English")
     last_error_code: str = Field(..., description=ERROR_CODE_HELP)
@@ -200,6 +199,24 @@ class ChannelOut(Schema):
     last_error_message: str = Field(..., description="in the language of Accept-Language")
     last_error_at: dt.datetime | None
     last_success_at: dt.datetime | None
+    health: Literal["ok", "new", "failing", "paused"] = Field(
+        ...,
+        description="failing: its last attempt failed (administrators are told after 3 in a "
+        "row); new: nothing sent yet; paused: switched off",
+    )
+    warning: str = Field(
+        ...,
+        description="why the configuration cannot work as it stands (a webhook to a private "
+        "address while VIGIL_ALLOW_PRIVATE_FETCH is off), in the request's language; "
+        "empty when nothing is known to stop it",
+    )
+
+    @staticmethod
+    def resolve_warning(obj: Channel) -> str:
+        try:
+            return build_transport(obj.kind, obj.config).save_warning()
+        except Exception:  # noqa: BLE001 - a broken config is reported by `described`
+            return ""
 
     @staticmethod
     def resolve_last_error_message(obj: Channel) -> str:
