@@ -24,8 +24,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from vigil import __version__
+from vigil.accounts.audit import acting_through_token
 from vigil.accounts.roles import roles_with
-from vigil.accounts.services import user_for_token
+from vigil.accounts.services import token_for
 from vigil.lib.i18n import problem_of, say_problem
 from vigil.lib.logs import refusal_line
 
@@ -54,11 +55,12 @@ class BearerToken(HttpBearer):
         self.perm = perm
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is None:
+        found = token_for(token)
+        if found is None:
             return None
-        request.user = user
-        return _check_permission(user, self.perm)
+        request.user = found.user
+        acting_through_token(str(found))  # the audit log names the token beside its owner
+        return _check_permission(found.user, self.perm)
 
 
 class SessionWithCsrf(APIKeyCookie):

@@ -167,3 +167,29 @@ def test_an_alert_is_named_in_the_readers_language_on_the_audit_log(client_for) 
     alert.delete()  # a deleted object keeps the name stored with its entry
     page = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
     assert str(alert)[:40] in page
+
+
+def test_changes_made_through_an_api_token_name_the_token(client_for) -> None:
+    # An integrator's script acknowledged alerts that the audit log credited to its owner's
+    # own hand; a pushed batch already named its token.
+    from tests.alerts._support import burns_alert
+    from vigil.accounts.services import issue_api_token
+
+    alert = burns_alert()
+    admin = client_for("Administrator")
+    issued = issue_api_token(admin.user, name="incident-sync")
+    acked = admin.post(
+        f"/api/alerts/{alert.pk}/ack",
+        {},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issued.raw}",
+    )
+    assert acked.status_code == 200
+    entry = AuditEntry.objects.get(action="alert.acknowledged")
+    assert entry.actor == admin.user and entry.after["token"].startswith("incident-sync (")
+    table = admin.get("/accounts/audit/", {"object_type": "alerts.alert"}).content.decode()
+    assert "API token" in table and "incident-sync" in table
+    # The next request, signed in on the screens, is the person's own again.
+    admin.post(f"/alerts/{alert.pk}/act/", {"action": "handle"})
+    closed = AuditEntry.objects.filter(action="alert.handled").first()
+    assert closed is not None and "token" not in (closed.after or {})
