@@ -1,8 +1,9 @@
-"""Who am I, departments, API tokens and the audit log."""
+"""Who am I, people, departments, API tokens and the audit log."""
 
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -11,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.audit import record_audit
 from vigil.accounts.models import AuditEntry, Department
+from vigil.accounts.people import person_name
 from vigil.accounts.services import issue_api_token, profile_of, roles_of
 from vigil.api import requires
 from vigil.lib.api_schema import RequestBody
@@ -45,6 +47,44 @@ def me(request: HttpRequest) -> MeOut:
         language=profile.language,
         permissions=sorted(user.get_all_permissions()),
     )
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str = Field(..., description="as the screens name the person")
+    roles: list[str]
+    department: str | None = Field(..., description="the department's code")
+    can_act: bool = Field(
+        ..., description="may be assigned alerts and acknowledge them (not a Viewer)"
+    )
+
+
+@router.get(
+    "/users",
+    response=list[PersonOut],
+    summary="People, for the user ids that assign and a rule's routing take",
+    auth=requires("alerts.view_alert"),
+)
+@paginate(PageNumberPagination, page_size=100)
+def list_people(request: HttpRequest) -> Any:
+    people = User.objects.filter(is_active=True).select_related("profile__department")
+    return [
+        PersonOut(
+            id=user.pk,
+            username=user.get_username(),
+            name=person_name(user),
+            roles=roles_of(user),
+            department=_department_code(user),
+            can_act=user.has_perm("alerts.change_alert"),
+        )
+        for user in people.order_by("username").prefetch_related("groups")
+    ]
+
+
+def _department_code(user: User) -> str | None:
+    department = getattr(getattr(user, "profile", None), "department", None)
+    return department.code if department is not None else None
 
 
 class DepartmentIn(RequestBody):
