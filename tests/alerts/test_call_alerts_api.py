@@ -27,9 +27,14 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
         f"/api/alerts/{alert.pk}/ack", {"note": "mine"}, content_type="application/json"
     ).json()
     assert acked["state"] == "acknowledged"
-    # An empty body (curl -X POST) is understood: the note is optional.
+    # An empty body (curl -X POST) is understood: the note is optional. A retry of one's own
+    # acknowledgement answers 200 and changes nothing (a client read 409 as success).
     again = responder.post(f"/api/alerts/{alert.pk}/ack", content_type="application/json")
-    assert again.status_code == 409
+    assert again.status_code == 200 and again.json()["acknowledged_by_id"] == responder.user.pk
+    assert AuditEntry.objects.filter(action="alert.acknowledged").count() == 1
+    other = client_for("Responder")
+    taken = other.post(f"/api/alerts/{alert.pk}/ack", content_type="application/json")
+    assert taken.status_code == 409  # someone else's: the caller does not own it
     assert responder.get("/api/alerts?state=all").json()["count"] == 1
     wrong = responder.get("/api/alerts?state=closed")
     assert wrong.status_code == 400 and "false_alarm" in wrong.json()["error"]["message"]
@@ -47,6 +52,12 @@ def test_the_api_lists_acknowledges_and_takes_feedback(client_for) -> None:
         f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json"
     ).json()
     assert handled["state"] == "handled" and handled["closed_by_id"] == responder.user.pk
+    retried = responder.post(f"/api/alerts/{alert.pk}/handle", {}, content_type="application/json")
+    assert retried.status_code == 200
+    dismissed = responder.post(
+        f"/api/alerts/{alert.pk}/false-alarm", {}, content_type="application/json"
+    )
+    assert dismissed.status_code == 409  # closed otherwise: not what was asked
     rules = responder.get("/api/alerts/rules").json()
     assert rules[0]["kind"] == "keyword"
     bad = responder.post(

@@ -410,8 +410,13 @@ def _note(payload: NoteIn | None) -> str:
     return payload.note if payload else ""
 
 
-def _act(alert_id: int, action: Any) -> Alert:
+def _act(alert_id: int, action: Any, done: Any = None) -> Alert:
+    """``action`` on the alert; ``done(alert)`` says it already holds what the caller asks
+    of it (their own acknowledgement, their own close): a retried request answers 200 and
+    changes nothing, where a client had to read a 409 as success."""
     alert = get_or_404(Alert, alert_id)
+    if done is not None and done(alert):
+        return alert
     try:
         return action(alert)
     except AlertError as exc:
@@ -426,7 +431,11 @@ def _act(alert_id: int, action: Any) -> Alert:
     summary="Acknowledge",
 )
 def ack(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
-    return _act(alert_id, lambda a: acknowledge_alert(a, actor=request.user, note=_note(payload)))  # type: ignore[arg-type]
+    return _act(
+        alert_id,
+        lambda a: acknowledge_alert(a, actor=request.user, note=_note(payload)),  # type: ignore[arg-type]
+        lambda a: a.state == Alert.State.ACKNOWLEDGED and a.acknowledged_by_id == request.user.pk,
+    )
 
 
 @router.post(
@@ -436,7 +445,11 @@ def ack(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> A
     summary="Mark handled",
 )
 def handle(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
-    return _act(alert_id, lambda a: close_alert(a, actor=request.user, note=_note(payload)))  # type: ignore[arg-type]
+    return _act(
+        alert_id,
+        lambda a: close_alert(a, actor=request.user, note=_note(payload)),  # type: ignore[arg-type]
+        lambda a: a.state == Alert.State.HANDLED and a.closed_by_id == request.user.pk,
+    )
 
 
 @router.post(
@@ -449,6 +462,7 @@ def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn | None = No
     return _act(
         alert_id,
         lambda a: close_alert(a, actor=request.user, false_alarm=True, note=_note(payload)),  # type: ignore[arg-type]
+        lambda a: a.state == Alert.State.FALSE_ALARM and a.closed_by_id == request.user.pk,
     )
 
 
