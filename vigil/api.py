@@ -10,6 +10,7 @@ authenticate with ``Authorization: Bearer <token>`` (tokens from the profile pag
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,9 @@ from vigil.lib.i18n import problem_of, say_problem
 from vigil.lib.logs import refusal_line
 
 
-def _check_permission(user: Any, perm: str | None) -> Any:
+def _check_permission(
+    user: Any, perm: str | None, check: Callable[[Any], None] | None = None
+) -> Any:
     # Raised inside authentication, so a caller without the permission gets 403 before
     # the request body is even parsed: a Viewer learns nothing from validation errors.
     if perm and not user.has_perm(perm):
@@ -46,13 +49,16 @@ def _check_permission(user: Any, perm: str | None) -> Any:
         refusal = PermissionDenied(said)
         refusal.needs = perm  # type: ignore[attr-defined]  # for the log line, in English
         raise refusal
+    if check is not None:
+        check(user)  # a rule no single permission says (who may flag), raising its refusal
     return user
 
 
 class BearerToken(HttpBearer):
-    def __init__(self, perm: str | None = None) -> None:
+    def __init__(self, perm: str | None = None, check: Callable[[Any], None] | None = None) -> None:
         super().__init__()
         self.perm = perm
+        self.check = check
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_for(token)
@@ -60,7 +66,7 @@ class BearerToken(HttpBearer):
             return None
         request.user = found.user
         acting_through_token(str(found))  # the audit log names the token beside its owner
-        return _check_permission(found.user, self.perm)
+        return _check_permission(found.user, self.perm, self.check)
 
 
 class SessionWithCsrf(APIKeyCookie):
@@ -68,9 +74,10 @@ class SessionWithCsrf(APIKeyCookie):
 
     param_name = "sessionid"
 
-    def __init__(self, perm: str | None = None) -> None:
+    def __init__(self, perm: str | None = None, check: Callable[[Any], None] | None = None) -> None:
         super().__init__(csrf=True)
         self.perm = perm
+        self.check = check
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a signed-in session there are no ambient credentials to protect: the caller
@@ -93,12 +100,13 @@ class SessionWithCsrf(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        return _check_permission(user, self.perm)
+        return _check_permission(user, self.perm, self.check)
 
 
-def requires(perm: str | None = None) -> list[Any]:
-    """Authentication for an endpoint, optionally with one permission (``app.codename``)."""
-    return [BearerToken(perm), SessionWithCsrf(perm)]
+def requires(perm: str | None = None, check: Callable[[Any], None] | None = None) -> list[Any]:
+    """Authentication for an endpoint, optionally with one permission (``app.codename``) or a
+    ``check(user)`` that raises ``PermissionDenied``; both run before the body is parsed."""
+    return [BearerToken(perm, check), SessionWithCsrf(perm, check)]
 
 
 api = NinjaAPI(

@@ -20,6 +20,8 @@ def test_openapi_spec_and_docs_are_served(client) -> None:
     assert spec["info"]["title"] == "Vigil API"
     assert "/api/me" in spec["paths"] and "/api/health" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+    # Two ways in, named as such: an integrator read private class names (_FlagBearer) there.
+    assert set(spec["components"]["securitySchemes"]) == {"BearerToken", "SessionWithCsrf"}
 
 
 def test_errors_have_one_shape(client_for) -> None:

@@ -55,7 +55,7 @@ from vigil.alerts.services import (
 from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
 from vigil.alerts.services.listing import ASSIGNED_CHOICES, STATE_GROUPS, filter_alerts
-from vigil.api import ApiError, BearerToken, SessionWithCsrf, get_or_404, requires
+from vigil.api import ApiError, get_or_404, requires
 from vigil.lib.i18n import say_problem
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
@@ -70,22 +70,10 @@ def _flag_denied() -> PermissionDenied:
     )
 
 
-class _FlagBearer(BearerToken):
+def _may_flag(user: Any) -> None:
     """Checked before the body is parsed, like every permission of the API."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = super().authenticate(request, token)
-        if user is not None and not can_flag(user):
-            raise _flag_denied()
-        return user
-
-
-class _FlagSession(SessionWithCsrf):
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is not None and not can_flag(user):
-            raise _flag_denied()
-        return user
+    if not can_flag(user):
+        raise _flag_denied()
 
 
 #: Where the services' field names differ from the API's.
@@ -308,7 +296,7 @@ def my_notifications(request: HttpRequest, unread: bool = False) -> Any:
 @router.post(
     "/flag",
     response={200: AlertOut, 201: AlertOut},
-    auth=[_FlagBearer(), _FlagSession()],
+    auth=requires(check=_may_flag),
     summary="Flag a mention as a warning (警)",
     description="201 with the new warning; 200 with the open one when the mention is already "
     "flagged (the caller joins its timeline; no one is told again).",
