@@ -28,6 +28,7 @@ from vigil import __version__
 from vigil.accounts.audit import acting_through_token
 from vigil.accounts.roles import roles_with
 from vigil.accounts.services import token_for
+from vigil.lib.api_schema import add_error_responses
 from vigil.lib.i18n import problem_of, say_problem
 from vigil.lib.logs import refusal_line
 
@@ -109,7 +110,18 @@ def requires(perm: str | None = None, check: Callable[[Any], None] | None = None
     return [BearerToken(perm, check), SessionWithCsrf(perm, check)]
 
 
-api = NinjaAPI(
+class VigilAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's spec, with the error answers every operation may give and the alert
+        rules' conditions and routing (free JSON in the bodies) by kind."""
+        from vigil.alerts.schemas import describe_rule_bodies
+
+        schema = super().get_openapi_schema(**kwargs)
+        describe_rule_bodies(schema)
+        return add_error_responses(schema)
+
+
+api = VigilAPI(
     title="Vigil API",
     version=__version__,
     description="Enterprise public-opinion monitoring and response. Errors: "

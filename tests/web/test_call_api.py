@@ -22,6 +22,20 @@ def test_openapi_spec_and_docs_are_served(client) -> None:
     assert client.get("/api/docs").status_code == 200
     # Two ways in, named as such: an integrator read private class names (_FlagBearer) there.
     assert set(spec["components"]["securitySchemes"]) == {"BearerToken", "SessionWithCsrf"}
+    # The error answers and their one shape, and a rule's conditions by kind (an integrator
+    # found only the successes, and free JSON).
+    error = {"$ref": "#/components/schemas/Error"}
+    patch = spec["paths"]["/api/alerts/rules/{rule_id}"]["patch"]["responses"]
+    for status in ("400", "401", "403", "404", "422", "default"):
+        assert patch[status]["content"]["application/json"]["schema"] == error, status
+    assert "details" in spec["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+    conditions = spec["components"]["schemas"]["RuleIn"]["properties"]["conditions"]
+    assert {"$ref": "#/components/schemas/SpikeConditions"} in conditions["anyOf"]
+    spike = spec["components"]["schemas"]["SpikeConditions"]["properties"]
+    assert "sensitivity" in spike
+    routing = spec["components"]["schemas"]["RuleIn"]["properties"]["routing"]["anyOf"][0]
+    assert routing == {"$ref": "#/components/schemas/Routing"}
+    assert "Recipients" in spec["components"]["schemas"]  # nested models come along
 
 
 def test_errors_have_one_shape(client_for) -> None:

@@ -8,10 +8,11 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from vigil.alerts.conditions import CONDITION_MODELS, Routing
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.services.lifecycle import is_overdue, respond_by
 from vigil.alerts.transports import build_transport
-from vigil.lib.api_schema import RequestBody
+from vigil.lib.api_schema import RequestBody, add_model_schemas
 
 ERROR_CODE_HELP = (
     "timeout, dns, refused, tls, http_status, blocked, channel_paused, no_address, "
@@ -277,3 +278,26 @@ class NotificationOut(Schema):
     level: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+
+def describe_rule_bodies(schema: dict[str, Any]) -> None:
+    """A rule's ``conditions`` and ``routing`` are free JSON in the bodies, checked by kind:
+    the spec gives their models (an integrator found no per-kind schema there)."""
+    names = {kind: f"{kind.title().replace('_', '')}Conditions" for kind in CONDITION_MODELS}
+    refs = add_model_schemas(schema, {names[k]: m for k, m in CONDITION_MODELS.items()})
+    routing = add_model_schemas(schema, {"Routing": Routing})[0]
+    said = ", ".join(f"{kind} → {name}" for kind, name in names.items())
+    bodies = schema.get("components", {}).get("schemas", {})
+    for body in ("RuleIn", "RulePatch"):
+        properties = bodies.get(body, {}).get("properties", {})
+        if "conditions" in properties:
+            properties["conditions"] = {
+                "anyOf": [*refs, {"type": "null"}] if body == "RulePatch" else refs,
+                "description": f"by the rule's kind: {said}",
+            }
+        if "routing" in properties:
+            properties["routing"] = {
+                "anyOf": [routing, {"type": "null"}] if body == "RulePatch" else [routing],
+                "description": "who is told, the on-call order and escalation ladder, "
+                "channels, quiet hours and digests",
+            }
