@@ -293,12 +293,16 @@ def channel_edit(request: HttpRequest, channel_id: int) -> HttpResponse:
     return _channel_form_view(request, get_object_or_404(Channel, pk=channel_id))
 
 
+def _channel_and_actor(request: HttpRequest, channel_id: int) -> tuple[Channel, User]:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the decorators let only signed-in users in
+    return get_object_or_404(Channel, pk=channel_id), user
+
+
 @perm_required("alerts.change_channel")
 @require_POST
 def channel_resend_failed(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(Channel, pk=channel_id)
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101
+    channel, user = _channel_and_actor(request, channel_id)
     resent = resend_failed(channel, actor=user)
     messages.success(
         request,
@@ -315,9 +319,7 @@ def channel_resend_failed(request: HttpRequest, channel_id: int) -> HttpResponse
 @perm_required("alerts.change_channel")
 @require_POST
 def channel_test(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(Channel, pk=channel_id)
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101
+    channel, user = _channel_and_actor(request, channel_id)
     delivery = send_test(channel, actor=user)
     if request.htmx:  # type: ignore[attr-defined]
         try:
