@@ -291,12 +291,33 @@ def test_bad_channel_configs_are_refused() -> None:
         ),
         ("ntfy://ntfy.sh/alerts?priority=high&token=sekrit", "ntfy://ntfy.sh/alerts"),
         ("mailtos://me@example.com", "mailtos://me@example.com"),
+        # Chat bots keep tokens where a host or a user would be (a zh trial's list showed a
+        # DingTalk secret and token in full, running off the page).
+        (
+            "dingtalk://SEC8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c@4f1b2c3d4e5f60718293a4b5c6d7e8f9/",
+            "dingtalk://SEC8…@4f1b…/",
+        ),
+        ("wecombot://abcdefabcdef1234567890/", "wecombot://abcd…/"),
     ],
 )
 def test_apprise_urls_are_shown_without_passwords_or_queries(url: str, shown: str) -> None:
     from vigil.alerts.transports import build_transport
 
     assert build_transport("apprise", {"urls": [url]}).describe() == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("dingtalk://4f1b2c3d4e5f60718293a4b5c6d7e8f9/", "DingTalk"),
+        ("wecombot://abcdefabcdef1234567890/", "WeCom"),
+        ("mailto://127.0.0.1:8025?from=a@example.com&to=b@example.com", "E-mail (SMTP server)"),
+    ],
+)
+def test_the_channel_list_names_the_service_not_apprise(url: str, kind: str) -> None:
+    from vigil.alerts.transports import build_transport
+
+    assert build_transport("apprise", {"urls": [url]}).form_label() == kind
 
 
 def test_default_channels_serve_rules_without_channels(httpserver, make_user) -> None:

@@ -36,16 +36,29 @@ from vigil.lib import http_errors
 from vigil.lib.i18n import Problem, gettext_noop
 
 
+def _shorten(part: str) -> str:
+    """A token-like part of an address, cut to its first four characters."""
+    return part[:4] + "…" if len(part) > 12 else part
+
+
 def _mask(url: str) -> str:
     """``scheme://user:***@host:port/…`` with path tokens shortened and the query dropped:
     safe to display. Only the userinfo before the host's ``@`` is a password."""
     parts = urlsplit(url)
     netloc = parts.netloc
+    host = netloc.rsplit("@", 1)[-1]
+    if "." not in host:
+        # Chat services keep their token where a host would be (dingtalk://TOKEN,
+        # wecombot://KEY): a real host has dots; a zh trial's list showed a DingTalk token.
+        host = _shorten(host)
     if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
+        userinfo = netloc.rsplit("@", 1)[0]
         user, has_password, _secret = userinfo.partition(":")
-        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
-    path = "/".join(seg[:4] + "…" if len(seg) > 12 else seg for seg in parts.path.split("/"))
+        # Without a password, the part before @ may be a secret too (dingtalk://SECRET@TOKEN).
+        netloc = f"{user}:***@{host}" if has_password else f"{_shorten(user)}@{host}"
+    else:
+        netloc = host
+    path = "/".join(_shorten(seg) for seg in parts.path.split("/"))
     shown = urlunsplit(parts._replace(netloc=netloc, path=path, query="", fragment=""))
     if parts.scheme in ("mailto", "mailtos"):
         # Who the mail goes to is no secret, and the list must say it (a zh trial's channel
@@ -205,10 +218,14 @@ class AppriseTransport(Transport):
         return "/".join(dict.fromkeys(_service_of(u) for u in self.cfg.urls))
 
     def form_label(self) -> str:
-        # A trial saved an e-mail channel on its form and the list called it "Apprise".
+        # A trial saved an e-mail channel on its form and the list called it "Apprise"; a zh
+        # trial's DingTalk and WeCom bots read "Apprise (mail, chat, SMS)" too.
         if len(self.cfg.urls) == 1 and smtp_fields(self.cfg.urls[0]) is not None:
             return str(_("E-mail (SMTP server)"))
-        return ""
+        try:
+            return self.service()
+        except Exception:  # noqa: BLE001 - an address Apprise cannot read: the kind's name
+            return ""
 
     def _urls_for(self, message: Message) -> list[str]:
         if not self.cfg.to_recipients:
