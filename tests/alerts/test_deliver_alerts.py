@@ -359,3 +359,36 @@ def test_a_channel_that_answers_again_sends_its_waiting_retries_at_once(httpserv
     escalated = Delivery.objects.get(channel=channel, reason="escalated:1")
     sent_ids = [r.headers["X-Vigil-Delivery"] for r, _response in httpserver.log]
     assert sent_ids == [str(fired.pk), str(escalated.pk), str(fired.pk)]
+
+
+@pytest.mark.parametrize(
+    ("pasted", "stored"),
+    [
+        (
+            "https://oapi.dingtalk.com/robot/send?access_token=4f1b2c3d4e5f60718293a4b5c6d7e8f9",
+            "dingtalk://4f1b2c3d4e5f60718293a4b5c6d7e8f9/",
+        ),
+        (
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef-1234",
+            "wecombot://abcdef-1234/",
+        ),
+        (
+            "https://open.feishu.cn/open-apis/bot/v2/hook/8a7b6c5d-4e3f-2a1b-0c9d-8e7f6a5b4c3d",
+            "feishu://8a7b6c5d-4e3f-2a1b-0c9d-8e7f6a5b4c3d/",
+        ),
+    ],
+)
+def test_a_chat_robots_own_webhook_address_is_understood(pasted: str, stored: str) -> None:
+    # A zh trial pasted what the DingTalk robot page shows and was refused.
+    from vigil.alerts.services import create_channel
+
+    channel = create_channel(name="群机器人", kind="apprise", config={"urls": [pasted]})
+    assert channel.config["urls"] == [stored]
+
+
+def test_an_address_apprise_cannot_read_says_how_to_write_one() -> None:
+    from vigil.alerts.services import RuleError, create_channel
+
+    with pytest.raises(RuleError) as refused:
+        create_channel(name="x", kind="apprise", config={"urls": ["https://example.com/robot"]})
+    assert "dingtalk://ACCESS_TOKEN/" in str(refused.value)

@@ -51,7 +51,7 @@ def test_a_story_that_grows_fourfold_inside_its_episode_is_told_again(  # noqa: 
     bell = Notification.objects.filter(user=wang).order_by("pk").last()
     assert bell is not None and bell.display_title.startswith("Grown fourfold: ")
     with translation.override("zh-hans"):
-        assert bell.display_title.startswith("声量再翻四倍：")
+        assert bell.display_title.startswith("声量增至 4 倍：")
     assert "150 mentions in 5 min" in alert.summary
 
 

@@ -146,3 +146,23 @@ def test_the_api_says_the_same_warning_when_a_webhook_is_saved(client_for, setti
     listed = admin.get(f"/api/alerts/channels/{made['id']}").json()
     assert "127.0.0.1 is an internal address" in listed["warning"]
     assert "VIGIL_ALLOW_PRIVATE_FETCH=1" in listed["warning"]
+
+
+def test_a_refused_address_is_said_under_its_field_in_the_readers_words(
+    client_for, zh_hans_catalogue
+) -> None:
+    # A zh trial read 「urls：Apprise 无法识别地址 …」 above the form: the stored key's name.
+    admin = client_for("Administrator")
+    form = {"name": "钉钉群", "kind": "apprise", "urls": "https://example.com/robot"}
+    page = admin.post("/alerts/channels/new/", form, HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    text = page.decode()
+    assert "Apprise 无法识别地址" in text and "urls：" not in text and "urls:" not in text
+    assert not Channel.objects.filter(name="钉钉群").exists()
+    # The API points at the key at fault inside config, not at config.
+    bad = admin.post(
+        "/api/alerts/channels",
+        {"name": "Hook", "kind": "webhook", "config": {"url": "ftp://x"}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["details"][0]["loc"][-1] == "url"

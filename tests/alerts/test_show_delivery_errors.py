@@ -238,7 +238,7 @@ def test_a_channel_address_that_is_not_valid_is_refused_in_chinese(
         **ZH,
     )
     assert answer.status_code == 400
-    assert "url：必须是 http(s) 网址" in answer.json()["error"]["message"]
+    assert "config.url: 必须是 http(s) 网址" in answer.json()["error"]["message"]
     answer = admin.post(
         "/api/alerts/channels",
         {"name": "Mail", "kind": "apprise", "config": {"urls": ["nonsense://x"]}},

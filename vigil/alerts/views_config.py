@@ -41,6 +41,7 @@ from vigil.alerts.services.routing import (
 )
 from vigil.alerts.services.spikes import warmups
 from vigil.alerts.transports import TransportError, build_transport
+from vigil.lib.i18n import say_problem
 from vigil.web.decorators import perm_required
 
 
@@ -257,7 +258,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                     language=data.get("language") or "",
                 )
         except RuleError as exc:
-            form.add_error(None, str(exc))
+            _refusal_on_form(form, exc)
         else:
             try:
                 warning = build_transport(channel.kind, channel.config).save_warning()
@@ -281,6 +282,19 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
         "alerts/channel_form.html",
         {"form": form, "channel": channel, "secret": secret, "kinds": CHANNEL_FIELDS_BY_KIND},
     )
+
+
+def _refusal_on_form(form: ChannelForm, exc: RuleError) -> None:
+    """A refused configuration under the form's own field where it has one (the addresses),
+    said without the stored key's English name (a zh trial read 「urls：Apprise 无法识别…」)."""
+    placed = False
+    for problem in exc.problems:
+        key = str(problem["loc"][0]) if problem["loc"] else ""
+        if key in form.fields:
+            form.add_error(key, say_problem(problem["problem"], _))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc))
 
 
 @perm_required("alerts.add_channel")

@@ -95,7 +95,7 @@ class ChannelForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),
         help_text=_(
-            "One per line: mailto://user:pass@smtp.example.com, dingtalk://token, wecombot://key, feishu://token, slack://…, msteams://…, tgram://…, ntfy://…"
+            "One per line: mailto://user:pass@smtp.example.com, dingtalk://token (with 加签: dingtalk://secret@token), wecombot://key, feishu://token, slack://…, msteams://…, tgram://…, ntfy://…. A DingTalk, WeCom, Feishu or Lark robot's own webhook address can be pasted as it is."
         ),
     )
     to_recipients = forms.BooleanField(

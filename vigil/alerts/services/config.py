@@ -183,7 +183,18 @@ def _clean_channel(kind: str, name: str, config: dict[str, Any] | None) -> dict[
             _("%(field)s: %(problem)s") % {"field": p["field"], "problem": say_problem(p, _)}
             for p in exc.problems
         )
-        raise RuleError(said, field="config") from None
+        # Each problem apart, by the key at fault: the API's details point at config.url,
+        # not at config (an integrator's trial), and the form puts it under its own field.
+        problems = [
+            {
+                "loc": p["field"].split("."),
+                "msg": p.get("text", ""),
+                "type": p.get("type", "value_error"),
+                "problem": {k: v for k, v in p.items() if k != "field"},
+            }
+            for p in exc.problems
+        ]
+        raise RuleError(said, field="config", problems=problems) from None
     except Exception as exc:  # TransportError for an unknown kind
         raise RuleError(str(exc), field="kind") from None
 

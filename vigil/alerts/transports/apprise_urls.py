@@ -146,7 +146,39 @@ def _service_of(url: str) -> str:
     if scheme in _SERVICES:
         return str(_SERVICES[scheme])
     service = apprise.Apprise.instantiate(url)
+    # An https address Apprise reads as a service (a WeCom bot's own URL) is named as its
+    # scheme is: the rules list said "WeCom Bot" where the channels said "WeCom" (a zh trial).
+    protocols = getattr(service, "secure_protocol", None) or ()
+    for protocol in (protocols,) if isinstance(protocols, str) else protocols:
+        if protocol in _SERVICES:
+            return str(_SERVICES[protocol])
     return str(getattr(service, "service_name", "") or scheme)
+
+
+#: The webhook addresses Chinese chat apps hand out, and the Apprise address each is:
+#: a PR person pastes what the DingTalk or Feishu robot page shows (a zh trial's was refused).
+_NATIVE = (
+    (
+        re.compile(r"^https://oapi\.dingtalk\.com/robot/send\?(?:.*&)?access_token=([\w-]+)"),
+        "dingtalk://{}/",
+    ),
+    (
+        re.compile(r"^https://qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?(?:.*&)?key=([\w-]+)"),
+        "wecombot://{}/",
+    ),
+    (re.compile(r"^https://open\.feishu\.cn/open-apis/bot/v2/hook/([\w-]+)"), "feishu://{}/"),
+    (re.compile(r"^https://open\.larksuite\.com/open-apis/bot/v2/hook/([\w-]+)"), "lark://{}/"),
+)
+
+
+def from_native(url: str) -> str:
+    """``url`` as Apprise writes it, when it is a chat app's own webhook address; else as is.
+    A DingTalk robot with 加签 (signing) needs its secret too: dingtalk://SECRET@TOKEN/."""
+    for pattern, apprise_url in _NATIVE:
+        found = pattern.match(url)
+        if found:
+            return apprise_url.format(found.group(1))
+    return url
 
 
 class AppriseConfig(TransportConfig):
@@ -159,7 +191,7 @@ class AppriseConfig(TransportConfig):
     def _known_schemes(cls, value: list[str]) -> list[str]:
         import apprise
 
-        clean = [u.strip() for u in value if u.strip()]
+        clean = [from_native(u.strip()) for u in value if u.strip()]
         if not clean:
             raise Problem(gettext_noop("give at least one Apprise URL"))
         for url in clean:
@@ -178,7 +210,13 @@ class AppriseConfig(TransportConfig):
                 )
             if refused:
                 raise Problem(
-                    gettext_noop("Apprise does not understand the address %(url)s"),
+                    gettext_noop(
+                        "Apprise does not understand the address %(url)s: write it as "
+                        "service://…, e.g. dingtalk://ACCESS_TOKEN/ (with 加签: "
+                        "dingtalk://SECRET@ACCESS_TOKEN/), wecombot://KEY/ or feishu://TOKEN/; "
+                        "a DingTalk, WeCom, Feishu or Lark robot's own webhook address is "
+                        "understood as it is"
+                    ),
                     url=repr(_mask(url)),
                 )
         return clean
