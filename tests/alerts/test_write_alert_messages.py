@@ -210,3 +210,28 @@ def test_a_quoted_mention_is_labelled_as_one(make_user) -> None:
     assert alert.summary == "the serious post"  # the most serious, not among the latest three
     bell = Delivery.objects.filter(channel__kind="in_app", recipient=wang).latest("pk")
     assert "Key mention: the serious post" in message_for(bell).body.splitlines()
+
+
+def test_a_shared_channel_states_times_in_the_rules_time_zone(httpserver, make_user) -> None:
+    # A zh trial's WeCom group read "respond by 03:51 (UTC)" from a rule set to Shanghai.
+    from vigil.alerts.services import create_channel
+
+    hook = create_channel(name="Ops", kind="webhook", config={"url": httpserver.url_for("/h")})
+    person = make_user("Responder")
+    topic = make_topic()
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=topic,
+        level="II",
+        routing={
+            "channels": [hook.pk],
+            "timezone": "Asia/Shanghai",
+            "recipients": {"users": [person.pk]},
+        },
+    )
+    evaluate_new_mentions([matched_mention(topic, title="明光水壶烫伤")])
+    shared = message_for(Delivery.objects.get(channel=hook)).body
+    assert "(Asia/Shanghai)" in shared and "(UTC)" not in shared
+    bell = Delivery.objects.get(channel__kind="in_app", recipient=person)
+    assert "(UTC)" in message_for(bell).body  # a person's message: their own zone

@@ -91,13 +91,23 @@ def message_language(recipient: User | None, default: str = "") -> str:
     return language or default or settings.LANGUAGE_CODE
 
 
-def message_zone(recipient: User | None) -> zoneinfo.ZoneInfo:
-    """The time zone a message states times in: the recipient's own, else the installation's."""
+def message_zone(recipient: User | None, audience_zone: str = "") -> zoneinfo.ZoneInfo:
+    """The time zone a message states times in: the recipient's own; for a shared channel
+    (no recipient) the rule's audience's (its routing time zone; a zh trial's WeCom group read
+    "respond by 03:51 (UTC)" from a rule set to Asia/Shanghai); else the installation's."""
     name = getattr(getattr(recipient, "profile", None), "timezone", "") if recipient else ""
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    for candidate in (name, "" if recipient else audience_zone, settings.TIME_ZONE):
+        try:
+            if candidate:
+                return zoneinfo.ZoneInfo(candidate)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def _audience_zone(alert: Alert) -> str:
+    """The time zone of the rule that fired the alert, if it sets one."""
+    return str((alert.rule.routing or {}).get("timezone") or "") if alert.rule else ""
 
 
 def _deadline_and_mentions(
@@ -112,7 +122,7 @@ def _deadline_and_mentions(
     warning = ""
     status = response_status(alert)
     if alert.state == Alert.State.NEW:
-        zone = message_zone(delivery.recipient)
+        zone = message_zone(delivery.recipient, _audience_zone(alert))
         when = status.respond_by.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         # An escalation is sent only once the target has passed, whenever it is composed.
         late = status.overdue or delivery.reason.startswith("escalated")
@@ -185,7 +195,9 @@ def _held_since(delivery: Delivery) -> str:
     said nothing of the wait."""
     if delivery.held_reason not in ("quiet_hours", "weekend"):
         return ""
-    zone = message_zone(delivery.recipient)
+    zone = message_zone(
+        delivery.recipient, _audience_zone(delivery.alert) if delivery.alert else ""
+    )
     when = delivery.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     text = (
         _("Held for quiet hours since {time} ({zone})")
