@@ -166,3 +166,23 @@ def test_a_refused_address_is_said_under_its_field_in_the_readers_words(
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["details"][0]["loc"][-1] == "url"
+
+
+def test_a_channel_is_paused_and_resumed_on_its_form(client_for) -> None:
+    # A zh trial's broken bot kept failing (×18) with no way to stop it on the screens.
+    admin = client_for("Administrator")
+    form = {"name": "Bot", "kind": "webhook", "url": "https://hooks.example.com/bot"}
+    admin.post("/alerts/channels/new/", form)
+    channel = Channel.objects.get(name="Bot")
+    assert channel.is_active  # a new channel sends
+    admin.post(f"/alerts/channels/{channel.pk}/edit/", {**form, "paused": "on"})
+    channel.refresh_from_db()
+    assert not channel.is_active and channel.health == "paused"
+    page = admin.get(f"/alerts/channels/{channel.pk}/edit/").content.decode()
+    assert 'id="id_paused" checked' in page
+    admin.post(f"/alerts/channels/{channel.pk}/edit/", form)
+    channel.refresh_from_db()
+    assert channel.is_active
+    Channel.objects.filter(pk=channel.pk).update(consecutive_failures=3)
+    listing = admin.get("/alerts/channels/").content.decode()
+    assert 'title="failed 3 times in a row">×3' in listing

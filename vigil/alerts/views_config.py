@@ -245,6 +245,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                     kind=form.channel_kind(),
                     config=form.config(),
                     is_default=data["is_default"],
+                    is_active=not data["paused"],
                     language=data.get("language") or "",
                     actor=request.user,  # type: ignore[arg-type]
                 )
@@ -255,6 +256,7 @@ def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpRes
                     name=data["name"],
                     config=form.config(),
                     is_default=data["is_default"],
+                    is_active=not data["paused"],
                     language=data.get("language") or "",
                 )
         except RuleError as exc:

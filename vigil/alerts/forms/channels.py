@@ -131,6 +131,16 @@ class ChannelForm(forms.Form):
         ),
     )
 
+    paused = forms.BooleanField(
+        label=_("Paused: send nothing on this channel"),
+        required=False,
+        # A zh trial's broken bot kept failing, with no way to stop it but deleting it.
+        help_text=_(
+            "For a broken bot or a test channel: its messages are not sent while it is paused, "
+            "and its delivery log is kept. Untick to send again."
+        ),
+    )
+
     def __init__(self, *args: Any, saved_password: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.saved_password = saved_password  # kept when an edit leaves the field empty
@@ -153,6 +163,7 @@ class ChannelForm(forms.Form):
             "to_recipients": channel.config.get("to_recipients", False),
             "url": channel.config.get("url", ""),
             "is_default": channel.is_default,
+            "paused": not channel.is_active,
             "language": channel.language,
         }
         smtp = _smtp_of(channel)

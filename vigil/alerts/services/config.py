@@ -206,6 +206,7 @@ def create_channel(
     kind: str,
     config: dict[str, Any] | None = None,
     is_default: bool = False,
+    is_active: bool = True,
     language: str = "",
     actor: User | None = None,
 ) -> Channel:
@@ -220,6 +221,7 @@ def create_channel(
         kind=kind,
         config=clean,
         is_default=is_default,
+        is_active=is_active,
         language=language,
         created_by=actor if isinstance(actor, User) else None,
     )
