@@ -118,6 +118,10 @@ def test_saving_a_rule_says_who_personal_e_mail_cannot_reach(client_for, make_us
     assert "No e-mail address on the profile of: nomail." in page and "msg-warning" in page
     quiet = admin.post("/alerts/rules/new/", {**form, "name": "B", "on_call": "kim"}, follow=True)
     assert "No e-mail address" not in quiet.content.decode()
+    # Without a personal e-mail channel there is nothing to warn of: the bell needs no
+    # address (a zh trial was warned of admin's missing e-mail on a webhook-only rule).
+    bell_only = admin.post("/alerts/rules/new/", {**form, "name": "C", "channels": []}, follow=True)
+    assert "No e-mail address" not in bell_only.content.decode()
 
 
 def _burns_with_a_ladder(make_user) -> AlertRule:  # noqa: ANN001
