@@ -158,3 +158,16 @@ def test_a_preview_says_the_zone_of_its_times(client_for) -> None:
     assert "时区：Asia/Shanghai" in chinese
     none = {**form, "query": "爆炸"}
     assert "Times in" not in responder.post("/alerts/rules/preview/", none).content.decode()
+
+
+def test_a_preview_says_how_many_mentions_met_the_rules_conditions(client_for) -> None:
+    # A zh trial read "25 matches replayed" for 烫伤 and for a word with no hit alike.
+    topic = make_topic(name="Kettle")
+    matched_mention(topic, title="明光水壶烫伤")
+    matched_mention(topic, title="明光水壶开箱")
+    form = {"name": "Burns", "kind": "keyword", "topic": topic.pk, "level": "II"}
+    responder = client_for("Responder")
+    page = responder.post("/alerts/rules/preview/", {**form, "query": "烫伤"}).content.decode()
+    assert "2 mentions of the topics replayed, 1 met the rule's conditions" in page
+    none = responder.post("/alerts/rules/preview/", {**form, "query": "召回"}).content.decode()
+    assert "2 mentions of the topics replayed, 0 met the rule's conditions" in none

@@ -46,6 +46,10 @@ class PreviewFire:
 class Preview:
     fires: list[PreviewFire] = field(default_factory=list)
     scanned: int = 0
+    #: Of those, the mentions the rule's own test accepted (its words, an author's reach, a
+    #: story's growth); None for rules that judge volumes. "25 matches replayed" read the
+    #: same for a word with no hit at all (a zh trial).
+    accepted: int | None = None
     truncated: bool = False
     error: str = ""
 
@@ -119,7 +123,9 @@ def preview_rule(
     if test is None:
         preview.error = f"unknown rule kind {kind!r}"
         return preview
-    preview.fires = _episodes(rule, [h for h in hits if test(rule, h)], window)  # type: ignore[arg-type]
+    accepted = [h for h in hits if test(rule, h)]  # type: ignore[arg-type]
+    preview.accepted = len(accepted)
+    preview.fires = _episodes(rule, accepted, window)
     return preview
 
 
