@@ -8,6 +8,7 @@ from django.utils import translation
 from tests.factories import SourceFactory
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import AuditEntry
+from vigil.accounts.roles import ROLE_LABELS
 from vigil.sources.services import set_source_paused
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,9 @@ def test_the_audit_screen_reads_in_the_readers_language(client_for) -> None:
     table = page[page.index("<tbody>") :]
     assert "预警规则" in table and "创建" in table  # the kind of object and the verb
     assert "alerts.alertrule #" not in table and "{'" not in table  # no codes, no Python reprs
-    assert '"roles": ["Responder"]' in html.unescape(table)
+    with translation.override("zh-hans"):
+        responders = str(ROLE_LABELS["Responder"])
+    assert '"roles"' not in html.unescape(table) and f"→ {responders}" in table  # in words
     assert "关键词 / 敏感词" in table and "→ keyword" not in table  # values by their labels
     # A zh trial read "created at: — → 2026-11-27T10:46:30.557931+00:00".
     assert "created at" not in table and "+00:00" not in table and "<strong>创建</strong>" in table
@@ -193,3 +196,25 @@ def test_changes_made_through_an_api_token_name_the_token(client_for) -> None:
     admin.post(f"/alerts/{alert.pk}/act/", {"action": "handle"})
     closed = AuditEntry.objects.filter(action="alert.handled").first()
     assert closed is not None and "token" not in (closed.after or {})
+
+
+def test_a_rules_routing_and_a_channels_kind_read_in_words(client_for, make_user) -> None:
+    # A zh trial's log showed {"recipients": {"users": [], "roles": ["Responder"], … cut off,
+    # and channels as "webhook".
+    from tests.alerts._support import make_topic
+    from vigil.alerts.services import create_channel, create_rule
+
+    li = make_user("Responder", username="liwei", first_name="Wei", last_name="Li")
+    hook = create_channel(name="Ops", kind="webhook", config={"url": "https://h.example.com/"})
+    create_rule(
+        name="Burns",
+        kind="keyword",
+        topic=make_topic(),
+        conditions={"query": "烫伤"},
+        routing={"recipients": {"roles": ["Responder"]}, "on_call": [li.pk], "channels": [hook.pk]},
+    )
+    admin = client_for("Administrator")
+    table = admin.get("/accounts/audit/").content.decode()
+    table = html.unescape(table[table.index("<tbody>") :])
+    assert '"recipients"' not in table and "Wei Li" in table and "Ops" in table
+    assert "→ Signed webhook</div>" in table and "→ webhook<" not in table

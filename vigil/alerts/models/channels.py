@@ -71,6 +71,12 @@ class Channel(models.Model):
     def audit_repr(self) -> str:
         return self.display_name
 
+    def audit_field_value(self, name: str, value: object) -> str | None:
+        """A recorded kind by its label ("Signed webhook", not ``webhook``)."""
+        if name == "kind" and isinstance(value, str):
+            return str(_KIND_LABELS.get(value, value))
+        return None
+
     @property
     def kind_label(self) -> str:
         return str(_KIND_LABELS.get(self.kind, self.kind))
