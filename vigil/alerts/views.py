@@ -40,7 +40,12 @@ from vigil.alerts.services import (
 from vigil.alerts.services.ack_links import read_ack_token
 from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag, flag_topics
-from vigil.alerts.services.listing import ASSIGNED_CHOICES, STATE_GROUPS, filter_alerts
+from vigil.alerts.services.listing import (
+    ASSIGNED_CHOICES,
+    STATE_GROUPS,
+    filter_alerts,
+    related_alerts,
+)
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
 from vigil.alerts.services.routing import where_flags_go
@@ -146,6 +151,7 @@ def detail(request: HttpRequest, alert_id: int) -> HttpResponse:
             "response": response_status(alert),
             "users": assignable_users(),
             "matched": matched_terms(alert),
+            "related": related_alerts(alert),
         },
     )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from vigil.accounts.models import AuditEntry
-from vigil.alerts.models import Alert
+from vigil.alerts.models import Alert, AlertMention
 
 #: "assigned" filter values: to the reader, to nobody ("" is anyone).
 ASSIGNED_CHOICES = ("me", "none")
@@ -63,3 +63,40 @@ def filter_alerts(
             Q(created_at__gte=changed_since) | Q(last_seen__gte=changed_since) | Q(pk__in=acted_on)
         )
     return alerts
+
+
+def related_alerts(alert: Alert, limit: int = 10) -> list[Alert]:
+    """Other alerts about the same event, most recently active first: those whose posts are
+    mostly of the story this alert's posts mostly are. Rules of several kinds warn of one
+    event each in its own way (a zh trial's kettle scald stood in the inbox as four alerts
+    with nothing to say they were one event). By the main story, not by any shared post: a
+    brand's volume alert holds every post of its hour and would relate everything."""
+    story = alert.story_id or _main_stories([alert.pk]).get(alert.pk)
+    if story is None:
+        return []
+    in_story = AlertMention.objects.filter(mention__story_id=story).values("alert_id")
+    candidates = list(
+        Alert.objects.filter(Q(story_id=story) | Q(pk__in=in_story))
+        .exclude(pk=alert.pk)
+        .select_related("rule")
+        .order_by("-last_seen", "-id")[: limit * 3]
+    )
+    main = _main_stories([c.pk for c in candidates if c.story_id is None])
+    same = [c for c in candidates if (c.story_id or main.get(c.pk)) == story]
+    return same[:limit]
+
+
+def _main_stories(alert_ids: list[int]) -> dict[int, int]:
+    """Alert id → the story most of its posts belong to (posts without a story aside)."""
+    counted = (
+        AlertMention.objects.filter(alert_id__in=alert_ids, mention__story_id__isnull=False)
+        .values("alert_id", "mention__story_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    best: dict[int, tuple[int, int]] = {}
+    for row in counted:
+        key, story, n = row["alert_id"], row["mention__story_id"], row["n"]
+        if key not in best or (n, -story) > (best[key][1], -best[key][0]):
+            best[key] = (story, n)
+    return {key: story for key, (story, _n) in best.items()}
