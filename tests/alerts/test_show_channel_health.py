@@ -186,3 +186,16 @@ def test_a_channel_is_paused_and_resumed_on_its_form(client_for) -> None:
     Channel.objects.filter(pk=channel.pk).update(consecutive_failures=3)
     listing = admin.get("/alerts/channels/").content.decode()
     assert 'title="failed 3 times in a row">×3' in listing
+
+
+def test_a_failed_test_points_at_the_last_error_instead_of_saying_it_twice(client_for) -> None:
+    # A zh trial's row said 「找不到主机名 …（DNS 解析失败）」 twice, side by side.
+    channel = create_channel(name="Ops", kind="webhook", config={"url": "http://127.0.0.1:9/h"})
+    result = (
+        client_for("Administrator")
+        .post(f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    inline, _sep, cells = result.partition(f'<span id="health-{channel.pk}"')
+    assert "the test failed: see Last error" in inline and "refused" not in inline
+    assert "refused" in cells  # said once, in the Last error cell
