@@ -430,3 +430,13 @@ def test_the_alert_page_says_its_state_once(client_for, make_user, zh_hans_catal
     )
     assert said[dismissed.pk, "en"] == "false alarm · closed by li at 2026-11-27 09:00"
     assert said[dismissed.pk, "zh-hans"] == "误报 · 由 li 于 2026-11-27 09:00 关闭"
+
+
+def test_an_inbox_row_does_not_repeat_what_its_title_says(client_for) -> None:
+    # A zh trial's row read "Kettle: Burns" then "#2 · Keyword · Burns · Kettle".
+    alert = burns_alert()
+    page = client_for("Responder").get("/alerts/").content.decode()
+    row = page[page.index(f'id="alert-{alert.pk}"') :].split("</tr>")[0]
+    meta = row[row.index('class="alert-no"') :].split("</div>")[0]
+    assert alert.rule.name in alert.display_title and alert.rule.name not in meta
+    assert alert.topic.name not in meta and alert.rule.get_kind_display() in meta
