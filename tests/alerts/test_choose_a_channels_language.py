@@ -77,3 +77,14 @@ def test_the_language_is_checked_and_chosen_on_the_form(client_for, settings) ->
     assert Channel.objects.get(name="Team").language == "zh-hans"
     listing = html.unescape(admin.get("/alerts/channels/").content.decode())
     assert "messages in Simplified Chinese" in listing
+
+
+def test_a_new_channel_starts_in_the_language_of_whoever_sets_it_up(client_for) -> None:
+    # A zh trial's new WeCom group was set to the installation's English by default.
+    admin = client_for("Administrator")
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/alerts/channels/new/").content.decode()
+    assert '<option value="zh-hans" selected>' in page
+    admin.cookies["django_language"] = "en"
+    page = admin.get("/alerts/channels/new/").content.decode()
+    assert '<option value="" selected>' in page  # the installation's own

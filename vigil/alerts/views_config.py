@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -232,7 +232,11 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 
 def _channel_form_view(request: HttpRequest, channel: Channel | None) -> HttpResponse:
-    initial = ChannelForm.initial_for(channel) if channel is not None else {}
+    # A new channel's messages start in the language of whoever sets it up, when that is
+    # not the installation's: a zh trial's new WeCom group would have read English.
+    language = translation.get_language() or ""
+    own = language if language != settings.LANGUAGE_CODE else ""
+    initial = ChannelForm.initial_for(channel) if channel is not None else {"language": own}
     saved = ChannelForm.saved_password_of(channel) if channel is not None else ""
     form = ChannelForm(request.POST or None, initial=initial, saved_password=saved)
     if request.method == "POST" and form.is_valid():
