@@ -33,6 +33,8 @@ def test_demo_creates_company_users_and_source() -> None:
     assert Source.objects.get(name=DEMO_SOURCE_NAME).kind == "demo"
     assert report.topics == 12 and Topic.objects.filter(is_active=True).count() == 12
     assert report.rules == 5
+    # A ladder ending with the heads of the PR department reaches someone who may act.
+    assert Department.objects.get(code="pr").head == User.objects.get(username="responder")
 
 
 def test_demo_rule_names_say_what_they_watch_not_their_kind_again() -> None:

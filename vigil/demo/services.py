@@ -151,6 +151,21 @@ def demo_is_loaded() -> bool:
     return Source.objects.filter(name=DEMO_SOURCE_NAME).exists()
 
 
+#: Department code → the demo user who heads it: a rule whose ladder ends with the heads of
+#: its departments then reaches someone who may acknowledge (a trial's demo had no head, so
+#: saving such a rule warned, and the last step told nobody).
+DEMO_HEADS = {"pr": "responder"}
+
+
+def _set_demo_heads(departments: dict[str, Department]) -> None:
+    for code, username in DEMO_HEADS.items():
+        department = departments.get(code)
+        head = get_user_model().objects.filter(username=username).first()
+        if department is not None and department.head_id is None and head is not None:
+            department.head = head
+            department.save(update_fields=["head"])
+
+
 @transaction.atomic
 def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoadReport:
     """Create the demo workspace; safe to run twice (existing parts are kept)."""
@@ -181,6 +196,7 @@ def load_demo(password: str | None = None, speed: int | None = None) -> DemoLoad
         )  # no time zone: the deployment's, like the administrator's, so someone trying
         # every role sees an alert at the same time on each (it was Asia/Shanghai)
         report.users[username] = chosen
+    _set_demo_heads(departments)
     if demo_is_loaded():
         report.already_loaded = True
         return report
