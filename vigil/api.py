@@ -28,7 +28,7 @@ from vigil import __version__
 from vigil.accounts.audit import acting_through_token
 from vigil.accounts.roles import roles_with
 from vigil.accounts.services import token_for
-from vigil.lib.api_schema import add_error_responses
+from vigil.api_schema import add_error_responses
 from vigil.lib.i18n import problem_of, say_problem
 from vigil.lib.logs import refusal_line
 

@@ -15,7 +15,7 @@ from vigil.accounts.models import AuditEntry, Department
 from vigil.accounts.people import person_name
 from vigil.accounts.services import issue_api_token, profile_of, roles_of
 from vigil.api import requires
-from vigil.lib.api_schema import RequestBody
+from vigil.api_schema import RequestBody
 
 router = Router(tags=["accounts"])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -90,6 +91,23 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 #: The API token the current request authenticated with ("ci-bot (vgl_ab12…)"), if any: what
 #: a script did through the API must not read as its owner's own hand (an integrator's trial).
 _API_TOKEN: ContextVar[str | None] = ContextVar("vigil_api_token", default=None)
+
+
+#: (object type, field) → how to say a recorded value in the reader's language, registered by
+#: the app that owns the object (in its ``AppConfig.ready``): a rule's routing in words.
+_VALUE_SAYERS: dict[tuple[str, str], Callable[[Any], str | None]] = {}
+
+
+def say_recorded_values_with(
+    object_type: str, field: str, sayer: Callable[[Any], str | None]
+) -> None:
+    _VALUE_SAYERS[(object_type, field)] = sayer
+
+
+def say_recorded_value(object_type: str, field: str, value: Any) -> str | None:
+    """A recorded value as its app says it (None: nothing registered, or it cannot)."""
+    sayer = _VALUE_SAYERS.get((object_type, field))
+    return sayer(value) if sayer is not None else None
 
 
 def acting_through_token(label: str | None) -> None:

@@ -12,7 +12,7 @@ from vigil.alerts.conditions import CONDITION_MODELS, Routing
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.services.lifecycle import is_overdue, respond_by
 from vigil.alerts.transports import build_transport
-from vigil.lib.api_schema import RequestBody, add_model_schemas
+from vigil.api_schema import RequestBody, add_model_schemas
 
 ERROR_CODE_HELP = (
     "timeout, dns, refused, tls, http_status, blocked, channel_paused, no_address, "

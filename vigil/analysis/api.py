@@ -22,7 +22,7 @@ from vigil.analysis.services import (
 )
 from vigil.analysis.stories import propagation_path
 from vigil.api import get_or_404, requires
-from vigil.lib.api_schema import RequestBody
+from vigil.api_schema import RequestBody
 from vigil.mentions.models import Mention
 
 router = Router(tags=["analysis"])

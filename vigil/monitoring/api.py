@@ -12,7 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.models import Department
 from vigil.api import ApiError, get_or_404, requires
-from vigil.lib.api_schema import RequestBody
+from vigil.api_schema import RequestBody
 from vigil.monitoring.models import (
     Match,
     MonitoringPlan,

@@ -14,7 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from vigil.accounts.models import ApiToken
 from vigil.accounts.services import token_for
 from vigil.api import ApiError, get_or_404, requires
-from vigil.lib.api_schema import RequestBody
+from vigil.api_schema import RequestBody
 from vigil.sources.failure_labels import failure_label
 from vigil.sources.intake import (
     MAX_PUSH_ITEMS,

@@ -120,24 +120,6 @@ class AlertRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def audit_repr(self) -> str:
-        return self.name
-
-    def audit_field_value(self, name: str, value: object) -> str | None:
-        """A recorded routing in words, as the rules list says it (a zh trial's audit log
-        showed cut-off JSON with English keys and user ids)."""
-        if name != "routing" or not isinstance(value, dict):
-            return None
-        from vigil.alerts.services.routing import describe_holds, describe_routings
-
-        try:
-            words = describe_routings({0: value})[0]
-            holds = describe_holds(value)
-        except Exception:  # noqa: BLE001 - a routing saved before a change of shape
-            return None
-        said = " → ".join([words.first, *words.then])
-        return f"{said} · {holds}" if holds else said
-
     @property
     def scope_label(self) -> str:
         """What the rule watches, in the reader's language (the rules page)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
@@ -429,3 +430,17 @@ def queue_deliveries(
     if rows:
         enqueue("alerts.deliver")
     return QueueReport(users=len(users), deliveries=len(rows))
+
+
+def routing_in_words(value: Any) -> str | None:
+    """A recorded routing as the rules list says it, for the audit log (a zh trial's log
+    showed cut-off JSON with English keys and user ids); None when it cannot be read."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        words = describe_routings({0: value})[0]
+        holds = describe_holds(value)
+    except Exception:  # noqa: BLE001 - a routing saved before a change of its shape
+        return None
+    said = " → ".join([words.first, *words.then])
+    return f"{said} · {holds}" if holds else said
