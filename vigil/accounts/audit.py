@@ -93,21 +93,23 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 _API_TOKEN: ContextVar[str | None] = ContextVar("vigil_api_token", default=None)
 
 
-#: (object type, field) → how to say a recorded value in the reader's language, registered by
-#: the app that owns the object (in its ``AppConfig.ready``): a rule's routing in words.
-_VALUE_SAYERS: dict[tuple[str, str], Callable[[Any], str | None]] = {}
+#: A recorded value and the object (None once deleted) → the value in the reader's language,
+#: or None to show it as recorded.
+ValueSayer = Callable[[Any, Any], str | None]
+
+#: (object type, field) → its sayer, registered by the app that owns the object (in its
+#: ``AppConfig.ready``): a rule's routing in words, an alert's title in the reader's language.
+_VALUE_SAYERS: dict[tuple[str, str], ValueSayer] = {}
 
 
-def say_recorded_values_with(
-    object_type: str, field: str, sayer: Callable[[Any], str | None]
-) -> None:
+def say_recorded_values_with(object_type: str, field: str, sayer: ValueSayer) -> None:
     _VALUE_SAYERS[(object_type, field)] = sayer
 
 
-def say_recorded_value(object_type: str, field: str, value: Any) -> str | None:
+def say_recorded_value(object_type: str, field: str, value: Any, obj: Any = None) -> str | None:
     """A recorded value as its app says it (None: nothing registered, or it cannot)."""
     sayer = _VALUE_SAYERS.get((object_type, field))
-    return sayer(value) if sayer is not None else None
+    return sayer(value, obj) if sayer is not None else None
 
 
 def acting_through_token(label: str | None) -> None:

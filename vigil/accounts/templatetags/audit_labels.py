@@ -103,10 +103,8 @@ def _has_field(model: type[models.Model], name: str) -> bool:
 def field_value(object_type: str, name: str, value: Any, obj: Any = None) -> str:
     """A stored value by its choice label when the field has choices (state "new" → 新预警);
     roles, stored by their English group names, by their labels (Viewer → 只读用户); what
-    the object itself can say in the reader's language (``audit_field_value``), so."""
-    said = obj.audit_field_value(name, value) if hasattr(obj, "audit_field_value") else None
-    if said is None:
-        said = audit.say_recorded_value(object_type, name, value)
+    the object's app can say in the reader's language (``audit.say_recorded_values_with``), so."""
+    said = audit.say_recorded_value(object_type, name, value, obj)
     if said is not None:
         return str(said)
     if name == "role" and isinstance(value, str) and value:

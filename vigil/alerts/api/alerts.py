@@ -229,7 +229,10 @@ def feedback(request: HttpRequest, alert_id: int, payload: FeedbackIn) -> Any:
 
 
 @router.post(
-    "/{int:alert_id}/assign", response=AlertOut, auth=requires("alerts.change_alert"), summary="Assign"
+    "/{int:alert_id}/assign",
+    response=AlertOut,
+    auth=requires("alerts.change_alert"),
+    summary="Assign",
 )
 def assign(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
     """``{"user_id": null}`` unassigns. An unknown user is a bad field (400), not a 404,

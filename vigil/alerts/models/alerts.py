@@ -133,15 +133,6 @@ class Alert(models.Model):
         of the installation when it fired (a zh trial read English titles among Chinese)."""
         return f"[{level_numeral(self.level)}] {self.display_title}"
 
-    def audit_field_value(self, name: str, value: object) -> str | None:
-        """A title or summary Vigil wrote, recorded as it then read, in the reader's language
-        while it is still the alert's own (an earlier summary stays as recorded)."""
-        if name == "title" and value == self.title:
-            return self.display_title
-        if name == "summary" and value == self.summary and self.summary_code:
-            return self.display_summary
-        return None
-
     @property
     def display_summary(self) -> str:
         """The summary in the reader's language when Vigil wrote it; else as written."""

@@ -14,6 +14,13 @@ _KIND_LABELS = {
     "webhook": _("Signed webhook"),
     "in_app": _("In-app"),
 }
+
+
+def kind_label(kind: str) -> str:
+    """A channel kind by its label ("Signed webhook", not ``webhook``)."""
+    return str(_KIND_LABELS.get(kind, kind))
+
+
 _HEALTH_LABELS = {
     "paused": _("paused"),
     "failing": _("failing"),
@@ -71,15 +78,9 @@ class Channel(models.Model):
     def audit_repr(self) -> str:
         return self.display_name
 
-    def audit_field_value(self, name: str, value: object) -> str | None:
-        """A recorded kind by its label ("Signed webhook", not ``webhook``)."""
-        if name == "kind" and isinstance(value, str):
-            return str(_KIND_LABELS.get(value, value))
-        return None
-
     @property
     def kind_label(self) -> str:
-        return str(_KIND_LABELS.get(self.kind, self.kind))
+        return kind_label(self.kind)
 
     @property
     def health_label(self) -> str:

@@ -105,9 +105,10 @@ def message_zone(recipient: User | None, audience_zone: str = "") -> zoneinfo.Zo
     return zoneinfo.ZoneInfo("UTC")
 
 
-def _audience_zone(alert: Alert) -> str:
+def _audience_zone(alert: Alert | None) -> str:
     """The time zone of the rule that fired the alert, if it sets one."""
-    return str((alert.rule.routing or {}).get("timezone") or "") if alert.rule else ""
+    rule = alert.rule if alert is not None else None
+    return str((rule.routing or {}).get("timezone") or "") if rule else ""
 
 
 def _deadline_and_mentions(
@@ -195,9 +196,7 @@ def _held_since(delivery: Delivery) -> str:
     said nothing of the wait."""
     if delivery.held_reason not in ("quiet_hours", "weekend"):
         return ""
-    zone = message_zone(
-        delivery.recipient, _audience_zone(delivery.alert) if delivery.alert else ""
-    )
+    zone = message_zone(delivery.recipient, _audience_zone(delivery.alert))
     when = delivery.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     text = (
         _("Held for quiet hours since {time} ({zone})")
