@@ -218,3 +218,69 @@ def test_a_rules_routing_and_a_channels_kind_read_in_words(client_for, make_user
     table = html.unescape(table[table.index("<tbody>") :])
     assert '"recipients"' not in table and "Wei Li" in table and "Ops" in table
     assert "→ Signed webhook</div>" in table and "→ webhook<" not in table
+
+
+def test_corrections_conditions_departments_and_growths_read_in_chinese(
+    client_for, make_user, zh_hans_catalogue
+) -> None:
+    # A zh trial's audit log read mention.corrected.sentiment, "— → neutral", "cs → pr",
+    # {"query": ""}, "升级步骤：— → 0" on a fired alert, an English growth explanation,
+    # "Apprise" for a mail channel and "III: 0.05 h" beside a target set back to 12 h.
+    from tests.alerts._support import make_topic, matched_mention
+    from vigil.accounts.models import Department
+    from vigil.accounts.services import set_role_and_department
+    from vigil.alerts.services import create_channel, create_rule
+    from vigil.alerts.services.config import reset_response_target, set_response_target
+    from vigil.alerts.services.firing import Firing, fire_alert
+    from vigil.analysis.services import correct_mention
+
+    admin = client_for("Administrator")
+    topic = make_topic()
+    mention = matched_mention(topic)
+    correct_mention(mention, field="sentiment", value="neutral", actor=admin.user)
+    correct_mention(mention, field="relevance", value="noise", actor=admin.user)
+    cs = Department.objects.create(code="cs", name="Customer service", name_zh="客服中心")
+    pr = Department.objects.create(code="pr", name="Public relations", name_zh="公关部")
+    li = make_user("Responder", username="li")
+    set_role_and_department(li, role="Responder", department=cs, actor=admin.user)
+    set_role_and_department(li, role="Responder", department=pr, actor=admin.user)
+    rule = create_rule(name="Any", kind="keyword", topic=topic, conditions={"query": ""})
+    create_rule(
+        name="Share",
+        kind="negative_share",
+        topic=topic,
+        conditions={"threshold_percent": 40, "window_minutes": 60, "min_mentions": 20},
+    )
+    create_channel(
+        name="PR mail",
+        kind="apprise",
+        config={"urls": ["mailto://u:p@mail.example.com?to=pr@example.com"]},
+    )
+    set_response_target("III", 0.05, actor=admin.user)
+    reset_response_target("III", actor=admin.user)
+    share = {"negative": 13, "analysed": 19, "minutes": 60, "threshold": 40.0, "judged": 0}
+    firing = Firing(
+        rule=rule,
+        subject=f"topic:{topic.pk}",
+        title_code="negative_share",
+        title_params={"share": 68.4, "topic": topic.name},
+        summary_code="negative_share",
+        summary_params=share,
+        topic_id=topic.pk,
+        mention_ids=[mention.pk],
+        grew=True,
+    )
+    fire_alert(firing)
+    fire_alert(firing)  # grows: told again, with its explanation
+    admin.cookies["django_language"] = "zh-hans"
+    page = admin.get("/accounts/audit/", {"page_size": 200}).content.decode()
+    table = html.unescape(page[page.index("<tbody>") :])
+    assert ">mention.corrected" not in table and "更正了情感倾向" in table
+    assert "→ 中性" in table and "→ 噪音" in table and "neutral" not in table
+    assert "客服中心</span> → 公关部" in table and "cs → pr" not in table
+    assert '{"query"' not in table and "该专题的任何新信息" in table
+    assert "负面占比超过 40%" in table
+    assert "→ 0<" not in table  # no escalation step on a new alert
+    assert "13 of 19" not in table and "19 条舆情中有 13 条为负面" in table
+    assert "Apprise" not in table and "→ 邮件<" in table
+    assert "0.05 h" not in table

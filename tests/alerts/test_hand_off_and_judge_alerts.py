@@ -182,3 +182,31 @@ def test_a_closed_alert_can_be_judged_again_on_its_page(client_for) -> None:
     responder.post(f"/alerts/{alert.pk}/act/", {"action": "false_alarm"})
     alert.refresh_from_db()
     assert (alert.state, alert.feedback) == ("false_alarm", "false_alarm")
+
+
+def test_an_analyst_judges_an_alert_but_does_not_work_it(client_for) -> None:
+    """Judging a warning (研判) is an analyst's work too: a trial's analyst could flag a mention
+    but not call the alert it made a false alarm, and the page did not say why."""
+    alert = burns_alert()
+    analyst = client_for("Analyst")
+    page = analyst.get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'value="useful"' in page and 'value="false_alarm"' in page
+    assert 'value="ack"' not in page and 'value="assign"' not in page
+    assert "responders acknowledge, assign and close it" in page
+    assert analyst.post(f"/alerts/{alert.pk}/act/", {"action": "ack"}).status_code == 403
+    assert analyst.post(f"/api/alerts/{alert.pk}/ack").status_code == 403
+    analyst.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})
+    alert.refresh_from_db()
+    assert alert.feedback == "useful" and alert.state == "new"
+    judged = analyst.post(
+        f"/api/alerts/{alert.pk}/feedback",
+        {"feedback": "false_alarm"},
+        content_type="application/json",
+    )
+    assert judged.status_code == 200 and judged.json()["state"] == "false_alarm"
+    alert.refresh_from_db()
+    assert alert.closed_by == analyst.user
+    viewer = client_for("Viewer")
+    assert viewer.post(f"/alerts/{alert.pk}/act/", {"action": "useful"}).status_code == 403
+    viewer_page = viewer.get(f"/alerts/{alert.pk}/").content.decode()
+    assert 'value="useful"' not in viewer_page

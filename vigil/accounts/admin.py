@@ -67,6 +67,9 @@ class VigilUserAdmin(UserAdmin):
         (_("Language and time zone"), {"fields": ("language", "timezone")}),
     )
     add_form_template = "accounts/admin_user_add_form.html"
+    # Shown, not edited: an editable last login "changed" on every save (a zh trial read
+    # 已修改 … Last login in the user's history).
+    readonly_fields = ("last_login", "date_joined")
     # The name as every screen writes it (李伟, Wei Li), not first and last in two columns
     # (a zh trial read "伟 | 李").
     list_display = ["username", "name", "email", "role_label", "is_active"]

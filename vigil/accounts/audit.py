@@ -52,13 +52,19 @@ ACTION_VERBS: dict[str, Promise] = {
     "pushed": gettext_lazy("pushed a batch of items"),
     "imported": gettext_lazy("imported a file"),
     "resent_failed": gettext_lazy("sent its failed messages again"),
+    "corrected.sentiment": gettext_lazy("corrected the sentiment"),
+    "corrected.emotion": gettext_lazy("corrected the emotion"),
+    "corrected.relevance": gettext_lazy("corrected the relevance"),
 }
 
 
 def action_label(action: str) -> str:
-    """The action's verb in the reader's language; an unknown one keeps its code."""
-    verb = action.rsplit(".", 1)[-1]
-    return str(ACTION_VERBS[verb]) if verb in ACTION_VERBS else action
+    """The action's verb in the reader's language (all after the object's kind, else the
+    last word: ``mention.corrected.sentiment``); an unknown one keeps its code."""
+    for verb in (action.partition(".")[2], action.rsplit(".", 1)[-1]):
+        if verb in ACTION_VERBS:
+            return str(ACTION_VERBS[verb])
+    return action
 
 
 def actor_label(label: str) -> str:

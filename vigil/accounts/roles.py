@@ -35,10 +35,14 @@ ROLE_LABELS = {
 
 ROLE_DESCRIPTIONS = {
     ADMINISTRATOR: _("Everything, including users, roles and settings."),
-    ANALYST: _("Monitoring plans, sources and analysis corrections."),
+    ANALYST: _(
+        "Monitoring plans, sources and analysis corrections; judges alerts useful or false alarms."
+    ),
     RESPONDER: _("Alerts, incidents and tasks."),
     APPROVER: _("Approves statements before they are published."),
-    LIAISON: _("Sees and updates the tasks of their department."),
+    LIAISON: _(
+        "Reports warnings by hand and flags mentions; sees and updates the tasks of their department."
+    ),
     VIEWER: _("Reads everything, changes nothing."),
 }
 
@@ -69,6 +73,7 @@ ROLE_PERMISSION_PATTERNS: dict[str, list[str]] = {
         "monitoring.*",
         "analysis.*",
         "reports.*",
+        "alerts.judge_alert",
     ],
     RESPONDER: [
         *_READ_ALL,

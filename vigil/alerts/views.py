@@ -236,16 +236,23 @@ def ack_by_link(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@perm_required("alerts.change_alert")
+#: Actions that judge an alert rather than work it: analysts may take them too.
+JUDGING_ACTIONS = ("useful", "false_alarm")
+
+
+@login_required
 @require_POST
 def act(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Inline actions (htmx): the changed row comes back; full page otherwise."""
+    action = request.POST.get("action", "")
+    needed = "alerts.judge_alert" if action in JUDGING_ACTIONS else "alerts.change_alert"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied(f"needs the permission {needed}")
     alert = get_object_or_404(
         Alert.objects.select_related("rule", "topic", "assigned_to"), pk=alert_id
     )
-    action = request.POST.get("action", "")
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - perm_required signed them in
+    assert isinstance(user, User)  # noqa: S101 - login_required signed them in
     error = ""
     try:
         if action == "ack":

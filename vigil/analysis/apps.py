@@ -9,4 +9,9 @@ class AnalysisConfig(AppConfig):
     verbose_name = _("Analysis")
 
     def ready(self) -> None:
+        from vigil.accounts.audit import say_recorded_values_with
         from vigil.analysis import tasks  # noqa: F401 - registers the refine task
+        from vigil.analysis.labels import CORRECTION_SAYERS
+
+        for field, sayer in CORRECTION_SAYERS.items():
+            say_recorded_values_with("mentions.mention", field, sayer)

@@ -4,6 +4,8 @@ entity kind, language), so every screen says them the same way in the reader's l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
@@ -133,3 +135,24 @@ def delay_label(delay: dt.timedelta | None) -> str:
     if hours:
         return gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
     return gettext("%(m)s min") % {"m": minutes}
+
+
+RELEVANCE_LABELS: dict[str, Promise] = {
+    "relevant": _("about us"),
+    "noise": _("noise"),
+}
+
+
+def _sayer(labels: dict[str, Promise]) -> Callable[[Any, Any], str | None]:
+    def say(value: Any, _mention: Any) -> str | None:
+        return str(labels[value]) if isinstance(value, str) and value in labels else None
+
+    return say
+
+
+#: How the audit log says an analyst's corrections (a zh trial read "— → neutral").
+CORRECTION_SAYERS = {
+    "sentiment_corrected": _sayer(SENTIMENT_LABELS),
+    "emotion_corrected": _sayer(EMOTION_LABELS),
+    "relevance": _sayer(RELEVANCE_LABELS),
+}

@@ -72,8 +72,8 @@ class Mention(models.Model):
     impact_explained = models.JSONField(default=dict, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
     # --- analysts' corrections override what the models said --------------------------
-    sentiment_corrected = models.CharField(max_length=8, blank=True)
-    emotion_corrected = models.CharField(max_length=10, blank=True)
+    sentiment_corrected = models.CharField(_("corrected sentiment"), max_length=8, blank=True)
+    emotion_corrected = models.CharField(_("corrected emotion"), max_length=10, blank=True)
     relevance = models.CharField(_("relevance"), max_length=8, blank=True)  # "" | relevant | noise
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -22,6 +22,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from vigil.accounts import audit
+from vigil.accounts.models import Department
 from vigil.accounts.people import person_name
 from vigil.accounts.roles import ROLE_LABELS
 from vigil.alerts.texts import level_numeral, say_note
@@ -109,6 +110,11 @@ def field_value(object_type: str, name: str, value: Any, obj: Any = None) -> str
         return str(said)
     if name == "role" and isinstance(value, str) and value:
         return ", ".join(str(ROLE_LABELS.get(r.strip(), r.strip())) for r in value.split(","))
+    if name == "department" and isinstance(value, str) and value:
+        # Recorded by its code (a zh trial read "cs → pr"): said by its name while it exists.
+        department = Department.objects.filter(code=value).first()
+        if department is not None:
+            return department.display_name(get_language() or "")
     if name == "language" and isinstance(value, str) and value:
         # A profile's language by its name (简体中文), not its code (a zh trial read zh-hans).
         return str(dict(settings.LANGUAGES).get(value, value))

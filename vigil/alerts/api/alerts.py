@@ -207,7 +207,7 @@ def handle(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -
 @router.post(
     "/{int:alert_id}/false-alarm",
     response=AlertOut,
-    auth=requires("alerts.change_alert"),
+    auth=requires("alerts.judge_alert"),
     summary="Dismiss as a false alarm",
 )
 def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn | None = None) -> Any:
@@ -221,7 +221,7 @@ def false_alarm(request: HttpRequest, alert_id: int, payload: NoteIn | None = No
 @router.post(
     "/{int:alert_id}/feedback",
     response=AlertOut,
-    auth=requires("alerts.change_alert"),
+    auth=requires("alerts.judge_alert"),
     summary="Useful or false alarm",
 )
 def feedback(request: HttpRequest, alert_id: int, payload: FeedbackIn) -> Any:

@@ -116,7 +116,11 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-last_seen", "-id"]
         indexes = [models.Index(fields=["state", "level", "-last_seen"])]
-        permissions = [("report_warning", "Can report a warning by hand")]
+        permissions = [
+            ("report_warning", "Can report a warning by hand"),
+            # Judging a warning (研判) is an analyst's work as much as a responder's.
+            ("judge_alert", "Can judge an alert useful or a false alarm"),
+        ]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
 

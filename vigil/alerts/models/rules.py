@@ -39,7 +39,9 @@ class ResponseTarget(models.Model):
         verbose_name_plural = _("response targets")
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.hours} h"
+        # The level alone: the audit log names the row by it, and its hours there were
+        # those of the moment (a zh trial read "III: 0.05 h" beside a change back to 12).
+        return self.level
 
 
 def response_windows() -> dict[str, dt.timedelta]:

@@ -49,6 +49,8 @@ ALERT_AUDIT_FIELDS = [
     "title",
     "incident_id",
 ]
+#: What a new alert's entry shows: not its escalation step, which reads "— → 0" there.
+NEW_ALERT_AUDIT_FIELDS = [f for f in ALERT_AUDIT_FIELDS if f != "escalation_step"]
 
 
 class AlertError(ValueError):
@@ -191,7 +193,7 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     alert.save(update_fields=["mention_count", "told_count"])
     row.alert = alert
     row.save(update_fields=["episode", "alert", "last_fired_at"])
-    record_audit(None, "alert.fired", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
+    record_audit(None, "alert.fired", alert, after=snapshot(alert, NEW_ALERT_AUDIT_FIELDS))
     queue_deliveries(alert, routing_for(alert).first_step(), reason="fired", now=now)
     return alert
 
@@ -274,7 +276,9 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         # Silently rewriting the explanation ("22 in 15 min" became "150 in 5 min") left
         # the people told of the first alert unaware that the story had grown fourfold.
         # Numbered, so a second growth is a message of its own (deliveries are unique).
-        record_audit(None, "alert.grew", alert, after={"summary": alert.summary})
+        # With its code and figures, so the audit log says it in each reader's language.
+        said = {"text": alert.summary, "code": alert.summary_code, "params": alert.summary_params}
+        record_audit(None, "alert.grew", alert, after={"summary": said})
         # The people who own it hear it too (a trial's assignee was not told): whoever
         # acknowledged it and whoever it is assigned to, besides the rule's first step.
         told = routing_for(alert).first_step()
@@ -424,7 +428,7 @@ def flag_mention(
     alert.mention_count = 1
     alert.save(update_fields=["mention_count"])
     record_audit(
-        actor, "alert.flagged", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS), note=note
+        actor, "alert.flagged", alert, after=snapshot(alert, NEW_ALERT_AUDIT_FIELDS), note=note
     )
     queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
     return alert, True
