@@ -28,6 +28,7 @@ from vigil.alerts.services.routing import queue_deliveries
 
 pytestmark = pytest.mark.django_db
 
+
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
@@ -293,3 +294,21 @@ def test_a_test_to_yourself_without_an_address_points_to_your_profile(client_for
     answer = admin.post(f"/alerts/channels/{channel.pk}/test/", HTTP_HX_REQUEST="true")
     said = answer.content.decode()
     assert "Your profile has no e-mail address" in said and 'href="/accounts/profile/"' in said
+
+
+def test_a_test_on_a_shared_channel_names_its_own_address_not_the_tester(
+    client_for, httpserver: HTTPServer
+) -> None:
+    # A zh trial's delivery log named the tester as the recipient of a test that went to the
+    # team's mailbox; on a personal channel the tester is the recipient.
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    admin = client_for("Administrator")
+    shared = create_channel(
+        name="Team hook", kind="webhook", config={"url": httpserver.url_for("/hook")}
+    )
+    assert send_test(shared, actor=admin.user).status == "sent"
+    page = html.unescape(admin.get("/alerts/deliveries/").content.decode())
+    assert "the channel's own address (a test by" in page
+    with translation.override("zh-hans"):
+        personal = create_channel(name="Mine", kind="in_app", config={})
+    assert send_test(personal, actor=admin.user).recipient_key == str(admin.user.pk)

@@ -337,19 +337,21 @@ def _record_outcome(
 def send_test(channel: Channel, *, actor: User) -> Delivery:
     """Send a test message now and record it in the delivery log."""
     lease = timezone.now() + lease_length()
-    delivery = Delivery.objects.create(
-        alert=None,
-        channel=channel,
-        recipient=actor,
-        recipient_key=str(actor.pk),
-        reason="test",
-        next_attempt_at=timezone.now(),
-        claimed_until=lease,
-    )
     try:
         personal = build_transport(channel.kind, channel.config).is_personal()
     except TransportError:
         personal = False
+    delivery = Delivery.objects.create(
+        alert=None,
+        channel=channel,
+        # The tester, who is also the recipient only on a personal channel: a shared one
+        # (no key) went to its own address (a zh trial's log named the tester as recipient).
+        recipient=actor,
+        recipient_key=str(actor.pk) if personal else "",
+        reason="test",
+        next_attempt_at=timezone.now(),
+        claimed_until=lease,
+    )
     # As the channel's alerts will read: a shared channel's in its own language, not the
     # tester's (a zh trial's test read Chinese and the alerts after it English).
     language = message_language(actor if personal else None, channel.language)
