@@ -91,6 +91,8 @@ def test_a_keyword_alerts_growth_is_said_by_its_matching_mentions(chinese) -> No
     texts = [e.text for e in alert_timeline(alert)]
     assert "相关信息增至 4 倍" in texts and "相关信息增至 4 倍，已再次通知" in texts
     assert not any("声量" in text for text in texts)
+    told = next(e for e in alert_timeline(alert) if e.text == "相关信息增至 4 倍，已再次通知")
+    assert told.who == ""  # not 「系统」
 
 
 def test_the_rule_forms_episode_window_is_not_called_a_story_window(chinese) -> None:
