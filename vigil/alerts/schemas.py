@@ -253,6 +253,9 @@ class DeliveryOut(Schema):
     recipient_id: int | None
     reason: str
     status: str
+    merged_into_id: int | None = Field(
+        None, description="status merged: the message that went instead, saying the alert then"
+    )
     digest: bool
     held_reason: str
     attempts: int

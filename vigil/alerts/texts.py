@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
 
@@ -100,16 +100,20 @@ _NUMERALS: dict[str, Promise] = {
 }
 
 
-def news_prefix(news: str) -> str:
+def news_prefix(news: str, *, by_count: bool = False) -> str:
     """What a message or bell notice puts before the title, in the active language, for
     ``news`` = "escalated", "raised", "grew" or "assigned" (an alert that has just fired needs none).
 
+    ``by_count``: the alert grew by its count of matching mentions, not by volume (a
+    keyword rule's: a zh reader took 「声量增至 4 倍」 to mean the topic's whole volume).
     Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
     """
     if news == "escalated":
         return _("Escalated, unacknowledged: ")
     if news == "raised":
         return _("Level raised: ")
+    if news == "grew" and by_count:
+        return pgettext("more matching mentions", "Grown fourfold: ")
     if news == "grew":
         return _("Grown fourfold: ")
     if news == "assigned":  # else it reads as the alert firing again (a trial's bell and mail)

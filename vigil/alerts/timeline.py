@@ -44,8 +44,10 @@ class TimelineEntry:
     delivery: Delivery | None = None
 
 
-def delivery_reason(reason: str) -> str:
-    """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" …"""
+def delivery_reason(reason: str, *, by_count: bool = False) -> str:
+    """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" …
+
+    ``by_count``: a growth of the alert's matching mentions, not of a story's volume."""
     head, _sep, tail = reason.partition(":")
     if head == "fired":
         return _("alert fired")
@@ -53,6 +55,8 @@ def delivery_reason(reason: str) -> str:
         return _("escalation step {step}").format(step=tail)
     if head == "raised":
         return _("level raised to {level}").format(level=tail)
+    if head == "grew" and by_count:
+        return _("matching mentions grew fourfold")
     if head == "grew":
         return _("the story grew fourfold")
     if head == "assigned":
@@ -70,11 +74,26 @@ def held_note(delivery: Delivery) -> str:
     """Why a message was held, and until when or when it went, in brackets (after a space
     in English; Chinese brackets need none)."""
     reason = held_reason(delivery.held_reason)
-    if delivery.status == Delivery.Status.PENDING and delivery.next_attempt_at:
+    waiting = delivery.status == Delivery.Status.PENDING and delivery.next_attempt_at
+    if waiting and delivery.held_reason == "digest":
+        # "将于 … 随每日汇总发出", not 「并入汇总至 …」 (a zh trial: it read as "merged until").
+        text = (
+            _(" (goes with the hourly digest at {at})")
+            if _digest_of(delivery) == "hourly"
+            else _(" (goes with the daily digest at {at})")
+        )
+        return text.format(at=_when(delivery.next_attempt_at))
+    if waiting:
         return _(" ({reason} until {at})").format(reason=reason, at=_when(delivery.next_attempt_at))
     if delivery.sent_at:
         return _(" ({reason}; sent {at})").format(reason=reason, at=_when(delivery.sent_at))
     return _(" ({reason})").format(reason=reason)
+
+
+def _digest_of(delivery: Delivery) -> str:
+    """The rule's digest ("hourly" | "daily") that a waiting message goes with."""
+    rule = delivery.alert.rule if delivery.alert is not None else None
+    return str((rule.routing or {}).get("digest") or "daily") if rule else "daily"
 
 
 def tries_note(delivery: Delivery) -> str:
@@ -96,9 +115,14 @@ def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
-def _action_text(entry: AuditEntry) -> str:
+def _action_text(entry: AuditEntry, alert: Alert) -> str:
     text = action_label(entry.action)
     after: dict[str, Any] = entry.after or {}
+    if entry.action == "alert.fired" and entry.actor_id is None:
+        # Not 「系统 触发」: the rule did it (a zh trial).
+        return _("the rule fired the alert")
+    if entry.action == "alert.grew" and alert.grows_by_count:
+        return _("matching mentions grew fourfold: told again")
     if entry.action == "alert.escalated" and after.get("escalation_step"):
         text = _("escalated to step {step}: unacknowledged after the level {level} target").format(
             step=after["escalation_step"], level=level_numeral(after.get("level", ""))
@@ -133,13 +157,21 @@ def _passed_over(skipped: list[int]) -> str:
     ).format(steps=", ".join(str(s) for s in skipped))
 
 
+def _who(entry: AuditEntry) -> str:
+    """Who did it; nobody named when the rule fired the alert or told of its growth (the
+    text says so: 「系统 触发」 read oddly to a zh trial)."""
+    if entry.action in ("alert.fired", "alert.grew") and entry.actor_id is None:
+        return ""
+    return person_name(entry.actor) or actor_label(entry.actor_label)
+
+
 def alert_timeline(alert: Alert) -> list[TimelineEntry]:
     """Everything that happened to ``alert``, oldest first."""
     entries = [
         TimelineEntry(
             at=e.at,
-            who=person_name(e.actor) or actor_label(e.actor_label),
-            text=_action_text(e),
+            who=_who(e),
+            text=_action_text(e, alert),
             note="" if e.note.startswith(_SYSTEM_NOTES) else say_note(e.note),
         )
         for e in AuditEntry.objects.filter(
@@ -147,7 +179,12 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
         ).select_related("actor")
     ]
     entries += [
-        TimelineEntry(at=d.created_at, who="", text=delivery_reason(d.reason), delivery=d)
+        TimelineEntry(
+            at=d.created_at,
+            who="",
+            text=delivery_reason(d.reason, by_count=alert.grows_by_count),
+            delivery=d,
+        )
         for d in alert.deliveries.select_related("channel", "recipient")
     ]
     # Stable: an alert's own audit entry comes before the deliveries it queued.

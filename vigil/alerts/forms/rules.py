@@ -130,7 +130,12 @@ class RuleForm(forms.Form):
         label=_("Raise the level at impact"), required=False, min_value=0, max_value=100
     )
     cooldown_minutes = forms.IntegerField(
-        label=_("Episode window (minutes)"), initial=360, min_value=5, max_value=7 * 24 * 60
+        label=_("Episode window (minutes)"),
+        initial=360,
+        min_value=5,
+        max_value=7 * 24 * 60,
+        # Said, as 事件窗口 read as a story's (事件) window to a zh trial.
+        help_text=_("Activity within this window updates the open alert instead of a new one."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     # Conditions: which fields apply depends on the kind (shown by the template).

@@ -102,6 +102,10 @@ class Alert(models.Model):
     #: raised). Changing a target later applies to new alerts: a trial saw open alerts turn
     #: "overdue" at once while their messages and escalation kept the old time.
     respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    #: How ``respond_by`` was reached, to say why it is late and whether it was kept after
+    #: the rule's holds changed: {"from": when it fired or was raised, "start": when the
+    #: clock started, "held": "quiet_hours" | "weekend" | "", "level": the level timed}.
+    response_clock = models.JSONField(default=dict, blank=True)
     #: The mention count people were last told of (when it fired, or grew fourfold since):
     #: a rule's alert that gathers four times as many tells them again.
     told_count = models.PositiveIntegerField(default=0)
@@ -145,6 +149,12 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in (self.State.NEW, self.State.ACKNOWLEDGED)
+
+    @property
+    def grows_by_count(self) -> bool:
+        """Its growth notices are about its count of matching mentions (every rule's but a
+        volume spike's, which grows by rate)."""
+        return self.title_code != "spike"
 
     @property
     def counts_negative_only(self) -> bool:
@@ -200,5 +210,6 @@ class Notification(models.Model):
         from vigil.accounts.notices import said_again
 
         if self.code.startswith("alert.") and self.alert is not None:
-            return news_prefix(self.code.removeprefix("alert.")) + self.alert.display_title
+            news = self.code.removeprefix("alert.")
+            return news_prefix(news, by_count=self.alert.grows_by_count) + self.alert.display_title
         return said_again(self.code, self.params, self.title)

@@ -117,6 +117,9 @@ class Delivery(models.Model):
         FAILED = "failed", _("failed")
         # Not sent: the alert was closed (handled or a false alarm) before the notice was due.
         WITHDRAWN = "withdrawn", _("withdrawn (alert closed)")
+        # Not sent: a later message about the same alert to the same receiver, due at the
+        # same time or sooner, says the alert as it stands (``merged_into``).
+        MERGED = "merged", _("merged into a later message")
 
     alert = models.ForeignKey(
         "alerts.Alert", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
@@ -138,6 +141,11 @@ class Delivery(models.Model):
     )
     digest = models.BooleanField(default=False)  # held and sent with others in one message
     held_reason = models.CharField(max_length=20, blank=True)  # quiet_hours | weekend | digest
+    #: The message that went instead of this one (status ``merged``): held growth notices
+    #: released together went as one (a zh trial's group mailbox got three at 08:00:04).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -165,3 +173,10 @@ class Delivery(models.Model):
     def error_label(self) -> str:
         """The last error in the reader's language (the raw text when it has no code)."""
         return delivery_error_label(self.last_error_code, self.last_error_params, self.last_error)
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language; a merged row names the row that went."""
+        if self.status == self.Status.MERGED and self.merged_into_id:
+            return str(_("merged into #{id}")).format(id=self.merged_into_id)
+        return str(self.get_status_display())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,8 @@ from vigil.alerts.conditions import ConditionsError, validate_conditions, valida
 from vigil.alerts.models import AlertRule, Channel, ResponseTarget
 from vigil.alerts.models.rules import DEFAULT_RESPONSE_HOURS
 from vigil.alerts.services.firing import unknown_level
+from vigil.alerts.services.held import HOLD_KEYS, rehold_pending
 from vigil.alerts.services.outcomes import retry_waiting
-from vigil.alerts.services.routing import HOLD_KEYS, rehold_pending
 from vigil.alerts.transports import InvalidConfig, validate_transport_config
 from vigil.lib.i18n import say_problem
 from vigil.monitoring.models import MonitoringPlan, Topic, WarningLevel
@@ -137,7 +138,11 @@ def create_rule(*, actor: User | None = None, **data: Any) -> AlertRule:
 
 
 @transaction.atomic
-def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> AlertRule:
+def update_rule(
+    rule: AlertRule, *, actor: User | None = None, now: dt.datetime | None = None, **data: Any
+) -> AlertRule:
+    """Change the given fields; the rule's waiting messages are re-timed (at ``now``) when
+    its quiet hours, weekend rule, time zone or digest change."""
     merged: dict[str, Any] = {
         **{k: getattr(rule, k) for k in RULE_FIELDS},
         **data,
@@ -156,7 +161,7 @@ def update_rule(rule: AlertRule, *, actor: User | None = None, **data: Any) -> A
         record_audit(actor, "alertrule.changed", rule, before=before, after=after)
         old_hold = {k: (before["routing"] or {}).get(k) for k in HOLD_KEYS}
         if old_hold != {k: (after["routing"] or {}).get(k) for k in HOLD_KEYS}:
-            rehold_pending(rule)
+            rehold_pending(rule, now)
         if before["conditions"] != after["conditions"] or before["kind"] != after["kind"]:
             # A spike rule with new conditions learns its baseline again from history.
             rule.subjects.update(detector_state={}, last_bucket=None)

@@ -29,10 +29,11 @@ from vigil.accounts.models import AuditEntry
 from vigil.alerts.conditions import routing_of
 from vigil.alerts.models import Alert, AlertMention, AlertRule, RuleSubject, response_window
 from vigil.alerts.models.rules import more_severe, raised
+from vigil.alerts.services.held import merge_waiting_news
 from vigil.alerts.services.routing import (
     DEFAULT_RECIPIENTS,
-    clock_starts,
     queue_deliveries,
+    response_clock,
     routing_for,
 )
 from vigil.alerts.texts import say_summary, say_title
@@ -166,7 +167,8 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
     row.episode += 1
     level = _level_for(rule, firing.impact)
     # One read of the targets; the clock waits out the rule's quiet hours or weekend.
-    deadline = clock_starts(routing_of(rule.routing), level, now) + response_window(level)
+    clock = response_clock(routing_of(rule.routing), level, now)
+    deadline = dt.datetime.fromisoformat(clock["start"]) + response_window(level)
     alert = Alert.objects.create(
         key=f"rule:{rule.pk}:{firing.subject}:{row.episode}",
         origin=Alert.Origin.RULE,
@@ -186,6 +188,7 @@ def fire_alert(firing: Firing, *, now: dt.datetime | None = None) -> Alert:
         last_seen=seen,
         next_escalation_at=deadline,
         respond_by=deadline,
+        response_clock=clock,
     )
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
@@ -250,11 +253,11 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         fields.append("level")
         # A more severe level owes an answer sooner: its target counts from now, unless the
         # deadline already given is earlier; escalation waits no longer than that.
-        start = clock_starts(routing_for(alert), new_level, now)
-        sooner = start + response_window(new_level)
+        clock = response_clock(routing_for(alert), new_level, now)
+        sooner = dt.datetime.fromisoformat(clock["start"]) + response_window(new_level)
         if alert.respond_by is None or sooner < alert.respond_by:
-            alert.respond_by = sooner
-            fields.append("respond_by")
+            alert.respond_by, alert.response_clock = sooner, clock
+            fields += ["respond_by", "response_clock"]
             if alert.state == Alert.State.NEW and alert.next_escalation_at is not None:
                 alert.next_escalation_at = min(alert.next_escalation_at, sooner)
                 fields.append("next_escalation_at")
@@ -285,6 +288,8 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         owners = [pk for pk in (alert.acknowledged_by_id, alert.assigned_to_id) if pk]
         told.users = list(dict.fromkeys([*told.users, *owners]))
         queue_deliveries(alert, told, reason=f"grew:{growth}", now=now)
+        # Held beside the alert's first message or an earlier growth, it goes as one.
+        merge_waiting_news(alert.pk, now)
     return alert
 
 

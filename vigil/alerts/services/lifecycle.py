@@ -287,6 +287,9 @@ class ResponseStatus:
     overdue: bool  # still new (nobody acknowledged) after ``respond_by``
     steps: int  # escalation steps the rule has after the first notice
     next_escalation_at: dt.datetime | None  # when the next step is told; None: none will be
+    #: Why the deadline is not the fire time plus the target, in the active language (the
+    #: clock waited for quiet hours or a weekend; kept though the rule's holds changed).
+    deadline_note: str = ""
 
 
 def respond_by(alert: Alert, windows: dict[str, dt.timedelta] | None = None) -> dt.datetime:
@@ -318,4 +321,36 @@ def response_status(
         overdue=waiting and now >= deadline,
         steps=steps,
         next_escalation_at=alert.next_escalation_at if more else None,
+        deadline_note=deadline_note(alert),
+    )
+
+
+def deadline_note(alert: Alert) -> str:
+    """Why the alert's deadline is where it is, when that is not plain, in the active
+    language: "the clock started at the end of the weekend hold", and whether it was kept
+    though the rule's quiet hours or weekend rule changed since (an alert keeps the
+    deadline it was given). Empty for an alert whose clock started when it fired.
+
+    A zh trial read "respond by Monday 20:00" on an alert fired on Saturday, and nothing
+    said why.
+    """
+    clock = alert.response_clock or {}
+    if not clock.get("start") or alert.rule is None:
+        return ""
+    said = []
+    if clock.get("held") == "quiet_hours":
+        said.append(_("the clock started at the end of quiet hours"))
+    elif clock.get("held") == "weekend":
+        said.append(_("the clock started at the end of the weekend hold"))
+    now_starts = clock_starts(
+        routing_for(alert),
+        clock.get("level", alert.level),
+        dt.datetime.fromisoformat(clock["from"]),
+    )
+    if now_starts != dt.datetime.fromisoformat(clock["start"]):
+        said.append(_("kept as given: the rule's quiet hours or weekend rule changed since"))
+    return (
+        _("{first}; {second}").format(first=said[0], second=said[1])
+        if len(said) == 2
+        else (said[0] if said else "")
     )

@@ -132,7 +132,10 @@ def _deadline_and_mentions(
             if late
             else _("Respond by {time} ({zone})")
         )
-        lines.append(text.format(time=when, zone=zone.key))
+        line = text.format(time=when, zone=zone.key)
+        if status.deadline_note:  # the clock waited for quiet hours or a weekend
+            line = _("{deadline} — {why}").format(deadline=line, why=status.deadline_note)
+        lines.append(line)
         if late:
             warning = lines[-1]
         link = _ack_link(delivery)
@@ -248,7 +251,7 @@ def message_for(delivery: Delivery) -> Message:
     head, _sep, detail = delivery.reason.partition(":")
     language = message_language(delivery.recipient, delivery.channel.language)
     with translation.override(language):
-        prefix = news_prefix(head)
+        prefix = news_prefix(head, by_count=alert.grows_by_count)
         payload = alert_payload(alert)
         lines = []
         if _summary_says_more(alert, payload):

@@ -210,6 +210,19 @@ def clock_starts(routing: Routing, level: str, now: dt.datetime) -> dt.datetime:
     return held or now
 
 
+def response_clock(routing: Routing, level: str, now: dt.datetime) -> dict[str, str]:
+    """How an alert's response clock is set at ``now`` (``Alert.response_clock``): kept so
+    its page and messages can say why a deadline is late, and whether it was kept after the
+    rule's holds changed (a zh trial read "respond by Monday 20:00" with no reason)."""
+    held, reason = hold_until(routing, level, now)
+    return {
+        "from": now.isoformat(),
+        "start": (held or now).isoformat(),
+        "held": reason,
+        "level": level,
+    }
+
+
 def hold_until(routing: Routing, level: str, now: dt.datetime) -> tuple[dt.datetime | None, str]:
     """When a delivery may go out under the rule's quiet hours and weekend rule.
 
@@ -350,32 +363,17 @@ def on_call_who_cannot_acknowledge(routing: Routing) -> list[User]:
     )
 
 
-HOLD_KEYS = ("quiet_start", "quiet_end", "mute_weekends", "timezone")
+def goes_in_digest(routing: Routing, level: str, reason: str) -> bool:
+    """Whether a channel message waits for the rule's digest.
 
-
-def rehold_pending(rule: AlertRule, now: dt.datetime | None = None) -> int:
-    """Re-time the rule's messages still held for quiet hours or a weekend, by its routing
-    now: a trial shortened quiet hours and its team heard "grown fourfold" at once while the
-    alert itself waited for the old end. Returns how many may go now."""
-    now = now or timezone.now()
-    routing = routing_of(rule.routing)
-    due = 0
-    held = Delivery.objects.filter(
-        alert__rule=rule,
-        status=Delivery.Status.PENDING,
-        held_reason__in=("quiet_hours", "weekend"),
-        attempts=0,
-    ).select_related("alert")
-    for delivery in held:
-        until, reason = hold_until(routing, delivery.alert.level, now)
-        delivery.next_attempt_at = until or now
-        # A message that goes now keeps its reason: it says how long it was held.
-        delivery.held_reason = reason or delivery.held_reason
-        delivery.save(update_fields=["next_attempt_at", "held_reason"])
-        due += until is None
-    if due:
-        enqueue("alerts.deliver")
-    return due
+    A digest batches news of alerts; an assignment or an escalation asks one person to act,
+    and waits only for quiet hours (a trial's assignee heard of a level-IV task a day late).
+    """
+    return (
+        bool(routing.digest)
+        and level == "IV"
+        and not reason.startswith(("assigned:", "escalated:"))
+    )
 
 
 def queue_deliveries(
@@ -387,13 +385,7 @@ def queue_deliveries(
     routing = routing_for(alert)
     users = resolve_users(recipients, alert)
     held_at, held_reason = hold_until(routing, alert.level, now)
-    # A digest batches news of alerts; an assignment or an escalation asks one person to act,
-    # and waits only for quiet hours (a trial's assignee heard of a level-IV task a day late).
-    digest = (
-        bool(routing.digest)
-        and alert.level == "IV"
-        and not reason.startswith(("assigned:", "escalated:"))
-    )
+    digest = goes_in_digest(routing, alert.level, reason)
     rows = []
     for channel in channels_for(routing):
         try:

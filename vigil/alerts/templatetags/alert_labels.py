@@ -17,6 +17,13 @@ def delivery_reason(reason: str) -> str:
 
 
 @register.filter
+def why_sent(delivery: Any) -> str:
+    """Why a logged message was sent, a keyword alert's growth said by its mentions."""
+    alert = delivery.alert
+    return timeline.delivery_reason(delivery.reason, by_count=bool(alert and alert.grows_by_count))
+
+
+@register.filter
 def held_reason(code: str) -> str:
     return timeline.held_reason(code)
 
