@@ -152,6 +152,8 @@ def test_a_report_s_page_does_not_count_zero_mentions(make_user) -> None:
     from vigil.alerts.services import report_warning
 
     li = make_user("Responder", "li")
-    alert = report_warning(actor=make_user("Department liaison"), title="门店投诉", text="顾客闹事")
+    alert, _new = report_warning(
+        actor=make_user("Department liaison"), title="门店投诉", text="顾客闹事"
+    )
     page = Client().get(ack_url_path(alert, li)).content.decode()
     assert "门店投诉" in page and "0 mentions" not in page

@@ -31,6 +31,8 @@ def test_a_flagged_mention_reads_as_flagged_until_its_warning_is_closed(client_f
     assert "flagged · the responders have been told" in answer
     alert = Alert.objects.get(origin="flag")
     assert alert.title == "警 可疑帖子"
+    # Its link says where it goes: a zh trial's read just 「预警」.
+    assert f'<a href="/alerts/{alert.pk}/">See alert #{alert.pk}</a>' in answer
     for page in (f"/mentions/{mention.pk}/", "/mentions/"):
         shown = analyst.get(page).content.decode()
         assert f'href="/alerts/{alert.pk}/"' in shown and "Flag as warning" not in shown
@@ -74,7 +76,10 @@ def test_a_warning_says_who_raised_it_in_the_inbox_page_and_message(client_for) 
     alert = Alert.objects.get(origin="flag")
     who = analyst.user.username
     assert f"flagged mention · {who}" in responder.get("/alerts/").content.decode()
-    assert f"flagged mention · by {who}" in responder.get(f"/alerts/{alert.pk}/").content.decode()
+    assert (
+        f"flagged mention · flagged by {who}"
+        in responder.get(f"/alerts/{alert.pk}/").content.decode()
+    )
     notice = Delivery.objects.filter(alert=alert, recipient=responder.user).first()
     assert notice is not None and f"Raised by {who}" in message_for(notice).body
 

@@ -13,7 +13,7 @@ import pytest
 from tests.alerts._support import burns_alert, make_topic, matched_mention
 from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Channel, Notification
-from vigil.alerts.services import create_rule, deliver_due
+from vigil.alerts.services import create_rule, deliver_due, report_warning
 
 pytestmark = pytest.mark.django_db
 
@@ -440,3 +440,32 @@ def test_an_inbox_row_does_not_repeat_what_its_title_says(client_for) -> None:
     meta = row[row.index('class="alert-no"') :].split("</div>")[0]
     assert alert.rule.name in alert.display_title and alert.rule.name not in meta
     assert alert.topic.name not in meta and alert.rule.get_kind_display() in meta
+
+
+def test_the_alert_page_says_what_its_buttons_did(client_for, make_user) -> None:
+    # A zh trial pressed 确认, 指派, 已处置 and 误报 and saw no sign any of them took.
+    alert = burns_alert()
+    responder = client_for("Responder")
+    li = make_user("Responder", "li", first_name="伟", last_name="李")
+    act = f"/alerts/{alert.pk}/act/"
+
+    def said(data: dict[str, object], **headers: str) -> str:
+        return responder.post(act, data, follow=True, **headers).content.decode()
+
+    assert "Acknowledged." in said({"action": "ack"})
+    assert "已指派给 李伟。" in said(
+        {"action": "assign", "assignee": li.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "Nobody is assigned to it now." in said({"action": "assign", "assignee": ""})
+    assert "Closed as handled." in said({"action": "handle"})
+    assert "Closed as a false alarm." in said({"action": "false_alarm"})
+    report, _new = report_warning(actor=li, title="门店投诉", text="顾客闹事")
+    zh = responder.post(
+        f"/alerts/{report.pk}/act/",
+        {"action": "false_alarm"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert "已判为误报，预警已关闭。" in zh
+    refused = said({"action": "ack"})  # closed: the refusal, and no "Acknowledged."
+    assert "only a new alert can be acknowledged" in refused and "Acknowledged." not in refused

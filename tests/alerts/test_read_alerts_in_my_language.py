@@ -133,7 +133,9 @@ def test_words_people_wrote_and_older_alerts_stay_as_they_are(
     create_rule(name="Burns", kind="keyword", topic=topic, conditions={"query": "烫伤"})
     evaluate_new_mentions([matched_mention(topic, title="Lumina kettle 烫伤 a child")])
     fired = Alert.objects.get()
-    reported = report_warning(actor=make_user("Responder"), title="Recall rumour", text="On Weibo")
+    reported, _new = report_warning(
+        actor=make_user("Responder"), title="Recall rumour", text="On Weibo"
+    )
     older = Alert.objects.create(
         key="old",
         origin="rule",

@@ -36,7 +36,7 @@ def test_the_inbox_polls_for_news_under_its_own_filters(client_for) -> None:
     evaluate_new_mentions([matched_mention(kettle, text="kettle two")])  # the same episode
     said = html.unescape(reader.get(poll).content.decode())
     assert "1 alert with new mentions — show" in said and "new alert" not in said
-    assert f'href="?state=open&level=&topic={kettle.pk}&assigned="' in said
+    assert f'href="?state=open&level=&topic={kettle.pk}&assigned=&reported_by="' in said
 
     create_rule(name="Kettle words", kind="keyword", topic=kettle, conditions={"query": "three"})
     evaluate_new_mentions([matched_mention(kettle, text="kettle three")])

@@ -102,7 +102,9 @@ def html_body(message: Message) -> str:
     back, ink = LEVEL_COLOURS.get(message.level, _PLAIN)
     lang = f' lang="{html.escape(message.language)}"' if message.language else ""
     parts = [
-        f'<div{lang} style="{_FONT};max-width:640px;color:#1d2430;font-size:14px;line-height:1.5">',
+        f'<div{lang} style="{_FONT};max-width:640px;color:#1d2430;font-size:14px;line-height:1.5;'
+        # A long word that is not a link (a pasted address without its scheme) wraps too.
+        'overflow-wrap:anywhere;word-break:break-word">',
         f'<div style="background:{back};color:{ink};padding:12px 16px;border-radius:6px 6px 0 0;'
         f'font-size:16px;font-weight:600">{html.escape(message.title)}</div>',
         '<div style="border:1px solid #e3e6eb;border-top:0;border-radius:0 0 6px 6px;'

@@ -42,12 +42,14 @@ from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag, flag_topics
 from vigil.alerts.services.listing import (
     ASSIGNED_CHOICES,
+    REPORTED_CHOICES,
     STATE_GROUPS,
     filter_alerts,
     related_alerts,
 )
 from vigil.alerts.services.matched import matched_terms
 from vigil.alerts.services.messages import message_language, message_zone
+from vigil.alerts.services.reports import already_reported
 from vigil.alerts.services.routing import where_flags_go
 from vigil.alerts.texts import ACK_LINK_NOTE, list_separator
 from vigil.alerts.timeline import alert_timeline
@@ -69,11 +71,13 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     level = request.GET.get("level", "")
     topic = request.GET.get("topic", "")
     assigned = request.GET.get("assigned", "")
+    reported_by = request.GET.get("reported_by", "")
     return {
         "state": state,
         "level": level if level in WarningLevel.values else "",
         "topic": int(topic) if topic.isdigit() else None,
         "assigned": assigned if assigned in ASSIGNED_CHOICES else "",
+        "reported_by": reported_by if reported_by in REPORTED_CHOICES else "",
     }
 
 
@@ -85,6 +89,7 @@ def _filtered(request: HttpRequest, f: dict[str, Any]) -> Any:
         level=f["level"],
         topic_id=f["topic"],
         assigned=f["assigned"],
+        reported_by=f["reported_by"],
         reader=_me(request),
     )
 
@@ -295,7 +300,25 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
         )
     if error:
         messages.error(request, error)
+    else:  # said, as the bulk actions say: a zh trial pressed 确认 and saw no sign it took
+        messages.success(request, _done_text(action, alert))
     return redirect("alerts:detail", alert_id=alert.pk)
+
+
+def _done_text(action: str, alert: Alert) -> str:
+    """What the alert's page says after one of its buttons did its work."""
+    if action == "assign":
+        if alert.assigned_to is None:
+            return _("Nobody is assigned to it now.")
+        return _("Assigned to %(name)s.") % {"name": person_name(alert.assigned_to)}
+    if action == "incident":
+        return _("Hand-off to incident %(id)s recorded.") % {"id": alert.incident_id}
+    return {
+        "ack": _("Acknowledged."),
+        "handle": _("Closed as handled."),
+        "false_alarm": _("Closed as a false alarm."),
+        "useful": _("Marked as useful."),
+    }[action]
 
 
 @login_required
@@ -344,7 +367,7 @@ def report(request: HttpRequest) -> HttpResponse:
         user = request.user
         assert isinstance(user, User)  # noqa: S101
         try:
-            alert = report_warning(
+            alert, new = report_warning(
                 actor=user,
                 title=data["title"],
                 text=data["text"],
@@ -360,7 +383,10 @@ def report(request: HttpRequest) -> HttpResponse:
             field = {"topic_id": "topic"}.get(exc.field, exc.field)
             form.add_error(field if field in form.fields else None, str(exc))
         else:
-            messages.success(request, _("Warning reported.") + " " + where_flags_go())
+            if new:
+                messages.success(request, _("Warning reported.") + " " + where_flags_go())
+            else:  # a double click, or a second submit while the first was slow
+                messages.info(request, already_reported(alert))
             if user.has_perm("alerts.view_alert"):
                 return redirect("alerts:detail", alert_id=alert.pk)
             return redirect("dashboard")

@@ -37,7 +37,12 @@ from vigil.alerts.services import (
 )
 from vigil.alerts.services.bulk import act_on_alerts
 from vigil.alerts.services.firing import can_flag
-from vigil.alerts.services.listing import ASSIGNED_CHOICES, STATE_GROUPS, filter_alerts
+from vigil.alerts.services.listing import (
+    ASSIGNED_CHOICES,
+    REPORTED_CHOICES,
+    STATE_GROUPS,
+    filter_alerts,
+)
 from vigil.api import get_or_404, requires
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
@@ -82,16 +87,20 @@ def flag(request: HttpRequest, payload: FlagIn) -> Status[Alert]:
 
 @router.post(
     "/report",
-    response={201: AlertOut},
+    response={200: AlertOut, 201: AlertOut},
     auth=requires("alerts.report_warning"),
     summary="Report a warning by hand",
+    description="201 with the new warning; 200 with the caller's own open report when she "
+    "sent the same title, text and topic in the last 10 minutes (a retry or a double submit: "
+    "no second alert, no one told again). Links without a scheme that read as web addresses "
+    "(www.example.cn/a) are stored with https://.",
 )
 def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
     try:
-        alert = report_warning(actor=request.user, **payload.dict())  # type: ignore[arg-type]
+        alert, new = report_warning(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     except AlertError as exc:
         raise refused(exc) from None
-    return Status(201, alert)
+    return Status(201 if new else 200, alert)
 
 
 # --- alerts ----------------------------------------------------------------------------------
@@ -102,7 +111,8 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[Alert]:
     summary="Alerts, newest activity first",
     description="``changed_since`` (ISO 8601): only alerts that fired, gained mentions or were "
     "acted on (acknowledged, assigned, closed, feedback, escalated, raised…) since then. Poll "
-    "with the time of your previous poll to keep a copy in step.",
+    "with the time of your previous poll to keep a copy in step. ``reported_by=me``: the "
+    "warnings you reported by hand or flagged.",
 )
 @paginate(PageNumberPagination)
 def list_alerts(
@@ -112,6 +122,7 @@ def list_alerts(
     topic_id: int | None = None,
     rule_id: int | None = None,
     assigned: str = "",
+    reported_by: str = "",
     changed_since: dt.datetime | None = None,
 ) -> Any:
     states = {"", "all", *STATE_GROUPS, *Alert.State.values}
@@ -121,6 +132,8 @@ def list_alerts(
         raise must_be_one_of("level", WarningLevel.values)
     if assigned and assigned not in ASSIGNED_CHOICES:
         raise must_be_one_of("assigned", list(ASSIGNED_CHOICES))
+    if reported_by and reported_by not in REPORTED_CHOICES:
+        raise must_be_one_of("reported_by", list(REPORTED_CHOICES))
     user = request.user if isinstance(request.user, User) else None
     return filter_alerts(
         Alert.objects.all(),
@@ -129,6 +142,7 @@ def list_alerts(
         topic_id=topic_id,
         rule_id=rule_id,
         assigned=assigned,
+        reported_by=reported_by,
         reader=user,
         changed_since=changed_since,
     )

@@ -12,7 +12,14 @@ from vigil.monitoring.models import Topic, WarningLevel
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("What is happening"), max_length=300)
+    title = forms.CharField(
+        label=_("What is happening"),
+        max_length=300,
+        # Django's own said 「确保该变量包含不超过 300 字符」 to a zh trial: a field, not a variable.
+        error_messages={
+            "max_length": _("At most %(limit_value)d characters (this one has %(show_value)d)")
+        },
+    )
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
     links = forms.CharField(
         label=_("Links"),
@@ -25,7 +32,8 @@ class ReportForm(forms.Form):
         label=_("Topic"),
         queryset=Topic.objects.all(),
         required=False,
-        empty_label=_("— none in particular —"),
+        # A report's topic is left out, not "any" (the rule form's 「不限」 read wrong here).
+        empty_label=_("— not specified —"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,7 +5,8 @@
 | ``create_rule`` / ``update_rule`` / ``create_channel`` / ``update_channel`` | ``config`` |
 | ``evaluate_new_mentions`` (the warn stage) | ``evaluate`` |
 | ``advance`` / ``close_buckets`` (spike rules) | ``spikes`` |
-| ``fire_alert`` / ``flag_mention`` / ``report_warning`` | ``firing`` |
+| ``fire_alert`` / ``flag_mention`` | ``firing`` |
+| ``report_warning`` / ``tell_reporter`` (the reporter's bell notices) | ``reports`` |
 | ``acknowledge_alert`` / ``close_alert`` / ``give_feedback`` / ``assign_alert`` / ``assignable_users`` / ``escalate_due`` / ``response_status`` | ``lifecycle`` |
 | ``queue_deliveries`` / quiet hours / digests | ``routing`` |
 | ``deliver_due`` / ``send_test`` | ``outbox`` (what each notice says: ``messages``; how a send went: ``outcomes``) |
@@ -30,7 +31,6 @@ from vigil.alerts.services.firing import (
     Firing,
     fire_alert,
     flag_mention,
-    report_warning,
 )
 from vigil.alerts.services.lifecycle import (
     acknowledge_alert,
@@ -44,6 +44,7 @@ from vigil.alerts.services.lifecycle import (
 )
 from vigil.alerts.services.outbox import deliver_due, send_test
 from vigil.alerts.services.outcomes import resend_failed
+from vigil.alerts.services.reports import report_warning
 from vigil.alerts.services.routing import in_app_channel, queue_deliveries
 
 __all__ = [

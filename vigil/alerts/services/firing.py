@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -22,7 +20,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from vigil.accounts.audit import record_audit, snapshot
 from vigil.accounts.models import AuditEntry
@@ -437,60 +434,3 @@ def flag_mention(
     )
     queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
     return alert, True
-
-
-def _is_web_link(url: str) -> bool:
-    """An http(s) address with a host: "https://" alone or "http:/x" is not one."""
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-@transaction.atomic
-def report_warning(
-    *,
-    actor: User,
-    title: str,
-    text: str,
-    links: list[str] | None = None,
-    level: str = WarningLevel.III,
-    topic_id: int | None = None,
-) -> Alert:
-    """A department liaison reports a warning by hand, with text and links."""
-    title = title.strip()
-    if not title:
-        raise AlertError(_("a report needs a title"), field="title")
-    if level not in WarningLevel.values:
-        raise AlertError(unknown_level(level), field="level")
-    clean_links = [u.strip() for u in links or [] if u.strip()]
-    bad = [url for url in clean_links if not _is_web_link(url)]
-    if bad:  # every one named: a trial's form named only the first of three
-        raise AlertError(
-            ngettext("not a web link: %(urls)s", "not web links: %(urls)s", len(bad))
-            % {"urls": pgettext("list separator", ", ").join(f"“{url}”" for url in bad)},
-            field="links",
-        )
-    if topic_id is not None and not Topic.objects.filter(pk=topic_id).exists():
-        raise AlertError(
-            _("there is no %(thing)s with id %(id)s")
-            % {"thing": Topic._meta.verbose_name, "id": topic_id},
-            field="topic_id",
-        )
-    now = timezone.now()
-    deadline = now + response_window(level)  # one read of the targets
-    alert = Alert.objects.create(
-        key=f"report:{uuid.uuid4().hex}",
-        origin=Alert.Origin.REPORT,
-        title=title[:300],
-        summary=text,
-        level=level,
-        topic_id=topic_id,
-        first_seen=now,
-        last_seen=now,
-        reported_by=actor,
-        links=clean_links,
-        next_escalation_at=deadline,
-        respond_by=deadline,
-    )
-    record_audit(actor, "alert.reported", alert, after=snapshot(alert, ALERT_AUDIT_FIELDS))
-    queue_deliveries(alert, DEFAULT_RECIPIENTS, reason="fired", now=now)
-    return alert

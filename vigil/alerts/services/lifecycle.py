@@ -21,6 +21,7 @@ from vigil.accounts.people import person_name
 from vigil.alerts.conditions import Recipients
 from vigil.alerts.models import Alert, Delivery, response_window, response_windows
 from vigil.alerts.services.firing import ALERT_AUDIT_FIELDS, AlertError
+from vigil.alerts.services.reports import tell_reporter
 from vigil.alerts.services.routing import (
     can_acknowledge,
     clock_starts,
@@ -60,7 +61,7 @@ def acknowledge_alert(alert: Alert, *, actor: User, note: str = "") -> Alert:
             % {"state": alert.get_state_display()}
         )
     now = timezone.now()
-    return _change(
+    acknowledged = _change(
         alert,
         actor,
         "alert.acknowledged",
@@ -71,6 +72,8 @@ def acknowledge_alert(alert: Alert, *, actor: User, note: str = "") -> Alert:
         next_escalation_at=None,
         assigned_to=alert.assigned_to or actor,
     )
+    tell_reporter(acknowledged, actor=actor, what="acknowledged")
+    return acknowledged
 
 
 @transaction.atomic
@@ -97,6 +100,7 @@ def close_alert(alert: Alert, *, actor: User, false_alarm: bool = False, note: s
     if false_alarm:
         end_quiet_period(closed)  # a spike rule's topic may alert again at once
     _withdraw_unsent(closed, now)
+    tell_reporter(closed, actor=actor, what=closed.state)
     return closed
 
 
@@ -133,7 +137,7 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
         state = State.FALSE_ALARM if feedback == Alert.Feedback.FALSE_ALARM else State.HANDLED
         if alert.state != state:
             closed_as["state"] = state
-    return _change(
+    judged = _change(
         alert,
         actor,
         "alert.feedback",
@@ -142,6 +146,9 @@ def give_feedback(alert: Alert, *, actor: User, feedback: str) -> Alert:
         feedback_at=timezone.now(),
         **closed_as,
     )
+    if closed_as:  # handled, now a false alarm (or back): the reporter hears the new verdict
+        tell_reporter(judged, actor=actor, what=judged.state)
+    return judged
 
 
 def assignable_users() -> QuerySet[User]:
@@ -174,6 +181,8 @@ def assign_alert(alert: Alert, *, actor: User, assignee: User | None) -> Alert:
     if alert.assigned_to_id == (assignee.pk if assignee else None):
         return alert
     alert = _change(alert, actor, "alert.assigned", assigned_to=assignee)
+    if assignee is not None:
+        tell_reporter(alert, actor=actor, what="assigned", assignee=assignee)
     # A closed alert's messages are withdrawn unsent; queueing one only put a "withdrawn" row
     # in its log (a trial).
     if assignee is not None and assignee != actor and alert.is_open:
@@ -275,6 +284,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                 note=f"unacknowledged after the level {alert.level} target",
             )
             queue_deliveries(alert, ladder[step], reason=f"escalated:{step + 1}", now=now)
+            tell_reporter(alert, actor=None, what="escalated")
             done += 1
     return done
 

@@ -15,6 +15,9 @@ from vigil.alerts.models import Alert, AlertMention
 #: "assigned" filter values: to the reader, to nobody ("" is anyone).
 ASSIGNED_CHOICES = ("me", "none")
 
+#: "reported_by" filter values: the warnings the reader reported by hand or flagged.
+REPORTED_CHOICES = ("me",)
+
 
 #: The ``state`` filters beside the alert states themselves.
 STATE_GROUPS = ("open", "overdue")
@@ -28,11 +31,13 @@ def filter_alerts(
     topic_id: int | None = None,
     rule_id: int | None = None,
     assigned: str = "",
+    reported_by: str = "",
     reader: User | None = None,
     changed_since: dt.datetime | None = None,
 ) -> QuerySet[Alert]:
     """``state`` "open" is new or acknowledged, "overdue" new past its target, "" or "all" any; ``assigned`` "me" is the
     reader's own alerts (a responder's work list), "none" those nobody has taken;
+    ``reported_by`` "me": the warnings the reader raised by hand (a liaison following hers);
     ``changed_since``: alerts that fired, gained mentions or were acted on since then (every
     action on an alert is in the audit log), for a system that keeps a copy in step."""
     if state == "open":
@@ -51,6 +56,8 @@ def filter_alerts(
         alerts = alerts.filter(assigned_to=reader)
     elif assigned == "none":
         alerts = alerts.filter(assigned_to__isnull=True)
+    if reported_by == "me" and reader is not None:
+        alerts = alerts.filter(reported_by=reader)
     if changed_since is not None:
         if timezone.is_naive(changed_since):
             changed_since = timezone.make_aware(changed_since, dt.UTC)
