@@ -79,9 +79,9 @@ def conditions_in_words(value: Any, _rule: Any = None) -> str | None:
     if "threshold_percent" in value:
         parts.append(
             _(
-                "negative share above {percent}% over {minutes} min, with at least {n} mentions"
+                "negative share above {percent} over {minutes} min, with at least {n} mentions"
             ).format(
-                percent=f"{float(value['threshold_percent']):g}",
+                percent=f"{float(value['threshold_percent']):g}%",
                 minutes=value.get("window_minutes", "?"),
                 n=value.get("min_mentions", "?"),
             )
