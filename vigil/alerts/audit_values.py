@@ -87,7 +87,9 @@ def conditions_in_words(value: Any, _rule: Any = None) -> str | None:
             )
         )
     if value.get("min_followers"):
-        parts.append(_("authors with at least {n} followers").format(n=value["min_followers"]))
+        parts.append(
+            _("authors with at least {n} followers").format(n=f"{value['min_followers']:,}")
+        )
     if value.get("sites"):
         parts.append(_("sites: {sites}").format(sites=list_separator().join(value["sites"])))
     if value.get("tiers"):
