@@ -67,6 +67,11 @@ def test_the_admin_site_offers_roles_by_their_translated_names(client_for, make_
     admin.cookies["django_language"] = "zh-hans"
     page = admin.get(f"/admin/auth/user/{someone.pk}/change/").content.decode()
     assert ">部门联络员</option>" in page and ">Department liaison</option>" not in page
+    # Each role's work on a line of its own (a zh trial read six run together).
+    assert (
+        "<strong>部门联络员</strong>：手动上报预警" in page
+        and "<br><strong>只读用户</strong>" in page
+    )
 
 
 def _change(admin, user, **fields: str):  # noqa: ANN001, ANN202

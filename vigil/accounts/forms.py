@@ -156,9 +156,10 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(r, str(ROLE_LABELS[r])) for r in ROLE_NAMES]
 
 
-# "Administrator: Everything … · Analyst: …", said in the reader's language.
+# "Administrator: Everything …", one role a line (run together on one line, a zh trial could
+# not tell them apart), said in the reader's language; the admin shows help text as HTML.
 _ROLE_HELP = format_lazy(
-    " · ".join("{}{}{}" for _r in ROLE_NAMES),
+    "<br>".join("<strong>{}</strong>{}{}" for _r in ROLE_NAMES),
     *[
         part
         for r in ROLE_NAMES
