@@ -171,6 +171,14 @@ def test_correction_screen_and_api(topics, client_for) -> None:
         == 403
     )
     assert Correction.objects.count() == 1
+    # Toward-topic sentiment stays the model's, and says so once the whole mention is
+    # corrected (a zh trial read 中性 overall beside 正面 toward the brand, unexplained).
+    whole = "the correction above is of the whole mention"
+    assert whole not in analyst.get(f"/mentions/{mention.pk}/").content.decode()
+    analyst.post(
+        f"/analysis/mentions/{mention.pk}/correct/", {"field": "sentiment", "value": "positive"}
+    )
+    assert whole in analyst.get(f"/mentions/{mention.pk}/").content.decode()
 
 
 def test_analysis_screens_render(topics, client_for) -> None:
