@@ -29,6 +29,8 @@ HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
     "weekend": gettext_lazy("held for the weekend"),
     "digest": gettext_lazy("held for the digest"),
+    # A growth notice too soon after the previous message about the alert (``pacing``).
+    "paced": gettext_lazy("held to space out messages"),
 }
 
 #: Notes the system writes itself; the action's text already says them.

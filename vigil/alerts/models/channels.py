@@ -140,7 +140,7 @@ class Delivery(models.Model):
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     digest = models.BooleanField(default=False)  # held and sent with others in one message
-    held_reason = models.CharField(max_length=20, blank=True)  # quiet_hours | weekend | digest
+    held_reason = models.CharField(max_length=20, blank=True)  # quiet_hours|weekend|digest|paced
     #: The message that went instead of this one (status ``merged``): held growth notices
     #: released together went as one (a zh trial's group mailbox got three at 08:00:04).
     merged_into = models.ForeignKey(

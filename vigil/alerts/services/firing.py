@@ -293,6 +293,8 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
 #: A rule's alert that gathers this many times the mentions people were last told of (and at
 #: least GROWTH_MIN more) tells them again, as a spike does at 4x its rate: a trial's
 #: acknowledged keyword alert went from 14 to 54 fire reports with no trace and no notice.
+#: The notice is paced (``pacing.GROWTH_PACING``): a burst passing 4x thrice in a minute is
+#: one message, with the figures it reached.
 GROWTH_FACTOR = 4
 GROWTH_MIN = 10
 

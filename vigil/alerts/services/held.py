@@ -1,5 +1,5 @@
-"""Channel messages still waiting (quiet hours, a weekend, a digest): re-timed when the
-rule's holds change, and growth notices merged so that one message per receiver goes.
+"""Messages still waiting (quiet hours, a weekend, a digest, a growth notice paced): re-timed
+when the rule's holds change, and growth notices merged so that one message per receiver goes.
 
 A waiting message is a ``pending`` outbox row nobody has tried yet and no worker holds.
 Every change here is a conditional ``UPDATE`` on exactly that state, as the outbox claims
@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from vigil.alerts.conditions import Routing, routing_of
 from vigil.alerts.models import AlertRule, Delivery
-from vigil.alerts.services.routing import digest_due, goes_in_digest, hold_until
+from vigil.alerts.services.pacing import PACED, is_paced, last_told, paced_until
+from vigil.alerts.services.routing import schedule
 from vigil.pipeline.runner import enqueue
 
 __all__ = ["HOLD_KEYS", "merge_waiting_news", "rehold_pending"]
@@ -36,18 +37,21 @@ def _waiting(now: dt.datetime) -> Q:
 
 def _when(routing: Routing, delivery: Delivery, now: dt.datetime) -> tuple[dt.datetime, str, bool]:
     """When a waiting row goes under the rule's routing now, why, and whether in a digest:
-    as ``queue_deliveries`` would queue it at ``now``."""
+    as ``queue_deliveries`` would queue it at ``now``, a growth notice still paced after the
+    messages queued before it (lifting quiet hours must not send it minutes after the last)."""
     level = delivery.alert.level if delivery.alert else "IV"
-    if goes_in_digest(routing, level, delivery.reason):
-        return digest_due(routing, now), "digest", True
-    until, reason = hold_until(routing, level, now)
+    paced_from = None
+    if delivery.alert_id and is_paced(delivery.reason):
+        told = last_told(delivery.alert_id, now, before=delivery.pk)
+        paced_from = paced_until(told, (delivery.channel_id, delivery.recipient_key))
+    when, reason, batched = schedule(routing, level, delivery.reason, now, paced_from=paced_from)
     # A message that goes now keeps its reason: it says how long it was held.
-    return until or now, reason or delivery.held_reason, False
+    return when, reason or delivery.held_reason, batched
 
 
 def rehold_pending(rule: AlertRule, now: dt.datetime | None = None) -> int:
-    """Re-time the rule's messages still held for quiet hours, a weekend or a digest, by its
-    routing now; returns how many may go now.
+    """Re-time the rule's messages still held for quiet hours, a weekend or a digest, or
+    paced, by its routing now; returns how many may go now.
 
     A trial shortened quiet hours and its team heard "grown fourfold" at once while the
     alert itself waited for the old end; another switched off a daily digest and its weekend
@@ -58,9 +62,10 @@ def rehold_pending(rule: AlertRule, now: dt.datetime | None = None) -> int:
     routing = routing_of(rule.routing)
     held = (
         Delivery.objects.filter(_waiting(now), alert__rule=rule)
-        .filter(held_reason__in=("quiet_hours", "weekend", "digest"))
-        .exclude(channel__kind="in_app")
+        .filter(held_reason__in=("quiet_hours", "weekend", "digest", PACED))
+        .exclude(channel__kind="in_app")  # the bell is paced, never held: nothing to re-time
         .select_related("alert")
+        .order_by("id")  # a growth notice is paced after the rows before it, re-timed first
     )
     due, alerts = 0, set()
     for delivery in held:
@@ -91,11 +96,8 @@ def merge_waiting_news(alert_id: int, now: dt.datetime | None = None) -> int:
     Returns how many rows were merged.
     """
     now = now or timezone.now()
-    rows = (
-        Delivery.objects.filter(_waiting(now), alert_id=alert_id)
-        .exclude(channel__kind="in_app")  # the bell is never held: each growth rings it
-        .order_by("id")
-    )
+    # The bell's rows too: never held for quiet hours, its growth notices are paced.
+    rows = Delivery.objects.filter(_waiting(now), alert_id=alert_id).order_by("id")
     targets: dict[tuple[int, str], list[Delivery]] = defaultdict(list)
     for row in rows:
         targets[(row.channel_id, row.recipient_key)].append(row)
