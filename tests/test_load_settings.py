@@ -55,6 +55,67 @@ def test_without_a_key_each_installation_generates_its_own(tmp_path) -> None:
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
 
 
+def test_scale_mode_refuses_to_start_without_a_shared_secret_key(tmp_path) -> None:
+    # Each process generated its own key: a worker's acknowledge link was "not valid" on the web.
+    result = _import_settings(tmp_path, VIGIL_BROKER_URL="redis://127.0.0.1:6379/9")
+    assert result.returncode != 0
+    refusal = result.stderr.splitlines()[-1]
+    assert "VIGIL_SECRET_KEY is not set" in refusal and "token_urlsafe" in refusal
+    assert not (tmp_path / "secret.key").exists()
+    key = "k" * 50
+    shared = _import_settings(tmp_path, VIGIL_BROKER_URL="redis://h:6379/9", VIGIL_SECRET_KEY=key)
+    assert shared.returncode == 0, shared.stderr
+
+
+def test_a_worker_without_the_secret_key_says_so_in_one_line(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DATABASE_URL"))}
+    env.update(VIGIL_DATA_DIR=str(tmp_path), VIGIL_BROKER_URL="redis://127.0.0.1:6379/9")
+    result = subprocess.run(
+        [sys.executable, "-m", "vigil.cli", "worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("vigil: VIGIL_SECRET_KEY is not set"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/9",
+        "rediss://:pw@redis.example.com:6380/0",
+        "amqp://guest:guest@rabbit:5672//",
+        "pyamqp://rabbit//",
+        "sentinel://s1:26379;sentinel://s2:26379",
+        "sqla+postgresql://vigil@db/vigil",
+    ],
+)
+def test_broker_urls_of_the_transports_kombu_knows_are_accepted(tmp_path, url) -> None:
+    result = _import_settings(tmp_path, VIGIL_BROKER_URL=url, VIGIL_SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["foo://x", "redis:6379", "redis://ok:6379/0;bar://y", "memory://", "http://redis/0"]
+)
+def test_an_unknown_broker_stops_start_up_naming_the_variable(tmp_path, url) -> None:
+    # foo://x let the web serve while every worker died on kombu's bare KeyError: 'foo'.
+    result = _import_settings(tmp_path, VIGIL_BROKER_URL=url, VIGIL_SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    refusal = result.stderr.splitlines()[-1]
+    assert "VIGIL_BROKER_URL starts with" in refusal and "redis://host:6379/0" in refusal
+
+
+def test_the_broker_refusal_does_not_repeat_its_password(tmp_path) -> None:
+    result = _import_settings(
+        tmp_path, VIGIL_BROKER_URL="reddis://:s3cret@redis:6379/0", VIGIL_SECRET_KEY="k" * 50
+    )
+    assert result.returncode != 0 and "s3cret" not in result.stderr
+
+
 def test_bad_values_stop_start_up_with_the_variable_named(tmp_path) -> None:
     result = _import_settings(tmp_path, VIGIL_WORKER_THREADS="many")
     assert result.returncode != 0 and "VIGIL_WORKER_THREADS" in result.stderr

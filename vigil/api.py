@@ -232,6 +232,22 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
 
+@api.exception_handler(Exception)
+def _internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else: the API's error body, not Django's HTML 500 page, and no traceback to
+    the caller; the traceback goes to the log, as Django's own handler would write it."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    message = _("Something went wrong on the server; the error was logged for the administrator.")
+    response = error_response(request, 500, "internal", message)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
 class JsonErrorsMiddleware:
     """Unknown paths and methods under /api/ answer with the API's error body too.
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.lib.env import (
     EnvError,
     env_bool,
+    env_broker_url,
     env_choice,
     env_int,
     env_list,
@@ -34,19 +35,44 @@ DATA_DIR = Path(env_str("VIGIL_DATA_DIR", "var")).resolve()
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 DEBUG = env_bool("VIGIL_DEBUG", False)
+
+
+def _broker_url() -> str:
+    """VIGIL_BROKER_URL, its transports checked against kombu's own list (imported only in
+    scale mode)."""
+    if not env_str("VIGIL_BROKER_URL", "").strip():
+        return ""
+    from kombu.transport import TRANSPORT_ALIASES
+
+    # memory:// is a queue inside one process: the web's kicks would never reach a worker.
+    return env_broker_url("VIGIL_BROKER_URL", set(TRANSPORT_ALIASES) - {"memory"})
+
+
+# Read before the secret key: scale mode needs the same key in every process.
+BROKER_URL = _broker_url()
+TASK_MODE = "celery" if BROKER_URL else "embedded"
 INSECURE_SECRET_KEY = "vigil-insecure-development-key-change-me"  # noqa: S105
 
 
 def _secret_key() -> str:
-    """VIGIL_SECRET_KEY, else a random key kept in the data directory.
+    """VIGIL_SECRET_KEY, else (one process) a random key kept in the data directory.
 
     A fresh machine gets its own key on first start instead of a shared default; the
-    well-known development key is accepted only with VIGIL_DEBUG=1.
+    well-known development key is accepted only with VIGIL_DEBUG=1. Scale mode refuses to
+    generate one: each process would sign with its own, and a worker's acknowledge link (or
+    one web replica's session) would be refused by another process as not valid.
     """
     key = env_str("VIGIL_SECRET_KEY", "")
     if not key:
         if DEBUG:
             return INSECURE_SECRET_KEY
+        if BROKER_URL:
+            raise ImproperlyConfigured(
+                "VIGIL_SECRET_KEY is not set; scale mode (VIGIL_BROKER_URL) needs the same key "
+                "in every process (web, workers, beat), or links a worker signs are refused by "
+                "the web. Make one with python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))' and set it in every process's environment."
+            )
         key_file = DATA_DIR / "secret.key"
         if not key_file.exists():
             DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -169,9 +195,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-vigil.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- background work ------------------------------------------------------------------
-BROKER_URL = env_str("VIGIL_BROKER_URL", "")
-TASK_MODE = "celery" if BROKER_URL else "embedded"
+# --- background work (BROKER_URL and TASK_MODE are read at the top) -------------------
 WORKER_THREADS = env_int("VIGIL_WORKER_THREADS", 4, minimum=1, maximum=64)
 PIPELINE_BATCH_SIZE = env_int("VIGIL_PIPELINE_BATCH_SIZE", 200, minimum=1, maximum=10000)
 # 180: the demo's crisis, from its first post to the official statement, plays in ~19 minutes.

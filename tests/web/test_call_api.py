@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.factories import MentionFactory
@@ -13,6 +15,40 @@ def test_health_reports_database_and_workers(client) -> None:
     assert body["workers"]["ok"] is False  # no runner in the test process
     assert "runner not started" in body["workers"]["detail"]
     assert body["status"] == "degraded"
+
+
+def test_health_counts_alerts_waiting_to_be_sent_and_failing_channels(
+    client, django_assert_max_num_queries
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vigil.alerts.models import Delivery
+    from vigil.alerts.services import create_channel
+
+    assert client.get("/api/health").json()["deliveries"] == {
+        "due": 0,
+        "oldest_due_seconds": None,
+        "failing_channels": 0,
+    }
+    now = timezone.now()
+    hook = create_channel(name="Hook", kind="webhook", config={"url": "https://h.example/x"})
+    paused = create_channel(name="Old", kind="webhook", config={"url": "https://h.example/y"})
+    type(hook).objects.filter(pk=hook.pk).update(consecutive_failures=2)
+    type(hook).objects.filter(pk=paused.pk).update(consecutive_failures=4, is_active=False)
+    for due_in, status in [(-600, "pending"), (-5, "pending"), (3600, "pending"), (-900, "sent")]:
+        Delivery.objects.create(
+            channel=hook,
+            reason="test",
+            status=status,
+            next_attempt_at=now + dt.timedelta(seconds=due_in),
+        )
+    with django_assert_max_num_queries(8):  # cheap enough for a load balancer's every check
+        body = client.get("/api/health").json()
+    backlog = body["deliveries"]
+    assert backlog["due"] == 2 and backlog["failing_channels"] == 1  # not held, sent nor paused
+    assert 600 <= backlog["oldest_due_seconds"] < 660
 
 
 def test_openapi_spec_and_docs_are_served(client) -> None:
@@ -186,3 +222,27 @@ def test_health_says_when_the_scheduler_has_stopped(client) -> None:
     assert body["scheduler"]["ok"] is False and body["status"] == "degraded"
     assert "last scheduled run 200s ago" in body["scheduler"]["detail"]
     assert "is the scheduler" in body["scheduler"]["detail"]
+
+
+def test_an_unexpected_error_answers_the_api_error_shape_and_is_logged(
+    client, monkeypatch, caplog
+) -> None:
+    # The README promises one error shape; an unexpected error answered Django's HTML 500.
+    from vigil.web import api as system_api
+
+    def broken(age: float | None) -> None:
+        raise RuntimeError("disk full at /srv/vigil/secret-path")
+
+    monkeypatch.setattr(system_api, "scheduler_health", broken)
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/health", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == "internal" and error["details"] is None
+    assert "secret-path" not in response.content.decode()  # no traceback leaks to the caller
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.ERROR and record.getMessage() == (
+        "Internal Server Error: /api/health"
+    )
+    assert record.exc_info and isinstance(record.exc_info[1], RuntimeError)

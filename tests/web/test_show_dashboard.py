@@ -197,3 +197,22 @@ def test_the_dashboard_counts_open_and_overdue_alerts_and_failing_channels(clien
     assert 'href="/alerts/channels/"' in channels[:80] and "channel failing" in channels
     # A Viewer may read alerts, so the tile is theirs too.
     assert 'id="tile-alerts"' in client_for("Viewer").get("/").content.decode()
+
+
+def test_the_live_dot_tells_administrators_when_background_work_stopped(client_for) -> None:
+    # A trial stopped Redis: the dot kept pulsing green while nothing was processed or sent.
+    from vigil.pipeline import heartbeats
+    from vigil.pipeline.models import Heartbeat
+
+    admin, analyst = client_for("Administrator"), client_for("Analyst")
+    never = admin.get("/dashboard/recent/").content.decode()
+    assert 'id="background-stalled"' in never and "No scheduled run recorded yet" in never
+    assert 'id="background-stalled"' not in analyst.get("/dashboard/recent/").content.decode()
+
+    heartbeats.beat(heartbeats.SCHEDULER)
+    assert 'id="background-stalled"' not in admin.get("/").content.decode()
+    Heartbeat.objects.update(at=timezone.now() - dt.timedelta(minutes=7))
+    stale = admin.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="background-stalled"' in stale and "live-dot-stalled" in stale
+    said = admin.get("/dashboard/recent/").content.decode()
+    assert "No scheduled run for 7 minutes: are the workers, the scheduler" in said

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "EnvError",
     "env_bool",
+    "env_broker_url",
     "env_choice",
     "env_int",
     "env_list",
@@ -127,6 +128,38 @@ def env_url(
     if not usable:
         raise EnvError(f"{name}={raw!r} is not a URL like {allowed[0]}://host[:port]")
     return raw
+
+
+def env_broker_url(
+    name: str, transports: Iterable[str], environ: Mapping[str, str] | None = None
+) -> str:
+    """Return the variable when each of its URLs (kombu takes ``;``-separated fail-overs)
+    names one of ``transports``; empty when unset.
+
+    An unknown scheme (``foo://x``) used to let the web serve while every worker died on
+    kombu's bare ``KeyError: 'foo'``. The URL itself is not repeated in the refusal: it may
+    hold the broker's password.
+    """
+    source = os.environ if environ is None else environ
+    raw = source.get(name, "").strip()
+    if not raw:
+        return ""
+    known = sorted(set(transports))
+    for url in raw.split(";"):
+        scheme, found, _rest = url.strip().partition("://")
+        # ``sqla+postgresql://`` is kombu's transport+URL form: the transport comes first.
+        transport = scheme.split("+", 1)[0].lower()
+        if not found or transport not in known:
+            shown = f"{scheme}://" if found else "no scheme://"
+            raise EnvError(
+                f"{name} starts with {shown!r}, not a broker Celery can use: give a URL such as "
+                f"redis://host:6379/0 (or rediss://, amqp://, amqps://, sentinel://; kombu also "
+                f"knows {', '.join(t for t in known if t not in _COMMON_BROKERS)})"
+            )
+    return raw
+
+
+_COMMON_BROKERS = {"redis", "rediss", "amqp", "amqps", "sentinel"}
 
 
 def local_base_url(host: str, port: int) -> str:

@@ -37,6 +37,13 @@ def refusal_line(request: object, reason: str) -> tuple[str, tuple[str, ...]]:
     return "Forbidden: %s %s %s (%s)", tuple(_printable(part) for part in parts)
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """``text`` fit for one log line: control characters escaped (a receiver's error page or
+    a channel's name cannot forge lines), cut at ``limit`` characters with an ellipsis."""
+    shown = _printable(" ".join(text.split()))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _printable(text: str) -> str:
     """``text`` with control characters escaped, so a path or a reason cannot forge a log
     line; Chinese stays readable."""

@@ -5,13 +5,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from vigil import __version__
+from vigil.alerts.models import Delivery
 from vigil.pipeline import heartbeats
 from vigil.pipeline import runner as runner_module
 from vigil.sources.models import RawItem
+from vigil.web.services import failing_channels
 
 router = Router(tags=["system"])
 
@@ -21,6 +25,12 @@ class ComponentHealth(Schema):
     detail: str
 
 
+class DeliveryBacklog(Schema):
+    due: int  # pending deliveries whose time has come (held and backed-off ones are not due)
+    oldest_due_seconds: float | None  # how long the oldest of them has been due
+    failing_channels: int  # active channels whose last send failed (the dashboard's tile)
+
+
 class HealthOut(Schema):
     status: str
     version: str
@@ -28,6 +38,7 @@ class HealthOut(Schema):
     workers: ComponentHealth
     scheduler: ComponentHealth
     pending_items: int | None
+    deliveries: DeliveryBacklog | None
 
 
 def _database() -> ComponentHealth:
@@ -90,11 +101,26 @@ def scheduler_health(age: float | None) -> ComponentHealth:
     return ComponentHealth(ok=True, detail=detail)
 
 
+def delivery_backlog() -> DeliveryBacklog:
+    """Alerts waiting to be sent: a backlog that grows while workers and scheduler look
+    healthy means no one consumes the deliveries queue, or the channels fail. Two queries
+    on the (status, next_attempt_at) index and one on the few channels."""
+    now = timezone.now()
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+    oldest = due.aggregate(oldest=Min("next_attempt_at"))["oldest"]
+    failing = failing_channels().count()
+    return DeliveryBacklog(
+        due=due.count(),
+        oldest_due_seconds=round((now - oldest).total_seconds(), 1) if oldest else None,
+        failing_channels=failing,
+    )
+
+
 @router.get(
     "/health",
     response={200: HealthOut, 503: HealthOut},
     auth=None,
-    summary="Database, worker and scheduler status",
+    summary="Database, worker and scheduler status, and the backlogs",
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     database = _database()
@@ -102,8 +128,10 @@ def health(request: HttpRequest) -> Status[HealthOut]:
     if database.ok:
         pending = RawItem.objects.filter(status=RawItem.Status.PENDING).count()
         scheduler = scheduler_health(heartbeats.seconds_since(heartbeats.SCHEDULER))
+        deliveries: DeliveryBacklog | None = delivery_backlog()
     else:
         pending, scheduler = None, ComponentHealth(ok=False, detail="database unreachable")
+        deliveries = None
     healthy = database.ok and workers.ok and scheduler.ok
     status = "ok" if healthy else ("degraded" if database.ok else "down")
     body = HealthOut(
@@ -113,5 +141,6 @@ def health(request: HttpRequest) -> Status[HealthOut]:
         workers=workers,
         scheduler=scheduler,
         pending_items=pending,
+        deliveries=deliveries,
     )
     return Status(200 if database.ok else 503, body)

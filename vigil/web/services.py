@@ -1,11 +1,11 @@
-"""Dashboard figures: counts and hourly volume per channel."""
+"""Dashboard figures: counts and hourly volume per channel, and whether background work runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from vigil.alerts.services.listing import filter_alerts
 from vigil.analysis.services import local_time_text
 from vigil.mentions.models import Mention
 from vigil.mentions.services import effective_sentiment_is
+from vigil.pipeline import heartbeats
 from vigil.sources.models import RawItem, Source
 
 
@@ -60,10 +61,30 @@ def dashboard_figures(now: dt.datetime | None = None) -> DashboardFigures:
         # As the inbox's "open" and "overdue" filters count them, which the tile opens.
         alerts_open=filter_alerts(Alert.objects.all(), state="open").count(),
         alerts_overdue=filter_alerts(Alert.objects.all(), state="overdue").count(),
-        channels_failing=Channel.objects.filter(is_active=True, consecutive_failures__gt=0)
-        .exclude(kind="in_app")
-        .count(),
+        channels_failing=failing_channels().count(),
     )
+
+
+def failing_channels() -> QuerySet[Channel]:
+    """Active channels whose last send failed (the in-app bell does not fail): the dashboard's
+    tile and ``/api/health`` count the same ones."""
+    return Channel.objects.filter(is_active=True, consecutive_failures__gt=0).exclude(kind="in_app")
+
+
+@dataclass(frozen=True)
+class BackgroundStall:
+    minutes: int | None  # since the last scheduled run; None when none was ever recorded
+
+
+def background_stall() -> BackgroundStall | None:
+    """Background work looks stopped: the scheduler's tick is stale, so the scheduler, every
+    worker or the broker is down (beat sends the tick through the broker, a worker records
+    it). One indexed read, cheap enough for the dashboard's 10-second poll, where health's
+    worker check asks every worker over the broker and may wait a second."""
+    age = heartbeats.seconds_since(heartbeats.SCHEDULER)
+    if age is not None and age <= heartbeats.SCHEDULER_STALE_AFTER:
+        return None
+    return BackgroundStall(minutes=None if age is None else int(age // 60))
 
 
 def hourly_volume(hours: int = 72, now: dt.datetime | None = None) -> dict[str, object]:

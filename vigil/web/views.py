@@ -16,7 +16,11 @@ from vigil.analysis.models import Story
 from vigil.demo.services import demo_is_loaded, replay_progress
 from vigil.mentions.models import Mention
 from vigil.sources.models import Channel
-from vigil.web.services import dashboard_figures, hourly_volume
+from vigil.web.services import BackgroundStall, background_stall, dashboard_figures, hourly_volume
+
+#: Who is told on the dashboard that background work stopped: administrators, who run the
+#: installation (the audit log's permission, as the navigation uses it).
+SEES_BACKGROUND_WORK = "accounts.view_auditentry"
 
 
 class SignInView(LoginView):
@@ -38,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "recent": _recent(),
             "channel_labels": dict(Channel.choices),
             "demo": replay_progress(),
+            "stall": _stall(request),
             "stories": with_last_hour(
                 Story.objects.filter(
                     last_seen__gte=timezone.now() - dt.timedelta(hours=48), size__gte=2
@@ -58,6 +63,7 @@ def recent_mentions(request: HttpRequest) -> HttpResponse:
             "recent": _recent(),
             "figures": dashboard_figures(),
             "demo": replay_progress(),
+            "stall": _stall(request),
             "oob": True,
         },
     )
@@ -70,6 +76,11 @@ def volume_series(request: HttpRequest) -> JsonResponse:
     series = cast(dict[str, list[int]], data["series"])
     data["labels"] = {key: str(labels.get(key, key)) for key in series}
     return JsonResponse(data)
+
+
+def _stall(request: HttpRequest) -> BackgroundStall | None:
+    """For administrators, whether background work has stopped (the live dot turns red)."""
+    return background_stall() if request.user.has_perm(SEES_BACKGROUND_WORK) else None
 
 
 def _recent() -> list[Mention]:

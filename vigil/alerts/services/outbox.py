@@ -46,6 +46,7 @@ from vigil.alerts.services.outcomes import (
 )
 from vigil.alerts.transports import Message, Transport, TransportError, build_transport
 from vigil.alerts.transports.base import channel_timeout
+from vigil.lib.logs import one_line
 from vigil.sources.failures import Failure
 
 log = logging.getLogger(__name__)
@@ -261,13 +262,23 @@ def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
     worker for five minutes each pass; four such passes took every worker, and pushed items
     waited four minutes to be processed at all."""
     code, params = postponed(outage.failure)
-    return Delivery.objects.filter(pk__in=[d.pk for d in rows], claimed_until=lease).update(
+    moved = Delivery.objects.filter(pk__in=[d.pk for d in rows], claimed_until=lease).update(
         claimed_until=None,
         next_attempt_at=outage.retry_at,
         last_error=outage.error.join(POSTPONED_RAW)[:2000],
         last_error_code=code,
         last_error_params=params,
     )
+    if moved:
+        channel = rows[0].channel
+        log.info(
+            "%d notice(s) of channel %s (%s) wait for its next try at %s: it failed moments ago",
+            moved,
+            channel.pk,
+            one_line(channel.name, 80),
+            outage.retry_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+        )
+    return moved
 
 
 _CLOSED = (Alert.State.HANDLED, Alert.State.FALSE_ALARM)

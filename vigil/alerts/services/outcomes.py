@@ -1,11 +1,15 @@
 """Recording how a send went: sent, or failed and retried with backoff, or given up; and a
 channel that keeps failing flagged to administrators. Used by the outbox (``outbox``) and by
 "send test"; kept apart so the outbox reads as the order of sending.
+
+Each outcome also writes one log line (sent, retried, given up, channel flagged or working
+again): the counters alone did not tell an operator which channel failed, nor why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +26,7 @@ from vigil.accounts.roles import ADMINISTRATOR
 from vigil.alerts.failure_labels import channel_failing_text, channel_recovered_text
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services.messages import message_language
+from vigil.lib.logs import one_line
 from vigil.sources.failures import Failure
 
 __all__ = [
@@ -41,6 +46,23 @@ CHANNEL_FLAG_AFTER = 3
 # The in-app channel is one row that every bell notice (one per recipient) succeeds on:
 # its "last success" moves at most once a minute, not one write of that row per notice.
 IN_APP_SUCCESS_EVERY = dt.timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
+
+
+def _named(channel: Channel) -> str:
+    return f"channel {channel.pk} ({one_line(channel.name, 80)})"
+
+
+def _which(batch: list[Delivery]) -> str:
+    """``delivery 12 (alert 5)``, or the ids of a digest's rows (the first few)."""
+    if len(batch) == 1:
+        row = batch[0]
+        return f"delivery {row.pk} ({f'alert {row.alert_id}' if row.alert_id else row.reason})"
+    ids = ", ".join(str(row.pk) for row in batch[:5]) + (", …" if len(batch) > 5 else "")
+    alerts = sorted({row.alert_id for row in batch if row.alert_id})
+    shown = ", ".join(str(a) for a in alerts[:5]) + (", …" if len(alerts) > 5 else "")
+    return f"digest of {len(batch)} deliveries {ids} (alerts {shown})"
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -74,21 +96,29 @@ def record_success(
         )
         if channel.kind == "in_app":
             _note_in_app_success(channel, now)
-        else:
-            recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
-                consecutive_failures=0
-            )
-            Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
-            if recovered:
-                retry_waiting(channel, now)
-            resolved = SystemNotice.objects.filter(
-                code="channel.failing",
-                object_type="alerts.channel",
-                object_id=str(channel.pk),
-                resolved_at=None,
-            ).update(resolved_at=now)
-            if resolved:
-                tell_channel_recovered(channel)
+            return marked  # a bell notice per recipient: no log line each
+        recovered = Channel.objects.filter(pk=channel.pk, consecutive_failures__gt=0).update(
+            consecutive_failures=0
+        )
+        Channel.objects.filter(pk=channel.pk).update(last_success_at=now, flagged_at=None)
+        released = retry_waiting(channel, now) if recovered else 0
+        resolved = SystemNotice.objects.filter(
+            code="channel.failing",
+            object_type="alerts.channel",
+            object_id=str(channel.pk),
+            resolved_at=None,
+        ).update(resolved_at=now)
+        if resolved:
+            tell_channel_recovered(channel)
+    if marked:
+        log.info("sent %s to %s", _which(batch), _named(channel))
+    if recovered:
+        log.info(
+            "%s works again%s; %d waiting notice(s) go now",
+            _named(channel),
+            " (its failing flag is cleared)" if resolved else "",
+            released,
+        )
     return marked
 
 
@@ -163,6 +193,8 @@ def record_failure(
     rows will be tried again (None: never)."""
     error, (code, params) = what
     retry_at = None
+    given_up: list[Delivery] = []
+    retried: list[Delivery] = []
     with transaction.atomic():
         for delivery in batch:
             attempts = delivery.attempts + 1
@@ -179,9 +211,12 @@ def record_failure(
                 continue  # another worker took the row over: its outcome stands
             if final:
                 report.failed += 1
+                given_up.append(delivery)
             else:
                 report.retrying += 1
+                retried.append(delivery)
                 retry_at = retry_at or now + backoff(attempts)
+        _log_failure(channel, (given_up, retried), what, permanent, retry_at, now)
         if not channel_at_fault:
             return retry_at  # one person without an address says nothing about the channel
         Channel.objects.filter(pk=channel.pk).update(
@@ -195,6 +230,45 @@ def record_failure(
         if channel.consecutive_failures >= CHANNEL_FLAG_AFTER and channel.flagged_at is None:
             flag_failing_channel(channel, what, now)
     return retry_at
+
+
+def _log_failure(
+    channel: Channel,
+    outcome: tuple[list[Delivery], list[Delivery]],
+    what: tuple[str, Failure],
+    permanent: bool,
+    retry_at: dt.datetime | None,
+    now: dt.datetime,
+) -> None:
+    """One warning line for the rows given up, one for the rows retried: which, where, the
+    attempt, when next, and the error (its code and text, cut short)."""
+    given_up, retried = outcome
+    error, (code, _params) = what
+    said = f"[{code}] {one_line(error)}" if code else one_line(error)
+    if given_up:
+        attempt = max(row.attempts for row in given_up) + 1
+        why = "a permanent error" if permanent else "the last attempt"
+        log.warning(
+            "%s to %s failed for good at attempt %d/%d (%s): %s",
+            _which(given_up),
+            _named(channel),
+            attempt,
+            MAX_ATTEMPTS,
+            why,
+            said,
+        )
+    if retried and retry_at is not None:
+        attempt = max(row.attempts for row in retried) + 1
+        log.warning(
+            "%s to %s failed at attempt %d/%d, next try %s (in %ds): %s",
+            _which(retried),
+            _named(channel),
+            attempt,
+            MAX_ATTEMPTS,
+            retry_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+            round((retry_at - now).total_seconds()),
+            said,
+        )
 
 
 def _tell_administrators(
@@ -245,6 +319,12 @@ def flag_failing_channel(channel: Channel, what: tuple[str, Failure], now: dt.da
     their language; the notice keeps its parameters, to be said in its reader's."""
     Channel.objects.filter(pk=channel.pk).update(flagged_at=now)
     error, (code, params) = what
+    log.warning(
+        "%s flagged as failing after %d failures in a row; administrators are told: %s",
+        _named(channel),
+        channel.consecutive_failures,
+        one_line(error),
+    )
     said = {
         "name": channel.name,
         "count": channel.consecutive_failures,
