@@ -1,18 +1,41 @@
 """The base of the API's request bodies, and what the OpenAPI spec says beyond ninja's own:
 the error answers and their shape, and models a body holds as free JSON."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: A row's id as a request may give it: the columns are 64-bit integers, and a bigger number
+#: reached the database and answered 500 (a re-trial sent 99999999999999999999999).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class RequestBody(Schema):
     """A request body that refuses the keys it does not know (422, naming each): a misspelt
     ``levle`` saved a rule at the default level, and a PATCH of a key that cannot change
-    answered 200 and changed nothing, both in silence (an integrator's trial)."""
+    answered 200 and changed nothing, both in silence (an integrator's trial). Text holding a
+    NUL character is refused too: PostgreSQL cannot store one (SQLite did, so it passed
+    unnoticed there), as the screens' forms refuse it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("text may not contain a NUL character (\\x00)")
+        return data
 
 
 #: The body of every error answer (``vigil.api.error_response``), for the OpenAPI spec.

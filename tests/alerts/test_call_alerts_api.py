@@ -373,3 +373,31 @@ def test_a_channel_is_read_changed_and_switched_off_through_the_api(client_for) 
     viewer = client_for("Viewer")
     assert _api(viewer, "patch", f"/alerts/channels/{made['id']}", {"name": "x"}).status_code == 403
     assert _api(admin, "get", "/alerts/channels/99999").status_code == 404
+
+
+def test_oversized_ids_and_nul_characters_are_refused_not_a_server_error(client_for) -> None:
+    # A re-trial sent 99999999999999999999999 as an id (the columns are 64-bit) and a NUL in
+    # a note (PostgreSQL cannot store one): each answered 500, or would have on PostgreSQL.
+    from tests.alerts._support import burns_alert
+
+    alert = burns_alert()
+    responder = client_for("Responder")
+    huge = 99999999999999999999999
+    bulk = responder.post(
+        "/api/alerts/bulk", {"ids": [huge], "action": "ack"}, content_type="application/json"
+    )
+    assert bulk.status_code == 422 and bulk.json()["error"]["code"] == "invalid"
+    for query in (f"topic_id={huge}", f"rule_id={huge}"):
+        assert responder.get(f"/api/alerts?{query}").status_code == 422
+    for query in (f"alert_id={huge}", f"channel_id={huge}"):
+        assert responder.get(f"/api/alerts/deliveries?{query}").status_code == 422
+    for path in (f"/alerts/?topic={huge}", f"/alerts/deliveries/?channel={huge}"):
+        assert responder.get(path).status_code == 200
+    news = responder.get(f"/alerts/news/?after={huge}&since=0")
+    assert news.status_code == 200
+    nul = responder.post(
+        f"/api/alerts/{alert.pk}/ack", {"note": "ab\x00cd"}, content_type="application/json"
+    )
+    assert nul.status_code == 422 and "NUL" in nul.json()["error"]["message"]
+    alert.refresh_from_db()
+    assert alert.state == "new"

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at run time.
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StrictInt
@@ -117,7 +117,9 @@ class NoteIn(RequestBody):
 
 
 class BulkIn(RequestBody):
-    ids: list[StrictInt] = Field(..., min_length=1, max_length=200)
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] = Field(
+        ..., min_length=1, max_length=200
+    )
     action: Literal["ack", "handle", "false_alarm"]  # refusals list the three
 
 

@@ -54,6 +54,7 @@ from vigil.alerts.services.routing import where_flags_go
 from vigil.alerts.texts import ACK_LINK_NOTE, list_separator
 from vigil.alerts.timeline import alert_timeline
 from vigil.mentions.models import Mention
+from vigil.mentions.services import parse_int
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.web.decorators import perm_required
 
@@ -75,7 +76,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     return {
         "state": state,
         "level": level if level in WarningLevel.values else "",
-        "topic": int(topic) if topic.isdigit() else None,
+        "topic": parse_int(topic),
         "assigned": assigned if assigned in ASSIGNED_CHOICES else "",
         "reported_by": reported_by if reported_by in REPORTED_CHOICES else "",
     }
@@ -126,7 +127,7 @@ def inbox_news(request: HttpRequest) -> HttpResponse:
     trial's bell rang for a new alert while the inbox beside it stayed as it was."""
     f = _filters(request)
     try:
-        after = int(request.GET.get("after", "0"))
+        after = parse_int(request.GET.get("after")) or 0
         since = dt.datetime.fromtimestamp(float(request.GET.get("since", "0")), tz=dt.UTC)
     except (ValueError, OverflowError):
         return HttpResponse("")
@@ -169,7 +170,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("alerts:list")
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [n for n in map(parse_int, request.POST.getlist("ids")) if n is not None]
     action = request.POST.get("action", "")
     if not ids:
         messages.error(request, _("Tick the alerts to act on first."))
@@ -280,10 +281,8 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
             incident_id = int(number) if number.isdigit() else 0
             alert = link_incident(alert, actor=user, incident_id=incident_id)
         elif action == "assign":
-            assignee_id = request.POST.get("assignee", "")
-            assignee = (
-                User.objects.filter(pk=assignee_id).first() if assignee_id.isdigit() else None
-            )
+            assignee_id = parse_int(request.POST.get("assignee"))
+            assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
             alert = assign_alert(alert, actor=user, assignee=assignee)
         else:
             error = _("Unknown action.")
@@ -422,8 +421,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     if status in Delivery.Status.values:
         rows = rows.filter(status=status)
     channel = request.GET.get("channel", "")
-    if channel.isdigit():
-        rows = rows.filter(channel_id=int(channel))
+    if parse_int(channel):
+        rows = rows.filter(channel_id=parse_int(channel))
     elif channel == "remote":  # the bell's rows aside: most of the log (a zh trial)
         rows = rows.exclude(channel__kind="in_app")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))

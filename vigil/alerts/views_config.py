@@ -42,6 +42,7 @@ from vigil.alerts.services.routing import (
 from vigil.alerts.services.spikes import warmups
 from vigil.alerts.transports import TransportError, build_transport
 from vigil.lib.i18n import say_problem
+from vigil.mentions.services import parse_int
 from vigil.web.decorators import perm_required
 
 
@@ -92,8 +93,8 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
         # Quiet hours are read in this zone: start from the editor's own clock.
         else {"is_active": True, "timezone": timezone.get_current_timezone_name()}
     )
-    if rule is None and request.GET.get("topic", "").isdigit():
-        initial["topic"] = int(request.GET["topic"])
+    if rule is None and parse_int(request.GET.get("topic")):
+        initial["topic"] = parse_int(request.GET.get("topic"))
     form = RuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -44,6 +44,7 @@ from vigil.alerts.services.listing import (
     filter_alerts,
 )
 from vigil.api import get_or_404, requires
+from vigil.api_schema import RowId
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import WarningLevel
 
@@ -119,8 +120,8 @@ def list_alerts(
     request: HttpRequest,
     state: str = "",
     level: str = "",
-    topic_id: int | None = None,
-    rule_id: int | None = None,
+    topic_id: RowId | None = None,
+    rule_id: RowId | None = None,
     assigned: str = "",
     reported_by: str = "",
     changed_since: dt.datetime | None = None,

@@ -28,6 +28,7 @@ from vigil.alerts.services import (
     update_channel,
 )
 from vigil.api import get_or_404, requires
+from vigil.api_schema import RowId
 
 
 # --- channels and deliveries -----------------------------------------------------------------
@@ -118,8 +119,8 @@ def resend_channel_failed(request: HttpRequest, channel_id: int) -> Any:
 def list_deliveries(
     request: HttpRequest,
     status: str = "",
-    alert_id: int | None = None,
-    channel_id: int | None = None,
+    alert_id: RowId | None = None,
+    channel_id: RowId | None = None,
 ) -> Any:
     if status and status not in Delivery.Status.values:
         raise must_be_one_of("status", Delivery.Status.values)
