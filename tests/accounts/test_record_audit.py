@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import pytest
 from django.utils import translation
@@ -236,7 +237,7 @@ def test_corrections_conditions_departments_and_growths_read_in_chinese(
 
     admin = client_for("Administrator")
     topic = make_topic()
-    mention = matched_mention(topic)
+    mention = matched_mention(topic, sentiment="negative")
     correct_mention(mention, field="sentiment", value="neutral", actor=admin.user)
     correct_mention(mention, field="relevance", value="noise", actor=admin.user)
     cs = Department.objects.create(code="cs", name="Customer service", name_zh="客服中心")
@@ -271,16 +272,21 @@ def test_corrections_conditions_departments_and_growths_read_in_chinese(
         grew=True,
     )
     fire_alert(firing)
-    fire_alert(firing)  # grows: told again, with its explanation
+    grown = {**share, "negative": 60, "analysed": 80}
+    more = [matched_mention(topic).pk for _ in range(3)]
+    # Grows: told again, the entry saying what was told before and now.
+    fire_alert(replace(firing, summary_params=grown, mention_ids=[mention.pk, *more]))
     admin.cookies["django_language"] = "zh-hans"
     page = admin.get("/accounts/audit/", {"page_size": 200}).content.decode()
     table = html.unescape(page[page.index("<tbody>") :])
     assert ">mention.corrected" not in table and "更正了情感倾向" in table
-    assert "→ 中性" in table and "→ 噪音" in table and "neutral" not in table
+    assert "负面</span> → 中性" in table and "→ 噪音" in table and "neutral" not in table
+    assert '舆情数</strong>：<span class="muted">1</span> → 1' not in table
     assert "客服中心</span> → 公关部" in table and "cs → pr" not in table
     assert '{"query"' not in table and "该专题的任何新信息" in table
     assert "负面占比超过 40%" in table
     assert "→ 0<" not in table  # no escalation step on a new alert
     assert "13 of 19" not in table and "19 条舆情中有 13 条为负面" in table
+    assert "80 条舆情中有 60 条为负面" in table and '<span class="muted">1</span> → 4<' in table
     assert "Apprise" not in table and "→ 邮件<" in table
     assert "0.05 h" not in table

@@ -162,6 +162,25 @@ def test_a_level_raise_is_not_paced(setup, httpserver) -> None:
     assert [event for event, _count in _hook_events(httpserver)] == ["alert.fired", "alert.raised"]
 
 
+def test_a_growth_waiting_when_the_level_is_raised_goes_with_the_raise(setup, httpserver) -> None:
+    # A re-trial heard of a growth six minutes after the raise told everyone, against the
+    # 15 minutes of pacing: the growth was timed from the first message only.
+    rule, topic, _wang = setup()
+    rule.raise_at_impact = 80
+    rule.save(update_fields=["raise_at_impact"])
+    _push(topic, 5, _seconds(0))
+    deliver_due(_seconds(1))
+    _push(topic, 15, _seconds(20))  # fourfold: paced to 15 minutes after the first message
+    assert Delivery.objects.get(reason="grew:1", channel__kind="webhook").held_reason == "paced"
+    _push(topic, 1, _seconds(40), impact=90.0)  # raised to level I: goes at once
+    growth = Delivery.objects.get(reason="grew:1", channel__kind="webhook")
+    raised = Delivery.objects.get(reason="raised:I", channel__kind="webhook")
+    assert (growth.status, growth.merged_into_id) == ("merged", raised.pk)
+    deliver_due(_seconds(41))
+    deliver_due(_seconds(20 * 60))
+    assert _hook_events(httpserver) == [("alert.fired", 5), ("alert.raised", 21)]
+
+
 def test_a_paced_growth_is_re_timed_when_quiet_hours_change(setup) -> None:
     rule, topic, _wang = setup(level="III")
     evening = T0.replace(hour=21, minute=50)

@@ -343,7 +343,9 @@ def correct_mention(
     latest = mention.corrections.filter(field=field).order_by("-at", "-id").first()
     if latest is not None and latest.value == value and getattr(mention, attr) == value:
         return latest, False  # the same correction again: nothing changes or is recorded
-    before = {attr: getattr(mention, attr)}
+    # What was in force: the model's reading until a first correction (a re-trial read
+    # "— → 中性" where the model had said 负面).
+    before = {attr: getattr(mention, attr) or model_value}
     setattr(mention, attr, value)
     mention.save(update_fields=[attr])
     correction = Correction.objects.create(

@@ -215,7 +215,15 @@ def follow_alert(
     return alert
 
 
+def _said(alert: Alert) -> dict[str, Any]:
+    """The alert's explanation with its code and figures, so the audit log says it in each
+    reader's language."""
+    return {"text": alert.summary, "code": alert.summary_code, "params": alert.summary_params}
+
+
 def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -> Alert:
+    # What people were last told, for the growth's audit entry ("13 → 54", not "— → 54").
+    told_before = {"mention_count": alert.told_count, "summary": _said(alert)}
     _link_mentions(alert, firing.mention_ids)
     alert.mention_count = alert.links_to_mentions.count()
     alert.last_seen = max(alert.last_seen, seen)
@@ -265,6 +273,9 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         queue_deliveries(
             alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
         )
+        # A growth notice still waiting goes with it (a re-trial heard of a growth six minutes
+        # after the raise, against the 15 minutes of pacing).
+        merge_waiting_news(alert.pk, now)
         return alert
     grew = firing.grew or _note_told_count(alert, firing.rule)
     fields.append("told_count")
@@ -276,9 +287,8 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         # Silently rewriting the explanation ("22 in 15 min" became "150 in 5 min") left
         # the people told of the first alert unaware that the story had grown fourfold.
         # Numbered, so a second growth is a message of its own (deliveries are unique).
-        # With its code and figures, so the audit log says it in each reader's language.
-        said = {"text": alert.summary, "code": alert.summary_code, "params": alert.summary_params}
-        record_audit(None, "alert.grew", alert, after={"summary": said})
+        told_now = {"mention_count": alert.mention_count, "summary": _said(alert)}
+        record_audit(None, "alert.grew", alert, before=told_before, after=told_now)
         # The people who own it hear it too (a trial's assignee was not told): whoever
         # acknowledged it and whoever it is assigned to, besides the rule's first step.
         told = routing_for(alert).first_step()
