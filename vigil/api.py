@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -26,7 +25,7 @@ from ninja.utils import check_csrf
 
 from vigil import __version__
 from vigil.accounts.audit import acting_through_token
-from vigil.accounts.roles import roles_with
+from vigil.accounts.roles import roles_with, said_together
 from vigil.accounts.services import token_for
 from vigil.api_schema import add_error_responses
 from vigil.lib.i18n import problem_of, say_problem
@@ -42,8 +41,8 @@ def _check_permission(
         roles = roles_with(perm)
         # Who may, not only the code: a trial's Viewer read "alerts.change_alert" and no more.
         said = (
-            _("Your role may not do this; %(roles)s may (permission “%(perm)s”).")
-            % {"roles": pgettext("list separator", ", ").join(roles), "perm": perm}
+            _("Your role may not do this; only %(roles)s may (permission needed: %(perm)s).")
+            % {"roles": said_together(roles), "perm": perm}
             if roles
             else _("You need the permission “%(perm)s” for this.") % {"perm": perm}
         )

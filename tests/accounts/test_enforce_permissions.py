@@ -121,6 +121,21 @@ def test_viewer_cannot_use_the_admin_site(client_for) -> None:
     assert client_for("Administrator").get("/admin/").status_code == 200
 
 
+def test_a_refusal_names_the_roles_that_may_as_one_phrase(client_for, zh_hans_catalogue) -> None:
+    # A zh trial read 「…；管理员、处置人员 可以（权限"alerts.change_alert"）」.
+    from vigil.accounts.services import issue_api_token
+
+    viewer = client_for("Viewer")
+    token = issue_api_token(viewer.user).raw
+    refused = viewer.post(
+        "/api/alerts/1/ack", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == (
+        "您的角色无权执行此操作，仅管理员和处置人员可以（所需权限：alerts.change_alert）。"
+    )
+
+
 def test_a_refused_screen_explains_itself_inside_the_app(client_for) -> None:
     """A 403 keeps the top bar and says what happened, not a bare "403 Forbidden"."""
     response = client_for("Viewer").get("/accounts/audit/")

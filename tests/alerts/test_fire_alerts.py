@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.alerts._support import make_topic, matched_mention
 from tests.factories import RawItemFactory
@@ -13,6 +13,7 @@ from vigil.accounts.models import AuditEntry
 from vigil.alerts.models import Alert, Delivery, Notification
 from vigil.alerts.services import close_alert, create_rule, deliver_due
 from vigil.alerts.services.evaluate import evaluate_new_mentions
+from vigil.alerts.timeline import alert_timeline
 from vigil.analysis.models import Story
 from vigil.mentions.models import Mention
 from vigil.pipeline.services import process_pending
@@ -164,7 +165,7 @@ def test_titles_follow_the_installation_language_not_the_request(settings) -> No
     assert "已分析的 2 条舆情中有 2 条为负面" in Alert.objects.get(rule__name="Sour").summary
 
 
-def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
+def test_story_growth_groups_by_story_and_raises_the_level_on_impact(zh_hans_catalogue) -> None:
     topic = make_topic()
     now = timezone.now()
     hot = Story.objects.create(
@@ -196,6 +197,10 @@ def test_story_growth_groups_by_story_and_raises_the_level_on_impact() -> None:
     assert alert.respond_by < given - dt.timedelta(hours=5)
     assert alert.next_escalation_at == alert.respond_by
     assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
+    with translation.override("zh-hans"):
+        raised = [e for e in alert_timeline(alert) if e.text == "级别提升至Ⅱ级"]
+    # The rule raised it, in Ⅱ级 style: not 「系统 将级别提升至 II」 (a zh trial).
+    assert any(e.delivery is None and e.who == "" for e in raised)
 
 
 def test_only_an_alert_about_one_story_is_titled_with_it() -> None:

@@ -76,12 +76,13 @@ def test_feedback_false_alarm_through_the_api_closes_the_alert_as_the_button_doe
 def test_the_chinese_timeline_says_feedback_with_chinese_punctuation(
     client_for, zh_hans_catalogue
 ) -> None:
-    # A trial's Chinese timeline read "提交了反馈: 误报", half-width colon in Chinese text.
+    # A trial's Chinese timeline read "提交了反馈: 误报", half-width colon in Chinese text;
+    # a later one 「提交了反馈：有用」 beside 「标记为误报」: now one pair, 标为有用 / 标为误报.
     alert = burns_alert()
     responder = client_for("Responder")
     responder.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})
     page = responder.get(f"/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content
-    assert "提交了反馈：有用" in page.decode()
+    assert "标为有用" in page.decode() and "提交了反馈" not in page.decode()
 
 
 def test_a_keyword_alerts_page_says_which_sensitive_words_it_watches(client_for) -> None:
@@ -192,7 +193,7 @@ def test_an_analyst_judges_an_alert_but_does_not_work_it(client_for) -> None:
     page = analyst.get(f"/alerts/{alert.pk}/").content.decode()
     assert 'value="useful"' in page and 'value="false_alarm"' in page
     assert 'value="ack"' not in page and 'value="assign"' not in page
-    assert "responders acknowledge, assign and close it" in page
+    assert "closing it as handled are for responders and administrators" in page
     assert analyst.post(f"/alerts/{alert.pk}/act/", {"action": "ack"}).status_code == 403
     assert analyst.post(f"/api/alerts/{alert.pk}/ack").status_code == 403
     analyst.post(f"/alerts/{alert.pk}/act/", {"action": "useful"})

@@ -164,13 +164,17 @@ def test_viewers_see_but_cannot_change_and_outsiders_are_sent_to_sign_in(
 
 def test_readers_get_no_empty_actions_column_but_a_word_on_who_acts(client_for) -> None:
     """An analyst or viewer used to see an "Actions" header over empty cells."""
-    burns_alert()
+    alert = burns_alert()
     analyst = client_for("Analyst").get("/alerts/").content.decode()
     assert "<th>Actions</th>" not in analyst and 'class="row-actions"' not in analyst
-    assert "responders and administrators acknowledge" in analyst
+    # Closing as handled, not closing: her 误报 closes an alert (a zh trial).
+    said = "acknowledging, assigning and closing them as handled are for responders"
+    assert said in analyst
+    page = client_for("Analyst").get(f"/alerts/{alert.pk}/").content.decode()
+    assert "closing it as handled are for responders and administrators" in page
     responder = client_for("Responder").get("/alerts/").content.decode()
     assert "<th>Actions</th>" in responder and 'class="row-actions"' in responder
-    assert "responders and administrators acknowledge" not in responder
+    assert said not in responder
 
 
 def test_the_rules_page_says_who_each_rule_tells(client_for, make_user) -> None:
@@ -442,7 +446,7 @@ def test_an_inbox_row_does_not_repeat_what_its_title_says(client_for) -> None:
     assert alert.topic.name not in meta and alert.rule.get_kind_display() in meta
 
 
-def test_the_alert_page_says_what_its_buttons_did(client_for, make_user) -> None:
+def test_the_alert_page_says_what_its_buttons_did(client_for, make_user, zh_hans_catalogue) -> None:
     # A zh trial pressed 确认, 指派, 已处置 and 误报 and saw no sign any of them took.
     alert = burns_alert()
     responder = client_for("Responder")
@@ -452,6 +456,10 @@ def test_the_alert_page_says_what_its_buttons_did(client_for, make_user) -> None
     def said(data: dict[str, object], **headers: str) -> str:
         return responder.post(act, data, follow=True, **headers).content.decode()
 
+    # （不指派） on an alert nobody had: not 「已取消指派」 (a zh trial).
+    assert "Nothing changed: choose the person to assign it to." in said(
+        {"action": "assign", "assignee": ""}
+    )
     assert "Acknowledged." in said({"action": "ack"})
     assert "已指派给 李伟。" in said(
         {"action": "assign", "assignee": li.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans"
@@ -466,6 +474,29 @@ def test_the_alert_page_says_what_its_buttons_did(client_for, make_user) -> None
         follow=True,
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
-    assert "已判为误报，预警已关闭。" in zh
+    assert "已标为误报，预警已关闭。" in zh
     refused = said({"action": "ack"})  # closed: the refusal, and no "Acknowledged."
     assert "only a new alert can be acknowledged" in refused and "Acknowledged." not in refused
+
+
+def test_the_timeline_says_judgements_and_assignments_as_pairs(
+    make_user, zh_hans_catalogue
+) -> None:
+    # A zh trial read 「提交了反馈：有用」 beside 「标记为误报」, and 「将其指派给 李伟」.
+    from django.utils import translation
+
+    from vigil.alerts.services import assign_alert, give_feedback
+    from vigil.alerts.timeline import alert_timeline
+
+    alert = burns_alert()
+    responder = make_user("Responder", "zhang")
+    li = make_user("Responder", "li", first_name="伟", last_name="李")
+    alert = assign_alert(alert, actor=responder, assignee=li)
+    alert = give_feedback(alert, actor=responder, feedback=Alert.Feedback.USEFUL)
+    with translation.override("zh-hans"):
+        texts = [e.text for e in alert_timeline(alert) if e.delivery is None]
+    assert "指派给 李伟" in texts and "标为有用" in texts
+    from vigil.accounts.audit import action_label
+
+    with translation.override("zh-hans"):
+        assert action_label("alert.false_alarm") == "标为误报"

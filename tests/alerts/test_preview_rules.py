@@ -122,7 +122,7 @@ def test_a_spike_preview_says_the_mentions_its_window_holds() -> None:
 
 
 def test_a_spike_preview_says_which_alarms_are_growth_of_a_story() -> None:
-    # The live rule tells a fourfold growth inside the quiet period as "Grown fourfold";
+    # The live rule tells a fourfold growth inside the quiet period as "Volume grew fourfold";
     # the preview listed it as one more alert, as if a new story had begun.
     topic = make_topic(name="Kettle")
     now = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)
@@ -134,7 +134,7 @@ def test_a_spike_preview_says_which_alarms_are_growth_of_a_story() -> None:
     preview = preview_rule(kind="spike", topic_ids=[topic.pk], conditions={}, now=now)
     texts = [fire.text for fire in preview.fires]
     assert len(texts) == 2 and not texts[0].startswith("Grown")
-    assert texts[1].startswith("Grown fourfold: 150 mentions in 5 min")
+    assert texts[1].startswith("Volume grew fourfold: 150 mentions in 5 min")
     # One alert would have been raised; its growth is a notice about it, not a second alert.
     page = render_to_string("alerts/_preview.html", {"preview": preview})
     heading = " ".join(re.sub(r"<[^>]+>", "", page).split())

@@ -114,7 +114,8 @@ def test_sending_the_same_report_twice_makes_one_alert_and_tells_once(client_for
     alert = Alert.objects.get()
     assert first["Location"] == f"/alerts/{alert.pk}/"
     assert second.redirect_chain[-1][0] == f"/alerts/{alert.pk}/"
-    assert "You reported this already a moment ago; here it is." in second.content.decode()
+    said = "You reported this already a moment ago: here it is, and nobody is told twice."
+    assert said in second.content.decode()
     assert Delivery.objects.count() == told
     # Another title, or the same by someone else, is a report of its own.
     liaison.post("/alerts/report/", {**report, "title": "门店投诉（续）"})
@@ -136,7 +137,9 @@ def test_the_same_report_after_the_window_or_once_closed_is_a_new_one(make_user)
         created_at=alert.created_at - REPEAT_WINDOW + dt.timedelta(minutes=2)
     )
     alert.refresh_from_db()
-    assert already_reported(alert) == "You reported this already 8\xa0minutes ago; here it is."
+    assert already_reported(alert) == (
+        "You reported this already 8\xa0minutes ago: here it is, and nobody is told twice."
+    )
     Alert.objects.filter(pk=alert.pk).update(created_at=alert.created_at - dt.timedelta(minutes=3))
     later, new_later = report_warning(actor=wang, title="门店投诉", text="顾客闹事")
     assert new_later and later.pk != alert.pk
@@ -164,12 +167,14 @@ def test_a_title_too_long_says_how_long_it_is(client_for) -> None:
     assert "最多 300 字（当前 10000 字）" in zh
 
 
-def test_the_form_sends_once_and_speaks_plain_chinese(client_for) -> None:
+def test_the_form_sends_once_and_speaks_plain_chinese(client_for, zh_hans_catalogue) -> None:
     liaison = client_for("Department liaison")
     form = liaison.get("/alerts/report/").content.decode()
     assert "data-submit-once" in form and "alerts/submit_once.js" in form
-    assert "You will be told in the bell as it goes" in form
+    assert "When someone acknowledges, assigns or closes it" in form
     zh = liaison.get("/alerts/report/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # Sentences joined without a space after 。, and said in order (a zh trial).
+    assert "。 " not in zh and "或预警升级时，您会在站内通知（铃铛）中收到消息。" in zh
     assert "— 不指定 —" in zh and "（尚未设置默认渠道）" in zh and "没有渠道被设为" not in zh
 
 

@@ -73,7 +73,7 @@ def test_the_held_alert_goes_alone_at_the_end_of_quiet_hours(httpserver, make_us
         ("grew:1", "merged", fired.pk),
         ("grew:2", "merged", fired.pk),
     ]
-    assert merged.first().status_label == f"merged into #{fired.pk}"
+    assert merged.first().status_label == f"merged into message #{fired.pk}"
     # The bell is never held for quiet hours, but its growth notices are paced and merged
     # like the channels' (see test_pace_growth_notices): its unsent alert notice says all.
     bell = Delivery.objects.filter(alert=alert, channel__kind="in_app", recipient=wang)

@@ -141,6 +141,22 @@ def test_noise_is_left_out_of_lists(topics, make_user, client_for) -> None:
     assert viewer.get("/api/mentions").json()["count"] == 0
 
 
+#: The toward-topic note's Chinese, until the catalogue is rebuilt (`make messages`).
+TOWARD_ZH = {
+    "as the model read it, not changed by the correction of the whole mention": (
+        "模型判断，未随整条更正调整"
+    ),
+    "corrected by an analyst; the model said %(model)s": "已由分析员校正；模型判断为%(model)s",
+}
+
+
+def _zh_catalogue() -> dict:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.trans_real.translation("zh-hans")._catalog._catalogs[0]
+
+
 def test_correction_screen_and_api(topics, client_for) -> None:
     _push(SCALD)
     process_pending()
@@ -173,12 +189,20 @@ def test_correction_screen_and_api(topics, client_for) -> None:
     assert Correction.objects.count() == 1
     # Toward-topic sentiment stays the model's, and says so once the whole mention is
     # corrected (a zh trial read 中性 overall beside 正面 toward the brand, unexplained).
-    whole = "the correction above is of the whole mention"
+    whole = "not changed by the correction of the whole mention"
     assert whole not in analyst.get(f"/mentions/{mention.pk}/").content.decode()
     analyst.post(
         f"/analysis/mentions/{mention.pk}/correct/", {"field": "sentiment", "value": "positive"}
     )
     assert whole in analyst.get(f"/mentions/{mention.pk}/").content.decode()
+    # In brackets after the sentiment, as one phrase: not 「负面 明光 · 模型判断；…」 (a zh trial).
+    with mock.patch.dict(_zh_catalogue(), TOWARD_ZH):
+        zh = analyst.get(f"/mentions/{mention.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "（模型判断，未随整条更正调整）" in zh.content.decode()
+    assert (
+        "模型判断为 " not in zh.content.decode()
+        and '</span> <span class="muted">（' not in zh.content.decode()
+    )
 
 
 def test_analysis_screens_render(topics, client_for) -> None:

@@ -36,7 +36,7 @@ ACTION_VERBS: dict[str, Promise] = {
     "fired": gettext_lazy("fired"),
     "raised": gettext_lazy("raised the level"),
     "escalated": gettext_lazy("escalated"),
-    "grew": gettext_lazy("grew fourfold: told again"),
+    "grew": gettext_lazy("grew fourfold: people are told again"),
     "overdue": gettext_lazy("still unacknowledged; no escalation step left"),
     "acknowledged": gettext_lazy("acknowledged"),
     "handled": gettext_lazy("marked handled"),

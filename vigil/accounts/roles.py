@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 ADMINISTRATOR = "Administrator"
 ANALYST = "Analyst"
@@ -38,7 +39,8 @@ ROLE_DESCRIPTIONS = {
     ANALYST: _(
         "Monitoring plans, sources and analysis corrections; judges alerts useful or false alarms."
     ),
-    RESPONDER: _("Alerts, incidents and tasks."),
+    # Not 「预警、事件与任务」: a new administrator could not tell what a responder does (a zh trial).
+    RESPONDER: _("Handles alerts (acknowledges, assigns, closes them); incidents and tasks."),
     APPROVER: _("Approves statements before they are published."),
     LIAISON: _(
         "Reports warnings by hand and flags mentions; sees and updates the tasks of their department."
@@ -110,6 +112,15 @@ def roles_with(permission: str) -> list[str]:
         ).values_list("name", flat=True)
     )
     return [str(ROLE_LABELS[r]) for r in ROLE_NAMES if r in held]
+
+
+def said_together(names: list[str]) -> str:
+    """Names as one phrase in the active language: "A, B and C"; 「A、B和C」 (a zh trial read
+    「管理员、处置人员 可以」)."""
+    if len(names) < 2:
+        return "".join(names)
+    head = pgettext("list separator", ", ").join(names[:-1])
+    return head + pgettext("list separator before the last item", " and ") + names[-1]
 
 
 def _permission_code(permission: Permission) -> str:

@@ -15,14 +15,16 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
+from vigil.web.templatetags.punctuation import sentence_gap
 
 __all__ = [
     "ACK_LINK_NOTE",
     "list_separator",
     "news_prefix",
+    "with_news",
     "say_note",
     "say_summary",
     "say_title",
@@ -100,25 +102,35 @@ _NUMERALS: dict[str, Promise] = {
 }
 
 
-def news_prefix(news: str, *, by_count: bool = False) -> str:
+def news_prefix(news: str) -> str:
     """What a message or bell notice puts before the title, in the active language, for
-    ``news`` = "escalated", "raised", "grew" or "assigned" (an alert that has just fired needs none).
-
-    ``by_count``: the alert grew by its count of matching mentions, not by volume (a
-    keyword rule's: a zh reader took 「声量增至 4 倍」 to mean the topic's whole volume).
-    Words, not emoji: plain-text channels and fonts without emoji show them as boxes.
+    ``news`` = "escalated", "raised", "grew" (a spike's, in a rule's preview) or "assigned"
+    (an alert that has just fired needs none). Words, not emoji: plain-text channels and
+    fonts without emoji show them as boxes.
     """
     if news == "escalated":
         return _("Escalated, unacknowledged: ")
     if news == "raised":
         return _("Level raised: ")
-    if news == "grew" and by_count:
-        return pgettext("more matching mentions", "Grown fourfold: ")
-    if news == "grew":
-        return _("Grown fourfold: ")
+    if news == "grew":  # a spike's: its topic's volume, not a 事件 (a zh trial)
+        return _("Volume grew fourfold: ")
     if news == "assigned":  # else it reads as the alert firing again (a trial's bell and mail)
         return _("Assigned: ")
     return ""
+
+
+def with_news(news: str, title: str, *, by_count: bool = False) -> str:
+    """The title of a message or bell notice with its ``news`` (see ``news_prefix``).
+
+    Growth follows the title in brackets: before a spike's 「声量激增：…」 its prefix read
+    「声量增至 4 倍：声量激增：…」, two colons and 声量 twice (a zh trial). ``by_count``: the
+    alert grew by its count of matching mentions, not by volume (a keyword rule's: a zh
+    reader took 「声量增至 4 倍」 to mean the topic's whole volume)."""
+    if news == "grew" and by_count:
+        return title + _(" (matching mentions now fourfold)")
+    if news == "grew":
+        return title + _(" (volume now fourfold)")
+    return news_prefix(news) + title
 
 
 def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -> str:
@@ -140,7 +152,7 @@ def say_summary(code: str, params: Mapping[str, Any] | None, stored: str = "") -
             )
             judged = int(values.get("judged") or 0)
             if judged:  # the window's share on its face was higher: say why the figure differs
-                said += " " + ngettext(
+                said += sentence_gap() + ngettext(
                     "Not counted: {n} negative mention already judged in an earlier alert.",
                     "Not counted: {n} negative mentions already judged in earlier alerts.",
                     judged,

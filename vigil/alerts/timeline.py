@@ -24,6 +24,7 @@ from vigil.accounts.models import AuditEntry
 from vigil.accounts.people import person_name
 from vigil.alerts.models import Alert, Delivery
 from vigil.alerts.texts import level_numeral, say_note
+from vigil.web.templatetags.punctuation import sentence_gap
 
 HELD_TEXT: dict[str, Promise] = {
     "quiet_hours": gettext_lazy("held for quiet hours"),
@@ -47,7 +48,7 @@ class TimelineEntry:
 
 
 def delivery_reason(reason: str, *, by_count: bool = False) -> str:
-    """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" …
+    """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" (Ⅱ级) …
 
     ``by_count``: a growth of the alert's matching mentions, not of a story's volume."""
     head, _sep, tail = reason.partition(":")
@@ -56,11 +57,11 @@ def delivery_reason(reason: str, *, by_count: bool = False) -> str:
     if head == "escalated":
         return _("escalation step {step}").format(step=tail)
     if head == "raised":
-        return _("level raised to {level}").format(level=tail)
+        return _("level raised to {level}").format(level=level_numeral(tail))
     if head == "grew" and by_count:
         return _("matching mentions grew fourfold")
-    if head == "grew":
-        return _("the story grew fourfold")
+    if head == "grew":  # a spike's topic's volume: not 「事件声量」 (a zh trial)
+        return _("volume grew fourfold")
     if head == "assigned":
         return _("assigned")
     if head == "test":
@@ -123,8 +124,12 @@ def _action_text(entry: AuditEntry, alert: Alert) -> str:
     if entry.action == "alert.fired" and entry.actor_id is None:
         # Not 「系统 触发」: the rule did it (a zh trial).
         return _("the rule fired the alert")
+    # Said without a tense: the notices under it may still be held (a zh trial read
+    # 「已再次通知」 above 「待发送（…暂缓至 08:53）」).
     if entry.action == "alert.grew" and alert.grows_by_count:
-        return _("matching mentions grew fourfold: told again")
+        return _("matching mentions grew fourfold: people are told again")
+    if entry.action == "alert.grew":
+        return _("volume grew fourfold: people are told again")
     if entry.action == "alert.escalated" and after.get("escalation_step"):
         text = _("escalated to step {step}: unacknowledged after the level {level} target").format(
             step=after["escalation_step"], level=level_numeral(after.get("level", ""))
@@ -141,10 +146,15 @@ def _action_text(entry: AuditEntry, alert: Alert) -> str:
             return _("unassigned it")
         return _("assigned it to {name}").format(name=person_name(assignee))
     if entry.action == "alert.raised" and after.get("level"):
-        return _("raised the level to {level}").format(level=after["level"])
+        # The rule raised it: not 「系统 将级别提升至 I」 (a zh trial). Its audit entry does not
+        # record the impact that raised it, so the text cannot name it.
+        return _("level raised to {level}").format(level=level_numeral(after["level"]))
     if entry.action == "alert.feedback" and after.get("feedback"):
-        label = _("useful") if after["feedback"] == "useful" else _("false alarm")
-        return _("{action}: {feedback}").format(action=text, feedback=label)
+        # The pair a closing as a false alarm reads beside: 「标为有用」 / 「标为误报」, not
+        # 「提交了反馈：有用」 (a zh trial).
+        if after["feedback"] == "useful":
+            return _("marked useful")
+        return action_label("alert.false_alarm")
     return text
 
 
@@ -152,7 +162,7 @@ def _passed_over(skipped: list[int]) -> str:
     """What follows the action when ladder steps reached nobody: " (steps 2, 3 passed over: …)"."""
     if not skipped:
         return ""
-    return " " + ngettext(
+    return sentence_gap() + ngettext(
         "(step {steps} passed over: nobody active to tell)",
         "(steps {steps} passed over: nobody active to tell)",
         len(skipped),
@@ -160,9 +170,9 @@ def _passed_over(skipped: list[int]) -> str:
 
 
 def _who(entry: AuditEntry) -> str:
-    """Who did it; nobody named when the rule fired the alert or told of its growth (the
-    text says so: 「系统 触发」 read oddly to a zh trial)."""
-    if entry.action in ("alert.fired", "alert.grew") and entry.actor_id is None:
+    """Who did it; nobody named when the rule fired the alert, told of its growth or raised
+    its level (the text says so: 「系统 触发」 read oddly to a zh trial)."""
+    if entry.action in ("alert.fired", "alert.grew", "alert.raised") and entry.actor_id is None:
         return ""
     return person_name(entry.actor) or actor_label(entry.actor_label)
 

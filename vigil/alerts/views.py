@@ -57,6 +57,7 @@ from vigil.mentions.models import Mention
 from vigil.mentions.services import parse_int
 from vigil.monitoring.models import Topic, WarningLevel
 from vigil.web.decorators import perm_required
+from vigil.web.templatetags.punctuation import sentences
 
 ACTIONS = ("ack", "handle", "false_alarm", "useful", "assign")
 
@@ -259,6 +260,7 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
     )
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - login_required signed them in
+    was_assigned = alert.assigned_to_id is not None
     error = ""
     try:
         if action == "ack":
@@ -299,6 +301,9 @@ def act(request: HttpRequest, alert_id: int) -> HttpResponse:
         )
     if error:
         messages.error(request, error)
+    elif action == "assign" and not was_assigned and alert.assigned_to_id is None:
+        # 「（不指派）」 on an alert nobody had: not 「已取消指派」 (a zh trial).
+        messages.info(request, _("Nothing changed: choose the person to assign it to."))
     else:  # said, as the bulk actions say: a zh trial pressed 确认 and saw no sign it took
         messages.success(request, _done_text(action, alert))
     return redirect("alerts:detail", alert_id=alert.pk)
@@ -349,7 +354,7 @@ def flag(request: HttpRequest, mention_id: int) -> HttpResponse:
             request, "alerts/_flagged.html", {"alert": alert, "told": told, "joined": not told}
         )
     if told:
-        messages.success(request, _("Flagged as a warning.") + " " + where_flags_go())
+        messages.success(request, sentences(_("Flagged as a warning."), where_flags_go()))
     else:
         messages.info(request, _("Already a warning; you are added to its timeline."))
     if user.has_perm("alerts.view_alert"):
@@ -383,7 +388,7 @@ def report(request: HttpRequest) -> HttpResponse:
             form.add_error(field if field in form.fields else None, str(exc))
         else:
             if new:
-                messages.success(request, _("Warning reported.") + " " + where_flags_go())
+                messages.success(request, sentences(_("Warning reported."), where_flags_go()))
             else:  # a double click, or a second submit while the first was slow
                 messages.info(request, already_reported(alert))
             if user.has_perm("alerts.view_alert"):

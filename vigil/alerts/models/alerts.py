@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigil.alerts.texts import level_numeral, news_prefix, say_summary, say_title
+from vigil.alerts.texts import level_numeral, say_summary, say_title, with_news
 from vigil.monitoring.models import WarningLevel
 
 
@@ -211,5 +211,5 @@ class Notification(models.Model):
 
         if self.code.startswith("alert.") and self.alert is not None:
             news = self.code.removeprefix("alert.")
-            return news_prefix(news, by_count=self.alert.grows_by_count) + self.alert.display_title
+            return with_news(news, self.alert.display_title, by_count=self.alert.grows_by_count)
         return said_again(self.code, self.params, self.title)

@@ -178,5 +178,5 @@ class Delivery(models.Model):
     def status_label(self) -> str:
         """The status in the reader's language; a merged row names the row that went."""
         if self.status == self.Status.MERGED and self.merged_into_id:
-            return str(_("merged into #{id}")).format(id=self.merged_into_id)
+            return str(_("merged into message #{id}")).format(id=self.merged_into_id)
         return str(self.get_status_display())

@@ -22,7 +22,7 @@ from vigil.alerts.services.ack_links import ack_url_path
 from vigil.alerts.services.lifecycle import response_status
 from vigil.alerts.services.matched import matched_terms_once
 from vigil.alerts.services.routing import can_acknowledge
-from vigil.alerts.texts import level_numeral, list_separator, news_prefix
+from vigil.alerts.texts import level_numeral, list_separator, with_news
 from vigil.alerts.transports import Message
 
 __all__ = ["absolute", "alert_payload", "digest_message", "message_for", "message_language"]
@@ -251,7 +251,6 @@ def message_for(delivery: Delivery) -> Message:
     head, _sep, detail = delivery.reason.partition(":")
     language = message_language(delivery.recipient, delivery.channel.language)
     with translation.override(language):
-        prefix = news_prefix(head, by_count=alert.grows_by_count)
         payload = alert_payload(alert)
         lines = []
         if _summary_says_more(alert, payload):
@@ -309,10 +308,10 @@ def message_for(delivery: Delivery) -> Message:
         deadline_lines, warning_line = _deadline_and_mentions(alert, delivery, payload)
         lines += deadline_lines
         # "[II] …" in English, 【Ⅱ级】… in Chinese, as the screens write the level.
-        headline = prefix + alert.display_title
+        headline = with_news(head, alert.display_title, by_count=alert.grows_by_count)
         # The level mark first, whatever the news: mail filters on "[II]" missed "Escalated,
         # unacknowledged: [II] …" (a trial).
-        title = _("[{level}] {title}").format(level=numeral, title=prefix + alert.display_title)
+        title = _("[{level}] {title}").format(level=numeral, title=headline)
         url = absolute(reverse("alerts:detail", args=[alert.pk]))
         link_line = _("Open in Vigil: {url}").format(url=url)
     return Message(

@@ -163,8 +163,8 @@ def already_reported(alert: Alert) -> str:
     """What a second submit of the same report is told, in the active language."""
     ago = timezone.now() - alert.created_at
     if ago < dt.timedelta(minutes=1):
-        return _("You reported this already a moment ago; here it is.")
-    return _("You reported this already %(ago)s ago; here it is.") % {
+        return _("You reported this already a moment ago: here it is, and nobody is told twice.")
+    return _("You reported this already %(ago)s ago: here it is, and nobody is told twice.") % {
         "ago": timesince(alert.created_at, depth=1)
     }
 

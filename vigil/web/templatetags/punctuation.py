@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import translation
 from django.utils.translation import pgettext
 
 register = template.Library()
@@ -24,3 +25,19 @@ def open_paren() -> str:
 @register.simple_tag
 def close_paren() -> str:
     return pgettext("punctuation", ")")
+
+
+def sentence_gap() -> str:
+    """What goes between two sentences: a space in English, nothing after Chinese 。 (a zh
+    trial read 「预警已上报。 处置人员…」)."""
+    return "" if (translation.get_language() or "").startswith("zh") else " "
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined as the active language joins them (empty parts left out)."""
+    return sentence_gap().join(str(p) for p in parts if p)
+
+
+@register.simple_tag(name="sentence_gap")
+def sentence_gap_tag() -> str:
+    return sentence_gap()
