@@ -126,4 +126,4 @@ def test_the_api_acts_on_many_and_lists_what_it_skipped(client_for) -> None:
     assert reader.status_code == 403
     # Who may, not only the permission's code.
     said = reader.json()["error"]["message"]
-    assert "Administrator, Responder may" in said and "alerts.change_alert" in said
+    assert "only Administrator and Responder may" in said and "alerts.change_alert" in said
