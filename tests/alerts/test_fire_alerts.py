@@ -198,8 +198,8 @@ def test_story_growth_groups_by_story_and_raises_the_level_on_impact(zh_hans_cat
     assert alert.next_escalation_at == alert.respond_by
     assert AuditEntry.objects.filter(action="alert.raised", object_id=str(alert.pk)).exists()
     with translation.override("zh-hans"):
-        raised = [e for e in alert_timeline(alert) if e.text == "级别提升至Ⅱ级"]
-    # The rule raised it, in Ⅱ级 style: not 「系统 将级别提升至 II」 (a zh trial).
+        raised = [e for e in alert_timeline(alert) if e.text == "影响力达到 85，级别提升至Ⅱ级"]
+    # The rule raised it, in Ⅱ级 style, saying why: not 「系统 将级别提升至 II」 (a zh trial).
     assert any(e.delivery is None and e.who == "" for e in raised)
 
 

@@ -146,9 +146,14 @@ def _action_text(entry: AuditEntry, alert: Alert) -> str:
             return _("unassigned it")
         return _("assigned it to {name}").format(name=person_name(assignee))
     if entry.action == "alert.raised" and after.get("level"):
-        # The rule raised it: not 「系统 将级别提升至 I」 (a zh trial). Its audit entry does not
-        # record the impact that raised it, so the text cannot name it.
-        return _("level raised to {level}").format(level=level_numeral(after["level"]))
+        # The rule raised it: not 「系统 将级别提升至 I」 (a zh trial), and why, when the entry
+        # records the impact (from this session on).
+        level = level_numeral(after["level"])
+        if after.get("impact") is not None:
+            return _("impact reached {impact}: level raised to {level}").format(
+                impact=f"{float(after['impact']):.0f}", level=level
+            )
+        return _("level raised to {level}").format(level=level)
     if entry.action == "alert.feedback" and after.get("feedback"):
         # The pair a closing as a false alarm reads beside: 「标为有用」 / 「标为误报」, not
         # 「提交了反馈：有用」 (a zh trial).

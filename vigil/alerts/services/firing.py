@@ -253,7 +253,7 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
         alert.impact = max(alert.impact or 0.0, firing.impact)
     new_level = more_severe(alert.level, _level_for(firing.rule, alert.impact))
     if new_level != alert.level:
-        before = snapshot(alert, ALERT_AUDIT_FIELDS)
+        before = snapshot(alert, [*ALERT_AUDIT_FIELDS, "impact"])
         alert.level = new_level
         fields.append("level")
         # A more severe level owes an answer sooner: its target counts from now, unless the
@@ -267,9 +267,8 @@ def _update(alert: Alert, firing: Firing, seen: dt.datetime, now: dt.datetime) -
                 alert.next_escalation_at = min(alert.next_escalation_at, sooner)
                 fields.append("next_escalation_at")
         alert.save(update_fields=fields)
-        record_audit(
-            None, "alert.raised", alert, before=before, after=snapshot(alert, ALERT_AUDIT_FIELDS)
-        )
+        raised = snapshot(alert, [*ALERT_AUDIT_FIELDS, "impact"])  # the timeline says why
+        record_audit(None, "alert.raised", alert, before=before, after=raised)
         queue_deliveries(
             alert, routing_for(alert).first_step(), reason=f"raised:{new_level}", now=now
         )
