@@ -54,6 +54,9 @@ def test_a_report_sends_its_links_and_no_count_of_mentions(client_for) -> None:
     assert "Level II\n" in message.body and "0 mentions" not in message.body
     assert "Links:\n- https://weibo.example/1" in message.body
     assert message.payload["alert"]["links"] == ["https://weibo.example/1"]
+    # Logged as a person's report, not as a rule firing (a zh re-trial read 预警触发).
+    log = client_for("Administrator").get("/alerts/deliveries/").content.decode()
+    assert "warning reported" in log and "alert fired" not in log
 
 
 def test_an_unacknowledged_report_reminds_responders_when_its_target_passes(

@@ -47,11 +47,17 @@ class TimelineEntry:
     delivery: Delivery | None = None
 
 
-def delivery_reason(reason: str, *, by_count: bool = False) -> str:
+def delivery_reason(reason: str, *, by_count: bool = False, origin: str = "rule") -> str:
     """``escalated:2`` → "escalation step 2", ``raised:II`` → "level raised to II" (Ⅱ级) …
 
-    ``by_count``: a growth of the alert's matching mentions, not of a story's volume."""
+    ``by_count``: a growth of the alert's matching mentions, not of a story's volume.
+    ``origin``: a person's report or flag was raised, not fired (a zh re-trial read 预警触发
+    for a hand report)."""
     head, _sep, tail = reason.partition(":")
+    if head == "fired" and origin == "report":
+        return _("warning reported")
+    if head == "fired" and origin == "flag":
+        return _("mention flagged")
     if head == "fired":
         return _("alert fired")
     if head == "escalated":
@@ -199,7 +205,7 @@ def alert_timeline(alert: Alert) -> list[TimelineEntry]:
         TimelineEntry(
             at=d.created_at,
             who="",
-            text=delivery_reason(d.reason, by_count=alert.grows_by_count),
+            text=delivery_reason(d.reason, by_count=alert.grows_by_count, origin=alert.origin),
             delivery=d,
         )
         for d in alert.deliveries.select_related("channel", "recipient")

@@ -20,7 +20,11 @@ def delivery_reason(reason: str) -> str:
 def why_sent(delivery: Any) -> str:
     """Why a logged message was sent, a keyword alert's growth said by its mentions."""
     alert = delivery.alert
-    return timeline.delivery_reason(delivery.reason, by_count=bool(alert and alert.grows_by_count))
+    if alert is None:
+        return timeline.delivery_reason(delivery.reason)
+    return timeline.delivery_reason(
+        delivery.reason, by_count=alert.grows_by_count, origin=alert.origin
+    )
 
 
 @register.filter
