@@ -28,12 +28,15 @@ DEMO_SOURCE_NAME = "Demo scenario"
 DEMO_HISTORY_MINUTES = 3 * 24 * 60 + 9 * 60
 
 # username, role, department code, first name, last name
+#: (username, role, department, given name, family name): a Chinese company's people, named
+#: as its screens name them (林伟, family name first); "Lin"/"Wei" stood in the wrong fields
+#: of the admin's user page (名字 Lin, 姓氏 Wei, a zh re-trial).
 DEMO_USERS = [
-    ("analyst", ANALYST, "pr", "Lin", "Wei"),
-    ("responder", RESPONDER, "pr", "Chen", "Jing"),
-    ("approver", APPROVER, "exec", "Zhou", "Ming"),
-    ("liaison", LIAISON, "cs", "Wang", "Fang"),
-    ("viewer", VIEWER, "mkt", "Zhao", "Lei"),
+    ("analyst", ANALYST, "pr", "伟", "林"),
+    ("responder", RESPONDER, "pr", "静", "陈"),
+    ("approver", APPROVER, "exec", "明", "周"),
+    ("liaison", LIAISON, "cs", "芳", "王"),
+    ("viewer", VIEWER, "mkt", "磊", "赵"),
 ]
 
 
