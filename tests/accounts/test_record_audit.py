@@ -132,9 +132,13 @@ def test_the_audit_log_names_people_and_departments_as_the_screens_do(
 
     admin = client_for("Administrator")
     boss = make_user("Responder", username="liwei", first_name="Wei", last_name="Li")
+    admin.user.first_name, admin.user.last_name = "静", "陈"
+    admin.user.save(update_fields=["first_name", "last_name"])
     assign_alert(burns_alert(), actor=admin.user, assignee=boss)
     table = admin.get("/accounts/audit/").content.decode()
     assert "→ Wei Li" in table
+    # Who did it, named as the timeline names them, the username on hover (a zh re-trial).
+    assert f'<span title="{admin.user.username}">陈静</span>' in table
 
 
 def test_a_changed_e_mail_reads_in_chinese_on_the_audit_log(client_for, make_user) -> None:
