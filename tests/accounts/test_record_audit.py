@@ -237,7 +237,7 @@ def test_corrections_conditions_departments_and_growths_read_in_chinese(
     from vigil.alerts.services import create_channel, create_rule
     from vigil.alerts.services.config import reset_response_target, set_response_target
     from vigil.alerts.services.firing import Firing, fire_alert
-    from vigil.analysis.services import correct_mention
+    from vigil.analysis.corrections import correct_mention
 
     admin = client_for("Administrator")
     topic = make_topic()

@@ -12,14 +12,10 @@ from django.utils import timezone, translation
 from tests.factories import RawItemFactory, SourceFactory
 from vigil.accounts.models import AuditEntry
 from vigil.accounts.services import update_preferences
+from vigil.analysis.corrections import agreement, correct_mention, export_corrections
 from vigil.analysis.figures import with_last_hour
 from vigil.analysis.models import Correction, Story
-from vigil.analysis.services import (
-    agreement,
-    correct_mention,
-    export_corrections,
-    refresh_stories,
-)
+from vigil.analysis.services import refresh_stories
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Match
 from vigil.monitoring.services import create_plan, create_topic

@@ -10,16 +10,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from vigil.analysis.corrections import CorrectionError, agreement, correct_mention
 from vigil.analysis.models import Correction, Story
 from vigil.analysis.runtime import story_mention
-from vigil.analysis.services import (
-    EMOTIONS,
-    RELEVANCE,
-    SENTIMENTS,
-    CorrectionError,
-    agreement,
-    correct_mention,
-)
+from vigil.analysis.services import EMOTIONS, RELEVANCE, SENTIMENTS
 from vigil.analysis.stories import propagation_path
 from vigil.api import get_or_404, requires
 from vigil.api_schema import RequestBody

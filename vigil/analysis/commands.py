@@ -151,7 +151,7 @@ def handle_train_sentiment(args: argparse.Namespace) -> int:
         from vigil.cli import setup_django
 
         setup_django()
-        from vigil.analysis.services import export_corrections
+        from vigil.analysis.corrections import export_corrections
 
         args.corrections = Path(tempfile.mkdtemp(prefix="vigil-corrections-")) / "corrections.jsonl"
         count = export_corrections(str(args.corrections))

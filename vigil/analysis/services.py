@@ -1,4 +1,5 @@
-"""Analysis verbs: analyse new mentions, keep stories current, take analysts' corrections.
+"""Analysis verbs: analyse new mentions, keep stories current (analysts' corrections are
+in ``corrections``).
 
 The pure cores (language, sentiment, emotion, entities, reprints, stories, impact) live
 beside this module; here they meet the database.
@@ -10,17 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from vigil.accounts.audit import record_audit
 from vigil.analysis.emotion import score_emotion
 from vigil.analysis.entities import extract_entities
 from vigil.analysis.impact import MentionSignals, score_group, score_mention
 from vigil.analysis.langid import identify_languages
-from vigil.analysis.models import Correction, Story
+from vigil.analysis.models import Story
 from vigil.analysis.runtime import runtime, story_mention, topics_by_mention
 from vigil.analysis.sentiment import score_sentiments, score_sentiments_toward
 from vigil.analysis.signals import story_merged
@@ -53,11 +51,7 @@ EMOTIONS = ("anger", "fear", "sadness", "joy", "surprise", "disgust")
 RELEVANCE = ("relevant", "noise")
 
 
-class CorrectionError(ValueError):
-    """A correction that cannot be taken (unknown field or value)."""
-
-
-def _text(mention: Mention) -> str:
+def mention_text(mention: Mention) -> str:
     return f"{mention.title}\n{mention.text}".strip()
 
 
@@ -81,21 +75,21 @@ def signals_of(
 # A label's sentiment as a number, for scoring with what the screens show: the impact core
 # counts a mention as negative below -0.05, and a model label or an analyst's correction
 # must count the same way (a "negative" at -0.03 was left out of a story's tone).
-_LABEL_SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+LABEL_SCORES = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 
 
 def shown_sentiment_score(mention: Mention) -> float | None:
     """The sentiment the screens show, as a score: the model's own when the shown label is
     the model's, else the label's; None for unknown sentiment and for noise."""
     label = mention.effective_sentiment
-    if mention.relevance == "noise" or label not in _LABEL_SCORES:
+    if mention.relevance == "noise" or label not in LABEL_SCORES:
         return None
     if not mention.sentiment_corrected and mention.sentiment_score is not None:
         score = mention.sentiment_score
         # Keep the model's nuance only where it falls on the side its label says.
         if (label == "negative") == (score < -0.05):
             return score
-    return _LABEL_SCORES[label]
+    return LABEL_SCORES[label]
 
 
 def analyse_mentions(
@@ -107,7 +101,7 @@ def analyse_mentions(
     stories, to call if the transaction the results are written in rolls back.
     """
     state = runtime()
-    texts = [_text(m) for m in mentions]
+    texts = [mention_text(m) for m in mentions]
     langs = identify_languages(texts)
     overall = score_sentiments(texts, langs)
     matches = list(Match.objects.filter(mention__in=mentions))
@@ -311,112 +305,6 @@ def refresh_stories(story_ids: set[int], now: dt.datetime | None = None) -> None
         story.save()
 
 
-# --- corrections ----------------------------------------------------------------------------
-@transaction.atomic
-def correct_mention(
-    mention: Mention, field: str, value: str, *, actor: Any
-) -> tuple[Correction, bool]:
-    """An analyst overrides the model: shown at once, audited, kept for retraining.
-
-    Answers the correction and whether it was made now (``False``: the same correction
-    was already in force, so the caller can say nothing was created), as ``get_or_create``.
-    """
-    allowed = {"sentiment": SENTIMENTS, "emotion": EMOTIONS + ("none",), "relevance": RELEVANCE}
-    if field not in allowed:
-        raise CorrectionError(
-            gettext("cannot correct “%(field)s”; choose sentiment, emotion or relevance")
-            % {"field": field}
-        )
-    if value not in allowed[field]:
-        raise CorrectionError(
-            gettext("%(name)s must be one of: %(values)s")
-            % {"name": field, "values": ", ".join(allowed[field])}
-        )
-    model_value = {"sentiment": mention.sentiment, "emotion": mention.emotion, "relevance": ""}[
-        field
-    ]
-    attr = {
-        "sentiment": "sentiment_corrected",
-        "emotion": "emotion_corrected",
-        "relevance": "relevance",
-    }[field]
-    latest = mention.corrections.filter(field=field).order_by("-at", "-id").first()
-    if latest is not None and latest.value == value and getattr(mention, attr) == value:
-        return latest, False  # the same correction again: nothing changes or is recorded
-    # What was in force: the model's reading until a first correction (a re-trial read
-    # "— → 中性" where the model had said 负面).
-    before = {attr: getattr(mention, attr) or model_value}
-    setattr(mention, attr, value)
-    mention.save(update_fields=[attr])
-    correction = Correction.objects.create(
-        mention=mention,
-        field=field,
-        model_value=model_value,
-        value=value,
-        by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    record_audit(actor, f"mention.corrected.{field}", mention, before=before, after={attr: value})
-    if field in ("sentiment", "relevance"):
-        _rescore_after_correction(mention, field)
-    return correction, True
-
-
-def _rescore_after_correction(mention: Mention, field: str) -> None:
-    """A corrected sentiment changes the tone of the mention's own impact, and a corrected
-    sentiment or relevance the figures of its story: recompute them as the screens show."""
-    if field == "sentiment" and mention.impact is not None:
-        score = (
-            mention.sentiment_score
-            if mention.sentiment_corrected == mention.sentiment
-            else _LABEL_SCORES[mention.sentiment_corrected]
-        )
-        impact = score_mention(signals_of(mention, score, keep_unknown=True), runtime().authority)
-        mention.impact, mention.impact_explained = impact.score, impact.as_dict()
-        mention.save(update_fields=["impact", "impact_explained"])
-    if mention.story_id:
-        refresh_stories({mention.story_id})
-
-
-def _latest_corrections(field: str) -> dict[int, Correction]:
-    """Each corrected mention's latest correction of ``field`` (an analyst may change their mind)."""
-    latest: dict[int, Correction] = {}
-    for correction in (
-        Correction.objects.filter(field=field).select_related("mention").order_by("at")
-    ):
-        latest[correction.mention_id] = correction
-    return latest
-
-
-def agreement(field: str = "sentiment") -> tuple[int, int, float | None]:
-    """(corrections, of which the model already agreed, agreement share) for a field.
-
-    The latest correction per mention counts; a model label equal to the analyst's
-    is agreement (analysts also confirm labels).
-    """
-    latest = _latest_corrections(field)
-    total = len(latest)
-    agreed = sum(1 for c in latest.values() if c.model_value == c.value)
-    return total, agreed, (agreed / total if total else None)
-
-
-def export_corrections(path: str) -> int:
-    """Write sentiment corrections as JSONL for ``vigil train sentiment --corrections``."""
-    import json
-
-    latest = _latest_corrections("sentiment")
-    with open(path, "w", encoding="utf-8") as out:
-        for correction in latest.values():
-            mention = correction.mention
-            out.write(
-                json.dumps(
-                    {"text": _text(mention), "label": correction.value, "lang": mention.lang},
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
-    return len(latest)
-
-
 def refine_sentiment(
     budget_seconds: float = 10.0, batch: int = 16, should_stop: Any = lambda: False
 ) -> int:
@@ -447,7 +335,7 @@ def refine_sentiment(
         if not mentions:
             break
         results = score_sentiments(
-            [_text(m) for m in mentions], [m.lang or None for m in mentions], path="accurate"
+            [mention_text(m) for m in mentions], [m.lang or None for m in mentions], path="accurate"
         )
         update_rows(
             Mention,

@@ -11,17 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vigil.analysis.corrections import CorrectionError, agreement, correct_mention
 from vigil.analysis.figures import sentiment_by_topic, sentiment_over_time, with_last_hour
 from vigil.analysis.keywords import hot_words
 from vigil.analysis.models import Story
-from vigil.analysis.services import (
-    EMOTIONS,
-    SENTIMENTS,
-    CorrectionError,
-    agreement,
-    correct_mention,
-    story_propagation,
-)
+from vigil.analysis.services import EMOTIONS, SENTIMENTS, story_propagation
 from vigil.mentions.models import Mention
 from vigil.monitoring.models import Topic
 from vigil.web.decorators import perm_required
