@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: A row's id as a request may give it: the columns are 64-bit integers, and a bigger number
 #: reached the database and answered 500 (a re-trial sent 99999999999999999999999).
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 def _has_nul(value: Any) -> bool:

@@ -12,7 +12,7 @@ from vigil.alerts.conditions import CONDITION_MODELS, Routing
 from vigil.alerts.models import Alert, AlertRule, Channel, Delivery
 from vigil.alerts.services.lifecycle import is_overdue, respond_by
 from vigil.alerts.transports import build_transport
-from vigil.api_schema import RequestBody, add_model_schemas
+from vigil.api_schema import MAX_ROW_ID, RequestBody, RowId, add_model_schemas
 
 ERROR_CODE_HELP = (
     "timeout, dns, refused, tls, http_status, blocked, channel_paused, no_address, "
@@ -117,7 +117,7 @@ class NoteIn(RequestBody):
 
 
 class BulkIn(RequestBody):
-    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] = Field(
+    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]] = Field(
         ..., min_length=1, max_length=200
     )
     action: Literal["ack", "handle", "false_alarm"]  # refusals list the three
@@ -144,7 +144,7 @@ class AssignIn(RequestBody):
 
 
 class IncidentIn(RequestBody):
-    incident_id: int = Field(..., ge=1, le=2**63 - 1)  # the column is a 64-bit integer
+    incident_id: RowId
     note: str = ""
 
 

@@ -426,8 +426,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     if status in Delivery.Status.values:
         rows = rows.filter(status=status)
     channel = request.GET.get("channel", "")
-    if parse_int(channel):
-        rows = rows.filter(channel_id=parse_int(channel))
+    if channel_id := parse_int(channel):
+        rows = rows.filter(channel_id=channel_id)
     elif channel == "remote":  # the bell's rows aside: most of the log (a zh trial)
         rows = rows.exclude(channel__kind="in_app")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))

@@ -93,8 +93,9 @@ def _rule_form_view(request: HttpRequest, rule: AlertRule | None) -> HttpRespons
         # Quiet hours are read in this zone: start from the editor's own clock.
         else {"is_active": True, "timezone": timezone.get_current_timezone_name()}
     )
-    if rule is None and parse_int(request.GET.get("topic")):
-        initial["topic"] = parse_int(request.GET.get("topic"))
+    topic_id = parse_int(request.GET.get("topic"))
+    if rule is None and topic_id:
+        initial["topic"] = topic_id
     form = RuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

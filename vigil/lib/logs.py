@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -35,6 +36,11 @@ def refusal_line(request: object, reason: str) -> tuple[str, tuple[str, ...]]:
     path = getattr(request, "path", "") or ""
     parts = (who, method, path, reason or "no permission")
     return "Forbidden: %s %s %s (%s)", tuple(_printable(part) for part in parts)
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """A moment as log lines write it: UTC, to the second, ``2026-11-28 00:36:59Z``."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def one_line(text: str, limit: int = 200) -> str:

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from pydantic import field_validator
 
 from vigil.api import get_or_404, requires
+from vigil.api_schema import RowId
 from vigil.mentions.models import Mention
 from vigil.mentions.services import MAX_INT, MentionFilter, find_mentions
 from vigil.sources.models import Channel
@@ -57,11 +58,11 @@ class MentionQuery(Schema):
     q: str | None = Field(
         None, description="monitoring query language, e.g. 明光 AND (烫伤 OR recall*)"
     )
-    topic: int | None = Field(None, ge=1, le=MAX_INT)
+    topic: RowId | None = None
     channel: Channel | None = None
     lang: str | None = Field(None, description="language code as stored, e.g. zh or en")
     site: str | None = None
-    source: int | None = Field(None, ge=1, le=MAX_INT)
+    source: RowId | None = None
     since: dt.datetime | None = Field(
         None, description="published at or after (ISO 8601; without a zone: UTC)"
     )

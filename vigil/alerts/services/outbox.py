@@ -46,7 +46,7 @@ from vigil.alerts.services.outcomes import (
 )
 from vigil.alerts.transports import Message, Transport, TransportError, build_transport
 from vigil.alerts.transports.base import channel_timeout
-from vigil.lib.logs import one_line
+from vigil.lib.logs import one_line, utc_stamp
 from vigil.sources.failures import Failure
 
 log = logging.getLogger(__name__)
@@ -276,7 +276,7 @@ def _postpone(rows: list[Delivery], outage: _Outage, lease: dt.datetime) -> int:
             moved,
             channel.pk,
             one_line(channel.name, 80),
-            outage.retry_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+            utc_stamp(outage.retry_at),
         )
     return moved
 

@@ -26,7 +26,7 @@ from vigil.accounts.roles import ADMINISTRATOR
 from vigil.alerts.failure_labels import channel_failing_text, channel_recovered_text
 from vigil.alerts.models import Alert, Channel, Delivery, Notification
 from vigil.alerts.services.messages import message_language
-from vigil.lib.logs import one_line
+from vigil.lib.logs import one_line, utc_stamp
 from vigil.sources.failures import Failure
 
 __all__ = [
@@ -265,7 +265,7 @@ def _log_failure(
             _named(channel),
             attempt,
             MAX_ATTEMPTS,
-            retry_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+            utc_stamp(retry_at),
             round((retry_at - now).total_seconds()),
             said,
         )

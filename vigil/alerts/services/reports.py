@@ -76,7 +76,8 @@ def _web_links(links: list[str] | None) -> list[str]:
     """The links, each an http(s) address; every bad one named in the refusal (a trial's form
     named only the first of three), with how a link starts."""
     given = [u.strip() for u in links or [] if u.strip()]
-    bad = [url for url in given if as_web_link(url) is None]
+    read = [(url, as_web_link(url)) for url in given]
+    bad = [url for url, link in read if link is None]
     if bad:
         raise AlertError(
             ngettext(
@@ -87,7 +88,7 @@ def _web_links(links: list[str] | None) -> list[str]:
             % {"urls": list_separator().join(f"“{url}”" for url in bad)},
             field="links",
         )
-    return [u for u in (as_web_link(url) for url in given) if u]
+    return [link for _url, link in read if link]
 
 
 def _repeated(actor: User, title: str, text: str, topic_id: int | None) -> Alert | None:
