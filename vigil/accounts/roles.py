@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from vigil.web.templatetags.punctuation import list_separator
+
 ADMINISTRATOR = "Administrator"
 ANALYST = "Analyst"
 RESPONDER = "Responder"
@@ -119,7 +121,7 @@ def said_together(names: list[str]) -> str:
     「管理员、处置人员 可以」)."""
     if len(names) < 2:
         return "".join(names)
-    head = pgettext("list separator", ", ").join(names[:-1])
+    head = list_separator().join(names[:-1])
     return head + pgettext("list separator before the last item", " and ") + names[-1]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from vigil.alerts.detectors.signal import TINY_P, expected_text, odds_rounded, ratio_text
-from vigil.web.templatetags.punctuation import sentence_gap
+from vigil.web.templatetags.punctuation import list_separator, sentence_gap
 
 __all__ = [
     "ACK_LINK_NOTE",
@@ -40,12 +40,6 @@ _NOTES: dict[str, Promise] = {ACK_LINK_NOTE: gettext_lazy("from the message's li
 def say_note(note: str) -> str:
     """An audit note in the active language when the system wrote it; else as written."""
     return str(_NOTES.get(note, note))
-
-
-def list_separator() -> str:
-    """How the active language separates the items of a list: 、 in Chinese (a trial read
-    "此前已通知、尚未确认：admin, Zhou Ming"), a comma otherwise."""
-    return "、" if (translation.get_language() or "").startswith("zh") else ", "
 
 
 _TITLES: dict[str, Promise] = {

@@ -27,6 +27,12 @@ def close_paren() -> str:
     return pgettext("punctuation", ")")
 
 
+def list_separator() -> str:
+    """How the active language separates the items of a list: 、 in Chinese (a trial read
+    "此前已通知、尚未确认：admin, Zhou Ming"), a comma otherwise."""
+    return "、" if (translation.get_language() or "").startswith("zh") else ", "
+
+
 def sentence_gap() -> str:
     """What goes between two sentences: a space in English, nothing after Chinese 。 (a zh
     trial read 「预警已上报。 处置人员…」)."""
