@@ -47,6 +47,11 @@ class SpikeConfig:
     #: shape's `daily_half_life` is counted in days).
     weekend_half_life: float = 7 * DAY
     dispersion_half_life: float = 3 * DAY
+    #: The long windows' over-dispersion starts a warm-up after the topic's first mention, at this
+    #: value with the weight of this many hourly samples of the volume learnt meanwhile; each
+    #: later sample counts by what it says about the dispersion (docs: "Where a series starts").
+    long_prior_dispersion: float = 0.1
+    long_prior_hours: float = 2000.0
     dispersion_clip: float = 2.5  # residuals winsorised here (in sd) so blips do not widen the band
     tail_half_life: float = 14 * DAY
     tail_prior_rate: float = 1.0  # prior exceedance rate, as a multiple of the model's

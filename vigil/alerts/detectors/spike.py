@@ -73,6 +73,7 @@ class SpikeDetector:
         "_a_week",
         "_cfg",
         "_log_thr",
+        "_long",
         "_blocks",
         "_s",
         "_warm_after",
@@ -115,6 +116,8 @@ class SpikeDetector:
         self._a_disp = _decay(cfg.dispersion_half_life, b)
         self._a_pot = _decay(cfg.tail_half_life, b)
         self._log_thr = thresholds(cfg)
+        # Windows longer than a block learn once an hour, from a prior set a day into the topic.
+        self._long = tuple(j for j, k in enumerate(cfg.scales) if k > cfg.block_buckets)
         # The ring holds one block of buckets; longer windows add completed blocks.
         self._window = min(max(cfg.scales), cfg.block_buckets)
         self._blocks = max(cfg.scales) // self._window - 1
@@ -207,6 +210,8 @@ class SpikeDetector:
         self._cfg = replace(SpikeConfig(), **raw)
         self._setup()
         self._s = state_from_dict(state)
+        if "first_mention" not in state and self._s.level > 0:
+            self._s.first_mention = 0  # saved before it was kept: the topic has spoken
         return self
 
     # ---------------------------------------------------------------- internals
@@ -237,13 +242,22 @@ class SpikeDetector:
             s.count_mode = False
         if x == 0:
             s.seen_zero = True
+        elif s.first_mention < 0:
+            s.first_mention = s.n
         season, i0, i1, w1, day = self._season(t)
         if s.n == 0:
             s.level = max(x, 0.0) / season
             for j in range(len(cfg.scales)):
-                mu0 = max(s.level, 1.0) ** 2 * cfg.scales[j]
+                # The long windows get theirs a warm-up after the first mention.
+                mu0 = 0.0 if j in self._long else max(s.level, 1.0) ** 2 * cfg.scales[j]
                 s.disp_num[j] = 0.1 * mu0
                 s.disp_den[j] = mu0
+        if (
+            self._long
+            and 0 <= s.first_mention <= s.n - self._warm_after
+            and s.disp_den[self._long[-1]] <= 0
+        ):
+            self._set_long_prior()
         mu = max(s.level * season, 0.01 if s.count_mode else 1e-9)
         k = self._window
         if cfg.burst_cap:
@@ -274,6 +288,21 @@ class SpikeDetector:
         s.n += 1
         s.last_t = t
         return signal
+
+    def _set_long_prior(self) -> None:
+        """Give the long windows their prior band a warm-up after the topic's first mention:
+        `long_prior_dispersion` with the weight of `long_prior_hours` hourly samples of the
+        volume learnt over that day. Set from the first bucket's count, the prior's weight
+        followed how busy the first five minutes were (docs/spike-detection.md, "Where a
+        series starts")."""
+        s, cfg = self._s, self._cfg
+        hod2 = sum(h * h for h in s.hod) / 24.0
+        dow2 = sum(d * d for d in s.dow) / 7.0
+        # Past the half-life's memory (1 / rate) the prior outweighs it: its mass grows with it.
+        mass = s.level * s.level * hod2 * dow2 * max(cfg.long_prior_hours * self._a_disp, 1.0)
+        for j in self._long:
+            s.disp_den[j] = mass * cfg.scales[j]
+            s.disp_num[j] = cfg.long_prior_dispersion * s.disp_den[j]
 
     def _window_sums(self, x: float) -> list[Window]:
         """(observed, expected, sum of expected squared, buckets) for each window, in one pass.
@@ -423,10 +452,22 @@ class SpikeDetector:
             total, expected, q, length = sums[j]
             if length < k:
                 continue
+            if j in self._long:
+                if s.disp_den[j] <= 0:
+                    continue  # no prior yet: learnt from a warm-up after the first mention on
+                # An hourly sample counts by what it says about the over-dispersion: the
+                # squared share of its variance that is not Poisson noise (all of it in a
+                # busy topic, little in a quiet one, whose band then stays near the prior).
+                since = n - self._warm_after - max(s.first_mention, 0)
+                hours = max(since, 0) / cfg.block_buckets + 1.0
+                over = self._dispersion(j) * q
+                rate = max(self._a_disp, 1.0 / (hours + cfg.long_prior_hours))
+                rate *= (over / (poisson * expected + over)) ** 2
+            else:
+                rate = max(self._a_disp, 1.0 / (n + 12.0))
             var = poisson * expected + self._dispersion(j) * q
             lim = self._cfg.dispersion_clip * math.sqrt(var)
             r = min(max(total - expected, -lim), lim)
-            rate = max(self._a_disp, 1.0 / (n + 12.0))
             s.disp_num[j] += rate * ((r * r - poisson * expected) - s.disp_num[j])
             s.disp_den[j] += rate * (q - s.disp_den[j])
         # Winsorised count drives level and seasonality.

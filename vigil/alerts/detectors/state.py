@@ -46,6 +46,9 @@ class DetectorState:
     count_mode: bool = True
     seen_zero: bool = False
     last_x: float = 0.0  # the previous bucket's count, uncapped
+    #: The bucket of the topic's first mention (-1: none yet); the long windows' prior is set a
+    #: warm-up after it, from the volume learnt meanwhile.
+    first_mention: int = -1
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
