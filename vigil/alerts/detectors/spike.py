@@ -379,7 +379,10 @@ class SpikeDetector:
         If the model were exact, surprise = -ln p would be Exp(1) and this would
         return -surprise. Real mention streams have heavier tails (bot bursts,
         retweet storms): the exceedance rates at two levels fix a log-linear tail,
-        estimated from counts, so one enormous event cannot blind the detector.
+        estimated from counts, so one enormous event cannot blind the detector. A third
+        level tells how fast the tail falls beyond the second: on quiet topics nearly every
+        exceedance of the first is past the second too (the volume floor alone is), and
+        two levels then read the heaviest tail allowed.
         """
         s = self._s
         log_n1 = math.log(s.pot_n1[j] / s.pot_total[j])
