@@ -44,11 +44,31 @@ _STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three wi
 _POT_U = -math.log(1e-3)
 _POT_U2 = -math.log(1e-6)
 _MAX_TAIL_SCALE = 8.0
+#: A third, higher level: with few mentions per window every exceedance of the first level is
+#: often beyond the second too (the volume floor alone is 1e-9 at 0.05 expected), so the two
+#: levels cannot see how fast the tail falls beyond the second; this one can.
+_POT_U3 = -math.log(1e-12)
+#: Exceedances of the third level added to its count, so a quiet spell with none (a near-zero
+#: decayed count) does not read as a tail far lighter than the model's.
+_POT_N3_PSEUDO = 0.1
 
 
 def _decay(half_life_s: float, bucket_s: float) -> float:
     """Per-bucket learning rate that halves an observation's weight every half-life."""
     return 1.0 - 0.5 ** (bucket_s / max(half_life_s, bucket_s))
+
+
+def _tail_prior_n3(s: DetectorState, prior_scale: float) -> array[float]:
+    """Exceedances of the third level implied by the two-level counts: the tail
+    continues as it was fitted (so states saved before read as they did)."""
+    out = array("d")
+    for total, n1, n2 in zip(s.pot_total, s.pot_n1, s.pot_n2, strict=True):
+        n2 = max(n2, 1e-300)
+        r2 = n2 / total
+        scale = (_POT_U2 - _POT_U) / max(math.log(max(n1, n2) / n2), 1e-9)
+        scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
+        out.append(total * r2 * math.exp(-(_POT_U3 - _POT_U2) / max(scale, prior_scale)))
+    return out
 
 
 #: (observed, expected, sum of expected squared, buckets) over one window.
@@ -102,6 +122,7 @@ class SpikeDetector:
         )
         n2 = math.exp(-_POT_U - (_POT_U2 - _POT_U) / self._cfg.tail_prior_scale)
         self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
+        self._s.pot_n3 = _tail_prior_n3(self._s, self._cfg.tail_prior_scale)
 
     def _setup(self) -> None:
         cfg = self._cfg
@@ -212,6 +233,8 @@ class SpikeDetector:
         self._s = state_from_dict(state)
         if "first_mention" not in state and self._s.level > 0:
             self._s.first_mention = 0  # saved before it was kept: the topic has spoken
+        if not self._s.pot_n3:
+            self._s.pot_n3 = _tail_prior_n3(self._s, self._cfg.tail_prior_scale)
         return self
 
     # ---------------------------------------------------------------- internals
@@ -385,14 +408,24 @@ class SpikeDetector:
         If the model were exact, surprise = -ln p would be Exp(1) and this would
         return -surprise. Real mention streams have heavier tails (bot bursts,
         retweet storms): the exceedance rates at two levels fix a log-linear tail,
-        estimated from counts, so one enormous event cannot blind the detector.
+        estimated from counts, so one enormous event cannot blind the detector. A third
+        level tells how fast the tail falls beyond the second: on quiet topics nearly every
+        exceedance of the first is past the second too (the volume floor alone is), and
+        two levels then read the heaviest tail allowed.
         """
         s = self._s
         log_n1 = math.log(s.pot_n1[j] / s.pot_total[j])
         log_n2 = math.log(s.pot_n2[j] / s.pot_total[j])
         scale = (_POT_U2 - _POT_U) / max(log_n1 - log_n2, 1e-9)
         scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
-        return log_n1 - (surprise - _POT_U) / scale
+        if surprise <= _POT_U2:
+            return log_n1 - (surprise - _POT_U) / scale
+        # Beyond the second level the tail may fall faster than between the first two (never
+        # slower), at most twice as fast and never faster than the model's own.
+        log_n3 = math.log((s.pot_n3[j] + _POT_N3_PSEUDO) / s.pot_total[j])
+        scale3 = (_POT_U3 - _POT_U2) / max(log_n2 - log_n3, 1e-9)
+        scale3 = min(max(scale3, 1.0, 0.5 * scale), scale)
+        return log_n1 - (_POT_U2 - _POT_U) / scale - (surprise - _POT_U2) / scale3
 
     def _judge(self, t: float, moment: datetime | None, sums: list[Window]) -> SpikeSignal | None:
         """Update the tail calibration with this bucket; return a signal if it fires.
@@ -422,6 +455,7 @@ class SpikeDetector:
             s.pot_total[j] = keep * s.pot_total[j] + 1.0
             s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
             s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
+            s.pot_n3[j] = keep * s.pot_n3[j] + (1.0 if surprise > _POT_U3 else 0.0)
         if moment is None or not passing:
             return None
         _margin, log_p, k, total, expected = min(passing)  # the most significant explains

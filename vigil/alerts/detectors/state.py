@@ -52,6 +52,8 @@ class DetectorState:
     pot_total: array[float] = field(default_factory=lambda: array("d"))
     pot_n1: array[float] = field(default_factory=lambda: array("d"))
     pot_n2: array[float] = field(default_factory=lambda: array("d"))
+    #: Exceedances of a third, higher level; states saved before start from the fitted tail.
+    pot_n3: array[float] = field(default_factory=lambda: array("d"))
     # The weekly rhythm is learnt from whole days: each weekday's total so far, the
     # last seven complete days' totals, and how many complete days have been seen.
     day_cur: int = -1
