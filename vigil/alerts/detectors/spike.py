@@ -24,6 +24,13 @@ from dataclasses import asdict, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from vigil.alerts.detectors.calibration import (
+    LEVEL_1,
+    calibrated_log_p,
+    count_exceedance,
+    prior_counts,
+    third_level_prior,
+)
 from vigil.alerts.detectors.config import (
     DAY,
     HOUR,
@@ -40,35 +47,11 @@ from vigil.alerts.detectors.tails import gamma_log_sf, negbin_log_sf
 __all__ = ["SpikeDetector", "SpikeSignal"]
 
 _STATE_VERSION = 2  # 1: before long windows; still readable (keeps its three windows)
-#: Surprise (-ln p) above which a bucket counts as an exceedance for tail calibration.
-_POT_U = -math.log(1e-3)
-_POT_U2 = -math.log(1e-6)
-_MAX_TAIL_SCALE = 8.0
-#: A third, higher level: with few mentions per window every exceedance of the first level is
-#: often beyond the second too (the volume floor alone is 1e-9 at 0.05 expected), so the two
-#: levels cannot see how fast the tail falls beyond the second; this one can.
-_POT_U3 = -math.log(1e-12)
-#: Exceedances of the third level added to its count, so a quiet spell with none (a near-zero
-#: decayed count) does not read as a tail far lighter than the model's.
-_POT_N3_PSEUDO = 0.1
 
 
 def _decay(half_life_s: float, bucket_s: float) -> float:
     """Per-bucket learning rate that halves an observation's weight every half-life."""
     return 1.0 - 0.5 ** (bucket_s / max(half_life_s, bucket_s))
-
-
-def _tail_prior_n3(s: DetectorState, prior_scale: float) -> array[float]:
-    """Exceedances of the third level implied by the two-level counts: the tail
-    continues as it was fitted (so states saved before read as they did)."""
-    out = array("d")
-    for total, n1, n2 in zip(s.pot_total, s.pot_n1, s.pot_n2, strict=True):
-        n2 = max(n2, 1e-300)
-        r2 = n2 / total
-        scale = (_POT_U2 - _POT_U) / max(math.log(max(n1, n2) / n2), 1e-9)
-        scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
-        out.append(total * r2 * math.exp(-(_POT_U3 - _POT_U2) / max(scale, prior_scale)))
-    return out
 
 
 #: (observed, expected, sum of expected squared, buckets) over one window.
@@ -114,15 +97,13 @@ class SpikeDetector:
         self._s.disp_num = array("d", [0.0] * len(self._cfg.scales))
         self._s.disp_den = array("d", [0.0] * len(self._cfg.scales))
         # Tail prior: one week of buckets behaving like the model, with a mildly heavy tail.
-        prior = WEEK / bucket_seconds
-        scales = len(self._cfg.scales)
-        self._s.pot_total = array("d", [prior] * scales)
-        self._s.pot_n1 = array(
-            "d", [prior * math.exp(-_POT_U) * self._cfg.tail_prior_rate] * scales
+        s = self._s
+        s.pot_total, s.pot_n1, s.pot_n2, s.pot_n3 = prior_counts(
+            WEEK / bucket_seconds,
+            len(self._cfg.scales),
+            self._cfg.tail_prior_rate,
+            self._cfg.tail_prior_scale,
         )
-        n2 = math.exp(-_POT_U - (_POT_U2 - _POT_U) / self._cfg.tail_prior_scale)
-        self._s.pot_n2 = array("d", [prior * n2 * self._cfg.tail_prior_rate] * scales)
-        self._s.pot_n3 = _tail_prior_n3(self._s, self._cfg.tail_prior_scale)
 
     def _setup(self) -> None:
         cfg = self._cfg
@@ -234,7 +215,10 @@ class SpikeDetector:
         if "first_mention" not in state and self._s.level > 0:
             self._s.first_mention = 0  # saved before it was kept: the topic has spoken
         if not self._s.pot_n3:
-            self._s.pot_n3 = _tail_prior_n3(self._s, self._cfg.tail_prior_scale)
+            s = self._s
+            s.pot_n3 = third_level_prior(
+                s.pot_total, s.pot_n1, s.pot_n2, self._cfg.tail_prior_scale
+            )
         return self
 
     # ---------------------------------------------------------------- internals
@@ -403,32 +387,12 @@ class SpikeDetector:
         return gamma_log_sf(total, expected, eff)
 
     def _calibrated(self, j: int, surprise: float) -> float:
-        """log P(surprise >= this), from how often past buckets passed two surprise levels.
-
-        If the model were exact, surprise = -ln p would be Exp(1) and this would
-        return -surprise. Real mention streams have heavier tails (bot bursts,
-        retweet storms): the exceedance rates at two levels fix a log-linear tail,
-        estimated from counts, so one enormous event cannot blind the detector. A third
-        level tells how fast the tail falls beyond the second: on quiet topics nearly every
-        exceedance of the first is past the second too (the volume floor alone is), and
-        two levels then read the heaviest tail allowed.
-        """
+        """log P(surprise >= this) on window ``j``'s calibrated tail (calibration.py)."""
         s = self._s
-        log_n1 = math.log(s.pot_n1[j] / s.pot_total[j])
-        log_n2 = math.log(s.pot_n2[j] / s.pot_total[j])
-        scale = (_POT_U2 - _POT_U) / max(log_n1 - log_n2, 1e-9)
-        scale = min(max(scale, 0.5), _MAX_TAIL_SCALE)
-        if surprise <= _POT_U2:
-            return log_n1 - (surprise - _POT_U) / scale
-        # Beyond the second level the tail may fall faster than between the first two (never
-        # slower), at most twice as fast and never faster than the model's own.
-        log_n3 = math.log((s.pot_n3[j] + _POT_N3_PSEUDO) / s.pot_total[j])
-        scale3 = (_POT_U3 - _POT_U2) / max(log_n2 - log_n3, 1e-9)
-        scale3 = min(max(scale3, 1.0, 0.5 * scale), scale)
-        return log_n1 - (_POT_U2 - _POT_U) / scale - (surprise - _POT_U2) / scale3
+        return calibrated_log_p(s.pot_total[j], s.pot_n1[j], s.pot_n2[j], s.pot_n3[j], surprise)
 
     def _judge(self, t: float, moment: datetime | None, sums: list[Window]) -> SpikeSignal | None:
-        """Update the tail calibration with this bucket; return a signal if it fires.
+        """Update the tail calibration (calibration.py) with this bucket; return a signal if it fires.
 
         Gap-filled buckets (moment None) count for calibration but never fire.
         """
@@ -441,7 +405,7 @@ class SpikeDetector:
             total, expected, q, length = sums[j]
             found = self._raw_log_p(j, total, expected, q)
             surprise = -found if found is not None else 0.0
-            if surprise > _POT_U:
+            if surprise > LEVEL_1:
                 log_p = self._calibrated(j, surprise)
                 # Inside the quiet period a window fires only at escalation_ratio times the
                 # rate that fired. Each window is checked, not only the most significant:
@@ -452,10 +416,7 @@ class SpikeDetector:
                     or total / length >= cfg.escalation_ratio * s.last_alert_rate
                 ):
                     passing.append((log_p - thresholds[j], log_p, length, total, expected))
-            s.pot_total[j] = keep * s.pot_total[j] + 1.0
-            s.pot_n1[j] = keep * s.pot_n1[j] + (1.0 if surprise > _POT_U else 0.0)
-            s.pot_n2[j] = keep * s.pot_n2[j] + (1.0 if surprise > _POT_U2 else 0.0)
-            s.pot_n3[j] = keep * s.pot_n3[j] + (1.0 if surprise > _POT_U3 else 0.0)
+            count_exceedance((s.pot_total, s.pot_n1, s.pot_n2, s.pot_n3), j, surprise, keep)
         if moment is None or not passing:
             return None
         _margin, log_p, k, total, expected = min(passing)  # the most significant explains
