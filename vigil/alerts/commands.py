@@ -1,4 +1,4 @@
-"""`vigil detect spikes`, `vigil eval spikes` and `vigil bench spikes`.
+"""`vigil detect spikes`, `vigil eval spikes` (and `spikes-stress`) and `vigil bench spikes`.
 
 Thin wrappers: they parse arguments and call the pure detector and scorer in
 `vigil.alerts.detectors`, so the CLI fires exactly what the live system fires.
@@ -49,15 +49,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("labels", type=Path, help="NAB labels JSON (windows or anomaly timestamps)")
     _sensitivity(p)
     p.add_argument("--profile", choices=sorted(PROFILES), default="standard")
-    p.add_argument(
-        "--alarm-rate",
-        type=_positive_float,
-        metavar="PER_WEEK",
-        help="replace the sensitivity's nominal false alarms per topic per week (its one "
-        "threshold), to sweep it as NAB's optimiser sweeps every detector's",
-    )
+    _alarm_rate(p)
     p.add_argument("--verbose", action="store_true", help="print each file's raw score")
     p.set_defaults(func=eval_spikes)
+    p = evaluate.add_parser(
+        "spikes-stress",
+        help="NAB score on transformed copies (thinned, later start, x3 + noise) of a folder",
+    )
+    p.add_argument("directory", type=Path, help="folder searched recursively for *.csv")
+    p.add_argument("labels", type=Path, help="NAB labels JSON (windows or anomaly timestamps)")
+    _sensitivity(p)
+    _alarm_rate(p)
+    p.add_argument("--verbose", action="store_true", help="print each run's score")
+    p.set_defaults(func=eval_spikes_stress)
     p = evaluate.add_parser(
         "spike-response",
         help="how soon rises that hold are caught, per sensitivity (read beside the NAB score)",
@@ -103,6 +107,16 @@ def _sensitivity(parser: argparse.ArgumentParser) -> None:
         choices=list(SENSITIVITIES),
         default="medium",
         help="low / medium / high: about 0.25 / 1 / 4 false alarms a week per topic",
+    )
+
+
+def _alarm_rate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--alarm-rate",
+        type=_positive_float,
+        metavar="PER_WEEK",
+        help="replace the sensitivity's nominal false alarms per topic per week (its one "
+        "threshold), to sweep it as NAB's optimiser sweeps every detector's",
     )
 
 
@@ -191,16 +205,9 @@ def eval_spike_response(args: argparse.Namespace) -> int:
 
 
 def eval_spikes(args: argparse.Namespace) -> int:
-    try:
-        labels: dict[str, list[object]] = json.loads(Path(args.labels).read_text(encoding="utf-8"))
-        _check_labels(labels)
-    except (OSError, ValueError) as error:
-        print(f"vigil eval spikes: {args.labels}: {_reason(error)}", file=sys.stderr)
+    by_tail = _labels_by_tail(args.labels, args.directory, "eval spikes")
+    if by_tail is None:
         return 2
-    if not Path(args.directory).is_dir():
-        print(f"vigil eval spikes: {args.directory}: not a folder", file=sys.stderr)
-        return 2
-    by_tail = {"/".join(Path(key).parts[-2:]): value for key, value in labels.items()}
     profile = PROFILES[args.profile]
     scores: list[FileScore] = []
     for path in sorted(Path(args.directory).rglob("*.csv")):
@@ -249,6 +256,29 @@ def eval_spikes(args: argparse.Namespace) -> int:
         return 1
     print(f"NAB {args.profile} score: {normalised_score(scores):.1f}")
     return 0
+
+
+def eval_spikes_stress(args: argparse.Namespace) -> int:
+    """Imported when run: `commands_stress` reuses this module's label and file checks."""
+    from vigil.alerts.commands_stress import eval_spikes_stress as run
+
+    return run(args)
+
+
+def _labels_by_tail(
+    labels_path: Path, directory: Path, command: str
+) -> dict[str, list[object]] | None:
+    """The labels keyed by folder/file (as NAB names them), or None after saying what is wrong."""
+    try:
+        labels: dict[str, list[object]] = json.loads(Path(labels_path).read_text(encoding="utf-8"))
+        _check_labels(labels)
+    except (OSError, ValueError) as error:
+        print(f"vigil {command}: {labels_path}: {_reason(error)}", file=sys.stderr)
+        return None
+    if not Path(directory).is_dir():
+        print(f"vigil {command}: {directory}: not a folder", file=sys.stderr)
+        return None
+    return {"/".join(Path(key).parts[-2:]): value for key, value in labels.items()}
 
 
 def _check_labels(labels: object) -> None:
