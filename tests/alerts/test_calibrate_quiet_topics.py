@@ -5,27 +5,14 @@ from __future__ import annotations
 import json
 import math
 import random
-from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.alerts.test_detect_spikes import NAB, START, STEP, _poisson
 from vigil.alerts.detectors import SpikeDetector, read_series, replay
 from vigil.alerts.detectors.nab import parse_timestamp
 
-NAB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "nab"
-START = datetime(2024, 3, 4)  # a Monday
-STEP = timedelta(minutes=5)
 U1, U2 = math.log(1e3), math.log(1e6)
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    limit, k, p = math.exp(-mean), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def _two_level_tail(detector: SpikeDetector, j: int, surprise: float) -> float:

@@ -167,6 +167,14 @@ def _warn_late(name: str, series: NabSeries, command: str) -> None:
         )
 
 
+def _warn_unknown_labels(key: str, series: NabSeries, entry: list[object]) -> None:
+    """Say which anomaly timestamps are not times of the file: NAB windows them on rows."""
+    known = set(series.timestamps)
+    for item in entry:
+        if not isinstance(item, list) and parse_timestamp(str(item)) not in known:
+            print(f"{key}: label {item!r} is not a time of the file, ignored", file=sys.stderr)
+
+
 def _reason(error: Exception) -> str:
     """The part of an error a user can act on (no traceback, no errno prefix)."""
     if isinstance(error, OSError) and error.strerror:
@@ -225,10 +233,7 @@ def eval_spikes(args: argparse.Namespace) -> int:
         options = {"false_alarms_per_week": args.alarm_rate} if args.alarm_rate else {}
         alerts = replay(series.timestamps, series.values, args.sensitivity, **options)
         entry = by_tail[key]
-        known = set(series.timestamps)
-        for item in entry:
-            if not isinstance(item, list) and parse_timestamp(item) not in known:
-                print(f"{key}: label {item!r} is not a time of the file, ignored", file=sys.stderr)
+        _warn_unknown_labels(key, series, entry)
         try:
             windows = windows_for(entry, series.timestamps)
             score = score_file(

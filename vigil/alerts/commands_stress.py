@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from vigil.alerts.commands import _labels_by_tail, _reason, _warn_late
+from vigil.alerts.commands import _labels_by_tail, _reason, _warn_late, _warn_unknown_labels
 from vigil.alerts.detectors import SeriesFormatError, read_series
-from vigil.alerts.detectors.nab import parse_timestamp
 from vigil.alerts.detectors.stress import (
     ORIGINALS,
     VARIANTS,
@@ -97,10 +96,7 @@ def _read_files(args: argparse.Namespace) -> list[tuple[str, LabelledSeries]] | 
         except (OSError, SeriesFormatError, StressError) as error:
             print(f"vigil {COMMAND}: {path}: {_reason(error)}", file=sys.stderr)
             return 2
-        known = set(series.timestamps)
-        for item in by_tail[key]:
-            if not isinstance(item, list) and parse_timestamp(str(item)) not in known:
-                print(f"{key}: label {item!r} is not a time of the file, ignored", file=sys.stderr)
+        _warn_unknown_labels(key, series, by_tail[key])
         # The file name (not the path) seeds the copies, so a moved folder scores the same.
         files.append((path.name, LabelledSeries(key, series, by_tail[key])))
     if not files:

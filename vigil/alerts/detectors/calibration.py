@@ -37,20 +37,18 @@ def prior_counts(
     total = array("d", [buckets] * windows)
     n1 = array("d", [buckets * math.exp(-LEVEL_1) * rate] * windows)
     n2s = array("d", [buckets * n2 * rate] * windows)
-    return total, n1, n2s, third_level_prior(total, n1, n2s, scale)
+    return total, n1, n2s, third_level_prior(n1, n2s, scale)
 
 
-def third_level_prior(
-    total: array[float], n1: array[float], n2: array[float], prior_scale: float
-) -> array[float]:
+def third_level_prior(n1: array[float], n2: array[float], prior_scale: float) -> array[float]:
     """Exceedances of the third level implied by the two-level counts: the tail continues as
     it was fitted (so states saved before the third level read as they did)."""
     out = array("d")
-    for t, c1, c2 in zip(total, n1, n2, strict=True):
+    for c1, c2 in zip(n1, n2, strict=True):
         c2 = max(c2, 1e-300)
         scale = (LEVEL_2 - LEVEL_1) / max(math.log(max(c1, c2) / c2), 1e-9)
         scale = min(max(scale, 0.5), MAX_TAIL_SCALE)
-        out.append(t * (c2 / t) * math.exp(-(LEVEL_3 - LEVEL_2) / max(scale, prior_scale)))
+        out.append(c2 * math.exp(-(LEVEL_3 - LEVEL_2) / max(scale, prior_scale)))
     return out
 
 

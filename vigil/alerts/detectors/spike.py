@@ -216,9 +216,7 @@ class SpikeDetector:
             self._s.first_mention = 0  # saved before it was kept: the topic has spoken
         if not self._s.pot_n3:
             s = self._s
-            s.pot_n3 = third_level_prior(
-                s.pot_total, s.pot_n1, s.pot_n2, self._cfg.tail_prior_scale
-            )
+            s.pot_n3 = third_level_prior(s.pot_n1, s.pot_n2, self._cfg.tail_prior_scale)
         return self
 
     # ---------------------------------------------------------------- internals
@@ -447,6 +445,7 @@ class SpikeDetector:
             total, expected, q, length = sums[j]
             if length < k:
                 continue
+            over = self._dispersion(j) * q  # the variance beyond Poisson noise
             if j in self._long:
                 if s.disp_den[j] <= 0:
                     continue  # no prior yet: learnt from a warm-up after the first mention on
@@ -455,12 +454,11 @@ class SpikeDetector:
                 # busy topic, little in a quiet one, whose band then stays near the prior).
                 since = n - self._warm_after - max(s.first_mention, 0)
                 hours = max(since, 0) / cfg.block_buckets + 1.0
-                over = self._dispersion(j) * q
                 rate = max(self._a_disp, 1.0 / (hours + cfg.long_prior_hours))
                 rate *= (over / (poisson * expected + over)) ** 2
             else:
                 rate = max(self._a_disp, 1.0 / (n + 12.0))
-            var = poisson * expected + self._dispersion(j) * q
+            var = poisson * expected + over
             lim = self._cfg.dispersion_clip * math.sqrt(var)
             r = min(max(total - expected, -lim), lim)
             s.disp_num[j] += rate * ((r * r - poisson * expected) - s.disp_num[j])
